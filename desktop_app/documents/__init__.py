@@ -1,0 +1,1 @@
+"""Candidate files: the content-addressed store and their inspection. No Qt."""

@@ -1,0 +1,31 @@
+"""The persistent domain (SQLAlchemy 2). Qt item models live in ``desktop_app.views``."""
+
+from desktop_app.models.entities import (
+    Base,
+    Campagne,
+    Candidat,
+    Candidature,
+    Decision,
+    Depot,
+    ImportPaquet,
+    Piece,
+    PieceCatalogue,
+)
+from desktop_app.models.enums import AUCUN_STATUT, Modalite, SourceDecision, Statut, libelle_statut
+
+__all__ = [
+    "AUCUN_STATUT",
+    "Base",
+    "Campagne",
+    "Candidat",
+    "Candidature",
+    "Decision",
+    "Depot",
+    "ImportPaquet",
+    "Modalite",
+    "Piece",
+    "PieceCatalogue",
+    "SourceDecision",
+    "Statut",
+    "libelle_statut",
+]

@@ -1,0 +1,123 @@
+"""Engine and sessions: SQLite by default (WAL, synchronous=FULL, foreign keys, busy timeout,
+``BEGIN IMMEDIATE`` for writes), PostgreSQL by URL for team mode. Schema through Alembic."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(Exception):
+    """A database the application must not use; the message is French, for the user."""
+
+
+class DatabaseTooNew(DatabaseError):
+    pass
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, emit BEGIN (the documented pysqlite recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One database; ``read()`` and ``write()`` give a session per user action."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = create_engine(url, future=True)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+        writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._read = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self._write = sessionmaker(writer, expire_on_commit=False)
+
+    @property
+    def url_affichable(self) -> str:
+        """The URL without its password, for the About dialog and logs."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @classmethod
+    def sqlite(cls, path: Path) -> Database:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return cls(sqlite_url(path))
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read session; closing it ends its transaction (nothing is ever committed)."""
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction, committed when the block ends without error."""
+        with self._write() as session, session.begin():
+            yield session
+
+    # -- schema -------------------------------------------------------------------------
+    def _alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        return config
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def head_revision(self) -> str:
+        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        assert head is not None
+        return head
+
+    def migrate(self) -> None:
+        """Bring the schema to this version's head; refuse a database from a newer version."""
+        script = ScriptDirectory.from_config(self._alembic_config())
+        current = self.current_revision()
+        if current is not None:
+            try:
+                script.get_revision(current)
+            except Exception as exc:
+                raise DatabaseTooNew(
+                    "Base créée par une version plus récente de Contrôle PJ "
+                    f"(schéma {current}) : mettez l'application à jour. La base n'a pas été modifiée."
+                ) from exc
+        if current == script.get_current_head():
+            return
+        config = self._alembic_config()
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()

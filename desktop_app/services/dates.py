@@ -1,0 +1,84 @@
+"""Dates and times: stored in UTC, read and shown in Europe/Paris, the French way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+_FR = re.compile(
+    r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"
+    r"(?:[ T]+(?P<H>\d{1,2})[:hH](?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
+)
+
+
+class DateInvalide(ValueError):
+    """The message is French, for the user."""
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def parse_datetime(text: str) -> dt.datetime | None:
+    """``JJ/MM/AAAA``, ``JJ/MM/AAAA HH:MM[:SS]`` or ISO 8601; without offset, Europe/Paris.
+    Returns an aware datetime in UTC, None for an empty text."""
+    text = text.strip()
+    if not text:
+        return None
+    match = _FR.match(text)
+    try:
+        if match:
+            value = dt.datetime(
+                int(match["y"]),
+                int(match["m"]),
+                int(match["d"]),
+                int(match["H"] or 0),
+                int(match["M"] or 0),
+                int(match["S"] or 0),
+            )
+        else:
+            value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise DateInvalide(
+            f"date « {text} » illisible (attendu JJ/MM/AAAA, JJ/MM/AAAA HH:MM ou ISO 8601)"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=PARIS)
+    return value.astimezone(dt.UTC)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A calendar date: ``JJ/MM/AAAA`` or ISO; a date-time gives its day in Paris."""
+    text = text.strip()
+    if not text:
+        return None
+    match = _FR.match(text)
+    if match and not match["H"]:
+        try:
+            return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            raise DateInvalide(f"date « {text} » impossible") from None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    value = parse_datetime(text)
+    assert value is not None
+    return value.astimezone(PARIS).date()
+
+
+def format_date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """13/07/2018 17:36, in Paris time."""
+    return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def iso(value: dt.datetime | None) -> str:
+    """ISO 8601 with the Paris offset (what spreadsheets and scripts read back)."""
+    return value.astimezone(PARIS).isoformat() if value else ""

@@ -1,0 +1,187 @@
+"""Access to a dossier package, a folder or a .zip, without ever leaving it.
+
+A zip is read in place (never extracted), so no entry can write anything anywhere. A path named
+in pieces.csv that leaves the package (``../``, absolute, a drive, a link pointing outside) is
+refused. Names are compared in NFC and, failing an exact match, without case (packages made on
+Windows or macOS)."""
+
+from __future__ import annotations
+
+import posixpath
+import stat
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+
+class PaquetInutilisable(Exception):
+    """The package as a whole cannot be imported. The message is French, for the user."""
+
+
+class CheminRefuse(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Lecture:
+    """The bytes of a file of the package, or why they could not be read.
+    ``data`` holds at most ``plafond`` + 1 bytes; ``size`` is the size the package declares."""
+
+    data: bytes | None
+    size: int | None
+    erreur: str = ""
+
+
+def normaliser_chemin(chemin: str) -> str:
+    """A package-relative POSIX path, or CheminRefuse if it leaves the package."""
+    text = unicodedata.normalize("NFC", chemin.strip()).replace("\\", "/")
+    if not text:
+        raise CheminRefuse("chemin vide")
+    if text.startswith("/") or (len(text) > 1 and text[1] == ":") or text.startswith("//"):
+        raise CheminRefuse(f"chemin absolu refusé : « {chemin} »")
+    parts = []
+    for part in PurePosixPath(text).parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                raise CheminRefuse(f"chemin qui sort du paquet refusé : « {chemin} »")
+            parts.pop()
+        else:
+            parts.append(part)
+    if not parts:
+        raise CheminRefuse(f"chemin vide : « {chemin} »")
+    return posixpath.join(*parts)
+
+
+class Paquet:
+    nom: str
+
+    def lire(self, chemin: str, plafond: int) -> Lecture:
+        raise NotImplementedError
+
+    def lire_texte(self, nom: str) -> bytes | None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Paquet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+TEXT_LIMIT = 512 * 1024 * 1024  # campagne.json and the CSV files
+
+
+class PaquetDossier(Paquet):
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.nom = root.name
+        self._index: dict[str, Path] | None = None
+
+    def _resolve(self, chemin: str) -> Path | None:
+        candidate = (self.root / chemin).resolve()
+        if not candidate.is_relative_to(self.root):
+            raise CheminRefuse(f"chemin qui sort du paquet refusé : « {chemin} »")
+        if candidate.is_file():
+            return candidate
+        if self._index is None:
+            self._index = {
+                unicodedata.normalize("NFC", p.relative_to(self.root).as_posix()).lower(): p
+                for p in self.root.rglob("*")
+                if p.is_file()
+            }
+        found = self._index.get(chemin.lower())
+        if found is not None and not found.resolve().is_relative_to(self.root):
+            raise CheminRefuse(f"lien qui sort du paquet refusé : « {chemin} »")
+        return found
+
+    def lire(self, chemin: str, plafond: int) -> Lecture:
+        path = self._resolve(chemin)
+        if path is None:
+            return Lecture(None, None, f"fichier absent du paquet : {chemin}")
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as handle:
+                return Lecture(handle.read(plafond + 1), size)
+        except OSError as exc:
+            return Lecture(None, None, f"fichier illisible ({exc.strerror or exc})")
+
+    def lire_texte(self, nom: str) -> bytes | None:
+        path = self._resolve(nom)
+        return path.read_bytes() if path else None
+
+
+class PaquetZip(Paquet):
+    def __init__(self, path: Path) -> None:
+        self.nom = path.name
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise PaquetInutilisable(f"{path.name} : archive ZIP illisible ({exc})") from None
+        self.entries: dict[str, zipfile.ZipInfo] = {}
+        for info in self.zip.infolist():
+            if info.is_dir() or info.filename.startswith("__MACOSX/"):
+                continue
+            try:
+                name = normaliser_chemin(info.filename)
+            except CheminRefuse:
+                continue  # an entry pointing outside is never readable
+            self.entries[name] = info
+        self.prefix = self._find_root()
+        self.lower = {k.lower(): k for k in self.entries}
+
+    def _find_root(self) -> str:
+        if "campagne.json" in self.entries:
+            return ""
+        tops = {name.split("/", 1)[0] for name in self.entries if "/" in name}
+        roots = [t for t in tops if f"{t}/campagne.json" in self.entries]
+        if len(roots) == 1:
+            return roots[0] + "/"
+        raise PaquetInutilisable(
+            f"{self.nom} : campagne.json introuvable à la racine de l'archive "
+            "ni dans son unique dossier"
+        )
+
+    def _info(self, chemin: str) -> zipfile.ZipInfo | None:
+        name = self.prefix + chemin
+        key = name if name in self.entries else self.lower.get(name.lower())
+        return self.entries.get(key) if key else None
+
+    def lire(self, chemin: str, plafond: int) -> Lecture:
+        info = self._info(chemin)
+        if info is None:
+            return Lecture(None, None, f"fichier absent du paquet : {chemin}")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            return Lecture(None, None, f"lien symbolique refusé : {chemin}")
+        try:
+            with self.zip.open(info) as handle:
+                data = handle.read(plafond + 1)
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+            return Lecture(None, None, f"fichier illisible dans l'archive ({exc})")
+        # The declared size can lie; what was read is the truth up to the ceiling.
+        size = len(data) if len(data) <= plafond else max(info.file_size, len(data))
+        return Lecture(data, size)
+
+    def lire_texte(self, nom: str) -> bytes | None:
+        lecture = self.lire(nom, TEXT_LIMIT)
+        return lecture.data
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def ouvrir_paquet(path: Path) -> Paquet:
+    if path.is_dir():
+        if not (path / "campagne.json").is_file():
+            raise PaquetInutilisable(f"{path.name} : campagne.json introuvable dans ce dossier")
+        return PaquetDossier(path)
+    if path.is_file():
+        if zipfile.is_zipfile(path):
+            return PaquetZip(path)
+        raise PaquetInutilisable(f"{path.name} : ni un dossier ni une archive ZIP")
+    raise PaquetInutilisable(f"{path} : introuvable")

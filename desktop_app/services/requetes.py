@@ -1,0 +1,154 @@
+"""Read-side queries for the windows: plain frozen dataclasses, never ORM objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from desktop_app.models import (
+    Campagne,
+    Candidat,
+    Candidature,
+    Decision,
+    Depot,
+    Modalite,
+    Piece,
+    PieceCatalogue,
+    Statut,
+)
+
+# Order of the per-status counters: no status first (what remains to look at).
+STATUTS_COMPTES: tuple[Statut | None, ...] = (None, *Statut)
+
+
+@dataclass(frozen=True)
+class CampagneResume:
+    id: int
+    titre: str
+    examen: str
+    session: str
+    academie: str
+    cloture: dt.datetime | None
+    taille_max_octets: int
+    candidatures: int
+
+
+@dataclass(frozen=True, slots=True)
+class LigneCandidature:
+    id: int
+    n_candidat: str
+    n_inscription: str
+    nom: str
+    nom_usage: str
+    prenoms: str
+    date_naissance: dt.date | None
+    specialite: str
+    compteurs: tuple[int, ...]  # one per STATUTS_COMPTES
+
+    @property
+    def nb_pieces(self) -> int:
+        return sum(self.compteurs)
+
+
+@dataclass(frozen=True)
+class LignePiece:
+    id: int
+    code: str
+    libelle: str
+    regroupement: str
+    modalite: Modalite
+    statut: Statut | None
+    date_reception: dt.date | None
+    commentaire: str
+    date_validation: dt.datetime | None
+    fichiers: int
+    non_recevables: int
+    dernier_depot: dt.datetime | None
+    motif: str  # why the current file is not recevable, if it is not
+    gestionnaire: str
+
+
+def campagnes(session: Session) -> list[CampagneResume]:
+    counts: dict[int, int] = {
+        cid: n
+        for cid, n in session.execute(
+            select(Candidature.campagne_id, func.count()).group_by(Candidature.campagne_id)
+        )
+    }
+    return [
+        CampagneResume(
+            c.id, f"{c.libelle or c.examen} {c.session} — académie de {c.academie}", c.examen,
+            c.session, c.academie, c.cloture, c.taille_max_octets, counts.get(c.id, 0),
+        )
+        for c in session.scalars(select(Campagne).order_by(Campagne.id.desc()))
+    ]
+
+
+def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandidature]:
+    """Every candidature of the campaign with its per-status counts: two indexed queries."""
+    piece = Piece.__table__
+    cand = Candidature.__table__
+    index = {s.name if s else None: i for i, s in enumerate(STATUTS_COMPTES)}
+    counts: dict[int, list[int]] = {}
+    width = len(STATUTS_COMPTES)
+    # Read the status as its stored name: no enum conversion on hundreds of thousands of rows.
+    for cid, statut, n in session.execute(
+        select(piece.c.candidature_id, type_coerce(piece.c.statut, String()), func.count())
+        .where(piece.c.candidature_id.in_(select(cand.c.id).where(cand.c.campagne_id == campagne_id)))
+        .group_by(piece.c.candidature_id, piece.c.statut)
+    ):
+        row = counts.get(cid)
+        if row is None:
+            row = counts[cid] = [0] * width
+        row[index[statut]] = n
+    empty = (0,) * width
+    query = (
+        select(cand.c.id, Candidat.n_candidat, cand.c.n_inscription, Candidat.nom_naissance,
+               Candidat.nom_usage, Candidat.prenoms, Candidat.date_naissance, cand.c.specialite)
+        .join(Candidat, Candidat.id == cand.c.candidat_id)
+        .where(cand.c.campagne_id == campagne_id)
+        .order_by(Candidat.nom_naissance, Candidat.prenoms)
+    )
+    return [
+        LigneCandidature(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
+                         tuple(counts[r[0]]) if r[0] in counts else empty)
+        for r in session.execute(query)
+    ]
+
+
+def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
+    """The pièces of one candidature (a handful of rows: summarised here, not in SQL)."""
+    depots: dict[int, list[tuple[int, bool, dt.datetime | None, str]]] = {}
+    for row in session.execute(
+        select(Depot.piece_id, Depot.tour, Depot.recevable, Depot.date_depot, Depot.motif)
+        .join(Piece).where(Piece.candidature_id == candidature_id).order_by(Depot.id)
+    ):
+        depots.setdefault(row.piece_id, []).append(
+            (row.tour, row.recevable, row.date_depot, row.motif)
+        )
+    auteurs: dict[int, str] = {}
+    for piece_id, gestionnaire in session.execute(
+        select(Decision.piece_id, Decision.gestionnaire).join(Piece)
+        .where(Piece.candidature_id == candidature_id).order_by(Decision.id)
+    ):
+        auteurs[piece_id] = gestionnaire  # the last one wins
+    result = []
+    for p, cat in session.execute(
+        select(Piece, PieceCatalogue).join(PieceCatalogue)
+        .where(Piece.candidature_id == candidature_id)
+        .order_by(PieceCatalogue.regroupement, PieceCatalogue.code)
+    ):
+        tous = depots.get(p.id, [])
+        tour = max((d[0] for d in tous), default=0)
+        courant = [d for d in tous if d[0] == tour]
+        refuses = [d for d in courant if not d[1]]
+        dates = [d[2] for d in courant if d[2] is not None]
+        result.append(LignePiece(
+            p.id, cat.code, cat.libelle, cat.regroupement, cat.modalite, p.statut,
+            p.date_reception, p.commentaire, p.date_validation, len(courant), len(refuses),
+            max(dates, default=None), refuses[0][3] if refuses else "", auteurs.get(p.id, ""),
+        ))
+    return result

@@ -1,0 +1,135 @@
+"""Reading CSV files as spreadsheets write them: separator and encoding detected, header names
+compared without case, accents, spaces or ``°``."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+
+class TableauIllisible(ValueError):
+    """The message is French, for the user."""
+
+
+def sans_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def cle(text: str) -> str:
+    """'N° candidat' -> 'ncandidat', 'Date de naissance' -> 'datedenaissance'."""
+    return re.sub(r"[^a-z0-9]", "", sans_accents(text).lower())
+
+
+def decode(data: bytes, nom: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252, never a silent guess."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise TableauIllisible(
+            f"{nom} : encodage non reconnu (enregistrez le fichier en CSV UTF-8 ou Windows-1252)"
+        ) from None
+    # Control characters other than line breaks and tabs mean the bytes were not text.
+    if any(ord(c) < 32 and c not in "\r\n\t" for c in text):
+        raise TableauIllisible(f"{nom} : ce fichier n'est pas un texte CSV lisible")
+    return text
+
+
+@dataclass(frozen=True)
+class Ligne:
+    numero: int  # line number in the file, as a spreadsheet shows it (header is 1)
+    valeurs: dict[str, str]  # canonical column -> value (stripped)
+
+
+@dataclass(frozen=True)
+class Tableau:
+    nom: str
+    colonnes: tuple[str, ...]  # canonical names of the recognised columns
+    inconnues: tuple[str, ...]  # header cells that were not recognised (kept for the report)
+    lignes: tuple[Ligne, ...]
+
+
+def _first_line(text: str) -> str:
+    return next(iter(text.splitlines()), "")
+
+
+def read_table(
+    data: bytes, nom: str, aliases: dict[str, Iterable[str]], requises: Iterable[str]
+) -> Tableau:
+    """Parse a CSV; ``aliases`` maps a canonical column to the ``cle()`` forms it may take."""
+    text = decode(data, nom)
+    lookup = {cle(c): c for c in aliases}
+    for canonical, forms in aliases.items():
+        lookup.update({f: canonical for f in forms})
+    header_line = _first_line(text)
+    best: tuple[int, str] = (-1, ";")
+    for sep in (";", ",", "\t"):
+        cells = next(csv.reader([header_line], delimiter=sep), [])
+        score = sum(1 for c in cells if cle(c) in lookup)
+        if score > best[0]:
+            best = (score, sep)
+    sep = best[1]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise TableauIllisible(f"{nom} : fichier vide") from None
+    mapping: list[str | None] = []
+    inconnues = []
+    for cell in header:
+        canonical = lookup.get(cle(cell))
+        if canonical in mapping:  # the same column twice: keep the first
+            canonical = None
+        mapping.append(canonical)
+        if canonical is None and cell.strip():
+            inconnues.append(cell.strip())
+    manquantes = [c for c in requises if c not in mapping]
+    if manquantes:
+        raise TableauIllisible(
+            f"{nom} : colonne{'s' if len(manquantes) > 1 else ''} obligatoire"
+            f"{'s' if len(manquantes) > 1 else ''} absente{'s' if len(manquantes) > 1 else ''} : "
+            + ", ".join(manquantes)
+            + f" (séparateur lu : « {'tabulation' if sep == chr(9) else sep} »)"
+        )
+    lignes = []
+    start = reader.line_num + 1
+    for row in _rows(reader):
+        if any(cell.strip() for cell in row):
+            valeurs = {
+                col: row[i].strip() if i < len(row) else ""
+                for i, col in enumerate(mapping)
+                if col is not None
+            }
+            lignes.append(Ligne(start, valeurs))
+        start = reader.line_num + 1
+    colonnes = tuple(c for c in mapping if c is not None)
+    return Tableau(nom, colonnes, tuple(inconnues), tuple(lignes))
+
+
+def _rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise TableauIllisible(f"ligne mal formée ({exc})") from None
+
+
+def write_table(colonnes: list[str], lignes: Iterable[Iterable[object]]) -> bytes:
+    """What a French spreadsheet opens directly: ';' and UTF-8 with BOM."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(colonnes)
+    writer.writerows(lignes)
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

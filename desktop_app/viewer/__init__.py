@@ -1,0 +1,1 @@
+"""Rendering worker process and DocumentViewer widget (see the viewer issue)."""

@@ -1,0 +1,84 @@
+"""Long work (import, export, demo) off the GUI thread, with progress and cancel."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desktop_app.services.importer import ImportAnnule
+
+log = logging.getLogger(__name__)
+
+Travail = Callable[[Callable[[int, int, str], None]], Any]
+
+
+class _Thread(QThread):
+    progress = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, travail: Travail, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.travail = travail
+        self.annule = threading.Event()
+
+    def _progress(self, done: int, total: int, etape: str) -> None:
+        if self.annule.is_set():
+            raise ImportAnnule()
+        self.progress.emit(done, total, etape)
+
+    def run(self) -> None:
+        try:
+            result = self.travail(self._progress)
+        except BaseException as exc:  # reported to the GUI thread, never lost
+            if not isinstance(exc, ImportAnnule):
+                log.exception("tâche de fond en échec")
+            self.failed.emit(exc)
+        else:
+            self.succeeded.emit(result)
+
+
+class TacheAvecProgression(QObject):
+    """Runs ``travail(progress)`` in a thread behind a modal progress dialog with « Annuler ».
+    ``finished`` carries (result, None) or (None, exception); ImportAnnule means cancelled."""
+
+    finished = Signal(object, object)
+
+    def __init__(self, parent: QWidget, titre: str, travail: Travail) -> None:
+        super().__init__(parent)
+        self.dialog = QProgressDialog(titre, "Annuler", 0, 0, parent)
+        self.dialog.setObjectName("progressDialog")
+        self.dialog.setWindowTitle(titre)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.thread = _Thread(travail, self)
+        self.thread.progress.connect(self._on_progress)
+        self.thread.succeeded.connect(lambda result: self._done(result, None))
+        self.thread.failed.connect(lambda exc: self._done(None, exc))
+        self.dialog.canceled.connect(self._cancel)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _on_progress(self, done: int, total: int, etape: str) -> None:
+        self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(min(done, max(total, 1)))
+        self.dialog.setLabelText(f"{etape}… ({done} / {total})")
+
+    def _cancel(self) -> None:
+        self.dialog.setLabelText("Annulation en cours…")
+        self.thread.annule.set()
+
+    def _done(self, result: Any, error: BaseException | None) -> None:
+        self.thread.wait()
+        self.dialog.reset()
+        self.dialog.hide()
+        self.finished.emit(result, error)
+        self.dialog.deleteLater()

@@ -1,0 +1,58 @@
+"""Shared fixtures. Qt runs offscreen; every test gets its own data directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything loads Qt
+
+import pytest
+
+from desktop_app.services.demo import generer_paquet
+from desktop_app.services.espace import Espace, ouvrir_espace
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus-dev"
+REFERENCE = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing a test does lands in the real user's folders."""
+    monkeypatch.setenv("CONTROLE_PJ_DATA_DIR", str(tmp_path / "donnees-par-defaut"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("CONTROLE_PJ_DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def espace(tmp_path: Path) -> Iterator[Espace]:
+    e = ouvrir_espace(tmp_path / "donnees")
+    yield e
+    e.close()
+
+
+@pytest.fixture(scope="session")
+def paquet_demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo package generated once per test session (read only: copy it to change)."""
+    return generer_paquet(tmp_path_factory.mktemp("demo") / "paquet", 40, reference=REFERENCE)
+
+
+@pytest.fixture
+def paquet_demo(paquet_demo_source: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "paquet-demo"
+    shutil.copytree(paquet_demo_source, copy)
+    return copy
+
+
+def corpus_manifest() -> list[dict[str, str]]:
+    import csv
+
+    manifest = CORPUS / "MANIFEST.tsv"
+    if not manifest.is_file():
+        return []
+    with manifest.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
