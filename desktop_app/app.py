@@ -35,7 +35,9 @@ def lancer_demo(window: MainWindow, candidatures: int = 300) -> TacheAvecProgres
     espace = window.espace
 
     def travail(progress: Any) -> object:
-        return installer_demo(espace.db, espace.store, candidatures, progression=progress)
+        return installer_demo(
+            espace.db, espace.store, candidatures, progression=progress, worker=espace.inspection
+        )
 
     tache = TacheAvecProgression(window, "Création de la campagne de démonstration", travail)
     tache.finished.connect(lambda _result, _error: window.recharger())

@@ -16,45 +16,74 @@ from desktop_app import APP_NAME, __version__
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", metavar="DOSSIER",
-                        help="dossier des données (base et fichiers) ; sinon CONTROLE_PJ_DATA_DIR "
-                             "ou le dossier de données de l'utilisateur")
-    common.add_argument("--database-url", metavar="URL",
-                        help="base partagée (mode équipe), par ex. postgresql+psycopg://…")
+    common.add_argument(
+        "--data-dir",
+        metavar="DOSSIER",
+        help="dossier des données (base et fichiers) ; sinon CONTROLE_PJ_DATA_DIR "
+        "ou le dossier de données de l'utilisateur",
+    )
+    common.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="base partagée (mode équipe), par ex. postgresql+psycopg://…",
+    )
     parser = argparse.ArgumentParser(
-        prog="controle-pj", parents=[common],
+        prog="controle-pj",
+        parents=[common],
         description=f"{APP_NAME} : contrôle des pièces justificatives. Sans commande : ouvre la "
-                    "fenêtre.",
+        "fenêtre.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument("--demo", action="store_true",
-                        help="crée la campagne de démonstration si la base est vide, puis ouvre")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="crée la campagne de démonstration si la base est vide, puis ouvre",
+    )
     sub = parser.add_subparsers(dest="commande", metavar="COMMANDE")
 
     p = sub.add_parser("import", parents=[common], help="importe un paquet de dossiers")
     p.add_argument("paquet", type=Path, help="dossier ou archive .zip du paquet")
-    p.add_argument("--tout-ou-rien", action="store_true",
-                   help="n'importe rien si une ligne est refusée")
+    p.add_argument(
+        "--tout-ou-rien", action="store_true", help="n'importe rien si une ligne est refusée"
+    )
     p.add_argument("--json", action="store_true", help="rapport en JSON sur la sortie standard")
 
     p = sub.add_parser("export", parents=[common], help="exporte les décisions")
-    p.add_argument("--decisions", type=Path, required=True, metavar="FICHIER",
-                   help="fichier decisions.csv à écrire")
-    p.add_argument("--campagne", type=int, metavar="ID",
-                   help="identifiant de la campagne (voir « campagnes ») s'il y en a plusieurs")
+    p.add_argument(
+        "--decisions",
+        type=Path,
+        required=True,
+        metavar="FICHIER",
+        help="fichier decisions.csv à écrire",
+    )
+    p.add_argument(
+        "--campagne",
+        type=int,
+        metavar="ID",
+        help="identifiant de la campagne (voir « campagnes ») s'il y en a plusieurs",
+    )
 
     p = sub.add_parser("demo", parents=[common], help="crée la campagne de démonstration")
     p.add_argument("--candidatures", type=int, default=300, metavar="N")
     p.add_argument("--graine", type=int, default=2024, help="graine du tirage (défaut 2024)")
-    p.add_argument("--date-reference", metavar="JJ/MM/AAAA",
-                   help="« aujourd'hui » pour la démonstration (défaut : la date du jour)")
+    p.add_argument(
+        "--date-reference",
+        metavar="JJ/MM/AAAA",
+        help="« aujourd'hui » pour la démonstration (défaut : la date du jour)",
+    )
 
     p = sub.add_parser("check", parents=[common], help="vérifie des fichiers (format, taille…)")
-    p.add_argument("fichiers", nargs="+", type=Path, metavar="FICHIER",
-                   help="fichiers ou dossiers (parcourus)")
+    p.add_argument(
+        "fichiers", nargs="+", type=Path, metavar="FICHIER", help="fichiers ou dossiers (parcourus)"
+    )
     p.add_argument("--json", action="store_true", help="tableau JSON sur la sortie standard")
-    p.add_argument("--taille-max", type=int, default=5 * 1024 * 1024, metavar="OCTETS",
-                   help="taille maximale admise (défaut 5 Mo = 5242880 octets)")
+    p.add_argument(
+        "--taille-max",
+        type=int,
+        default=5 * 1024 * 1024,
+        metavar="OCTETS",
+        help="taille maximale admise (défaut 5 Mo = 5242880 octets)",
+    )
 
     sub.add_parser("campagnes", parents=[common], help="liste les campagnes de la base")
     return parser
@@ -75,8 +104,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     espace = ouvrir_espace(args.data_dir, args.database_url)
     try:
-        rapport = importer_paquet(espace.db, espace.store, args.paquet,
-                                  tout_ou_rien=args.tout_ou_rien, progression=_progress_stderr)
+        rapport = importer_paquet(
+            espace.db,
+            espace.store,
+            args.paquet,
+            worker=espace.inspection,
+            tout_ou_rien=args.tout_ou_rien,
+            progression=_progress_stderr,
+        )
     except PaquetInutilisable as exc:
         _err(f"Paquet refusé : {exc}")
         return 1
@@ -159,8 +194,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 2
     espace = ouvrir_espace(args.data_dir, args.database_url)
     try:
-        rapports = installer_demo(espace.db, espace.store, args.candidatures, graine=args.graine,
-                                  reference=reference, progression=_progress_stderr)
+        rapports = installer_demo(
+            espace.db,
+            espace.store,
+            args.candidatures,
+            graine=args.graine,
+            reference=reference,
+            progression=_progress_stderr,
+            worker=espace.inspection,
+        )
     finally:
         espace.close()
     if sys.stderr.isatty():
@@ -192,24 +234,40 @@ def cmd_check(args: argparse.Namespace) -> int:
                 data = handle.read(args.taille_max + 1 if size <= args.taille_max else 64 * 1024)
         except OSError as exc:
             status = 1
-            results.append({"path": str(path), "size": None, "format": None, "recevable": False,
-                            "reasons": [f"Fichier illisible : {exc.strerror or exc}."],
-                            "findings": []})
+            results.append(
+                {
+                    "path": str(path),
+                    "size": None,
+                    "format": None,
+                    "recevable": False,
+                    "reasons": [f"Fichier illisible : {exc.strerror or exc}."],
+                    "findings": [],
+                }
+            )
             continue
         inspection = inspect_bytes(data, taille_max=args.taille_max, size=size)
-        results.append({
-            "path": str(path), "size": inspection.size, "format": inspection.format,
-            "recevable": inspection.recevable, "reasons": inspection.reasons,
-            "findings": [{"level": f.level, "code": f.code, "message": f.message}
-                         for f in inspection.findings],
-        })
+        results.append(
+            {
+                "path": str(path),
+                "size": inspection.size,
+                "format": inspection.format,
+                "recevable": inspection.recevable,
+                "reasons": inspection.reasons,
+                "findings": [
+                    {"level": f.level, "code": f.code, "message": f.message}
+                    for f in inspection.findings
+                ],
+            }
+        )
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         for r in results:
             verdict = "recevable" if r["recevable"] else "NON RECEVABLE"
-            print(f"{r['path']} : {verdict} ({r['format'] or 'format inconnu'}, "
-                  f"{r['size'] if r['size'] is not None else '?'} octets)")
+            print(
+                f"{r['path']} : {verdict} ({r['format'] or 'format inconnu'}, "
+                f"{r['size'] if r['size'] is not None else '?'} octets)"
+            )
             for reason in r["reasons"]:
                 print(f"    {reason}")
     return status
@@ -224,8 +282,10 @@ def cmd_campagnes(args: argparse.Namespace) -> int:
     try:
         with espace.db.read() as session:
             for c in campagnes(session):
-                print(f"{c.id} : {c.titre} — {c.candidatures} candidature(s), clôture "
-                      f"{format_datetime(c.cloture) or 'non fixée'}")
+                print(
+                    f"{c.id} : {c.titre} — {c.candidatures} candidature(s), clôture "
+                    f"{format_datetime(c.cloture) or 'non fixée'}"
+                )
     finally:
         espace.close()
     return 0
@@ -235,8 +295,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from desktop_app.models.database import DatabaseError
 
-    commands = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo,
-                "check": cmd_check, "campagnes": cmd_campagnes}
+    commands = {
+        "import": cmd_import,
+        "export": cmd_export,
+        "demo": cmd_demo,
+        "check": cmd_check,
+        "campagnes": cmd_campagnes,
+    }
     try:
         if args.commande is None:
             from desktop_app.app import run_gui

@@ -25,7 +25,9 @@ class Settings:
             raw = {}
         if not isinstance(raw, dict):
             raw = {}
-        known = {k: raw.pop(k) for k in ("database_url", "gestionnaire") if isinstance(raw.get(k), str)}
+        known = {
+            k: raw.pop(k) for k in ("database_url", "gestionnaire") if isinstance(raw.get(k), str)
+        }
         return cls(**known, unknown=raw)
 
     def save(self, path: Path) -> None:

@@ -40,14 +40,27 @@ CAMPAGNE = {
     "academie": "Clermont-Ferrand",
     "cloture": "2023-12-01T17:00:00+01:00",
     "pieces": [
-        {"code": "CINSIG01", "libelle": "Confirmation d'inscription signée",
-         "regroupement": "Confirmation d'inscription", "modalite": "en_ligne",
-         "debut": "2023-10-19T09:00:00+02:00", "fin": "2023-12-01T23:59:00+01:00"},
-        {"code": "1NATID01", "libelle": "Document justifiant l'identité",
-         "regroupement": "Identité", "modalite": "en_ligne"},
-        {"code": "PSNATT03", "libelle": "Certificat de participation ou d'exemption à la JDC",
-         "regroupement": "Position régulière au regard du code du service national",
-         "modalite": "postal", "fin": "2023-12-01T23:59:00+01:00"},
+        {
+            "code": "CINSIG01",
+            "libelle": "Confirmation d'inscription signée",
+            "regroupement": "Confirmation d'inscription",
+            "modalite": "en_ligne",
+            "debut": "2023-10-19T09:00:00+02:00",
+            "fin": "2023-12-01T23:59:00+01:00",
+        },
+        {
+            "code": "1NATID01",
+            "libelle": "Document justifiant l'identité",
+            "regroupement": "Identité",
+            "modalite": "en_ligne",
+        },
+        {
+            "code": "PSNATT03",
+            "libelle": "Certificat de participation ou d'exemption à la JDC",
+            "regroupement": "Position régulière au regard du code du service national",
+            "modalite": "postal",
+            "fin": "2023-12-01T23:59:00+01:00",
+        },
     ],
 }
 
@@ -62,8 +75,9 @@ def write_package(
     campagne: dict[str, object] | None = None,
 ) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "campagne.json").write_text(json.dumps(campagne or CAMPAGNE, ensure_ascii=False),
-                                        encoding="utf-8")
+    (root / "campagne.json").write_text(
+        json.dumps(campagne or CAMPAGNE, ensure_ascii=False), encoding="utf-8"
+    )
     (root / "candidatures.csv").write_bytes(candidatures.encode(encoding))
     (root / "pieces.csv").write_bytes(pieces.encode(encoding))
     for name, data in (files or {}).items():

@@ -141,6 +141,26 @@ def _inspect_pdf(data: bytes) -> list[Finding]:
         doc.close()
 
 
+def _premier_sos(data: bytes) -> int | None:
+    """Offset of the main image's first Start Of Scan, walking the top-level markers by their
+    lengths (so an EXIF thumbnail, inside APP1, is stepped over)."""
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xDA:
+            return i
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            i += 2
+            continue
+        i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
+    return None
+
+
 def _inspect_jpeg(data: bytes) -> list[Finding]:
     from PIL import Image
 
@@ -150,17 +170,13 @@ def _inspect_jpeg(data: bytes) -> list[Finding]:
             Image.MAX_IMAGE_PIXELS = PIXELS_MAX
             with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
                 width, height = image.size
-                # Decode at a reduced scale: proves the whole stream is there, cheaply.
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-                image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return [
-            Finding("refus", "dimensions", "Image JPEG aux dimensions démesurées : refusée.")
-        ]
-    except OSError as exc:
-        if "truncated" in str(exc):
-            return [Finding("refus", "tronque", "Image JPEG incomplète (fichier tronqué).")]
-        return [Finding("refus", "illisible", "Image JPEG illisible ou endommagée.")]
+        return [Finding("refus", "dimensions", "Image JPEG aux dimensions démesurées : refusée.")]
     except Exception:
         return [Finding("refus", "illisible", "Image JPEG illisible ou endommagée.")]
+    # Inside a scan, 0xFF is always followed by 0x00 or a restart marker: an FF D9 after the
+    # first scan can only be the End Of Image. Without it, the upload was cut short.
+    sos = _premier_sos(data)
+    if sos is None or data.find(b"\xff\xd9", sos) < 0:
+        return [Finding("refus", "tronque", "Image JPEG incomplète (fichier tronqué).")]
     return [Finding("info", "dimensions", f"{width} × {height} pixels.")]

@@ -1,25 +1,32 @@
 """Content-addressed store: every deposited file lives once, under its sha256, in the data
-directory. The database keeps only the hash; nothing in it points outside the store."""
+directory. The database keeps only the hash; nothing in it points outside the store.
+
+Writes are atomic (temporary file, then rename). Durability is batched: ``put(..., durable=False)``
+leaves the flush to ``make_durable()``, which the importer calls once before committing the rows
+that reference the files, so a power cut never leaves a row pointing at a file still in cache."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import re
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Beyond this many files, one system-wide sync is cheaper than an fsync per file (POSIX only).
+_SYNC_ALL_FROM = 16
 
 
 class ContentStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._folders: set[str] = set()
 
     def path(self, sha256: str) -> Path:
         if not _SHA256.match(sha256):
             raise ValueError(f"empreinte invalide : {sha256!r}")
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+        return self.root / sha256[:2] / sha256
 
     def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
@@ -27,23 +34,52 @@ class ContentStore:
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
-    def put(self, data: bytes, sha256: str | None = None) -> str:
-        """Store ``data`` (once) and return its sha256. Written to a temporary file in the
-        same folder, flushed to disk, then renamed: a crash never leaves a partial file
-        under a valid name."""
+    def put(self, data: bytes, sha256: str | None = None, *, durable: bool = True) -> str:
+        """Store ``data`` once and return its sha256. With ``durable=False`` the caller must
+        call ``make_durable()`` on the returned hashes before relying on them."""
         digest = sha256 or hashlib.sha256(data).hexdigest()
         target = self.path(digest)
-        if target.is_file():
+        if target.is_file() and target.stat().st_size == len(data):
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        folder = digest[:2]
+        if folder not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        tmp = target.with_name(f".{digest}.{os.getpid()}.tmp")
         try:
-            with os.fdopen(fd, "wb") as out:
+            with open(tmp, "wb") as out:
                 out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
+                if durable:
+                    out.flush()
+                    os.fsync(out.fileno())
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
+        if durable:
+            _fsync_folder(target.parent)
         return digest
+
+    def make_durable(self, hashes: Iterable[str]) -> None:
+        """Flush the given files (and their folders' entries) to disk."""
+        paths = [self.path(h) for h in set(hashes)]
+        if not paths:
+            return
+        if os.name == "posix" and len(paths) >= _SYNC_ALL_FROM:
+            os.sync()
+            return
+        for path in paths:
+            with open(path, "rb+") as handle:  # Windows flushes only handles open for writing
+                os.fsync(handle.fileno())
+        for folder in {p.parent for p in paths}:
+            _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":  # NTFS makes the rename durable with the file's flush
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -110,7 +110,8 @@ class Database:
             except Exception as exc:
                 raise DatabaseTooNew(
                     "Base créée par une version plus récente de Contrôle PJ "
-                    f"(schéma {current}) : mettez l'application à jour. La base n'a pas été modifiée."
+                    f"(schéma {current}) : mettez l'application à jour. "
+                    "La base n'a pas été modifiée."
                 ) from exc
         if current == script.get_current_head():
             return

@@ -41,7 +41,9 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
             raise ValueError("horodatage sans fuseau horaire")
         return value.astimezone(dt.UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: object
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -168,9 +170,7 @@ class Piece(Base):
     candidature: Mapped[Candidature] = relationship(back_populates="pieces")
     catalogue: Mapped[PieceCatalogue] = relationship()
     depots: Mapped[list[Depot]] = relationship(back_populates="piece", order_by="Depot.id")
-    decisions: Mapped[list[Decision]] = relationship(
-        back_populates="piece", order_by="Decision.id"
-    )
+    decisions: Mapped[list[Decision]] = relationship(back_populates="piece", order_by="Decision.id")
 
     __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012 - SQLAlchemy's documented form
     __table_args__ = (

@@ -6,10 +6,26 @@ so 'N° candidat', 'No candidat' and 'n_candidat' all meet."""
 from __future__ import annotations
 
 _NUMEROS = {
-    "n_candidat": ["ncandidat", "nocandidat", "numcandidat", "numerocandidat", "numerodecandidat",
-                   "ndecandidat", "candidat", "idcandidat"],
-    "n_inscription": ["ninscription", "noinscription", "numinscription", "numeroinscription",
-                      "numerodinscription", "ndinscription", "inscription", "inscriptionn"],
+    "n_candidat": [
+        "ncandidat",
+        "nocandidat",
+        "numcandidat",
+        "numerocandidat",
+        "numerodecandidat",
+        "ndecandidat",
+        "candidat",
+        "idcandidat",
+    ],
+    "n_inscription": [
+        "ninscription",
+        "noinscription",
+        "numinscription",
+        "numeroinscription",
+        "numerodinscription",
+        "ndinscription",
+        "inscription",
+        "inscriptionn",
+    ],
 }
 
 CANDIDATURES: dict[str, list[str]] = {
@@ -19,8 +35,14 @@ CANDIDATURES: dict[str, list[str]] = {
     "nom_usage": ["nomusage", "nomdusage", "nommarital"],
     "prenoms": ["prenoms", "prenom"],
     "date_naissance": ["datenaissance", "datedenaissance", "nele", "nee", "neele", "ddn"],
-    "commune_naissance": ["communenaissance", "communedenaissance", "lieunaissance",
-                          "lieudenaissance", "villenaissance", "villedenaissance"],
+    "commune_naissance": [
+        "communenaissance",
+        "communedenaissance",
+        "lieunaissance",
+        "lieudenaissance",
+        "villenaissance",
+        "villedenaissance",
+    ],
     "departement_naissance": ["departementnaissance", "departementdenaissance", "depnaissance"],
     "pays_naissance": ["paysnaissance", "paysdenaissance"],
     "nationalite": ["nationalite"],
@@ -41,7 +63,13 @@ CANDIDATURES: dict[str, list[str]] = {
     "version": ["version", "versioninscription"],
     "etat": ["etat", "etatinscription", "etatcandidature"],
 }
-CANDIDATURES_REQUISES = ["n_candidat", "n_inscription", "nom_naissance", "prenoms", "date_naissance"]
+CANDIDATURES_REQUISES = [
+    "n_candidat",
+    "n_inscription",
+    "nom_naissance",
+    "prenoms",
+    "date_naissance",
+]
 
 PIECES: dict[str, list[str]] = {
     **_NUMEROS,
@@ -59,6 +87,15 @@ PIECES: dict[str, list[str]] = {
 PIECES_REQUISES = ["n_candidat", "n_inscription", "code_piece"]
 
 # The columns of pieces.csv, in order, as the decisions export writes them.
-PIECES_ORDRE = ["n_candidat", "n_inscription", "code_piece", "fichier", "date_depot",
-                "date_validation", "statut", "date_reception", "commentaire"]
+PIECES_ORDRE = [
+    "n_candidat",
+    "n_inscription",
+    "code_piece",
+    "fichier",
+    "date_depot",
+    "date_validation",
+    "statut",
+    "date_reception",
+    "commentaire",
+]
 CANDIDATURES_ORDRE = list(CANDIDATURES)

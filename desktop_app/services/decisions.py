@@ -55,9 +55,14 @@ def enregistrer_decision(
         date_reception = now_utc().date()
     horodatage = now_utc()
     decision = Decision(
-        piece_id=piece.id, gestionnaire=gestionnaire.strip(), horodatage=horodatage,
-        ancien_statut=piece.statut, nouveau_statut=statut, commentaire=commentaire.strip(),
-        date_reception=date_reception, source=SourceDecision.LOCALE,
+        piece_id=piece.id,
+        gestionnaire=gestionnaire.strip(),
+        horodatage=horodatage,
+        ancien_statut=piece.statut,
+        nouveau_statut=statut,
+        commentaire=commentaire.strip(),
+        date_reception=date_reception,
+        source=SourceDecision.LOCALE,
     )
     piece.statut = statut
     piece.commentaire = commentaire.strip()

@@ -18,40 +18,184 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
+from typing import ClassVar
 
 from desktop_app.documents.store import ContentStore
+from desktop_app.documents.worker import InspectionWorker
 from desktop_app.models.database import Database
 from desktop_app.services.colonnes import CANDIDATURES_ORDRE, PIECES_ORDRE
 from desktop_app.services.dates import PARIS, iso
 from desktop_app.services.importer import Progression, RapportImport, importer_paquet
 
 NOMS = [
-    "MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT", "DURAND", "LEROY",
-    "MOREAU", "SIMON", "LAURENT", "LEFEBVRE", "MICHEL", "GARCIA", "DAVID", "BERTRAND", "ROUX",
-    "VINCENT", "FOURNIER", "MOREL", "GIRARD", "ANDRÉ", "LEFÈVRE", "MERCIER", "DUPONT", "LAMBERT",
-    "BONNET", "FRANÇOIS", "MARTINEZ", "LEGRAND", "GARNIER", "FAURE", "ROUSSEAU", "BLANC",
-    "GUÉRIN", "MULLER", "HENRY", "ROUSSEL", "NICOLAS", "PERRIN", "MORIN", "MATHIEU", "CLÉMENT",
-    "GAUTHIER", "DUMONT", "LOPEZ", "FONTAINE", "CHEVALIER", "ROBIN", "MASSON", "SANCHEZ",
-    "BRUN", "ROCHE", "BOYER", "CHASSAGNE", "VIALLE", "BESSE", "FAUCHER", "MALLET", "TIXIER",
-    "COUDERT", "PÉLISSIER", "AUBIGNAT", "DA SILVA", "PEREIRA", "BENALI", "NGUYEN", "TRAORÉ",
-    "LE GALL", "DE OLIVEIRA", "BOUCHET", "VERDIER", "CHABRIER", "MONTEIL", "ESCOFFIER",
+    "MARTIN",
+    "BERNARD",
+    "DUBOIS",
+    "THOMAS",
+    "ROBERT",
+    "RICHARD",
+    "PETIT",
+    "DURAND",
+    "LEROY",
+    "MOREAU",
+    "SIMON",
+    "LAURENT",
+    "LEFEBVRE",
+    "MICHEL",
+    "GARCIA",
+    "DAVID",
+    "BERTRAND",
+    "ROUX",
+    "VINCENT",
+    "FOURNIER",
+    "MOREL",
+    "GIRARD",
+    "ANDRÉ",
+    "LEFÈVRE",
+    "MERCIER",
+    "DUPONT",
+    "LAMBERT",
+    "BONNET",
+    "FRANÇOIS",
+    "MARTINEZ",
+    "LEGRAND",
+    "GARNIER",
+    "FAURE",
+    "ROUSSEAU",
+    "BLANC",
+    "GUÉRIN",
+    "MULLER",
+    "HENRY",
+    "ROUSSEL",
+    "NICOLAS",
+    "PERRIN",
+    "MORIN",
+    "MATHIEU",
+    "CLÉMENT",
+    "GAUTHIER",
+    "DUMONT",
+    "LOPEZ",
+    "FONTAINE",
+    "CHEVALIER",
+    "ROBIN",
+    "MASSON",
+    "SANCHEZ",
+    "BRUN",
+    "ROCHE",
+    "BOYER",
+    "CHASSAGNE",
+    "VIALLE",
+    "BESSE",
+    "FAUCHER",
+    "MALLET",
+    "TIXIER",
+    "COUDERT",
+    "PÉLISSIER",
+    "AUBIGNAT",
+    "DA SILVA",
+    "PEREIRA",
+    "BENALI",
+    "NGUYEN",
+    "TRAORÉ",
+    "LE GALL",
+    "DE OLIVEIRA",
+    "BOUCHET",
+    "VERDIER",
+    "CHABRIER",
+    "MONTEIL",
+    "ESCOFFIER",
 ]
-PRENOMS_F = ["Hélène", "Zoé", "Léa", "Chloé", "Manon", "Inès", "Camille", "Gaëlle", "Anaïs",
-             "Maëlys", "Noémie", "Élodie", "Céline", "Sarah", "Emma", "Jade", "Louise", "Yasmine",
-             "Océane", "Clémence", "Mélissa", "Aurélie", "Laëtitia", "Sophie", "Agathe", "Ambre"]
-PRENOMS_M = ["Lucas", "Hugo", "Théo", "Noël", "Jérôme", "François", "Maël", "Enzo", "Nathan",
-             "Loïc", "Mathis", "Kévin", "Rémi", "Adrien", "Yanis", "Gaël", "Bastien", "Léo",
-             "Mehdi", "Quentin", "Anthony", "Benoît", "Raphaël", "Timothée", "Jules", "Killian"]
-COMMUNES = [("CLERMONT-FERRAND", "063"), ("VICHY", "003"), ("AURILLAC", "015"),
-            ("LE PUY-EN-VELAY", "043"), ("MONTLUÇON", "003"), ("MOULINS", "003"),
-            ("RIOM", "063"), ("ISSOIRE", "063"), ("THIERS", "063"), ("SAINT-FLOUR", "015"),
-            ("YSSINGEAUX", "043"), ("COURNON-D'AUVERGNE", "063"), ("AMBERT", "063"),
-            ("BRIOUDE", "043"), ("MAURIAC", "015")]
-ETRANGER = [("LISBONNE", "Portugal", "Portugaise"), ("CASABLANCA", "Maroc", "Marocaine"),
-            ("DAKAR", "Sénégal", "Sénégalaise"), ("PORTO", "Portugal", "Portugaise")]
-RUES = ["rue des Gras", "avenue de la République", "boulevard Gergovia", "rue Blatin",
-        "chemin des Vignes", "place de Jaude", "rue du Pont", "allée des Tilleuls"]
+PRENOMS_F = [
+    "Hélène",
+    "Zoé",
+    "Léa",
+    "Chloé",
+    "Manon",
+    "Inès",
+    "Camille",
+    "Gaëlle",
+    "Anaïs",
+    "Maëlys",
+    "Noémie",
+    "Élodie",
+    "Céline",
+    "Sarah",
+    "Emma",
+    "Jade",
+    "Louise",
+    "Yasmine",
+    "Océane",
+    "Clémence",
+    "Mélissa",
+    "Aurélie",
+    "Laëtitia",
+    "Sophie",
+    "Agathe",
+    "Ambre",
+]
+PRENOMS_M = [
+    "Lucas",
+    "Hugo",
+    "Théo",
+    "Noël",
+    "Jérôme",
+    "François",
+    "Maël",
+    "Enzo",
+    "Nathan",
+    "Loïc",
+    "Mathis",
+    "Kévin",
+    "Rémi",
+    "Adrien",
+    "Yanis",
+    "Gaël",
+    "Bastien",
+    "Léo",
+    "Mehdi",
+    "Quentin",
+    "Anthony",
+    "Benoît",
+    "Raphaël",
+    "Timothée",
+    "Jules",
+    "Killian",
+]
+COMMUNES = [
+    ("CLERMONT-FERRAND", "063"),
+    ("VICHY", "003"),
+    ("AURILLAC", "015"),
+    ("LE PUY-EN-VELAY", "043"),
+    ("MONTLUÇON", "003"),
+    ("MOULINS", "003"),
+    ("RIOM", "063"),
+    ("ISSOIRE", "063"),
+    ("THIERS", "063"),
+    ("SAINT-FLOUR", "015"),
+    ("YSSINGEAUX", "043"),
+    ("COURNON-D'AUVERGNE", "063"),
+    ("AMBERT", "063"),
+    ("BRIOUDE", "043"),
+    ("MAURIAC", "015"),
+]
+ETRANGER = [
+    ("LISBONNE", "Portugal", "Portugaise"),
+    ("CASABLANCA", "Maroc", "Marocaine"),
+    ("DAKAR", "Sénégal", "Sénégalaise"),
+    ("PORTO", "Portugal", "Portugaise"),
+]
+RUES = [
+    "rue des Gras",
+    "avenue de la République",
+    "boulevard Gergovia",
+    "rue Blatin",
+    "chemin des Vignes",
+    "place de Jaude",
+    "rue du Pont",
+    "allée des Tilleuls",
+]
 
 BATIMENT = "bâtiment"
 SPECIALITES = [
@@ -68,8 +212,15 @@ SPECIALITES = [
     ("Menuiserie aluminium-verre", "23409", BATIMENT),
     ("Logistique", "31105", ""),
 ]
-CATEGORIES = ["INDIVIDUEL", "INDIVIDUEL", "INDIVIDUEL", "CNED", "FORMATION CONTINUE",
-              "ENSEIGNEMENT A DISTANCE", "SCOLAIRE BACPRO 1 AN (133)"]
+CATEGORIES = [
+    "INDIVIDUEL",
+    "INDIVIDUEL",
+    "INDIVIDUEL",
+    "CNED",
+    "FORMATION CONTINUE",
+    "ENSEIGNEMENT A DISTANCE",
+    "SCOLAIRE BACPRO 1 AN (133)",
+]
 ETABLISSEMENTS = [
     ("CANDIDATS INDIVIDUELS - CLERMONT-FERRAND", "0639990X"),
     ("CNED - ENSEIGNEMENT A DISTANCE", "0869990C"),
@@ -85,17 +236,30 @@ CATALOGUE = [
     ("DCANDT01", "Récapitulatif de candidature signé", "Confirmation d'inscription", "en_ligne"),
     ("1NATID01", "Document justifiant l'identité", "Identité", "en_ligne"),
     ("NATIDE01", "Document justifiant la nationalité française", "Nationalité", "en_ligne"),
-    ("PSNATT03", "Certificat de participation ou d'exemption à la JDC",
-     "Position régulière au regard du code du service national", "postal"),
+    (
+        "PSNATT03",
+        "Certificat de participation ou d'exemption à la JDC",
+        "Position régulière au regard du code du service national",
+        "postal",
+    ),
     ("SCOCND01", "Certificat de scolarité du CNED", "Documents de scolarité", "en_ligne"),
-    ("RELNOT01", "Relevé de notes ou diplôme (acquis déclarés)", "Documents de scolarité",
-     "en_ligne"),
+    (
+        "RELNOT01",
+        "Relevé de notes ou diplôme (acquis déclarés)",
+        "Documents de scolarité",
+        "en_ligne",
+    ),
     ("CMEPSI01", "Certificat médical d'inaptitude à l'EPS", "Conditions", "en_ligne"),
     ("ATR40801", "Attestation de formation R408 (travail en hauteur)", "Conditions", "en_ligne"),
     ("AMENAG01", "Notification de mesures d'aménagement (handicap)", "Conditions", "autre"),
 ]
-COMMENTAIRES_NC = ["Pièce illisible", "Document non signé", "Document incomplet",
-                   "Nom différent de celui de l'inscription", "Document expiré"]
+COMMENTAIRES_NC = [
+    "Pièce illisible",
+    "Document non signé",
+    "Document incomplet",
+    "Nom différent de celui de l'inscription",
+    "Document expiré",
+]
 
 
 @dataclass
@@ -142,7 +306,7 @@ class _Feuille:
     """An A4 page whose text is laid out with TextWriters (one per colour): far faster than
     one insert_text call per line."""
 
-    _fonts: dict[str, object] = {}
+    _fonts: ClassVar[dict[str, object]] = {}
 
     def __init__(self, doc: object) -> None:
         import pymupdf
@@ -153,8 +317,15 @@ class _Feuille:
         self.writers: dict[tuple[float, float, float], pymupdf.TextWriter] = {}
         self.y = 60.0
 
-    def texte(self, x: float, y: float, text: str, size: float = 10, font: str = "helv",
-              color: tuple[float, float, float] = (0, 0, 0)) -> None:
+    def texte(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float = 10,
+        font: str = "helv",
+        color: tuple[float, float, float] = (0, 0, 0),
+    ) -> None:
         fonts = _Feuille._fonts
         if font not in fonts:
             fonts[font] = self.pymupdf.Font(font)
@@ -179,9 +350,15 @@ def _pdf_bytes(build: Callable[[_Feuille], None], titre: str) -> bytes:
     feuille = _Feuille(doc)
     build(feuille)
     feuille.terminer()
-    doc.set_metadata({"title": titre, "producer": "Cyclades (démonstration)",
-                      "creator": "Contrôle PJ", "creationDate": "D:20240101000000+01'00'",
-                      "modDate": "D:20240101000000+01'00'"})
+    doc.set_metadata(
+        {
+            "title": titre,
+            "producer": "Cyclades (démonstration)",
+            "creator": "Contrôle PJ",
+            "creationDate": "D:20240101000000+01'00'",
+            "modDate": "D:20240101000000+01'00'",
+        }
+    )
     data = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
     doc.close()
     return bytes(data)
@@ -198,20 +375,28 @@ def recapitulatif_pdf(c: _Candidature, cal: Calendrier, signe: bool, rng: random
         f.ligne("Récapitulatif de votre candidature", size=15, font="hebo")
         f.ligne("BACCALAURÉAT PROFESSIONNEL", size=12, font="hebo")
         f.ligne(f"Version : 1 du {version:%d/%m/%Y à %H:%M}")
-        f.ligne(f"N° candidat : {c.n_candidat}     Inscription n° : {c.n_inscription}     "
-                f"Session : {cal.session}")
+        f.ligne(
+            f"N° candidat : {c.n_candidat}     Inscription n° : {c.n_inscription}     "
+            f"Session : {cal.session}"
+        )
         f.y += 8
-        for text in ("RECTORAT DE CLERMONT-FERRAND", "DIVISION DES EXAMENS ET CONCOURS",
-                     "Bureau des baccalauréats professionnels", "3 avenue Vercingétorix",
-                     "63033 CLERMONT-FERRAND CEDEX 1"):
+        for text in (
+            "RECTORAT DE CLERMONT-FERRAND",
+            "DIVISION DES EXAMENS ET CONCOURS",
+            "Bureau des baccalauréats professionnels",
+            "3 avenue Vercingétorix",
+            "63033 CLERMONT-FERRAND CEDEX 1",
+        ):
             f.ligne(text, x=330, size=9)
         f.y += 6
         f.ligne(f"{c.civilite} {c.nom} {c.prenoms}", size=11, font="hebo")
         f.ligne(c.adresse)
         f.y += 4
         for label, value in (
-            ("Nom d'usage", c.nom_usage), ("Nationalité", c.nationalite),
-            ("Né(e) le", f"{c.naissance:%d/%m/%Y}"), ("A", f"{c.commune} - {c.departement}"),
+            ("Nom d'usage", c.nom_usage),
+            ("Nationalité", c.nationalite),
+            ("Né(e) le", f"{c.naissance:%d/%m/%Y}"),
+            ("A", f"{c.commune} - {c.departement}"),
             ("Etablissement", f"{c.etablissement[0]} ({c.etablissement[1]})"),
             ("Catégorie du Candidat", c.categorie),
             ("Aménagement d'épreuve demandé au titre du handicap", "OUI" if c.handicap else "NON"),
@@ -222,11 +407,15 @@ def recapitulatif_pdf(c: _Candidature, cal: Calendrier, signe: bool, rng: random
         f.ligne("Forme de passage : Globale")
         f.y += 6
         f.ligne("EPREUVES OBLIGATOIRES", font="hebo")
-        for epreuve in ("E1 - Epreuve scientifique et technique", "E2 - Analyse et préparation",
-                        "E3 - Epreuve professionnelle", "E4 - Langue vivante",
-                        "E5 - Français, histoire-géographie et EMC",
-                        "E6 - Arts appliqués et cultures artistiques",
-                        "E7 - Education physique et sportive"):
+        for epreuve in (
+            "E1 - Epreuve scientifique et technique",
+            "E2 - Analyse et préparation",
+            "E3 - Epreuve professionnelle",
+            "E4 - Langue vivante",
+            "E5 - Français, histoire-géographie et EMC",
+            "E6 - Arts appliqués et cultures artistiques",
+            "E7 - Education physique et sportive",
+        ):
             f.ligne(f"{epreuve}        Inscrit", x=60, size=9)
         f.y += 12
         f.ligne("CERTIFIE EXACT,", font="hebo")
@@ -234,18 +423,29 @@ def recapitulatif_pdf(c: _Candidature, cal: Calendrier, signe: bool, rng: random
         f.ligne("Signature du candidat et du représentant légal si le candidat est mineur", size=8)
         if signe:
             f.texte(62, f.y - 24, c.commune.title(), size=12, font="tiit", color=ENCRE)
-            f.texte(205, f.y - 24, f"{version + dt.timedelta(days=2):%d/%m/%Y}", size=12,
-                    font="tiit", color=ENCRE)
+            f.texte(
+                205,
+                f.y - 24,
+                f"{version + dt.timedelta(days=2):%d/%m/%Y}",
+                size=12,
+                font="tiit",
+                color=ENCRE,
+            )
             shape = f.page.new_shape()
             x0, y0 = 120.0, f.y + 30
             points = [f.pymupdf.Point(x0 + i * 14, y0 + rng.uniform(-12, 12)) for i in range(9)]
-            for a, b in zip(points, points[1:], strict=False):
-                shape.draw_bezier(a, a + (5, -14), b + (-5, 14), b)
+            for a, b in pairwise(points):
+                control_a = f.pymupdf.Point(a.x + 5, a.y - 14)
+                control_b = f.pymupdf.Point(b.x - 5, b.y + 14)
+                shape.draw_bezier(a, control_a, control_b, b)
             shape.finish(color=ENCRE, width=1.4)
             shape.commit()
         f.y += 70
-        f.ligne("Si les renseignements contenus dans ce document sont incorrects ou incomplets, "
-                "corrigez-les en ROUGE.", size=8)
+        f.ligne(
+            "Si les renseignements contenus dans ce document sont incorrects ou incomplets, "
+            "corrigez-les en ROUGE.",
+            size=8,
+        )
 
     return _pdf_bytes(build, "Récapitulatif de votre candidature")
 
@@ -255,8 +455,13 @@ def attestation_pdf(titre: str, c: _Candidature, lignes: list[str]) -> bytes:
         f.y = 80
         f.ligne(titre, size=15, font="hebo")
         f.y = 130
-        for text in [f"Nom : {c.nom}", f"Prénoms : {c.prenoms}",
-                     f"Né(e) le : {c.naissance:%d/%m/%Y} à {c.commune.title()}", "", *lignes]:
+        for text in [
+            f"Nom : {c.nom}",
+            f"Prénoms : {c.prenoms}",
+            f"Né(e) le : {c.naissance:%d/%m/%Y} à {c.commune.title()}",
+            "",
+            *lignes,
+        ]:
             f.ligne(text, size=11)
         f.texte(330, f.y + 40, "Cachet et signature", size=9)
         f.page.draw_circle((400, f.y + 100), 38, color=(0.2, 0.3, 0.7), width=1.5)
@@ -264,8 +469,9 @@ def attestation_pdf(titre: str, c: _Candidature, lignes: list[str]) -> bytes:
     return _pdf_bytes(build, titre)
 
 
-def photo_identite_jpeg(c: _Candidature, rng: random.Random, *, basse_resolution: bool = False,
-                        orientation: int = 1) -> bytes:
+def photo_identite_jpeg(
+    c: _Candidature, rng: random.Random, *, basse_resolution: bool = False, orientation: int = 1
+) -> bytes:
     """A phone photo of an identity card lying on a desk."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -276,19 +482,32 @@ def photo_identite_jpeg(c: _Candidature, rng: random.Random, *, basse_resolution
     font = ImageFont.load_default(size=34)
     small = ImageFont.load_default(size=26)
     draw.rectangle((0, 0, 1000, 70), fill=(40, 70, 140))
-    draw.text((30, 16), "RÉPUBLIQUE FRANÇAISE — CARTE NATIONALE D'IDENTITÉ", font=small,
-              fill=(255, 255, 255))
+    draw.text(
+        (30, 16),
+        "RÉPUBLIQUE FRANÇAISE — CARTE NATIONALE D'IDENTITÉ",
+        font=small,
+        fill=(255, 255, 255),
+    )
     draw.rectangle((40, 110, 300, 440), fill=(180, 185, 195))
     draw.ellipse((105, 150, 235, 290), fill=(120, 110, 105))
     draw.rectangle((85, 300, 255, 440), fill=(120, 110, 105))
-    for i, (label, value) in enumerate((("Nom", c.nom), ("Prénoms", c.prenoms),
-                                        ("Sexe", "F" if c.civilite == "MADAME" else "M"),
-                                        ("Né(e) le", f"{c.naissance:%d.%m.%Y}"),
-                                        ("à", c.commune.title()))):
+    for i, (label, value) in enumerate(
+        (
+            ("Nom", c.nom),
+            ("Prénoms", c.prenoms),
+            ("Sexe", "F" if c.civilite == "MADAME" else "M"),
+            ("Né(e) le", f"{c.naissance:%d.%m.%Y}"),
+            ("à", c.commune.title()),
+        )
+    ):
         draw.text((340, 110 + i * 70), label, font=small, fill=(90, 90, 110))
         draw.text((340, 138 + i * 70), value, font=font, fill=(20, 20, 30))
-    draw.text((40, 560), "IDFRA" + c.nom.replace(" ", "<")[:20].ljust(20, "<"), font=font,
-              fill=(30, 30, 30))
+    draw.text(
+        (40, 560),
+        "IDFRA" + c.nom.replace(" ", "<")[:20].ljust(20, "<"),
+        font=font,
+        fill=(30, 30, 30),
+    )
     card = card.rotate(rng.uniform(-6, 6), expand=True, fillcolor=desk.getpixel((0, 0)))
     desk.paste(card, ((width - card.width) // 2, (height - card.height) // 2))
     if basse_resolution:
@@ -333,7 +552,7 @@ def heic_bytes(rng: random.Random) -> bytes:
 def _candidatures(n: int, rng: random.Random, cal: Calendrier) -> list[_Candidature]:
     numeros: set[str] = set()
     result = []
-    for i in range(n):
+    for _ in range(n):
         while True:
             numero = f"02{rng.randrange(10**9):09d}"
             if numero not in numeros:
@@ -356,22 +575,38 @@ def _candidatures(n: int, rng: random.Random, cal: Calendrier) -> list[_Candidat
             pays, nationalite = "France", "Française"
         specialite = rng.choice(SPECIALITES)
         categorie = rng.choice(CATEGORIES)
-        etablissement = (ETABLISSEMENTS[1] if categorie == "CNED"
-                         else ETABLISSEMENTS[3] if specialite[2] == BATIMENT
-                         else rng.choice(ETABLISSEMENTS[:1] + ETABLISSEMENTS[2:]))
+        etablissement = (
+            ETABLISSEMENTS[1]
+            if categorie == "CNED"
+            else ETABLISSEMENTS[3]
+            if specialite[2] == BATIMENT
+            else rng.choice(ETABLISSEMENTS[:1] + ETABLISSEMENTS[2:])
+        )
         c = _Candidature(
-            n_candidat=numero, n_inscription=f"{rng.randint(1, 9):03d}",
-            civilite="MADAME" if femme else "MONSIEUR", nom=nom,
+            n_candidat=numero,
+            n_inscription=f"{rng.randint(1, 9):03d}",
+            civilite="MADAME" if femme else "MONSIEUR",
+            nom=nom,
             nom_usage=rng.choice(NOMS) if femme and age > 25 and rng.random() < 0.3 else "",
-            prenoms=prenoms, naissance=naissance, commune=commune, departement=departement,
-            pays=pays, nationalite=nationalite,
+            prenoms=prenoms,
+            naissance=naissance,
+            commune=commune,
+            departement=departement,
+            pays=pays,
+            nationalite=nationalite,
             adresse=f"{rng.randint(1, 120)} {rng.choice(RUES)} 63000 {rng.choice(COMMUNES)[0]}",
-            specialite=specialite, categorie=categorie, etablissement=etablissement,
-            handicap=rng.random() < 0.06, eps_inapte=rng.random() < 0.08,
+            specialite=specialite,
+            categorie=categorie,
+            etablissement=etablissement,
+            handicap=rng.random() < 0.06,
+            eps_inapte=rng.random() < 0.08,
             acquis="BTS DUT DEUG LICENCE" if rng.random() < 0.12 else "",
         )
-        confirmation = "DCANDT01" if categorie in ("FORMATION CONTINUE", "ENSEIGNEMENT A DISTANCE") \
+        confirmation = (
+            "DCANDT01"
+            if categorie in ("FORMATION CONTINUE", "ENSEIGNEMENT A DISTANCE")
             else "CINSIG01"
+        )
         c.pieces = [confirmation, "1NATID01"]
         if age < 25:
             c.pieces.append("PSNATT03")
@@ -421,60 +656,108 @@ class _Ecriture:
         return self.ecrire(f"{c.n_candidat}/{genre}.{ext}", fabrique())
 
 
-def generer_paquet(dossier: Path, n: int = 300, *, graine: int = 2024,
-                   reference: dt.date | None = None,
-                   progression: Progression | None = None) -> Path:
+def generer_paquet(
+    dossier: Path,
+    n: int = 300,
+    *,
+    graine: int = 2024,
+    reference: dt.date | None = None,
+    progression: Progression | None = None,
+) -> Path:
     """Write the demo package in ``dossier`` (created) and return it."""
     rng = random.Random(graine)
     cal = Calendrier.autour_de(reference or dt.date.today())
     dossier.mkdir(parents=True, exist_ok=True)
     ecriture = _Ecriture(dossier, rng, cal, partage=n > 2000)
     campagne = {
-        "format": "dossiers-pj/1", "examen": "BCP", "libelle": "Baccalauréat professionnel",
-        "session": cal.session, "academie": "Clermont-Ferrand", "cloture": iso(cal.cloture),
-        "taille_max_octets": 5 * 1024 * 1024, "formats": ["pdf", "jpeg"],
-        "bureau": {"nom": "Rectorat de Clermont-Ferrand — Division des examens et concours",
-                   "adresse": "3 avenue Vercingétorix, 63033 Clermont-Ferrand Cedex 1",
-                   "courriel": "ce.bacpro@ac-demo.fr", "telephone": "04 73 00 00 00"},
+        "format": "dossiers-pj/1",
+        "examen": "BCP",
+        "libelle": "Baccalauréat professionnel",
+        "session": cal.session,
+        "academie": "Clermont-Ferrand",
+        "cloture": iso(cal.cloture),
+        "taille_max_octets": 5 * 1024 * 1024,
+        "formats": ["pdf", "jpeg"],
+        "bureau": {
+            "nom": "Rectorat de Clermont-Ferrand — Division des examens et concours",
+            "adresse": "3 avenue Vercingétorix, 63033 Clermont-Ferrand Cedex 1",
+            "courriel": "ce.bacpro@ac-demo.fr",
+            "telephone": "04 73 00 00 00",
+        },
         "pieces": [
-            {"code": code, "libelle": libelle, "regroupement": regroupement, "modalite": modalite,
-             **({"debut": iso(cal.ouverture)} if modalite == "en_ligne" else {}),
-             "fin": iso(cal.cloture.replace(hour=23, minute=59))}
+            {
+                "code": code,
+                "libelle": libelle,
+                "regroupement": regroupement,
+                "modalite": modalite,
+                **({"debut": iso(cal.ouverture)} if modalite == "en_ligne" else {}),
+                "fin": iso(cal.cloture.replace(hour=23, minute=59)),
+            }
             for code, libelle, regroupement, modalite in CATALOGUE
         ],
     }
     (dossier / "campagne.json").write_text(
-        json.dumps(campagne, ensure_ascii=False, indent=2), encoding="utf-8")
+        json.dumps(campagne, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     candidatures = _candidatures(n, rng, cal)
     cand_rows = []
     piece_rows = []
-    defauts = {7: "gros", 19: "png", 42: "heic", 77: "tronque"}
+    # A few deposits that are not recevable, spread through the campaign whatever its size.
+    defauts = {
+        n * k // 40: kind for k, kind in ((7, "gros"), (19, "png"), (29, "heic"), (37, "tronque"))
+    }
     for index, c in enumerate(candidatures):
-        cand_rows.append({
-            "n_candidat": c.n_candidat, "n_inscription": c.n_inscription, "civilite": c.civilite,
-            "nom_naissance": c.nom, "nom_usage": c.nom_usage, "prenoms": c.prenoms,
-            "date_naissance": f"{c.naissance:%d/%m/%Y}", "commune_naissance": c.commune,
-            "departement_naissance": c.departement, "pays_naissance": c.pays,
-            "nationalite": c.nationalite, "adresse": c.adresse,
-            "email": f"{c.n_candidat}@mail.demo.fr", "telephone": f"06 {rng.randint(10, 99)} "
-            f"{rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-            "ine": f"{rng.randrange(10**9):09d}{rng.choice('ABCDEFGHJK')}{rng.choice('ABCDEFGHJK')}",
-            "specialite": c.specialite[0], "code_specialite": c.specialite[1],
-            "categorie": c.categorie, "etablissement": c.etablissement[0],
-            "uai": c.etablissement[1], "forme_passage": "Globale",
-            "handicap": "Oui" if c.handicap else "Non", "vae": "Non",
-            "eps": "inapte" if c.eps_inapte else "apte", "acquis": c.acquis, "version": "1",
-            "etat": "Inscrit",
-        })
+        cand_rows.append(
+            {
+                "n_candidat": c.n_candidat,
+                "n_inscription": c.n_inscription,
+                "civilite": c.civilite,
+                "nom_naissance": c.nom,
+                "nom_usage": c.nom_usage,
+                "prenoms": c.prenoms,
+                "date_naissance": f"{c.naissance:%d/%m/%Y}",
+                "commune_naissance": c.commune,
+                "departement_naissance": c.departement,
+                "pays_naissance": c.pays,
+                "nationalite": c.nationalite,
+                "adresse": c.adresse,
+                "email": f"{c.n_candidat}@mail.demo.fr",
+                "telephone": f"06 {rng.randint(10, 99)} "
+                f"{rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                "ine": f"{rng.randrange(10**9):09d}{rng.choice('ABCDEFGHJK')}"
+                f"{rng.choice('ABCDEFGHJK')}",
+                "specialite": c.specialite[0],
+                "code_specialite": c.specialite[1],
+                "categorie": c.categorie,
+                "etablissement": c.etablissement[0],
+                "uai": c.etablissement[1],
+                "forme_passage": "Globale",
+                "handicap": "Oui" if c.handicap else "Non",
+                "vae": "Non",
+                "eps": "inapte" if c.eps_inapte else "apte",
+                "acquis": c.acquis,
+                "version": "1",
+                "etat": "Inscrit",
+            }
+        )
         a_valide = rng.random() < 0.85
         depot = cal.ouverture + dt.timedelta(minutes=rng.randint(60, 34 * 24 * 60))
         validation = depot + dt.timedelta(minutes=rng.randint(2, 600)) if a_valide else None
         for code in c.pieces:
             modalite = next(m for k, _, _, m in CATALOGUE if k == code)
-            row = {"n_candidat": c.n_candidat, "n_inscription": c.n_inscription,
-                   "code_piece": code, "fichier": "", "date_depot": "",
-                   "date_validation": "", "statut": "", "date_reception": "", "commentaire": "",
-                   "gestionnaire": "", "horodatage": ""}
+            row = {
+                "n_candidat": c.n_candidat,
+                "n_inscription": c.n_inscription,
+                "code_piece": code,
+                "fichier": "",
+                "date_depot": "",
+                "date_validation": "",
+                "statut": "",
+                "date_reception": "",
+                "commentaire": "",
+                "gestionnaire": "",
+                "horodatage": "",
+            }
             defaut = defauts.get(index) if code == c.pieces[0] else None
             if modalite == "en_ligne" and (defaut or rng.random() < 0.93):
                 row["fichier"] = _fichier_demo(ecriture, code, c, rng, cal, defaut)
@@ -489,8 +772,14 @@ def generer_paquet(dossier: Path, n: int = 300, *, graine: int = 2024,
     return dossier
 
 
-def _fichier_demo(e: _Ecriture, code: str, c: _Candidature, rng: random.Random, cal: Calendrier,
-                  defaut: str | None) -> str:
+def _fichier_demo(
+    e: _Ecriture,
+    code: str,
+    c: _Candidature,
+    rng: random.Random,
+    cal: Calendrier,
+    defaut: str | None,
+) -> str:
     if defaut == "gros":
         return e.ecrire(f"{c.n_candidat}/scan_haute_qualite.jpg", gros_jpeg(rng))
     if defaut == "png":
@@ -504,33 +793,53 @@ def _fichier_demo(e: _Ecriture, code: str, c: _Candidature, rng: random.Random, 
         signe = rng.random() < 0.8
         if rng.random() < 0.12:  # a photo of the signed paper instead of a PDF
             return e.fichier("photo_confirmation", c, lambda: photo_identite_jpeg(c, rng), "jpg")
-        return e.fichier("confirmation" if signe else "confirmation_non_signee", c,
-                         lambda: recapitulatif_pdf(c, cal, signe, rng), "pdf")
+        return e.fichier(
+            "confirmation" if signe else "confirmation_non_signee",
+            c,
+            lambda: recapitulatif_pdf(c, cal, signe, rng),
+            "pdf",
+        )
     if code in ("1NATID01", "NATIDE01"):
         orientation = 6 if rng.random() < 0.3 else 1
         basse = rng.random() < 0.08
-        return e.fichier(f"identite_o{orientation}{'_basse' if basse else ''}", c,
-                         lambda: photo_identite_jpeg(c, rng, basse_resolution=basse,
-                                                     orientation=orientation), "jpg")
+        return e.fichier(
+            f"identite_o{orientation}{'_basse' if basse else ''}",
+            c,
+            lambda: photo_identite_jpeg(c, rng, basse_resolution=basse, orientation=orientation),
+            "jpg",
+        )
     libelle = next(lib for k, lib, _, _ in CATALOGUE if k == code)
     details = {
-        "SCOCND01": ["Le CNED certifie que le candidat est inscrit en formation à distance",
-                     f"pour l'année scolaire {int(cal.session) - 1}-{cal.session}."],
+        "SCOCND01": [
+            "Le CNED certifie que le candidat est inscrit en formation à distance",
+            f"pour l'année scolaire {int(cal.session) - 1}-{cal.session}.",
+        ],
         "RELNOT01": ["Relevé de notes — session précédente", "Moyenne générale : 11,4 / 20"],
-        "CMEPSI01": ["Je soussigné(e), docteur en médecine, certifie que l'état de santé",
-                     "du candidat contre-indique la pratique de l'EPS.",
-                     f"Valable jusqu'au 30/06/{cal.session}."],
-        "ATR40801": ["A suivi la formation R408 : montage, utilisation et démontage",
-                     "des échafaudages de pied. Durée : 21 heures."],
+        "CMEPSI01": [
+            "Je soussigné(e), docteur en médecine, certifie que l'état de santé",
+            "du candidat contre-indique la pratique de l'EPS.",
+            f"Valable jusqu'au 30/06/{cal.session}.",
+        ],
+        "ATR40801": [
+            "A suivi la formation R408 : montage, utilisation et démontage",
+            "des échafaudages de pied. Durée : 21 heures.",
+        ],
         "AMENAG01": ["Mesures d'aménagement accordées : tiers-temps, salle particulière."],
     }.get(code, [])
     return e.fichier(code.lower(), c, lambda: attestation_pdf(libelle, c, details), "pdf")
 
 
-def _decision_demo(row: dict[str, str], modalite: str, rng: random.Random, cal: Calendrier,
-                   validation: dt.datetime | None) -> None:
+def _decision_demo(
+    row: dict[str, str],
+    modalite: str,
+    rng: random.Random,
+    cal: Calendrier,
+    validation: dt.datetime | None,
+) -> None:
     """About a quarter of the pièces were already looked at; the rest is the day's work."""
-    quand = (validation or cal.ouverture) + dt.timedelta(days=rng.randint(1, 4), hours=rng.randint(1, 8))
+    quand = (validation or cal.ouverture) + dt.timedelta(
+        days=rng.randint(1, 4), hours=rng.randint(1, 8)
+    )
     if modalite == "postal":
         tirage = rng.random()
         if tirage < 0.3:
@@ -572,12 +881,21 @@ def ajouter_redepots(dossier: Path, rng: random.Random, cal: Calendrier, part: f
         if row["statut"] == "Non conforme" and row["fichier"] and rng.random() < part:
             old = dossier / row["fichier"]
             new = old.with_name(f"{old.stem}_v2{old.suffix}")
-            new.write_bytes(old.read_bytes() + b"\n% nouveau depot\n" if old.suffix == ".pdf"
-                            else _retouche_jpeg(old.read_bytes()))
+            new.write_bytes(
+                old.read_bytes() + b"\n% nouveau depot\n"
+                if old.suffix == ".pdf"
+                else _retouche_jpeg(old.read_bytes())
+            )
             depot = cal.cloture - dt.timedelta(days=rng.randint(2, 10))
-            row.update(fichier=new.relative_to(dossier).as_posix(), statut="", commentaire="",
-                       gestionnaire="", horodatage="", date_depot=f"{depot:%d/%m/%Y %H:%M}",
-                       date_validation=f"{depot + dt.timedelta(minutes=5):%d/%m/%Y %H:%M}")
+            row.update(
+                fichier=new.relative_to(dossier).as_posix(),
+                statut="",
+                commentaire="",
+                gestionnaire="",
+                horodatage="",
+                date_depot=f"{depot:%d/%m/%Y %H:%M}",
+                date_validation=f"{depot + dt.timedelta(minutes=5):%d/%m/%Y %H:%M}",
+            )
             count += 1
         else:  # statuses were already imported: the next extraction does not repeat them
             row.update(gestionnaire="", horodatage="")
@@ -596,20 +914,30 @@ def _retouche_jpeg(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def installer_demo(db: Database, store: ContentStore, n: int = 300, *, graine: int = 2024,
-                   reference: dt.date | None = None,
-                   progression: Progression | None = None) -> list[RapportImport]:
+def installer_demo(
+    db: Database,
+    store: ContentStore,
+    n: int = 300,
+    *,
+    graine: int = 2024,
+    reference: dt.date | None = None,
+    progression: Progression | None = None,
+    worker: InspectionWorker | None = None,
+) -> list[RapportImport]:
     """Generate the demo packages and import them: the first extraction, then the next one
     with re-deposits."""
     reference = reference or dt.date.today()
     tmp = Path(tempfile.mkdtemp(prefix="controle-pj-demo-"))
     try:
-        paquet = generer_paquet(tmp / "demo-bac-pro", n, graine=graine, reference=reference,
-                                progression=progression)
-        rapports = [importer_paquet(db, store, paquet, progression=progression)]
+        paquet = generer_paquet(
+            tmp / "demo-bac-pro", n, graine=graine, reference=reference, progression=progression
+        )
+        rapports = [importer_paquet(db, store, paquet, progression=progression, worker=worker)]
         rng = random.Random(graine + 1)
         if ajouter_redepots(paquet, rng, Calendrier.autour_de(reference)):
-            rapports.append(importer_paquet(db, store, paquet, progression=progression))
+            rapports.append(
+                importer_paquet(db, store, paquet, progression=progression, worker=worker)
+            )
         return rapports
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

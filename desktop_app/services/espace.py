@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_app.documents.store import ContentStore
+from desktop_app.documents.worker import InspectionWorker
 from desktop_app.models.database import Database
 from desktop_app.paths import DataPaths, resolve_data_dir
 from desktop_app.settings import Settings
@@ -17,8 +18,11 @@ class Espace:
     settings: Settings
     db: Database
     store: ContentStore
+    # Kept warm between imports; started with the first one. One import at a time uses it.
+    inspection: InspectionWorker = field(default_factory=InspectionWorker)
 
     def close(self) -> None:
+        self.inspection.close()
         self.db.dispose()
 
 

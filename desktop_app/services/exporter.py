@@ -25,14 +25,17 @@ def lignes_decisions(session: Session, campagne_id: int) -> Iterator[list[str]]:
     """One row per file of the pièce's current round, or one row without file."""
     courant = (
         select(Depot.piece_id, func.max(Depot.tour).label("tour"))
-        .group_by(Depot.piece_id).subquery()
+        .group_by(Depot.piece_id)
+        .subquery()
     )
     fichiers: dict[int, list[tuple[str, str]]] = {}
     for row in session.execute(
         select(Depot.piece_id, Depot.chemin_paquet, Depot.date_depot)
         .join(courant, (courant.c.piece_id == Depot.piece_id) & (courant.c.tour == Depot.tour))
-        .join(Piece, Piece.id == Depot.piece_id).join(Candidature)
-        .where(Candidature.campagne_id == campagne_id).order_by(Depot.id)
+        .join(Piece, Piece.id == Depot.piece_id)
+        .join(Candidature)
+        .where(Candidature.campagne_id == campagne_id)
+        .order_by(Depot.id)
     ):
         fichiers.setdefault(row.piece_id, []).append((row.chemin_paquet, iso(row.date_depot)))
     derniere = select(func.max(Decision.id)).group_by(Decision.piece_id).scalar_subquery()
@@ -40,13 +43,22 @@ def lignes_decisions(session: Session, campagne_id: int) -> Iterator[list[str]]:
         row.piece_id: (row.gestionnaire, iso(row.horodatage))
         for row in session.execute(
             select(Decision.piece_id, Decision.gestionnaire, Decision.horodatage)
-            .join(Piece).join(Candidature)
+            .join(Piece)
+            .join(Candidature)
             .where(Candidature.campagne_id == campagne_id, Decision.id.in_(derniere))
         )
     }
     query = (
-        select(Piece.id, Candidat.n_candidat, Candidature.n_inscription, PieceCatalogue.code,
-               Piece.date_validation, Piece.statut, Piece.date_reception, Piece.commentaire)
+        select(
+            Piece.id,
+            Candidat.n_candidat,
+            Candidature.n_inscription,
+            PieceCatalogue.code,
+            Piece.date_validation,
+            Piece.statut,
+            Piece.date_reception,
+            Piece.commentaire,
+        )
         .join(Candidature, Piece.candidature_id == Candidature.id)
         .join(Candidat, Candidature.candidat_id == Candidat.id)
         .join(PieceCatalogue, Piece.catalogue_id == PieceCatalogue.id)
@@ -55,8 +67,13 @@ def lignes_decisions(session: Session, campagne_id: int) -> Iterator[list[str]]:
     )
     for row in session.execute(query):
         auteur = auteurs.get(row.id, ("", ""))
-        commun = [iso(row.date_validation), row.statut.value if row.statut else "",
-                  format_date(row.date_reception), row.commentaire, *auteur]
+        commun = [
+            iso(row.date_validation),
+            row.statut.value if row.statut else "",
+            format_date(row.date_reception),
+            row.commentaire,
+            *auteur,
+        ]
         for chemin, depot in fichiers.get(row.id) or [("", "")]:
             yield [row.n_candidat, row.n_inscription, row.code, chemin, depot, *commun]
 

@@ -8,6 +8,7 @@ they are only referenced once the transaction commits)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -17,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.documents.inspection import FORMATS_DEFAUT, TAILLE_MAX_DEFAUT, inspect_bytes
 from desktop_app.documents.store import ContentStore
+from desktop_app.documents.worker import InspectionWorker
 from desktop_app.models import (
     Campagne,
     Candidat,
@@ -40,6 +42,7 @@ from desktop_app.services import colonnes
 from desktop_app.services.dates import DateInvalide, now_utc, parse_date, parse_datetime
 from desktop_app.services.paquet import (
     CheminRefuse,
+    Lecture,
     Paquet,
     PaquetInutilisable,
     normaliser_chemin,
@@ -113,8 +116,13 @@ class RapportImport:
     @property
     def modifie(self) -> bool:
         return any(
-            (self.candidatures_creees, self.candidatures_modifiees, self.pieces_creees,
-             self.depots_ajoutes, self.statuts_appliques)
+            (
+                self.candidatures_creees,
+                self.candidatures_modifiees,
+                self.pieces_creees,
+                self.depots_ajoutes,
+                self.statuts_appliques,
+            )
         )
 
     def erreur(self, fichier: str, ligne: int | None, texte: str) -> None:
@@ -236,9 +244,14 @@ def parse_statut(text: str) -> Statut | None:
 
 
 _MODALITES = {
-    "enligne": Modalite.EN_LIGNE, "deposerenligne": Modalite.EN_LIGNE, "online": Modalite.EN_LIGNE,
-    "postal": Modalite.POSTAL, "postale": Modalite.POSTAL, "voiepostale": Modalite.POSTAL,
-    "courrier": Modalite.POSTAL, "autre": Modalite.AUTRE,
+    "enligne": Modalite.EN_LIGNE,
+    "deposerenligne": Modalite.EN_LIGNE,
+    "online": Modalite.EN_LIGNE,
+    "postal": Modalite.POSTAL,
+    "postale": Modalite.POSTAL,
+    "voiepostale": Modalite.POSTAL,
+    "courrier": Modalite.POSTAL,
+    "autre": Modalite.AUTRE,
 }
 
 _OUI = {"oui", "o", "1", "true", "vrai", "yes", "y"}
@@ -289,7 +302,9 @@ def lire_campagne(data: bytes, rapport: RapportImport) -> CampagneLue:
         rapport.avertissement(nom, None, f"format « {fmt} » : lu comme {FORMAT_PAQUET}")
     manquants = [k for k in ("examen", "session", "academie") if not str(raw.get(k, "")).strip()]
     if manquants:
-        raise PaquetInutilisable(f"{nom} : champ(s) obligatoire(s) absent(s) : {', '.join(manquants)}")
+        raise PaquetInutilisable(
+            f"{nom} : champ(s) obligatoire(s) absent(s) : {', '.join(manquants)}"
+        )
 
     def date(key: str, where: str, value: Any) -> dt.datetime | None:
         if value in (None, ""):
@@ -303,11 +318,11 @@ def lire_campagne(data: bytes, rapport: RapportImport) -> CampagneLue:
     try:
         taille = int(raw.get("taille_max_octets") or TAILLE_MAX_DEFAUT)
     except (TypeError, ValueError):
-        raise PaquetInutilisable(f"{nom} : taille_max_octets doit être un nombre d'octets") from None
+        raise PaquetInutilisable(
+            f"{nom} : taille_max_octets doit être un nombre d'octets"
+        ) from None
     formats_raw = raw.get("formats") or list(FORMATS_DEFAUT)
-    formats = tuple(
-        "jpeg" if cle(str(f)) in ("jpg", "jpeg") else cle(str(f)) for f in formats_raw
-    )
+    formats = tuple("jpeg" if cle(str(f)) in ("jpg", "jpeg") else cle(str(f)) for f in formats_raw)
     catalogue: list[CatalogueLu] = []
     vus: set[str] = set()
     for i, item in enumerate(raw.get("pieces") or [], start=1):
@@ -323,7 +338,9 @@ def lire_campagne(data: bytes, rapport: RapportImport) -> CampagneLue:
         modalite_txt = str(item.get("modalite", "en_ligne"))
         modalite = _MODALITES.get(cle(modalite_txt))
         if modalite is None:
-            rapport.avertissement(nom, None, f"{code} : modalité « {modalite_txt} » lue comme « autre »")
+            rapport.avertissement(
+                nom, None, f"{code} : modalité « {modalite_txt} » lue comme « autre »"
+            )
             modalite = Modalite.AUTRE
         catalogue.append(
             CatalogueLu(
@@ -335,8 +352,17 @@ def lire_campagne(data: bytes, rapport: RapportImport) -> CampagneLue:
                 fin=date("fin", code, item.get("fin")),
             )
         )
-    known = {"format", "examen", "libelle", "session", "academie", "cloture",
-             "taille_max_octets", "formats", "pieces"}
+    known = {
+        "format",
+        "examen",
+        "libelle",
+        "session",
+        "academie",
+        "cloture",
+        "taille_max_octets",
+        "formats",
+        "pieces",
+    }
     return CampagneLue(
         examen=str(raw["examen"]).strip(),
         libelle=str(raw.get("libelle", "")).strip(),
@@ -350,13 +376,40 @@ def lire_campagne(data: bytes, rapport: RapportImport) -> CampagneLue:
     )
 
 
-_CANDIDAT_TEXTES = ["civilite", "nom_naissance", "nom_usage", "prenoms", "commune_naissance",
-                    "departement_naissance", "pays_naissance", "nationalite", "adresse", "email",
-                    "telephone", "ine"]
-_CANDIDATURE_TEXTES = ["specialite", "code_specialite", "categorie", "etablissement", "uai",
-                       "forme_passage", "eps", "acquis", "etat"]
-_CIVILITES = {"f": "MADAME", "mme": "MADAME", "madame": "MADAME", "m": "MONSIEUR",
-              "mr": "MONSIEUR", "monsieur": "MONSIEUR", "h": "MONSIEUR"}
+_CANDIDAT_TEXTES = [
+    "civilite",
+    "nom_naissance",
+    "nom_usage",
+    "prenoms",
+    "commune_naissance",
+    "departement_naissance",
+    "pays_naissance",
+    "nationalite",
+    "adresse",
+    "email",
+    "telephone",
+    "ine",
+]
+_CANDIDATURE_TEXTES = [
+    "specialite",
+    "code_specialite",
+    "categorie",
+    "etablissement",
+    "uai",
+    "forme_passage",
+    "eps",
+    "acquis",
+    "etat",
+]
+_CIVILITES = {
+    "f": "MADAME",
+    "mme": "MADAME",
+    "madame": "MADAME",
+    "m": "MONSIEUR",
+    "mr": "MONSIEUR",
+    "monsieur": "MONSIEUR",
+    "h": "MONSIEUR",
+}
 
 
 def _cle_ligne(ligne: Ligne, nom: str, rapport: RapportImport) -> Cle:
@@ -396,14 +449,14 @@ def lire_candidatures(
         candidat["date_naissance"] = naissance
         if "civilite" in candidat:
             candidat["civilite"] = _CIVILITES.get(cle(candidat["civilite"]), candidat["civilite"])
-        candidature: dict[str, Any] = {
-            c: v[c] for c in _CANDIDATURE_TEXTES if c in colonnes_lues
-        }
+        candidature: dict[str, Any] = {c: v[c] for c in _CANDIDATURE_TEXTES if c in colonnes_lues}
         for champ in ("handicap", "vae"):
             if champ in colonnes_lues:
                 candidature[champ] = _booleen(v[champ])
                 if v[champ] and candidature[champ] is None:
-                    rapport.avertissement(nom, ligne.numero, f"{champ} « {v[champ]} » : ni Oui ni Non")
+                    rapport.avertissement(
+                        nom, ligne.numero, f"{champ} « {v[champ]} » : ni Oui ni Non"
+                    )
         if "version" in colonnes_lues:
             candidature["version"] = version
         lues[key] = CandidatureLue(ligne.numero, candidat, candidature)
@@ -441,16 +494,26 @@ def lire_pieces(
         piece = pieces.get((key, code))
         if piece is None:
             piece = pieces[(key, code)] = PieceLue(
-                ligne.numero, key, code, statut, date_reception, v.get("commentaire", ""),
-                date_validation, v.get("gestionnaire", ""), horodatage,
+                ligne.numero,
+                key,
+                code,
+                statut,
+                date_reception,
+                v.get("commentaire", ""),
+                date_validation,
+                v.get("gestionnaire", ""),
+                horodatage,
             )
         elif (statut, v.get("commentaire", "")) != (piece.statut, piece.commentaire):
             rapport.avertissement(
-                nom, ligne.numero,
+                nom,
+                ligne.numero,
                 f"statut ou commentaire différent de la ligne {piece.ligne} pour la même pièce : "
                 "celui de la première ligne est gardé",
             )
-        if date_validation and (piece.date_validation is None or date_validation > piece.date_validation):
+        if date_validation and (
+            piece.date_validation is None or date_validation > piece.date_validation
+        ):
             piece.date_validation = date_validation
         if chemin:
             piece.fichiers.append(FichierLu(chemin, date_depot))
@@ -510,9 +573,18 @@ class FichierInspecte:
 class _Ecrivain:
     """The write phase of one import, inside one transaction."""
 
-    def __init__(self, session: Session, store: ContentStore, paquet: Paquet, lu: PaquetLu,
-                 rapport: RapportImport, progression: Progression | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        store: ContentStore,
+        paquet: Paquet,
+        lu: PaquetLu,
+        rapport: RapportImport,
+        progression: Progression | None,
+        worker: InspectionWorker,
+    ) -> None:
         self.s = session
+        self.worker = worker
         self.store = store
         self.paquet = paquet
         self.lu = lu
@@ -520,7 +592,8 @@ class _Ecrivain:
         self.progression = progression
         self.now = now_utc()
         self.fichiers: dict[str, FichierInspecte] = {}
-        self.total = len(lu.candidatures) + len(lu.pieces)
+        self.chemins = list(dict.fromkeys(f.chemin for p in lu.pieces.values() for f in p.fichiers))
+        self.total = len(lu.candidatures) + len(self.chemins) + len(lu.pieces)
         self.fait = 0
 
     def avancer(self, n: int, etape: str) -> None:
@@ -534,9 +607,13 @@ class _Ecrivain:
         campagne = self.s.scalars(
             select(Campagne).filter_by(examen=c.examen, session=c.session, academie=c.academie)
         ).one_or_none()
-        values = {"libelle": c.libelle, "cloture": c.cloture,
-                  "taille_max_octets": c.taille_max_octets, "formats": list(c.formats),
-                  "extra": c.extra}
+        values = {
+            "libelle": c.libelle,
+            "cloture": c.cloture,
+            "taille_max_octets": c.taille_max_octets,
+            "formats": list(c.formats),
+            "extra": c.extra,
+        }
         if campagne is None:
             campagne = Campagne(examen=c.examen, session=c.session, academie=c.academie, **values)
             self.s.add(campagne)
@@ -546,8 +623,13 @@ class _Ecrivain:
                     setattr(campagne, key, value)
         existing = {p.code: p for p in campagne.catalogue}
         for item in c.catalogue:
-            fields = {"libelle": item.libelle, "regroupement": item.regroupement,
-                      "modalite": item.modalite, "debut": item.debut, "fin": item.fin}
+            fields = {
+                "libelle": item.libelle,
+                "regroupement": item.regroupement,
+                "modalite": item.modalite,
+                "debut": item.debut,
+                "fin": item.fin,
+            }
             entry = existing.get(item.code)
             if entry is None:
                 entry = existing[item.code] = PieceCatalogue(code=item.code, **fields)
@@ -563,8 +645,11 @@ class _Ecrivain:
     def candidatures(self, campagne_id: int) -> dict[Cle, int]:
         lu = self.lu.candidatures
         numeros = {key[0] for key in lu}
-        cols = [Candidat.id, Candidat.n_candidat, *(getattr(Candidat, c) for c in
-                [*_CANDIDAT_TEXTES, "date_naissance"])]
+        cols = [
+            Candidat.id,
+            Candidat.n_candidat,
+            *(getattr(Candidat, c) for c in [*_CANDIDAT_TEXTES, "date_naissance"]),
+        ]
         candidats: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(sorted(numeros)):
             for row in self.s.execute(select(*cols).where(Candidat.n_candidat.in_(chunk))):
@@ -582,18 +667,27 @@ class _Ecrivain:
                 current.update(diff)
                 modifies.add(n_candidat)
         if nouveaux:
-            for row in self.s.execute(
-                insert(Candidat).returning(Candidat.id, Candidat.n_candidat),
-                list(nouveaux.values()),
-            ):
-                candidats[row.n_candidat] = {"id": row.id}
+            self._inserer(Candidat, list(nouveaux.values()))
+            for chunk in _chunks(sorted(nouveaux)):
+                for row in self.s.execute(
+                    select(Candidat.id, Candidat.n_candidat).where(Candidat.n_candidat.in_(chunk))
+                ):
+                    candidats[row.n_candidat] = {"id": row.id}
 
-        cand_cols = [Candidature.id, Candidature.candidat_id, Candidature.n_inscription,
-                     *(getattr(Candidature, c) for c in
-                       [*_CANDIDATURE_TEXTES, "handicap", "vae", "version"])]
+        cand_cols = [
+            Candidature.id,
+            Candidature.candidat_id,
+            Candidature.n_inscription,
+            *(
+                getattr(Candidature, c)
+                for c in [*_CANDIDATURE_TEXTES, "handicap", "vae", "version"]
+            ),
+        ]
         existantes = {
             (row.candidat_id, row.n_inscription): row._asdict()
-            for row in self.s.execute(select(*cand_cols).where(Candidature.campagne_id == campagne_id))
+            for row in self.s.execute(
+                select(*cand_cols).where(Candidature.campagne_id == campagne_id)
+            )
         }
         ids: dict[Cle, int] = {}
         a_creer: list[tuple[Cle, dict[str, Any]]] = []
@@ -601,75 +695,121 @@ class _Ecrivain:
             candidat_id = candidats[key[0]]["id"]
             current = existantes.get((candidat_id, key[1]))
             if current is None:
-                a_creer.append((key, {"campagne_id": campagne_id, "candidat_id": candidat_id,
-                                      "n_inscription": key[1], **item.candidature}))
+                a_creer.append(
+                    (
+                        key,
+                        {
+                            "campagne_id": campagne_id,
+                            "candidat_id": candidat_id,
+                            "n_inscription": key[1],
+                            **item.candidature,
+                        },
+                    )
+                )
                 continue
             ids[key] = current["id"]
             diff = {k: v for k, v in item.candidature.items() if current[k] != v}
             if diff:
-                self.s.execute(update(Candidature).where(Candidature.id == current["id"]).values(diff))
+                self.s.execute(
+                    update(Candidature).where(Candidature.id == current["id"]).values(diff)
+                )
             if diff or key[0] in modifies:
                 self.rapport.candidatures_modifiees += 1
         if a_creer:
-            rows = self.s.execute(
-                insert(Candidature).returning(Candidature.id, sort_by_parameter_order=True),
-                [values for _, values in a_creer],
-            ).all()
-            for (key, _), row in zip(a_creer, rows, strict=True):
-                ids[key] = row.id
+            self._inserer(Candidature, [values for _, values in a_creer])
+            created = {
+                (row.candidat_id, row.n_inscription): row.id
+                for row in self.s.execute(
+                    select(
+                        Candidature.id, Candidature.candidat_id, Candidature.n_inscription
+                    ).where(Candidature.campagne_id == campagne_id)
+                )
+            }
+            for key, values in a_creer:
+                ids[key] = created[(values["candidat_id"], key[1])]
             self.rapport.candidatures_creees += len(a_creer)
         self.avancer(len(lu), "Candidatures")
         return ids
 
     # files
-    def fichier(self, chemin: str) -> FichierInspecte:
-        known = self.fichiers.get(chemin)
-        if known is not None:
-            return known
-        c = self.lu.campagne
-        plafond = max(4 * c.taille_max_octets, 32 * 1024 * 1024)
-        lecture = self.paquet.lire(chemin, plafond)
+    @property
+    def plafond(self) -> int:
+        """Files larger than this are not even kept (a refused deposit all the same)."""
+        return max(4 * self.lu.campagne.taille_max_octets, 32 * 1024 * 1024)
+
+    def _lire_et_stocker(self, chemin: str) -> tuple[Lecture, str | None]:
+        """Read, hash and store one file: I/O and hashing only, no parser."""
+        lecture = self.paquet.lire(chemin, self.plafond)
+        if lecture.data is None or len(lecture.data) > self.plafond:
+            return lecture, None
+        sha = hashlib.sha256(lecture.data).hexdigest()
+        # Kept even if refused: the gestionnaire may still want to look at it.
+        self.store.put(lecture.data, sha, durable=False)
+        return lecture, sha
+
+    def _inspecter(self, chemin: str, lecture: Lecture, sha: str | None) -> FichierInspecte:
+        """For a file with no stored copy: missing, or too large to keep (refused on its size
+        alone: no parser sees it)."""
         if lecture.data is None:
-            result = FichierInspecte(f"absent:{chemin}", None, None, None, False,
-                                     lecture.erreur[:1].upper() + lecture.erreur[1:] + ".")
-        else:
-            inspection = inspect_bytes(lecture.data, taille_max=c.taille_max_octets,
-                                       formats=c.formats, size=lecture.size)
-            sha = None
-            if len(lecture.data) <= plafond:  # whole: hash it and keep it, even if refused
-                sha = self.store.put(lecture.data, hashlib.sha256(lecture.data).hexdigest())
-            result = FichierInspecte(sha or f"absent:{chemin}", sha, inspection.size,
-                                     inspection.format, inspection.recevable, inspection.motif)
-        self.fichiers[chemin] = result
-        return result
+            motif = lecture.erreur[:1].upper() + lecture.erreur[1:] + "."
+            return FichierInspecte(f"absent:{chemin}", None, None, None, False, motif)
+        c = self.lu.campagne
+        inspection = inspect_bytes(
+            lecture.data, taille_max=c.taille_max_octets, formats=c.formats, size=lecture.size
+        )
+        return FichierInspecte(
+            sha or f"absent:{chemin}",
+            sha,
+            inspection.size,
+            inspection.format,
+            inspection.recevable,
+            inspection.motif,
+        )
+
+    def precharger_fichiers(self, chemins: list[str]) -> None:
+        """Read, hash and store the package's files here while the worker process parses the
+        stored copies on the other core. Files that are missing or too large to keep are
+        judged here, without any parser."""
+        c = self.lu.campagne
+        stockes: dict[str, str] = {}
+        for chemin in chemins:
+            lecture, sha = self._lire_et_stocker(chemin)
+            if sha is None:
+                self.fichiers[chemin] = self._inspecter(chemin, lecture, None)
+            else:
+                stockes[chemin] = sha
+                self.worker.soumettre(chemin, self.store.path(sha), c.taille_max_octets, c.formats)
+            self.avancer(1, "Fichiers déposés")
+        for chemin, inspection in self.worker.resultats():
+            sha = stockes[chemin]
+            self.fichiers[chemin] = FichierInspecte(
+                sha, sha, inspection.size, inspection.format, inspection.recevable, inspection.motif
+            )
 
     # pièces, deposits, statuses
-    def pieces(self, campagne_id: int, catalogue: dict[str, int], candidatures: dict[Cle, int]) -> None:
+    def pieces(
+        self, campagne_id: int, catalogue: dict[str, int], candidatures: dict[Cle, int]
+    ) -> None:
         lu = self.lu.pieces
-        existing: dict[tuple[int, int], dict[str, Any]] = {
-            (row.candidature_id, row.catalogue_id): row._asdict()
-            for row in self.s.execute(
-                select(Piece.id, Piece.candidature_id, Piece.catalogue_id, Piece.statut,
-                       Piece.commentaire, Piece.date_reception, Piece.date_validation)
-                .join(Candidature).where(Candidature.campagne_id == campagne_id)
-            )
-        }
+        existing = self._pieces_existantes(campagne_id)
         a_creer = [
-            (key, {"candidature_id": candidatures[key[0]], "catalogue_id": catalogue[key[1]],
-                   "date_validation": p.date_validation})
+            (
+                key,
+                {
+                    "candidature_id": candidatures[key[0]],
+                    "catalogue_id": catalogue[key[1]],
+                    "date_validation": p.date_validation,
+                },
+            )
             for key, p in lu.items()
             if (candidatures[key[0]], catalogue[key[1]]) not in existing
         ]
         if a_creer:
-            rows = self.s.execute(
-                insert(Piece).returning(Piece.id, sort_by_parameter_order=True),
-                [values for _, values in a_creer],
-            ).all()
-            for (_, values), row in zip(a_creer, rows, strict=True):
-                existing[(values["candidature_id"], values["catalogue_id"])] = {
-                    "id": row.id, "statut": None, "commentaire": "", "date_reception": None,
-                    "date_validation": values["date_validation"], "nouvelle": True,
-                }
+            self._inserer(Piece, [values for _, values in a_creer])
+            created = self._pieces_existantes(campagne_id)
+            for _, values in a_creer:
+                key = (values["candidature_id"], values["catalogue_id"])
+                existing[key] = created[key]
             self.rapport.pieces_creees += len(a_creer)
         piece_ids = [existing[(candidatures[k[0]], catalogue[k[1]])]["id"] for k in lu]
         depots = self._depots_existants(piece_ids)
@@ -680,37 +820,57 @@ class _Ecrivain:
         mises_a_jour: list[dict[str, Any]] = []
         for n, (key, p) in enumerate(lu.items(), start=1):
             piece = existing[(candidatures[key[0]], catalogue[key[1]])]
-            nouveau_tour = self._depots(piece["id"], p, depots.get(piece["id"], []), nouveaux_depots)
+            nouveau_tour = self._depots(
+                piece["id"], p, depots.get(piece["id"], []), nouveaux_depots
+            )
             cible = self._statut(piece, p, nouveau_tour, derniere_source.get(piece["id"]))
             update_values: dict[str, Any] = {}
             if cible is not None:
                 statut, commentaire, date_reception, motif = cible
-                decisions.append({
-                    "piece_id": piece["id"], "gestionnaire": p.gestionnaire or f"Import {self.paquet.nom}",
-                    "horodatage": p.horodatage or self.now, "ancien_statut": piece["statut"],
-                    "nouveau_statut": statut, "commentaire": commentaire or motif,
-                    "date_reception": date_reception, "source": SourceDecision.IMPORT,
-                })
-                update_values.update(statut=statut, commentaire=commentaire, date_reception=date_reception)
+                decisions.append(
+                    {
+                        "piece_id": piece["id"],
+                        "gestionnaire": p.gestionnaire or f"Import {self.paquet.nom}",
+                        "horodatage": p.horodatage or self.now,
+                        "ancien_statut": piece["statut"],
+                        "nouveau_statut": statut,
+                        "commentaire": commentaire or motif,
+                        "date_reception": date_reception,
+                        "source": SourceDecision.IMPORT,
+                    }
+                )
+                update_values.update(
+                    statut=statut, commentaire=commentaire, date_reception=date_reception
+                )
                 self.rapport.statuts_appliques += 1
             if p.date_validation and p.date_validation != piece["date_validation"]:
                 update_values["date_validation"] = p.date_validation
             if update_values:
-                mises_a_jour.append({"b_id": piece["id"], **{
-                    "b_statut": piece["statut"], "b_commentaire": piece["commentaire"],
-                    "b_date_reception": piece["date_reception"],
-                    "b_date_validation": piece["date_validation"],
-                }, **{f"b_{k}": v for k, v in update_values.items()}})
+                mises_a_jour.append(
+                    {
+                        "b_id": piece["id"],
+                        **{
+                            "b_statut": piece["statut"],
+                            "b_commentaire": piece["commentaire"],
+                            "b_date_reception": piece["date_reception"],
+                            "b_date_validation": piece["date_validation"],
+                        },
+                        **{f"b_{k}": v for k, v in update_values.items()},
+                    }
+                )
             if n % 200 == 0:
-                self.avancer(200, "Fichiers déposés")
-        self.avancer(len(lu) % 200, "Fichiers déposés")
+                self.avancer(200, "Pièces")
+        self.avancer(len(lu) % 200, "Pièces")
         if nouveaux_depots:
-            self.s.execute(insert(Depot), nouveaux_depots)
+            self._inserer(Depot, nouveaux_depots)
         if mises_a_jour:
             t = Piece.__table__
             self.s.connection().execute(
-                update(t).where(t.c.id == bindparam("b_id")).values(
-                    statut=bindparam("b_statut"), commentaire=bindparam("b_commentaire"),
+                update(t)
+                .where(t.c.id == bindparam("b_id"))
+                .values(
+                    statut=bindparam("b_statut"),
+                    commentaire=bindparam("b_commentaire"),
                     date_reception=bindparam("b_date_reception"),
                     date_validation=bindparam("b_date_validation"),
                     version_id=t.c.version_id + 1,
@@ -718,14 +878,39 @@ class _Ecrivain:
                 mises_a_jour,
             )
         if decisions:
-            self.s.execute(insert(Decision), [{**d, "import_id": self.import_id} for d in decisions])
+            self._inserer(Decision, [{**d, "import_id": self.import_id} for d in decisions])
+
+    def _pieces_existantes(self, campagne_id: int) -> dict[tuple[int, int], dict[str, Any]]:
+        return {
+            (row.candidature_id, row.catalogue_id): row._asdict()
+            for row in self.s.execute(
+                select(
+                    Piece.id,
+                    Piece.candidature_id,
+                    Piece.catalogue_id,
+                    Piece.statut,
+                    Piece.commentaire,
+                    Piece.date_reception,
+                    Piece.date_validation,
+                )
+                .join(Candidature)
+                .where(Candidature.campagne_id == campagne_id)
+            )
+        }
+
+    def _inserer(self, model: type[Any], rows: list[dict[str, Any]]) -> None:
+        """Plain executemany: ids are read back by natural key (RETURNING on bulk inserts
+        grows super-linearly with the row count)."""
+        for chunk in _chunks(rows, 5000):
+            self.s.connection().execute(model.__table__.insert(), chunk)
 
     def _depots_existants(self, piece_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
         result: dict[int, list[tuple[int, str]]] = {}
         for chunk in _chunks(piece_ids):
             for row in self.s.execute(
                 select(Depot.piece_id, Depot.tour, Depot.sha256, Depot.chemin_paquet)
-                .where(Depot.piece_id.in_(chunk)).order_by(Depot.id)
+                .where(Depot.piece_id.in_(chunk))
+                .order_by(Depot.id)
             ):
                 result.setdefault(row.piece_id, []).append(
                     (row.tour, row.sha256 or f"absent:{row.chemin_paquet}")
@@ -735,39 +920,56 @@ class _Ecrivain:
     def _dernieres_sources(self, piece_ids: list[int]) -> dict[int, SourceDecision]:
         result: dict[int, SourceDecision] = {}
         for chunk in _chunks(piece_ids):
-            last = (select(func.max(Decision.id)).where(Decision.piece_id.in_(chunk))
-                    .group_by(Decision.piece_id))
+            last = (
+                select(func.max(Decision.id))
+                .where(Decision.piece_id.in_(chunk))
+                .group_by(Decision.piece_id)
+            )
             for row in self.s.execute(
                 select(Decision.piece_id, Decision.source).where(Decision.id.in_(last))
             ):
                 result[row.piece_id] = row.source
         return result
 
-    def _depots(self, piece_id: int, p: PieceLue, anciens: list[tuple[int, str]],
-                nouveaux: list[dict[str, Any]]) -> bool:
+    def _depots(
+        self,
+        piece_id: int,
+        p: PieceLue,
+        anciens: list[tuple[int, str]],
+        nouveaux: list[dict[str, Any]],
+    ) -> bool:
         """Add the package's files as a new round when they differ from the current one.
         Returns True when a new round starts (a re-deposit), False otherwise."""
         if not p.fichiers:
             return False
-        inspectes = [(f, self.fichier(f.chemin)) for f in p.fichiers]
+        inspectes = [(f, self.fichiers[f.chemin]) for f in p.fichiers]
         cles = {i.cle for _, i in inspectes}
         tour = max((t for t, _ in anciens), default=0)
         if cles == {c for t, c in anciens if t == tour}:
             return False
         if anciens and cles <= {c for _, c in anciens}:
             self.rapport.avertissement(
-                "pieces.csv", p.ligne, f"{p.code} : fichiers d'un dépôt antérieur déjà importé (ignorés)"
+                "pieces.csv",
+                p.ligne,
+                f"{p.code} : fichiers d'un dépôt antérieur déjà importé (ignorés)",
             )
             return False
         for fichier, inspecte in inspectes:
-            nouveaux.append({
-                "piece_id": piece_id, "tour": tour + 1,
-                "nom_original": PurePosixPath(fichier.chemin).name,
-                "chemin_paquet": fichier.chemin, "sha256": inspecte.sha256,
-                "taille": inspecte.taille, "format": inspecte.format,
-                "date_depot": fichier.date_depot, "recevable": inspecte.recevable,
-                "motif": inspecte.motif, "importe_le": self.now,
-            })
+            nouveaux.append(
+                {
+                    "piece_id": piece_id,
+                    "tour": tour + 1,
+                    "nom_original": PurePosixPath(fichier.chemin).name,
+                    "chemin_paquet": fichier.chemin,
+                    "sha256": inspecte.sha256,
+                    "taille": inspecte.taille,
+                    "format": inspecte.format,
+                    "date_depot": fichier.date_depot,
+                    "recevable": inspecte.recevable,
+                    "motif": inspecte.motif,
+                    "importe_le": self.now,
+                }
+            )
             self.rapport.depots_ajoutes += 1
             self.rapport.depots_non_recevables += not inspecte.recevable
         if tour:
@@ -783,7 +985,9 @@ class _Ecrivain:
         locale = source == SourceDecision.LOCALE
         if nouveau_tour:
             if piece["statut"] == Statut.CONFORME and locale:
-                self._conflit(p, piece["statut"], "nouveau fichier déposé sur une pièce déjà conforme")
+                self._conflit(
+                    p, piece["statut"], "nouveau fichier déposé sur une pièce déjà conforme"
+                )
                 return None
             if target != current:
                 return (*target, "Nouveau dépôt du candidat")
@@ -800,13 +1004,17 @@ class _Ecrivain:
 
     def run(self) -> None:
         campagne_id, catalogue = self.campagne()
-        journal = ImportPaquet(campagne_id=campagne_id, horodatage=self.now,
-                               paquet=self.paquet.nom, rapport={})
+        journal = ImportPaquet(
+            campagne_id=campagne_id, horodatage=self.now, paquet=self.paquet.nom, rapport={}
+        )
         self.s.add(journal)
         self.s.flush()
         self.import_id = journal.id
         candidatures = self.candidatures(campagne_id)
+        self.precharger_fichiers(self.chemins)
         self.pieces(campagne_id, catalogue, candidatures)
+        # The files must be on disk before the rows that reference them are committed.
+        self.store.make_durable(f.sha256 for f in self.fichiers.values() if f.sha256)
         if self.rapport.modifie:
             journal.rapport = self.rapport.as_json()
         else:  # the same package again: leave no trace
@@ -825,16 +1033,26 @@ def importer_paquet(
     *,
     tout_ou_rien: bool = False,
     progression: Progression | None = None,
+    worker: InspectionWorker | None = None,
 ) -> RapportImport:
     """Import a package. Raises PaquetInutilisable when the package as a whole cannot be used,
-    ImportRefuse when ``tout_ou_rien`` and a row was refused, ImportAnnule when cancelled."""
+    ImportRefuse when ``tout_ou_rien`` and a row was refused, ImportAnnule when cancelled.
+    ``worker`` is a warm inspection worker to reuse (one is started for this import if not)."""
     rapport = RapportImport(paquet=chemin.name)
-    with ouvrir_paquet(chemin) as paquet:
+    with contextlib.ExitStack() as stack:
+        if worker is None:
+            worker = stack.enter_context(InspectionWorker())
+        worker.demarrer()  # its start overlaps the reading of the CSV files
+        paquet = stack.enter_context(ouvrir_paquet(chemin))
         lu = lire_paquet(paquet, rapport)
         if tout_ou_rien and rapport.lignes_refusees:
             raise ImportRefuse(rapport)
-        with db.write() as session:
-            _Ecrivain(session, store, paquet, lu, rapport, progression).run()
+        try:
+            with db.write() as session:
+                _Ecrivain(session, store, paquet, lu, rapport, progression, worker).run()
+        except BaseException:
+            worker.abandonner()  # a cancelled import leaves no request behind
+            raise
     return rapport
 
 

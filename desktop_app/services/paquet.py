@@ -107,7 +107,8 @@ class PaquetDossier(Paquet):
         try:
             size = path.stat().st_size
             with path.open("rb") as handle:
-                return Lecture(handle.read(plafond + 1), size)
+                # Ask for what the file holds (a read of `plafond` bytes would allocate them).
+                return Lecture(handle.read(min(size, plafond) + 1), size)
         except OSError as exc:
             return Lecture(None, None, f"fichier illisible ({exc.strerror or exc})")
 
@@ -160,10 +161,11 @@ class PaquetZip(Paquet):
             return Lecture(None, None, f"lien symbolique refusé : {chemin}")
         try:
             with self.zip.open(info) as handle:
-                data = handle.read(plafond + 1)
+                data = handle.read(min(info.file_size, plafond) + 1)
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
             return Lecture(None, None, f"fichier illisible dans l'archive ({exc})")
-        # The declared size can lie; what was read is the truth up to the ceiling.
+        # The declared size can lie (the CRC check catches a longer entry): past the ceiling,
+        # keep the larger of the two.
         size = len(data) if len(data) <= plafond else max(info.file_size, len(data))
         return Lecture(data, size)
 

@@ -80,8 +80,14 @@ def campagnes(session: Session) -> list[CampagneResume]:
     }
     return [
         CampagneResume(
-            c.id, f"{c.libelle or c.examen} {c.session} — académie de {c.academie}", c.examen,
-            c.session, c.academie, c.cloture, c.taille_max_octets, counts.get(c.id, 0),
+            c.id,
+            f"{c.libelle or c.examen} {c.session} — académie de {c.academie}",
+            c.examen,
+            c.session,
+            c.academie,
+            c.cloture,
+            c.taille_max_octets,
+            counts.get(c.id, 0),
         )
         for c in session.scalars(select(Campagne).order_by(Campagne.id.desc()))
     ]
@@ -97,7 +103,9 @@ def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandida
     # Read the status as its stored name: no enum conversion on hundreds of thousands of rows.
     for cid, statut, n in session.execute(
         select(piece.c.candidature_id, type_coerce(piece.c.statut, String()), func.count())
-        .where(piece.c.candidature_id.in_(select(cand.c.id).where(cand.c.campagne_id == campagne_id)))
+        .where(
+            piece.c.candidature_id.in_(select(cand.c.id).where(cand.c.campagne_id == campagne_id))
+        )
         .group_by(piece.c.candidature_id, piece.c.statut)
     ):
         row = counts.get(cid)
@@ -106,15 +114,32 @@ def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandida
         row[index[statut]] = n
     empty = (0,) * width
     query = (
-        select(cand.c.id, Candidat.n_candidat, cand.c.n_inscription, Candidat.nom_naissance,
-               Candidat.nom_usage, Candidat.prenoms, Candidat.date_naissance, cand.c.specialite)
+        select(
+            cand.c.id,
+            Candidat.n_candidat,
+            cand.c.n_inscription,
+            Candidat.nom_naissance,
+            Candidat.nom_usage,
+            Candidat.prenoms,
+            Candidat.date_naissance,
+            cand.c.specialite,
+        )
         .join(Candidat, Candidat.id == cand.c.candidat_id)
         .where(cand.c.campagne_id == campagne_id)
         .order_by(Candidat.nom_naissance, Candidat.prenoms)
     )
     return [
-        LigneCandidature(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7],
-                         tuple(counts[r[0]]) if r[0] in counts else empty)
+        LigneCandidature(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            tuple(counts[r[0]]) if r[0] in counts else empty,
+        )
         for r in session.execute(query)
     ]
 
@@ -124,20 +149,25 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
     depots: dict[int, list[tuple[int, bool, dt.datetime | None, str]]] = {}
     for row in session.execute(
         select(Depot.piece_id, Depot.tour, Depot.recevable, Depot.date_depot, Depot.motif)
-        .join(Piece).where(Piece.candidature_id == candidature_id).order_by(Depot.id)
+        .join(Piece)
+        .where(Piece.candidature_id == candidature_id)
+        .order_by(Depot.id)
     ):
         depots.setdefault(row.piece_id, []).append(
             (row.tour, row.recevable, row.date_depot, row.motif)
         )
     auteurs: dict[int, str] = {}
     for piece_id, gestionnaire in session.execute(
-        select(Decision.piece_id, Decision.gestionnaire).join(Piece)
-        .where(Piece.candidature_id == candidature_id).order_by(Decision.id)
+        select(Decision.piece_id, Decision.gestionnaire)
+        .join(Piece)
+        .where(Piece.candidature_id == candidature_id)
+        .order_by(Decision.id)
     ):
         auteurs[piece_id] = gestionnaire  # the last one wins
     result = []
     for p, cat in session.execute(
-        select(Piece, PieceCatalogue).join(PieceCatalogue)
+        select(Piece, PieceCatalogue)
+        .join(PieceCatalogue)
         .where(Piece.candidature_id == candidature_id)
         .order_by(PieceCatalogue.regroupement, PieceCatalogue.code)
     ):
@@ -146,9 +176,22 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
         courant = [d for d in tous if d[0] == tour]
         refuses = [d for d in courant if not d[1]]
         dates = [d[2] for d in courant if d[2] is not None]
-        result.append(LignePiece(
-            p.id, cat.code, cat.libelle, cat.regroupement, cat.modalite, p.statut,
-            p.date_reception, p.commentaire, p.date_validation, len(courant), len(refuses),
-            max(dates, default=None), refuses[0][3] if refuses else "", auteurs.get(p.id, ""),
-        ))
+        result.append(
+            LignePiece(
+                p.id,
+                cat.code,
+                cat.libelle,
+                cat.regroupement,
+                cat.modalite,
+                p.statut,
+                p.date_reception,
+                p.commentaire,
+                p.date_validation,
+                len(courant),
+                len(refuses),
+                max(dates, default=None),
+                refuses[0][3] if refuses else "",
+                auteurs.get(p.id, ""),
+            )
+        )
     return result

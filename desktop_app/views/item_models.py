@@ -62,8 +62,9 @@ class TableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        self._rows.sort(key=self.colonnes[column].tri,
-                        reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows.sort(
+            key=self.colonnes[column].tri, reverse=order == Qt.SortOrder.DescendingOrder
+        )
 
     def row_at(self, row: int) -> Any:
         return self._rows[row]
@@ -77,8 +78,9 @@ class TableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.colonnes)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.colonnes):
             return None
         colonne = self.colonnes[section]
@@ -117,19 +119,33 @@ def _compteur(i: int) -> Colonne:
     def texte(r: LigneCandidature) -> str:
         return str(r.compteurs[i]) if r.compteurs[i] else ""
 
-    return Colonne(COURTS[statut], texte, lambda r: r.compteurs[i],
-                   f"Pièces au statut « {libelle_statut(statut)} »", nombre=True)
+    return Colonne(
+        COURTS[statut],
+        texte,
+        lambda r: r.compteurs[i],
+        f"Pièces au statut « {libelle_statut(statut)} »",
+        nombre=True,
+    )
 
 
 class CandidatureTableModel(TableModel):
     colonnes = (
-        Colonne("N° candidat", operator.attrgetter("n_candidat"),
-                operator.attrgetter("n_candidat")),
-        Colonne("Nom", lambda r: r.nom + (f" ({r.nom_usage})" if r.nom_usage else ""),
-                lambda r: (r.nom, r.prenoms), "Nom de naissance (nom d'usage)"),
+        Colonne(
+            "N° candidat", operator.attrgetter("n_candidat"), operator.attrgetter("n_candidat")
+        ),
+        Colonne(
+            "Nom",
+            lambda r: r.nom + (f" ({r.nom_usage})" if r.nom_usage else ""),
+            lambda r: (r.nom, r.prenoms),
+            "Nom de naissance (nom d'usage)",
+        ),
         Colonne("Prénoms", operator.attrgetter("prenoms"), operator.attrgetter("prenoms")),
-        Colonne("Né(e) le", lambda r: format_date(r.date_naissance),
-                lambda r: r.date_naissance or 0, "Date de naissance"),
+        Colonne(
+            "Né(e) le",
+            lambda r: format_date(r.date_naissance),
+            lambda r: r.date_naissance or 0,
+            "Date de naissance",
+        ),
         Colonne("Spécialité", operator.attrgetter("specialite"), operator.attrgetter("specialite")),
         *(_compteur(i) for i in range(len(STATUTS_COMPTES))),
     )
@@ -154,24 +170,48 @@ class PieceTableModel(TableModel):
     colonnes = (
         Colonne("Code", operator.attrgetter("code"), operator.attrgetter("code")),
         Colonne("Pièce", operator.attrgetter("libelle"), operator.attrgetter("libelle")),
-        Colonne("Regroupement", operator.attrgetter("regroupement"),
-                operator.attrgetter("regroupement")),
-        Colonne("Modalité", lambda p: p.modalite.libelle, lambda p: p.modalite.libelle,
-                "Modalité de dépôt"),
+        Colonne(
+            "Regroupement", operator.attrgetter("regroupement"), operator.attrgetter("regroupement")
+        ),
+        Colonne(
+            "Modalité",
+            lambda p: p.modalite.libelle,
+            lambda p: p.modalite.libelle,
+            "Modalité de dépôt",
+        ),
         Colonne("Statut", lambda p: libelle_statut(p.statut), lambda p: libelle_statut(p.statut)),
-        Colonne("Fichiers", _fichiers, lambda p: (p.fichiers, p.non_recevables),
-                "Fichiers du dernier dépôt"),
-        Colonne("Déposé le", lambda p: format_datetime(p.dernier_depot),
-                lambda p: p.dernier_depot.timestamp() if p.dernier_depot else 0),
-        Colonne("Validé le", lambda p: format_datetime(p.date_validation),
-                lambda p: p.date_validation.timestamp() if p.date_validation else 0,
-                "Validé par le candidat (« J'ai fourni toutes mes pièces »)"),
-        Colonne("Reçue le", lambda p: format_date(p.date_reception),
-                lambda p: p.date_reception or 0, "Date de réception"),
-        Colonne("Commentaire", operator.attrgetter("commentaire"),
-                operator.attrgetter("commentaire"), "Commentaire lu par le candidat"),
-        Colonne("Décision de", operator.attrgetter("gestionnaire"),
-                operator.attrgetter("gestionnaire")),
+        Colonne(
+            "Fichiers",
+            _fichiers,
+            lambda p: (p.fichiers, p.non_recevables),
+            "Fichiers du dernier dépôt",
+        ),
+        Colonne(
+            "Déposé le",
+            lambda p: format_datetime(p.dernier_depot),
+            lambda p: p.dernier_depot.timestamp() if p.dernier_depot else 0,
+        ),
+        Colonne(
+            "Validé le",
+            lambda p: format_datetime(p.date_validation),
+            lambda p: p.date_validation.timestamp() if p.date_validation else 0,
+            "Validé par le candidat (« J'ai fourni toutes mes pièces »)",
+        ),
+        Colonne(
+            "Reçue le",
+            lambda p: format_date(p.date_reception),
+            lambda p: p.date_reception or 0,
+            "Date de réception",
+        ),
+        Colonne(
+            "Commentaire",
+            operator.attrgetter("commentaire"),
+            operator.attrgetter("commentaire"),
+            "Commentaire lu par le candidat",
+        ),
+        Colonne(
+            "Décision de", operator.attrgetter("gestionnaire"), operator.attrgetter("gestionnaire")
+        ),
     )
 
     def extra_data(self, row: LignePiece, column: int, role: int) -> Any:

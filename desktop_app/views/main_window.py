@@ -75,8 +75,9 @@ class RapportDialog(QDialog):
         resume = QLabel(rapport.resume())
         resume.setWordWrap(True)
         layout.addWidget(resume)
-        lines = [f"{'Refusé' if m.niveau == 'erreur' else 'Attention'} — {m}"
-                 for m in rapport.messages]
+        lines = [
+            f"{'Refusé' if m.niveau == 'erreur' else 'Attention'} — {m}" for m in rapport.messages
+        ]
         lines += [f"Conflit — {c}" for c in rapport.conflits]
         if lines:
             details = QPlainTextEdit("\n".join(lines))
@@ -156,31 +157,48 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # -- menus -------------------------------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: Any,
-                name: str) -> QAction:
+    def _action(
+        self, text: str, shortcut: QKeySequence | str | None, slot: Any, name: str
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-            action.setToolTip(f"{text.rstrip('…')} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({keys})")
         action.triggered.connect(slot)
         return action
 
     def _menus(self) -> None:
         fichier = self.menuBar().addMenu("&Fichier")
-        fichier.addAction(self._action("&Importer un paquet (archive .zip)…", "Ctrl+I",
-                                       self.importer_zip, "actionImporterZip"))
-        fichier.addAction(self._action("Importer un paquet (&dossier)…", "Ctrl+Shift+I",
-                                       self.importer_dossier, "actionImporterDossier"))
-        self.action_export = self._action("&Exporter les décisions…", "Ctrl+E",
-                                          self.exporter, "actionExporter")
+        fichier.addAction(
+            self._action(
+                "&Importer un paquet (archive .zip)…",
+                "Ctrl+I",
+                self.importer_zip,
+                "actionImporterZip",
+            )
+        )
+        fichier.addAction(
+            self._action(
+                "Importer un paquet (&dossier)…",
+                "Ctrl+Shift+I",
+                self.importer_dossier,
+                "actionImporterDossier",
+            )
+        )
+        self.action_export = self._action(
+            "&Exporter les décisions…", "Ctrl+E", self.exporter, "actionExporter"
+        )
         fichier.addAction(self.action_export)
         fichier.addSeparator()
-        fichier.addAction(self._action("&Quitter", QKeySequence.StandardKey.Quit, self.close,
-                                       "actionQuitter"))
+        fichier.addAction(
+            self._action("&Quitter", QKeySequence.StandardKey.Quit, self.close, "actionQuitter")
+        )
         aide = self.menuBar().addMenu("&Aide")
-        aide.addAction(self._action(f"À &propos de {APP_NAME}", None, self.a_propos,
-                                    "actionAPropos"))
+        aide.addAction(
+            self._action(f"À &propos de {APP_NAME}", None, self.a_propos, "actionAPropos")
+        )
 
     # -- state ------------------------------------------------------------------------------
     def _restore(self) -> None:
@@ -235,7 +253,9 @@ class MainWindow(QMainWindow):
         for row in rows:
             for i, n in enumerate(row.compteurs):
                 totals[i] += n
-        details = " · ".join(f"{libelle_statut(s)} : {n}" for s, n in zip(STATUTS_COMPTES, totals, strict=True))
+        details = " · ".join(
+            f"{libelle_statut(s)} : {n}" for s, n in zip(STATUTS_COMPTES, totals, strict=True)
+        )
         self.compteurs.setText(f"{len(rows)} candidatures · {sum(totals)} pièces — {details}")
 
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -256,8 +276,9 @@ class MainWindow(QMainWindow):
 
     # -- actions ----------------------------------------------------------------------------
     def importer_zip(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Importer un paquet de dossiers", "",
-                                              "Paquet de dossiers (*.zip)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Importer un paquet de dossiers", "", "Paquet de dossiers (*.zip)"
+        )
         if path:
             self.importer(Path(path))
 
@@ -270,7 +291,9 @@ class MainWindow(QMainWindow):
         espace = self.espace
 
         def travail(progress: Any) -> RapportImport:
-            return importer_paquet(espace.db, espace.store, chemin, progression=progress)
+            return importer_paquet(
+                espace.db, espace.store, chemin, progression=progress, worker=espace.inspection
+            )
 
         tache = TacheAvecProgression(self, f"Import de {chemin.name}", travail)
         tache.finished.connect(self._import_fini)
@@ -285,8 +308,11 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Paquet refusé", str(erreur))
             return
         if erreur is not None:
-            QMessageBox.critical(self, "Import impossible",
-                                 f"L'import a échoué, la base n'a pas été modifiée.\n\n{erreur}")
+            QMessageBox.critical(
+                self,
+                "Import impossible",
+                f"L'import a échoué, la base n'a pas été modifiée.\n\n{erreur}",
+            )
             return
         assert rapport is not None
         self.recharger()
@@ -297,23 +323,27 @@ class MainWindow(QMainWindow):
     def exporter(self) -> None:
         if self.campagne is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Exporter les décisions", "decisions.csv",
-                                              "Fichier CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Exporter les décisions", "decisions.csv", "Fichier CSV (*.csv)"
+        )
         if not path:
             return
         try:
             with self.espace.db.read() as session:
                 n = exporter_decisions(session, self.campagne.id, Path(path))
         except OSError as exc:
-            QMessageBox.warning(self, "Export impossible",
-                                f"Impossible d'écrire {path} : {exc.strerror or exc}")
+            QMessageBox.warning(
+                self, "Export impossible", f"Impossible d'écrire {path} : {exc.strerror or exc}"
+            )
             return
         self.statusBar().showMessage(f"{n} ligne(s) exportée(s) dans {path}", 10000)
 
     def a_propos(self) -> None:
         QMessageBox.about(
-            self, f"À propos de {APP_NAME}",
+            self,
+            f"À propos de {APP_NAME}",
             f"<h3>{APP_NAME} {__version__}</h3><p>Contrôle des pièces justificatives des "
-            f"candidats aux examens.</p><p>Données : <code>{html.escape(str(self.espace.paths.root))}"
+            "candidats aux examens.</p><p>Données : "
+            f"<code>{html.escape(str(self.espace.paths.root))}"
             f"</code><br>Base : <code>{html.escape(self.espace.db.url_affichable)}</code></p>",
         )

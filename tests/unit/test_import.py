@@ -76,30 +76,78 @@ def etat(espace: Espace) -> dict[str, list[tuple[object, ...]]]:
     """Everything an import may change, in a comparable form."""
     with espace.db.read() as s:
         return {
-            "candidats": sorted(s.execute(select(
-                Candidat.n_candidat, Candidat.nom_naissance, Candidat.nom_usage, Candidat.prenoms,
-                Candidat.date_naissance, Candidat.civilite)).all()),
-            "candidatures": sorted(s.execute(select(
-                Candidat.n_candidat, Candidature.n_inscription, Candidature.specialite,
-                Candidature.handicap).join(Candidat)).all()),
-            "pieces": sorted(s.execute(select(
-                Candidat.n_candidat, PieceCatalogue.code, Piece.statut, Piece.commentaire,
-                Piece.date_reception, Piece.version_id)
-                .join(Candidature, Piece.candidature_id == Candidature.id).join(Candidat)
-                .join(PieceCatalogue)).all(), key=repr),
-            "depots": sorted(s.execute(select(
-                Depot.piece_id, Depot.tour, Depot.sha256, Depot.recevable, Depot.motif,
-                Depot.date_depot)).all(), key=repr),
-            "decisions": sorted(s.execute(select(
-                Decision.piece_id, Decision.nouveau_statut, Decision.gestionnaire,
-                Decision.horodatage)).all(), key=repr),
+            "candidats": sorted(
+                s.execute(
+                    select(
+                        Candidat.n_candidat,
+                        Candidat.nom_naissance,
+                        Candidat.nom_usage,
+                        Candidat.prenoms,
+                        Candidat.date_naissance,
+                        Candidat.civilite,
+                    )
+                ).all()
+            ),
+            "candidatures": sorted(
+                s.execute(
+                    select(
+                        Candidat.n_candidat,
+                        Candidature.n_inscription,
+                        Candidature.specialite,
+                        Candidature.handicap,
+                    ).join(Candidat)
+                ).all()
+            ),
+            "pieces": sorted(
+                s.execute(
+                    select(
+                        Candidat.n_candidat,
+                        PieceCatalogue.code,
+                        Piece.statut,
+                        Piece.commentaire,
+                        Piece.date_reception,
+                        Piece.version_id,
+                    )
+                    .join(Candidature, Piece.candidature_id == Candidature.id)
+                    .join(Candidat)
+                    .join(PieceCatalogue)
+                ).all(),
+                key=repr,
+            ),
+            "depots": sorted(
+                s.execute(
+                    select(
+                        Depot.piece_id,
+                        Depot.tour,
+                        Depot.sha256,
+                        Depot.recevable,
+                        Depot.motif,
+                        Depot.date_depot,
+                    )
+                ).all(),
+                key=repr,
+            ),
+            "decisions": sorted(
+                s.execute(
+                    select(
+                        Decision.piece_id,
+                        Decision.nouveau_statut,
+                        Decision.gestionnaire,
+                        Decision.horodatage,
+                    )
+                ).all(),
+                key=repr,
+            ),
         }
 
 
 def piece(espace: Espace, n_candidat: str, code: str) -> Piece:
     with espace.db.read() as s:
         return s.execute(
-            select(Piece).join(Candidature).join(Candidat).join(PieceCatalogue)
+            select(Piece)
+            .join(Candidature)
+            .join(Candidat)
+            .join(PieceCatalogue)
             .where(Candidat.n_candidat == n_candidat, PieceCatalogue.code == code)
         ).scalar_one()
 
@@ -128,13 +176,18 @@ def test_spreadsheet_package_imports_with_one_french_line_per_refused_row(
     ]
     assert rapport.lignes_refusees == 6
     avertissements = [str(m) for m in rapport.messages if m.niveau == "avertissement"]
-    assert "candidatures.csv:2: N° candidat « 2236030282 » complété en 02236030282 " \
-           "(zéros initiaux perdus)" in avertissements
+    assert (
+        "candidatures.csv:2: N° candidat « 2236030282 » complété en 02236030282 "
+        "(zéros initiaux perdus)" in avertissements
+    )
 
     with espace.db.read() as s:
         helene = s.scalars(select(Candidat).where(Candidat.n_candidat == "02236030282")).one()
-        assert (helene.nom_naissance, helene.nom_usage, helene.prenoms) == \
-            ("DUBOIS", "MARTIN", "Hélène Zoé")
+        assert (helene.nom_naissance, helene.nom_usage, helene.prenoms) == (
+            "DUBOIS",
+            "MARTIN",
+            "Hélène Zoé",
+        )
         assert helene.date_naissance == dt.date(2005, 5, 6)
         assert helene.civilite == "MADAME"
         noel = s.scalars(select(Candidat).where(Candidat.n_candidat == "01948418953")).one()
@@ -154,18 +207,23 @@ def test_spreadsheet_package_imports_with_one_french_line_per_refused_row(
     assert cni.recevable and cni.format == "jpeg" and cni.chemin_paquet == "fichiers/dubois/cni.jpg"
     [depot] = depots(espace, "02236030282", "CINSIG01")
     assert depot.date_depot == dt.datetime(2023, 11, 13, 16, 36, tzinfo=dt.UTC)
-    assert espace.store.read(depot.sha256) == (tmp_path / "paquet" / depot.chemin_paquet).read_bytes()
+    assert (
+        espace.store.read(depot.sha256) == (tmp_path / "paquet" / depot.chemin_paquet).read_bytes()
+    )
     # The name differs in case from the file on disk: found all the same.
     [upper] = depots(espace, "01948418953", "CINSIG01")
     assert upper.recevable and upper.sha256
     [png] = depots(espace, "01948418953", "1NATID01")
     assert not png.recevable and png.format == "png"
-    assert png.motif == "Le fichier est une image PNG : seuls les fichiers PDF ou JPEG sont acceptés."
+    assert (
+        png.motif == "Le fichier est une image PNG : seuls les fichiers PDF ou JPEG sont acceptés."
+    )
 
     with espace.db.read() as s:
         history = s.scalars(select(Decision).where(Decision.piece_id == confirmation.id)).all()
-    assert [(d.ancien_statut, d.nouveau_statut, d.source) for d in history] == \
-        [(None, Statut.NON_CONFORME, SourceDecision.IMPORT)]
+    assert [(d.ancien_statut, d.nouveau_statut, d.source) for d in history] == [
+        (None, Statut.NON_CONFORME, SourceDecision.IMPORT)
+    ]
 
 
 def test_non_recevable_deposits_are_kept_with_their_reason(espace: Espace, tmp_path: Path) -> None:
@@ -180,8 +238,11 @@ def test_non_recevable_deposits_are_kept_with_their_reason(espace: Espace, tmp_p
         "01234567890;001;1NATID01;fichiers/gros.pdf\n"
         "01234567890;001;1NATID01;fichiers/tronque.pdf\n"
         "01234567890;001;PSNATT03;fichiers/heic.jpg\n",
-        {"fichiers/gros.pdf": big, "fichiers/tronque.pdf": pdf[: len(pdf) // 2],
-         "fichiers/heic.jpg": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 99},
+        {
+            "fichiers/gros.pdf": big,
+            "fichiers/tronque.pdf": pdf[: len(pdf) // 2],
+            "fichiers/heic.jpg": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 99,
+        },
     )
     rapport = importer_paquet(espace.db, espace.store, root)
     assert rapport.depots_ajoutes == 4 and rapport.depots_non_recevables == 4
@@ -264,8 +325,13 @@ def test_export_then_import_into_empty_database_gives_the_same_state(
     importer_paquet(espace.db, espace.store, paquet_demo)
     with espace.db.write() as s:  # one local decision too, with its author
         target = piece(espace, *_first_deposited(espace))
-        enregistrer_decision(s, target.id, Statut.NON_CONFORME, "Claire FAYOLLE",
-                             commentaire="Document non signé; « à refaire »")
+        enregistrer_decision(
+            s,
+            target.id,
+            Statut.NON_CONFORME,
+            "Claire FAYOLLE",
+            commentaire="Document non signé; « à refaire »",
+        )
     export = tmp_path / "decisions.csv"
     with espace.db.read() as s:
         exporter_decisions(s, 1, export)
@@ -282,18 +348,32 @@ def test_export_then_import_into_empty_database_gives_the_same_state(
 
     def decisions(e: Espace) -> list[tuple[object, ...]]:
         with e.db.read() as s:
-            return sorted(s.execute(
-                select(Candidat.n_candidat, PieceCatalogue.code, Piece.statut, Piece.commentaire,
-                       Piece.date_reception, Piece.date_validation)
-                .join(Candidature, Piece.candidature_id == Candidature.id).join(Candidat)
-                .join(PieceCatalogue)).all(), key=repr)
+            return sorted(
+                s.execute(
+                    select(
+                        Candidat.n_candidat,
+                        PieceCatalogue.code,
+                        Piece.statut,
+                        Piece.commentaire,
+                        Piece.date_reception,
+                        Piece.date_validation,
+                    )
+                    .join(Candidature, Piece.candidature_id == Candidature.id)
+                    .join(Candidat)
+                    .join(PieceCatalogue)
+                ).all(),
+                key=repr,
+            )
 
     def derniers_auteurs(e: Espace) -> set[tuple[object, ...]]:
         with e.db.read() as s:
-            last = select(Decision.piece_id, Decision.gestionnaire, Decision.horodatage,
-                          Decision.id).order_by(Decision.id)
+            last = select(
+                Decision.piece_id, Decision.gestionnaire, Decision.horodatage, Decision.id
+            ).order_by(Decision.id)
             by_piece = {row.piece_id: (row.gestionnaire, row.horodatage) for row in s.execute(last)}
-            codes = dict(s.execute(select(Piece.id, PieceCatalogue.code).join(PieceCatalogue)).all())
+            codes = dict(
+                s.execute(select(Piece.id, PieceCatalogue.code).join(PieceCatalogue)).all()
+            )
             return {(codes[pid], *who) for pid, who in by_piece.items()}
 
     assert decisions(other) == decisions(espace)
@@ -304,9 +384,15 @@ def test_export_then_import_into_empty_database_gives_the_same_state(
 def _first_deposited(espace: Espace) -> tuple[str, str]:
     with espace.db.read() as s:
         row = s.execute(
-            select(Candidat.n_candidat, PieceCatalogue.code).select_from(Depot)
-            .join(Piece).join(Candidature).join(Candidat).join(PieceCatalogue)
-            .where(Depot.recevable, Piece.statut.is_(None)).order_by(Depot.id).limit(1)
+            select(Candidat.n_candidat, PieceCatalogue.code)
+            .select_from(Depot)
+            .join(Piece)
+            .join(Candidature)
+            .join(Candidat)
+            .join(PieceCatalogue)
+            .where(Depot.recevable, Piece.statut.is_(None))
+            .order_by(Depot.id)
+            .limit(1)
         ).one()
     return row.n_candidat, row.code
 
@@ -314,17 +400,21 @@ def _first_deposited(espace: Espace) -> tuple[str, str]:
 def test_a_new_file_starts_a_new_round_and_keeps_the_history(
     espace: Espace, tmp_path: Path
 ) -> None:
-    candidatures = ("n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
-                    "01234567890;001;LEROY;Anaïs;01/02/2003\n")
+    candidatures = (
+        "n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+        "01234567890;001;LEROY;Anaïs;01/02/2003\n"
+    )
     first = write_package(
-        tmp_path / "v1", candidatures,
+        tmp_path / "v1",
+        candidatures,
         "n_candidat;n_inscription;code_piece;fichier;statut;commentaire\n"
         "01234567890;001;CINSIG01;f/a.pdf;Non conforme;Document non signé\n",
         {"f/a.pdf": pdf_bytes("sans signature")},
     )
     importer_paquet(espace.db, espace.store, first)
     second = write_package(
-        tmp_path / "v2", candidatures,
+        tmp_path / "v2",
+        candidatures,
         "n_candidat;n_inscription;code_piece;fichier;statut;commentaire\n"
         "01234567890;001;CINSIG01;f/b.pdf;;\n",
         {"f/b.pdf": pdf_bytes("avec signature")},
@@ -336,28 +426,42 @@ def test_a_new_file_starts_a_new_round_and_keeps_the_history(
     p = piece(espace, "01234567890", "CINSIG01")
     assert (p.statut, p.commentaire) == (None, "")
     with espace.db.read() as s:
-        history = s.scalars(select(Decision).where(Decision.piece_id == p.id).order_by(Decision.id)).all()
+        history = s.scalars(
+            select(Decision).where(Decision.piece_id == p.id).order_by(Decision.id)
+        ).all()
     assert [(d.nouveau_statut, d.commentaire) for d in history] == [
-        (Statut.NON_CONFORME, "Document non signé"), (None, "Nouveau dépôt du candidat")]
+        (Statut.NON_CONFORME, "Document non signé"),
+        (None, "Nouveau dépôt du candidat"),
+    ]
     # The older extraction imported again adds nothing.
     assert not importer_paquet(espace.db, espace.store, first).depots_ajoutes
 
 
 def test_package_status_never_overwrites_a_local_decision(espace: Espace, tmp_path: Path) -> None:
-    candidatures = ("n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
-                    "01234567890;001;LEROY;Anaïs;01/02/2003\n")
+    candidatures = (
+        "n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+        "01234567890;001;LEROY;Anaïs;01/02/2003\n"
+    )
     pieces = "n_candidat;n_inscription;code_piece;statut\n01234567890;001;PSNATT03;{}\n"
-    importer_paquet(espace.db, espace.store, write_package(tmp_path / "a", candidatures,
-                                                           pieces.format("")))
+    importer_paquet(
+        espace.db, espace.store, write_package(tmp_path / "a", candidatures, pieces.format(""))
+    )
     p = piece(espace, "01234567890", "PSNATT03")
     with espace.db.write() as s:
-        enregistrer_decision(s, p.id, Statut.RECUE, "Marc VERNET",
-                             date_reception=dt.date(2023, 11, 20))
-    rapport = importer_paquet(espace.db, espace.store, write_package(
-        tmp_path / "b", candidatures, pieces.format("En attente de contrôle")))
+        enregistrer_decision(
+            s, p.id, Statut.RECUE, "Marc VERNET", date_reception=dt.date(2023, 11, 20)
+        )
+    rapport = importer_paquet(
+        espace.db,
+        espace.store,
+        write_package(tmp_path / "b", candidatures, pieces.format("En attente de contrôle")),
+    )
     assert piece(espace, "01234567890", "PSNATT03").statut == Statut.RECUE
     [conflit] = rapport.conflits
-    assert (conflit.statut_local, conflit.statut_paquet) == (Statut.RECUE, Statut.EN_ATTENTE_CONTROLE)
+    assert (conflit.statut_local, conflit.statut_paquet) == (
+        Statut.RECUE,
+        Statut.EN_ATTENTE_CONTROLE,
+    )
     assert "décision locale" in str(conflit)
 
 
@@ -370,9 +474,7 @@ def test_all_or_nothing_writes_nothing_when_a_row_is_refused(
     assert etat(espace)["candidats"] == []
 
 
-def test_cancelled_import_leaves_the_database_as_it_was(
-    espace: Espace, paquet_demo: Path
-) -> None:
+def test_cancelled_import_leaves_the_database_as_it_was(espace: Espace, paquet_demo: Path) -> None:
     def cancel(done: int, total: int, etape: str) -> None:
         if etape == "Fichiers déposés":
             raise ImportAnnule()
@@ -384,8 +486,12 @@ def test_cancelled_import_leaves_the_database_as_it_was(
 
 def test_progress_is_reported_up_to_the_total(espace: Espace, paquet_demo: Path) -> None:
     seen: list[tuple[int, int]] = []
-    importer_paquet(espace.db, espace.store, paquet_demo,
-                    progression=lambda done, total, _: seen.append((done, total)))
+    importer_paquet(
+        espace.db,
+        espace.store,
+        paquet_demo,
+        progression=lambda done, total, _: seen.append((done, total)),
+    )
     assert seen[-1][0] == seen[-1][1] > 40
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
@@ -396,8 +502,10 @@ def test_progress_is_reported_up_to_the_total(espace: Espace, paquet_demo: Path)
         ({}, "campagne.json introuvable"),
         ({"campagne.json": b"{pas du json"}, "JSON illisible"),
         ({"campagne.json": b'{"examen": "BCP"}'}, "session, academie"),
-        ({"campagne.json": b'{"examen":"BCP","session":"2024","academie":"X"}'},
-         "candidatures.csv introuvable"),
+        (
+            {"campagne.json": b'{"examen":"BCP","session":"2024","academie":"X"}'},
+            "candidatures.csv introuvable",
+        ),
     ],
 )
 def test_unusable_packages_are_refused_in_french(

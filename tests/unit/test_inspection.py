@@ -7,8 +7,14 @@ from desktop_app.documents.inspection import inspect_bytes, taille_en_mo
 from tests.conftest import CORPUS, corpus_manifest
 from tests.helpers import jpeg_bytes, pdf_bytes, png_bytes
 
-RECEVABLES = {"ok_pdf", "ok_jpeg", "pdf_with_js", "pdf_with_launch", "pdf_with_attachment",
-              "repairable"}
+RECEVABLES = {
+    "ok_pdf",
+    "ok_jpeg",
+    "pdf_with_js",
+    "pdf_with_launch",
+    "pdf_with_attachment",
+    "repairable",
+}
 MANIFEST = corpus_manifest()
 
 
@@ -22,8 +28,11 @@ def test_real_world_corpus_is_classified_as_its_manifest_says(entry: dict[str, s
     if entry["kind"] == "wrong_format":
         notes = entry["notes"]
         # Two HEIF photos name their brand instead of a "real format".
-        real = notes.split("real format ")[1].split()[0].strip(".;,") if "real format " in notes \
+        real = (
+            notes.split("real format ")[1].split()[0].strip(".;,")
+            if "real format " in notes
             else "heic"
+        )
         assert result.format == real
         assert result.reasons and "seuls les fichiers PDF ou JPEG" in result.reasons[0]
     if entry["kind"] == "encrypted":
@@ -45,8 +54,9 @@ def test_limit_is_a_setting_and_said_in_mo() -> None:
     assert inspect_bytes(data).recevable
     refused = inspect_bytes(data, taille_max=100)
     assert len(data) < 1024
-    assert refused.reasons == [f"Le fichier fait {len(data)} octets : il ne doit pas excéder "
-                               "100 octets."]
+    assert refused.reasons == [
+        f"Le fichier fait {len(data)} octets : il ne doit pas excéder 100 octets."
+    ]
     assert taille_en_mo(5 * 1024 * 1024) == "5 Mo"
     assert taille_en_mo(int(6.2 * 1024 * 1024)) == "6,2 Mo"
     assert taille_en_mo(300 * 1024) == "300 Ko"

@@ -13,8 +13,11 @@ from desktop_app.services.dates import (
 )
 from desktop_app.services.tabular import TableauIllisible, cle, decode, read_table
 
-ALIASES = {"n_candidat": ["ncandidat", "nocandidat"], "nom_naissance": ["nom"],
-           "commentaire": ["commentaire"]}
+ALIASES = {
+    "n_candidat": ["ncandidat", "nocandidat"],
+    "nom_naissance": ["nom"],
+    "commentaire": ["commentaire"],
+}
 
 
 @pytest.mark.parametrize("header", ["N° candidat", "n_candidat", "No candidat", "N°CANDIDAT"])
@@ -39,10 +42,15 @@ def test_undecodable_bytes_are_refused_in_french() -> None:
 
 @pytest.mark.parametrize("sep", [";", ",", "\t"])
 def test_separator_is_detected(sep: str) -> None:
-    text = f'N° candidat{sep}Nom{sep}Commentaire\n123{sep}Hélène{sep}"Pièce illisible{sep} refaire"\n'
+    text = (
+        f'N° candidat{sep}Nom{sep}Commentaire\n123{sep}Hélène{sep}"Pièce illisible{sep} refaire"\n'
+    )
     table = read_table(text.encode("cp1252"), "c.csv", ALIASES, ["n_candidat"])
-    assert table.lignes[0].valeurs == {"n_candidat": "123", "nom_naissance": "Hélène",
-                                       "commentaire": f"Pièce illisible{sep} refaire"}
+    assert table.lignes[0].valeurs == {
+        "n_candidat": "123",
+        "nom_naissance": "Hélène",
+        "commentaire": f"Pièce illisible{sep} refaire",
+    }
 
 
 def test_line_numbers_count_multiline_fields_and_skip_blank_rows() -> None:

@@ -1,0 +1,61 @@
+"""A tiny benchmark harness: repeated timings, medians, ratios against a raw baseline taken in
+the same run (these machines are noisy: only ratios measured side by side mean something)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Mesure:
+    nom: str
+    durees: list[float]
+
+    @property
+    def mediane(self) -> float:
+        return statistics.median(self.durees)
+
+    def p95(self) -> float:
+        ordered = sorted(self.durees)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def mesurer(
+    nom: str,
+    fn: Callable[[], object],
+    repetitions: int,
+    preparer: Callable[[], object] | None = None,
+) -> Mesure:
+    durees = []
+    for _ in range(repetitions):
+        if preparer:
+            preparer()
+        start = time.perf_counter()
+        fn()
+        durees.append(time.perf_counter() - start)
+    return Mesure(nom, durees)
+
+
+def alterner(
+    a: tuple[str, Callable[[], object]],
+    b: tuple[str, Callable[[], object]],
+    repetitions: int,
+    preparer: Callable[[], object] | None = None,
+) -> tuple[Mesure, Mesure]:
+    """Interleave two measurements so that drifts of the machine hit both alike."""
+    ma, mb = Mesure(a[0], []), Mesure(b[0], [])
+    for _ in range(repetitions):
+        for (_, fn), m in ((a, ma), (b, mb)):
+            if preparer:
+                preparer()
+            start = time.perf_counter()
+            fn()
+            m.durees.append(time.perf_counter() - start)
+    return ma, mb
+
+
+def ligne(label: str, valeur: str) -> None:
+    print(f"  {label:<58} {valeur}")

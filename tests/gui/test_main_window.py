@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QTableView
+from pytestqt.qtbot import QtBot
+
+from desktop_app.app import creer_application
+from desktop_app.services.espace import Espace
+from desktop_app.services.importer import importer_paquet
+from desktop_app.views import main_window
+from desktop_app.views.main_window import MainWindow
+from tests.helpers import write_package
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot: QtBot, espace: Espace) -> MainWindow:
+    creer_application()
+    w = MainWindow(espace)
+    qtbot.addWidget(w)
+    w.show()
+    w.recharger()
+    return w
+
+
+def table(w: MainWindow, name: str) -> QTableView:
+    view = w.findChild(QTableView, name)
+    assert view is not None
+    return view
+
+
+def cell(view: QTableView, row: int, column: int) -> str:
+    return view.model().index(row, column).data()
+
+
+def test_empty_database_says_what_to_do(window: MainWindow) -> None:
+    label = window.findChild(QLabel, "etatVide")
+    assert label is not None and label.isVisible()
+    assert "Importez un paquet" in label.text()
+    assert not window.action_export.isEnabled()
+
+
+def test_import_from_the_window_lists_candidatures_and_their_pieces(
+    qtbot: QtBot, window: MainWindow, paquet_demo: Path
+) -> None:
+    tache = window.importer(paquet_demo)
+    with qtbot.waitSignal(tache.finished, timeout=60_000):
+        pass
+    candidatures = table(window, "candidatureTable")
+    assert candidatures.isVisible()
+    assert candidatures.model().rowCount() == 40
+    headers = [
+        candidatures.model().headerData(c, Qt.Orientation.Horizontal)
+        for c in range(candidatures.model().columnCount())
+    ]
+    assert headers[:5] == ["N° candidat", "Nom", "Prénoms", "Né(e) le", "Spécialité"]
+    assert headers[5:] == ["À voir", "Reçue", "Non conf.", "Conforme", "Att. PJ", "Att. contrôle"]
+    noms = [(row.nom, row.prenoms) for row in candidatures.model().rows()]
+    assert noms == sorted(noms)  # by name, as the sort indicator says
+    assert candidatures.horizontalHeader().sortIndicatorSection() == 1
+    assert "Baccalauréat professionnel" in window.titre.text()
+    compteurs = window.findChild(QLabel, "compteurs")
+    assert compteurs is not None and compteurs.text().startswith("40 candidatures · ")
+
+    # The first row is selected: its pièces and identity are shown.
+    pieces = table(window, "pieceTable")
+    assert pieces.model().rowCount() >= 3
+    statut_column = 4
+    assert all(cell(pieces, r, statut_column) for r in range(pieces.model().rowCount()))
+    premier = candidatures.model().row_at(0)
+    assert premier.n_candidat in window.identite.text()
+
+    # Another candidature, chosen with the keyboard.
+    candidatures.setFocus()
+    qtbot.keyClick(candidatures, Qt.Key.Key_Down)
+    second = candidatures.model().row_at(1)
+    assert second.n_candidat in window.identite.text()
+
+    # Sorting by a column, descending.
+    candidatures.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    numeros = [cell(candidatures, r, 0) for r in range(40)]
+    assert numeros == sorted(numeros, reverse=True)
+
+
+def test_item_models_pass_qtmodeltester(
+    qtmodeltester: object, window: MainWindow, espace: Espace, paquet_demo: Path
+) -> None:
+    importer_paquet(espace.db, espace.store, paquet_demo)
+    window.recharger()
+    qtmodeltester.check(window.candidatures)  # type: ignore[attr-defined]
+    qtmodeltester.check(window.pieces)  # type: ignore[attr-defined]
+
+
+def test_refused_rows_are_shown_after_an_import(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(
+        main_window.RapportDialog,
+        "exec",
+        lambda self: shown.append(self.findChild(object, "rapportDetails").toPlainText()),
+    )
+    root = write_package(
+        tmp_path / "p",
+        "n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+        "01234567890;001;LEROY;Anaïs;01/02/2003\n",
+        "n_candidat;n_inscription;code_piece\n01234567890;001;INCONNU\n",
+    )
+    tache = window.importer(root)
+    with qtbot.waitSignal(tache.finished, timeout=30_000):
+        pass
+    assert shown == [
+        "Refusé — pieces.csv:2: code de pièce « INCONNU » absent du catalogue "
+        "de campagne.json : ligne ignorée"
+    ]
+    assert table(window, "candidatureTable").model().rowCount() == 1
+
+
+def test_an_unusable_package_is_refused_with_a_french_message(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        main_window.QMessageBox,
+        "warning",
+        lambda _parent, title, text: warnings.append(f"{title} : {text}"),
+    )
+    (tmp_path / "vide").mkdir()
+    tache = window.importer(tmp_path / "vide")
+    with qtbot.waitSignal(tache.finished, timeout=30_000):
+        pass
+    assert warnings == ["Paquet refusé : vide : campagne.json introuvable dans ce dossier"]
+
+
+def test_menu_actions_show_their_shortcuts(window: MainWindow) -> None:
+    actions = {a.objectName(): a for a in window.findChildren(type(window.action_export))}
+    assert actions["actionImporterZip"].shortcut().toString() == "Ctrl+I"
+    assert actions["actionExporter"].shortcut().toString() == "Ctrl+E"
+    assert "Ctrl+E" in actions["actionExporter"].toolTip()

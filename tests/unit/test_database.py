@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop_app.models.database import Database, DatabaseTooNew
+from desktop_app.paths import ENV_DATA_DIR, resolve_data_dir
+from desktop_app.services.espace import ouvrir_espace
+
+
+def test_sqlite_is_opened_for_durability(tmp_path: Path) -> None:
+    espace = ouvrir_espace(tmp_path / "d")
+    with espace.db.engine.connect() as connection:
+        pragma = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+    espace.close()
+    assert pragma == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": 10_000,
+    }
+
+
+def test_writes_take_the_lock_at_begin(tmp_path: Path) -> None:
+    espace = ouvrir_espace(tmp_path / "d")
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    event.listen(
+        espace.db.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    with espace.db.write() as s:
+        s.connection()
+    with espace.db.read() as s:
+        s.connection()
+    espace.close()
+    assert statements[:2] == ["BEGIN IMMEDIATE", "BEGIN DEFERRED"]
+
+
+def test_schema_is_created_by_the_migration_and_is_at_head(tmp_path: Path) -> None:
+    espace = ouvrir_espace(tmp_path / "d")
+    assert espace.db.current_revision() == espace.db.head_revision() == "0001"
+    espace.close()
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    espace = ouvrir_espace(tmp_path / "d")
+    path = espace.paths.database
+    espace.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_futur'")
+    connection.close()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    db = Database.sqlite(path)
+    with pytest.raises(DatabaseTooNew, match="Base créée par une version plus récente"):
+        db.migrate()
+    db.dispose()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+def test_data_dir_option_then_environment_then_user_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "env"))
+    assert resolve_data_dir(tmp_path / "opt").root == (tmp_path / "opt").resolve()
+    assert resolve_data_dir(None).root == (tmp_path / "env").resolve()
+    monkeypatch.delenv(ENV_DATA_DIR)
+    assert resolve_data_dir(None).root.name == "ControlePJ"
+
+
+def test_store_keeps_identical_files_once(tmp_path: Path) -> None:
+    from desktop_app.documents.store import ContentStore
+
+    store = ContentStore(tmp_path / "s")
+    a = store.put(b"meme contenu")
+    b = store.put(b"meme contenu")
+    assert a == b == hashlib.sha256(b"meme contenu").hexdigest()
+    assert [p.name for p in (tmp_path / "s").rglob("*") if p.is_file()] == [a]
+    with pytest.raises(ValueError):
+        store.path("../../etc/passwd")

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop_app.cli import main
+from desktop_app.services.demo import generer_paquet
+from tests.conftest import CORPUS, REFERENCE, corpus_manifest
+from tests.helpers import write_package
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_demo_is_deterministic(tmp_path: Path, paquet_demo_source: Path) -> None:
+    again = generer_paquet(tmp_path / "bis", 40, reference=REFERENCE)
+    assert tree_digest(again) == tree_digest(paquet_demo_source)
+    other = generer_paquet(tmp_path / "ter", 40, graine=7, reference=REFERENCE)
+    assert tree_digest(other) != tree_digest(paquet_demo_source)
+
+
+def test_demo_command_builds_a_realistic_campaign(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "d"
+    code = main(
+        ["demo", "--data-dir", str(data), "--candidatures", "40", "--date-reference", "22/11/2026"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "40 candidature(s) créée(s)" in out
+    assert "dont 4 non recevable(s)" in out  # over 5 Mo, PNG and HEIC named .jpg, truncated
+    assert "nouveau(x) dépôt(s) après un premier envoi" in out.splitlines()[1]
+
+    from sqlalchemy import func, select
+
+    from desktop_app.models import Depot, Piece, Statut
+    from desktop_app.services.espace import ouvrir_espace
+
+    espace = ouvrir_espace(data)
+    with espace.db.read() as s:
+        statuts = dict(s.execute(select(Piece.statut, func.count()).group_by(Piece.statut)).all())
+        motifs = set(s.scalars(select(Depot.motif).where(~Depot.recevable)))
+        per_candidature = s.scalars(
+            select(func.count()).select_from(Piece).group_by(Piece.candidature_id)
+        ).all()
+        rounds = s.scalar(select(func.max(Depot.tour)))
+    espace.close()
+    assert statuts[None] > sum(n for k, n in statuts.items() if k is not None)  # most to check
+    assert statuts.get(Statut.CONFORME) and statuts.get(Statut.NON_CONFORME) is not None
+    assert {m.split(" :")[0] for m in motifs} >= {
+        "Le fichier fait 5,9 Mo",
+        "Le fichier est une image PNG",
+        "Le fichier est une photo HEIC (format des téléphones)",
+        "PDF incomplet (fichier tronqué).",
+    }
+    assert rounds == 2
+    assert len(per_candidature) == 40
+    assert min(per_candidature) >= 3 and max(per_candidature) <= 6
+
+
+def test_import_command_lists_refused_rows_and_exits_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_package(
+        tmp_path / "p",
+        "n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+        "01234567890;001;LEROY;Anaïs;01/02/2003\n"
+        "0123;001;X;Y;pas une date\n",
+        "n_candidat;n_inscription;code_piece\n01234567890;001;CINSIG01\n",
+    )
+    assert main(["import", "--data-dir", str(tmp_path / "d"), str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "1 candidature(s) créée(s)" in out
+    assert "Refusé — candidatures.csv:3: date « pas une date » illisible" in out
+
+
+def test_import_command_fails_on_an_unusable_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "vide").mkdir()
+    assert main(["import", "--data-dir", str(tmp_path / "d"), str(tmp_path / "vide")]) == 1
+    assert "Paquet refusé : vide : campagne.json introuvable" in capsys.readouterr().err
+
+
+def test_export_command(
+    tmp_path: Path, paquet_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(tmp_path / "d")
+    assert main(["export", "--data-dir", data, "--decisions", str(tmp_path / "x.csv")]) == 1
+    assert "aucune campagne" in capsys.readouterr().err
+    assert main(["import", "--data-dir", data, str(paquet_demo)]) == 0
+    assert main(["export", "--data-dir", data, "--decisions", str(tmp_path / "x.csv")]) == 0
+    header = (tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == (
+        "n_candidat;n_inscription;code_piece;fichier;date_depot;date_validation;"
+        "statut;date_reception;commentaire;gestionnaire;horodatage"
+    )
+
+
+@pytest.mark.skipif(not corpus_manifest(), reason="../shared/corpus-dev absent")
+def test_check_json_on_the_real_world_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--json", str(CORPUS)]) == 0
+    results = {Path(r["path"]).name: r for r in json.loads(capsys.readouterr().out)}
+    for entry in corpus_manifest():
+        result = results[entry["name"]]
+        assert set(result) >= {"path", "size", "format", "recevable", "reasons"}
+        assert result["size"] == int(entry["bytes"])
+        assert result["recevable"] is (
+            entry["kind"] not in {"wrong_format", "corrupted", "encrypted"}
+        )
+    assert results["MANIFEST.tsv"]["format"] == "text"
+
+
+def test_check_reports_missing_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    big = tmp_path / "gros.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024))
+    assert main(["check", "--json", str(big), str(tmp_path / "absent.pdf")]) == 1
+    gros, absent = json.loads(capsys.readouterr().out)
+    assert gros["format"] == "pdf" and gros["reasons"] == [
+        "Le fichier fait 6 Mo : il ne doit pas excéder 5 Mo."
+    ]
+    assert absent["recevable"] is False and absent["reasons"][0].startswith("Fichier illisible")

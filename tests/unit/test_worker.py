@@ -1,0 +1,88 @@
+"""The inspection worker: verdicts in order, and a crash or a hang costs one file, not the run."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from desktop_app.documents.worker import InspectionWorker
+from tests.helpers import jpeg_bytes, pdf_bytes, png_bytes
+
+FORMATS = ("pdf", "jpeg")
+
+
+def files(tmp_path: Path, n: int) -> list[Path]:
+    kinds = [pdf_bytes, jpeg_bytes, png_bytes]
+    paths = []
+    for i in range(n):
+        path = tmp_path / f"f{i:03d}"
+        path.write_bytes(kinds[i % 3]())
+        paths.append(path)
+    return paths
+
+
+def test_verdicts_come_back_in_order(tmp_path: Path) -> None:
+    paths = files(tmp_path, 40)
+    with InspectionWorker() as worker:
+        for path in paths:
+            worker.soumettre(path.name, path, 5 * 1024 * 1024, FORMATS)
+        results = list(worker.resultats())
+        assert worker.pid is not None and worker.pid != os.getpid()
+    assert [cle for cle, _ in results] == [p.name for p in paths]
+    assert [r.format for _, r in results] == ["pdf", "jpeg", "png"] * 13 + ["pdf"]
+    assert [r.recevable for _, r in results[:3]] == [True, True, False]
+
+
+def test_a_crash_refuses_one_file_and_the_others_go_on(tmp_path: Path) -> None:
+    paths = files(tmp_path, 5)
+    with InspectionWorker() as worker:
+        worker.LOT = 1  # one request per message: the culprit is the oldest unanswered one
+        worker.demarrer()
+        pid = worker.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)  # as if the parser had crashed on the first file
+        for path in paths:
+            worker.soumettre(path.name, path, 5 * 1024 * 1024, FORMATS)
+        results = dict(worker.resultats())
+        assert worker.redemarrages == 1
+    assert not results["f000"].recevable
+    assert results["f000"].reasons == ["Document illisible : il a fait échouer l'analyse."]
+    assert results["f001"].recevable and results["f001"].format == "jpeg"
+    assert results["f003"].recevable and results["f003"].format == "pdf"
+
+
+def test_a_crash_inside_a_batch_is_narrowed_to_its_file(tmp_path: Path) -> None:
+    paths = files(tmp_path, 6)
+    with InspectionWorker() as worker:
+        worker.demarrer()
+        pid = worker.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        for path in paths:
+            worker.soumettre(path.name, path, 5 * 1024 * 1024, FORMATS)
+        results = list(worker.resultats())
+    # The whole batch was lost with the child; replayed one by one, every file gets its
+    # true verdict (the crash was not caused by any of them).
+    assert [cle for cle, _ in results] == [p.name for p in paths]
+    assert [r.format for _, r in results] == ["pdf", "jpeg", "png"] * 2
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")
+def test_a_hang_is_cut_short_with_a_french_message(tmp_path: Path) -> None:
+    paths = files(tmp_path, 3)
+    with InspectionWorker(timeout=0.5) as worker:
+        worker.LOT = 1
+        worker.demarrer()
+        pid = worker.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGSTOP)  # the child stops answering, as in an endless loop
+        for path in paths:
+            worker.soumettre(path.name, path, 5 * 1024 * 1024, FORMATS)
+        results = dict(worker.resultats())
+    assert results["f000"].reasons == [
+        "Document illisible : son analyse a dépassé 0,5 secondes et a été interrompue."
+    ]
+    assert results["f001"].recevable and results["f002"].format == "png"
