@@ -142,6 +142,14 @@ class Candidature(Base):
     acquis: Mapped[str] = mapped_column(Text, default="")  # bénéfices de notes, dispenses
     version: Mapped[int | None] = mapped_column(Integer)
     etat: Mapped[str] = mapped_column(String(100), default="")
+    # How many of its pièces are at each status. Kept exact by triggers on `piece` (first
+    # migration), whatever writes a pièce: the list of 100,000 candidatures reads them directly.
+    pieces_sans_statut: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pieces_recues: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pieces_non_conformes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pieces_conformes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pieces_attente_pj: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pieces_attente_controle: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     candidat: Mapped[Candidat] = relationship()
     pieces: Mapped[list[Piece]] = relationship(back_populates="candidature", order_by="Piece.id")

@@ -253,6 +253,7 @@ CATALOGUE = [
     ("ATR40801", "Attestation de formation R408 (travail en hauteur)", "Conditions", "en_ligne"),
     ("AMENAG01", "Notification de mesures d'aménagement (handicap)", "Conditions", "autre"),
 ]
+REDEPOT_GRAINE = 1  # added to the seed for the second extraction
 COMMENTAIRES_NC = [
     "Pièce illisible",
     "Document non signé",
@@ -933,7 +934,7 @@ def installer_demo(
             tmp / "demo-bac-pro", n, graine=graine, reference=reference, progression=progression
         )
         rapports = [importer_paquet(db, store, paquet, progression=progression, worker=worker)]
-        rng = random.Random(graine + 1)
+        rng = random.Random(graine + REDEPOT_GRAINE)
         if ajouter_redepots(paquet, rng, Calendrier.autour_de(reference)):
             rapports.append(
                 importer_paquet(db, store, paquet, progression=progression, worker=worker)

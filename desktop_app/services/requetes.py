@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.models import (
@@ -93,55 +93,40 @@ def campagnes(session: Session) -> list[CampagneResume]:
     ]
 
 
+COMPTEURS = (
+    Candidature.pieces_sans_statut,
+    Candidature.pieces_recues,
+    Candidature.pieces_non_conformes,
+    Candidature.pieces_conformes,
+    Candidature.pieces_attente_pj,
+    Candidature.pieces_attente_controle,
+)  # in the order of STATUTS_COMPTES
+
+
 def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandidature]:
-    """Every candidature of the campaign with its per-status counts: two indexed queries."""
-    piece = Piece.__table__
-    cand = Candidature.__table__
-    index = {s.name if s else None: i for i, s in enumerate(STATUTS_COMPTES)}
-    counts: dict[int, list[int]] = {}
-    width = len(STATUTS_COMPTES)
-    # Read the status as its stored name: no enum conversion on hundreds of thousands of rows.
-    for cid, statut, n in session.execute(
-        select(piece.c.candidature_id, type_coerce(piece.c.statut, String()), func.count())
-        .where(
-            piece.c.candidature_id.in_(select(cand.c.id).where(cand.c.campagne_id == campagne_id))
-        )
-        .group_by(piece.c.candidature_id, piece.c.statut)
-    ):
-        row = counts.get(cid)
-        if row is None:
-            row = counts[cid] = [0] * width
-        row[index[statut]] = n
-    empty = (0,) * width
+    """Every candidature of the campaign with its per-status counts, in name order: one
+    indexed query (the counters are kept by the database) and a sort in Python."""
     query = (
         select(
-            cand.c.id,
+            Candidature.id,
             Candidat.n_candidat,
-            cand.c.n_inscription,
+            Candidature.n_inscription,
             Candidat.nom_naissance,
             Candidat.nom_usage,
             Candidat.prenoms,
             Candidat.date_naissance,
-            cand.c.specialite,
+            Candidature.specialite,
+            *COMPTEURS,
         )
-        .join(Candidat, Candidat.id == cand.c.candidat_id)
-        .where(cand.c.campagne_id == campagne_id)
-        .order_by(Candidat.nom_naissance, Candidat.prenoms)
+        .join(Candidat, Candidat.id == Candidature.candidat_id)
+        .where(Candidature.campagne_id == campagne_id)
     )
-    return [
-        LigneCandidature(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            r[6],
-            r[7],
-            tuple(counts[r[0]]) if r[0] in counts else empty,
-        )
+    rows = [
+        LigneCandidature(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], tuple(r[8:]))
         for r in session.execute(query)
     ]
+    rows.sort(key=lambda r: (r.nom, r.prenoms))
+    return rows
 
 
 def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:

@@ -525,3 +525,35 @@ def test_decision_history_is_append_only(espace: Espace, paquet_demo: Path) -> N
         s.execute(text("UPDATE decision SET gestionnaire = 'autre'"))
     with pytest.raises(Exception, match="ajout seul"), espace.db.write() as s:
         s.execute(text("DELETE FROM decision"))
+
+
+def test_status_counters_always_equal_the_pieces(
+    espace: Espace, paquet_demo: Path, tmp_path: Path
+) -> None:
+    from desktop_app.services.demo import REDEPOT_GRAINE, Calendrier, ajouter_redepots
+    from desktop_app.services.requetes import STATUTS_COMPTES, lister_candidatures
+    from tests.conftest import REFERENCE
+
+    def check() -> None:
+        with espace.db.read() as s:
+            listed = {r.id: r.compteurs for r in lister_candidatures(s, 1)}
+            truth: dict[int, list[int]] = {cid: [0] * len(STATUTS_COMPTES) for cid in listed}
+            for cid, statut in s.execute(select(Piece.candidature_id, Piece.statut)):
+                truth[cid][STATUTS_COMPTES.index(statut)] += 1
+        assert listed == {cid: tuple(c) for cid, c in truth.items()}
+
+    importer_paquet(espace.db, espace.store, paquet_demo)
+    check()
+    with espace.db.read() as s:
+        ids = list(s.scalars(select(Piece.id).order_by(Piece.id).limit(6)))
+    with espace.db.write() as s:
+        for piece_id, statut in zip(ids, [*Statut, None], strict=True):
+            enregistrer_decision(s, piece_id, statut, "Claire FAYOLLE", commentaire="motif")
+    check()
+    import random
+
+    assert ajouter_redepots(
+        paquet_demo, random.Random(REDEPOT_GRAINE), Calendrier.autour_de(REFERENCE), part=1.0
+    )
+    assert importer_paquet(espace.db, espace.store, paquet_demo).nouveaux_tours
+    check()

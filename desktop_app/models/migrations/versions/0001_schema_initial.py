@@ -66,6 +66,12 @@ def upgrade() -> None:
     sa.Column('acquis', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=True),
     sa.Column('etat', sa.String(length=100), nullable=False),
+    sa.Column('pieces_sans_statut', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('pieces_recues', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('pieces_non_conformes', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('pieces_conformes', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('pieces_attente_pj', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('pieces_attente_controle', sa.Integer(), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['campagne_id'], ['campagne.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['candidat_id'], ['candidat.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -151,6 +157,60 @@ def upgrade() -> None:
         batch_op.create_index('ix_depot_piece', ['piece_id', 'tour'], unique=False)
         batch_op.create_index('ix_depot_sha256', ['sha256'], unique=False)
     _append_only_decisions()
+    _status_counters()
+
+
+# Stored status (enum name) -> counter column of candidature. None: no status yet.
+COUNTERS = {
+    None: "pieces_sans_statut",
+    "RECUE": "pieces_recues",
+    "NON_CONFORME": "pieces_non_conformes",
+    "CONFORME": "pieces_conformes",
+    "EN_ATTENTE_NOUVELLE_PJ": "pieces_attente_pj",
+    "EN_ATTENTE_CONTROLE": "pieces_attente_controle",
+}
+
+
+def _counter_update(row: str, sign: str, dialect: str) -> str:
+    def test(status: str | None) -> str:
+        value = "NULL" if status is None else f"'{status}'"
+        if dialect == "postgresql":
+            return f"({row}.statut IS NOT DISTINCT FROM {value})::int"
+        return f"({row}.statut IS {value})"
+
+    sets = ", ".join(f"{col} = {col} {sign} {test(status)}" for status, col in COUNTERS.items())
+    return f"UPDATE candidature SET {sets} WHERE id = {row}.candidature_id;"
+
+
+def _status_counters() -> None:
+    """Keep candidature's per-status counters exact on every INSERT, UPDATE and DELETE of a
+    pièce, whichever code writes it."""
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        op.execute(
+            "CREATE TRIGGER piece_compteurs_insert AFTER INSERT ON piece BEGIN "
+            + _counter_update("NEW", "+", dialect) + " END"
+        )
+        op.execute(
+            "CREATE TRIGGER piece_compteurs_delete AFTER DELETE ON piece BEGIN "
+            + _counter_update("OLD", "-", dialect) + " END"
+        )
+        op.execute(
+            "CREATE TRIGGER piece_compteurs_update AFTER UPDATE OF statut, candidature_id "
+            "ON piece BEGIN " + _counter_update("OLD", "-", dialect)
+            + " " + _counter_update("NEW", "+", dialect) + " END"
+        )
+    elif dialect == "postgresql":
+        op.execute(
+            "CREATE FUNCTION piece_compteurs() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF TG_OP IN ('UPDATE', 'DELETE') THEN " + _counter_update("OLD", "-", dialect)
+            + " END IF; IF TG_OP IN ('UPDATE', 'INSERT') THEN "
+            + _counter_update("NEW", "+", dialect) + " END IF; RETURN NULL; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER piece_compteurs AFTER INSERT OR DELETE OR UPDATE OF statut, "
+            "candidature_id ON piece FOR EACH ROW EXECUTE FUNCTION piece_compteurs()"
+        )
 
 
 def _append_only_decisions() -> None:
@@ -175,9 +235,13 @@ def _append_only_decisions() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
+        for name in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS piece_compteurs_{name}")
         op.execute("DROP TRIGGER IF EXISTS decision_no_update")
         op.execute("DROP TRIGGER IF EXISTS decision_no_delete")
     elif bind.dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS piece_compteurs ON piece")
+        op.execute("DROP FUNCTION IF EXISTS piece_compteurs()")
         op.execute("DROP TRIGGER IF EXISTS decision_append_only ON decision")
         op.execute("DROP FUNCTION IF EXISTS decision_append_only()")
     
