@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,8 +37,10 @@ class CampagneResume:
     candidatures: int
 
 
-@dataclass(frozen=True, slots=True)
-class LigneCandidature:
+class LigneCandidature(NamedTuple):
+    """One row of the candidature list. A NamedTuple rather than a dataclass: at 100,000 rows
+    building them is ten times cheaper (tuple construction in C), and they are as immutable."""
+
     id: int
     n_candidat: str
     n_inscription: str
@@ -46,11 +49,21 @@ class LigneCandidature:
     prenoms: str
     date_naissance: dt.date | None
     specialite: str
-    compteurs: tuple[int, ...]  # one per STATUTS_COMPTES
+    # one counter per STATUTS_COMPTES, in that order
+    sans_statut: int
+    recues: int
+    non_conformes: int
+    conformes: int
+    attente_pj: int
+    attente_controle: int
+
+    @property
+    def compteurs(self) -> tuple[int, ...]:
+        return tuple(self[8:14])
 
     @property
     def nb_pieces(self) -> int:
-        return sum(self.compteurs)
+        return sum(self[8:14])
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,7 @@ COMPTEURS = (
 
 def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandidature]:
     """Every candidature of the campaign with its per-status counts, in name order: one
-    indexed query (the counters are kept by the database) and a sort in Python."""
+    indexed query (the counters are kept by the database), read through Core."""
     query = (
         select(
             Candidature.id,
@@ -120,13 +133,9 @@ def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandida
         )
         .join(Candidat, Candidat.id == Candidature.candidat_id)
         .where(Candidature.campagne_id == campagne_id)
+        .order_by(Candidat.nom_naissance, Candidat.prenoms, Candidature.id)
     )
-    rows = [
-        LigneCandidature(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], tuple(r[8:]))
-        for r in session.execute(query)
-    ]
-    rows.sort(key=lambda r: (r.nom, r.prenoms))
-    return rows
+    return list(map(LigneCandidature._make, session.connection().execute(query)))
 
 
 def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:

@@ -115,14 +115,15 @@ class TableModel(QAbstractTableModel):
 
 def _compteur(i: int) -> Colonne:
     statut = STATUTS_COMPTES[i]
+    field = LigneCandidature._fields.index("sans_statut") + i  # counters follow each other
 
     def texte(r: LigneCandidature) -> str:
-        return str(r.compteurs[i]) if r.compteurs[i] else ""
+        return str(r[field]) if r[field] else ""
 
     return Colonne(
         COURTS[statut],
         texte,
-        lambda r: r.compteurs[i],
+        operator.itemgetter(field),
         f"Pièces au statut « {libelle_statut(statut)} »",
         nombre=True,
     )
