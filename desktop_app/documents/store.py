@@ -42,8 +42,11 @@ class ContentStore:
         call ``make_durable()`` on the returned hashes before relying on them."""
         digest = sha256 or hashlib.sha256(data).hexdigest()
         target = self.path(digest)
-        if target.is_file() and target.stat().st_size == len(data):
-            return digest
+        try:
+            if os.stat(target).st_size == len(data):
+                return digest
+        except FileNotFoundError:
+            pass
         if not self._root_ready:
             self.root.mkdir(parents=True, exist_ok=True)
             self._root_ready = True

@@ -747,8 +747,8 @@ class _Ecrivain:
         self.store.put(lecture.data, sha, durable=False)
         return lecture, sha
 
-    def _inspecter(self, chemin: str, lecture: Lecture, sha: str | None) -> FichierInspecte:
-        """For a file with no stored copy: missing, or too large to keep (refused on its size
+    def _juger_sans_copie(self, chemin: str, lecture: Lecture) -> FichierInspecte:
+        """A file with no stored copy: missing, or too large to keep (refused on its size
         alone: no parser sees it)."""
         if lecture.data is None:
             motif = lecture.erreur[:1].upper() + lecture.erreur[1:] + "."
@@ -758,12 +758,7 @@ class _Ecrivain:
             lecture.data, taille_max=c.taille_max_octets, formats=c.formats, size=lecture.size
         )
         return FichierInspecte(
-            sha or f"absent:{chemin}",
-            sha,
-            inspection.size,
-            inspection.format,
-            inspection.recevable,
-            inspection.motif,
+            f"absent:{chemin}", None, inspection.size, inspection.format, False, inspection.motif
         )
 
     def precharger_fichiers(self, chemins: list[str]) -> None:
@@ -775,7 +770,7 @@ class _Ecrivain:
         for chemin in chemins:
             lecture, sha = self._lire_et_stocker(chemin)
             if sha is None:
-                self.fichiers[chemin] = self._inspecter(chemin, lecture, None)
+                self.fichiers[chemin] = self._juger_sans_copie(chemin, lecture)
             else:
                 stockes[chemin] = sha
                 self.worker.soumettre(chemin, self.store.path(sha), c.taille_max_octets, c.formats)
@@ -845,17 +840,12 @@ class _Ecrivain:
                 self.rapport.statuts_appliques += 1
             if p.date_validation and p.date_validation != piece["date_validation"]:
                 update_values["date_validation"] = p.date_validation
-            if update_values:
+            if update_values:  # every column bound: unchanged ones keep their current value
+                current = {k: piece[k] for k in _COLONNES_MAJ}
                 mises_a_jour.append(
                     {
-                        "b_id": piece["id"],
-                        **{
-                            "b_statut": piece["statut"],
-                            "b_commentaire": piece["commentaire"],
-                            "b_date_reception": piece["date_reception"],
-                            "b_date_validation": piece["date_validation"],
-                        },
-                        **{f"b_{k}": v for k, v in update_values.items()},
+                        f"b_{k}": v
+                        for k, v in {**current, **update_values, "id": piece["id"]}.items()
                     }
                 )
             if n % 200 == 0:
@@ -1020,6 +1010,9 @@ class _Ecrivain:
         else:  # the same package again: leave no trace
             self.s.execute(delete(ImportPaquet).where(ImportPaquet.id == journal.id))
             self.s.expunge(journal)
+
+
+_COLONNES_MAJ = ("statut", "commentaire", "date_reception", "date_validation")
 
 
 def _chunks(items: list[Any], size: int = 900) -> list[list[Any]]:

@@ -7,6 +7,7 @@ Windows or macOS)."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import stat
 import unicodedata
@@ -81,32 +82,54 @@ class PaquetDossier(Paquet):
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.nom = root.name
+        self._racine = str(self.root)
+        self._dossiers: dict[str, str] = {}
         self._index: dict[str, Path] | None = None
 
-    def _resolve(self, chemin: str) -> Path | None:
-        candidate = (self.root / chemin).resolve()
-        if not candidate.is_relative_to(self.root):
+    def _dans_le_paquet(self, path: str) -> bool:
+        """Whether ``path``, links followed, stays inside the package. Folders are resolved
+        once each (thousands of files share a few folders); a file that is itself a link is
+        resolved on its own."""
+        folder = os.path.dirname(path)
+        real = self._dossiers.get(folder)
+        if real is None:
+            real = self._dossiers[folder] = os.path.realpath(folder)
+        if not (real == self._racine or real.startswith(self._racine + os.sep)):
+            return False
+        if os.path.islink(path):
+            target = os.path.realpath(path)
+            return target.startswith(self._racine + os.sep)
+        return True
+
+    def _resolve(self, chemin: str) -> str | None:
+        path = os.path.join(self._racine, *chemin.split("/"))
+        if not self._dans_le_paquet(path):
             raise CheminRefuse(f"chemin qui sort du paquet refusé : « {chemin} »")
-        if candidate.is_file():
-            return candidate
-        if self._index is None:
+        if os.path.isfile(path):
+            return path
+        if self._index is None:  # not there as written: try without regard to case
             self._index = {
                 unicodedata.normalize("NFC", p.relative_to(self.root).as_posix()).lower(): p
                 for p in self.root.rglob("*")
                 if p.is_file()
             }
         found = self._index.get(chemin.lower())
-        if found is not None and not found.resolve().is_relative_to(self.root):
+        if found is None:
+            return None
+        if not self._dans_le_paquet(str(found)):
             raise CheminRefuse(f"lien qui sort du paquet refusé : « {chemin} »")
-        return found
+        return str(found)
 
     def lire(self, chemin: str, plafond: int) -> Lecture:
-        path = self._resolve(chemin)
+        try:
+            path = self._resolve(chemin)
+        except CheminRefuse as exc:  # a link leading out: the deposit is kept, refused
+            return Lecture(None, None, str(exc))
         if path is None:
             return Lecture(None, None, f"fichier absent du paquet : {chemin}")
         try:
-            size = path.stat().st_size
-            with path.open("rb") as handle:
+            with open(path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
                 # Ask for what the file holds (a read of `plafond` bytes would allocate them).
                 return Lecture(handle.read(min(size, plafond) + 1), size)
         except OSError as exc:
@@ -114,7 +137,7 @@ class PaquetDossier(Paquet):
 
     def lire_texte(self, nom: str) -> bytes | None:
         path = self._resolve(nom)
-        return path.read_bytes() if path else None
+        return Path(path).read_bytes() if path else None
 
 
 class PaquetZip(Paquet):

@@ -4,9 +4,11 @@ import datetime as dt
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from desktop_app.models import (
     Candidat,
@@ -72,6 +74,24 @@ def tableur(root: Path) -> Path:
     )
 
 
+def etat_pieces(s: Session, *extra: Any) -> list[tuple[object, ...]]:
+    """Each pièce's candidat, code, status, comment and date de réception (+ ``extra``)."""
+    query = (
+        select(
+            Candidat.n_candidat,
+            PieceCatalogue.code,
+            Piece.statut,
+            Piece.commentaire,
+            Piece.date_reception,
+            *extra,
+        )
+        .join(Candidature, Piece.candidature_id == Candidature.id)
+        .join(Candidat)
+        .join(PieceCatalogue)
+    )
+    return sorted((tuple(row) for row in s.execute(query)), key=repr)
+
+
 def etat(espace: Espace) -> dict[str, list[tuple[object, ...]]]:
     """Everything an import may change, in a comparable form."""
     with espace.db.read() as s:
@@ -98,22 +118,7 @@ def etat(espace: Espace) -> dict[str, list[tuple[object, ...]]]:
                     ).join(Candidat)
                 ).all()
             ),
-            "pieces": sorted(
-                s.execute(
-                    select(
-                        Candidat.n_candidat,
-                        PieceCatalogue.code,
-                        Piece.statut,
-                        Piece.commentaire,
-                        Piece.date_reception,
-                        Piece.version_id,
-                    )
-                    .join(Candidature, Piece.candidature_id == Candidature.id)
-                    .join(Candidat)
-                    .join(PieceCatalogue)
-                ).all(),
-                key=repr,
-            ),
+            "pieces": etat_pieces(s, Piece.version_id),
             "depots": sorted(
                 s.execute(
                     select(
@@ -348,22 +353,7 @@ def test_export_then_import_into_empty_database_gives_the_same_state(
 
     def decisions(e: Espace) -> list[tuple[object, ...]]:
         with e.db.read() as s:
-            return sorted(
-                s.execute(
-                    select(
-                        Candidat.n_candidat,
-                        PieceCatalogue.code,
-                        Piece.statut,
-                        Piece.commentaire,
-                        Piece.date_reception,
-                        Piece.date_validation,
-                    )
-                    .join(Candidature, Piece.candidature_id == Candidature.id)
-                    .join(Candidat)
-                    .join(PieceCatalogue)
-                ).all(),
-                key=repr,
-            )
+            return etat_pieces(s, Piece.date_validation)
 
     def derniers_auteurs(e: Espace) -> set[tuple[object, ...]]:
         with e.db.read() as s:
@@ -557,3 +547,30 @@ def test_status_counters_always_equal_the_pieces(
     )
     assert importer_paquet(espace.db, espace.store, paquet_demo).nouveaux_tours
     check()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "symlink"), reason="no symbolic links")
+def test_links_leaving_a_folder_package_are_refused(espace: Espace, tmp_path: Path) -> None:
+    secret = tmp_path / "ailleurs"
+    secret.mkdir()
+    (secret / "secret.pdf").write_bytes(pdf_bytes("hors du paquet"))
+    root = write_package(
+        tmp_path / "p",
+        "n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+        "01234567890;001;LEROY;Anaïs;01/02/2003\n",
+        "n_candidat;n_inscription;code_piece;fichier\n"
+        "01234567890;001;CINSIG01;fichiers/lien.pdf\n"
+        "01234567890;001;1NATID01;dossier-lie/secret.pdf\n"
+        "01234567890;001;PSNATT03;fichiers/vrai.pdf\n",
+        {"fichiers/vrai.pdf": pdf_bytes()},
+    )
+    (root / "fichiers" / "lien.pdf").symlink_to(secret / "secret.pdf")
+    (root / "dossier-lie").symlink_to(secret)
+    rapport = importer_paquet(espace.db, espace.store, root)
+    assert [str(m) for m in rapport.messages if m.niveau == "erreur"] == []
+    for code in ("CINSIG01", "1NATID01"):
+        [depot] = depots(espace, "01234567890", code)
+        assert (depot.sha256, depot.recevable) == (None, False)
+        assert depot.motif.startswith("Chemin qui sort du paquet refusé")
+    [vrai] = depots(espace, "01234567890", "PSNATT03")
+    assert vrai.recevable
