@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import InspectionWorker
-from desktop_app.models.database import Database
+from desktop_app.models.database import Database, DatabaseError
 from desktop_app.paths import DataPaths, resolve_data_dir
 from desktop_app.settings import Settings
 
@@ -26,10 +28,40 @@ class Espace:
         self.db.dispose()
 
 
+def normaliser_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` mean our driver, psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def ouvrir_espace(data_dir: str | Path | None = None, database_url: str | None = None) -> Espace:
-    paths = resolve_data_dir(data_dir).ensure()
+    """Open (and create or migrate) the workspace. Raises DatabaseError with a French message
+    the user can act on."""
+    paths = resolve_data_dir(data_dir)
+    try:
+        paths.ensure()
+    except OSError as exc:
+        raise DatabaseError(
+            f"Impossible de créer le dossier des données {paths.root} : {exc.strerror or exc}. "
+            "Choisissez un autre dossier (--data-dir)."
+        ) from exc
     settings = Settings.load(paths.settings)
-    url = settings.effective_database_url(database_url)
-    db = Database(url) if url else Database.sqlite(paths.database)
-    db.migrate()
+    url = normaliser_url(settings.effective_database_url(database_url))
+    try:
+        db = Database(url) if url else Database.sqlite(paths.database)
+        db.migrate()
+    except DatabaseError:
+        raise
+    except (SQLAlchemyError, ImportError, OSError) as exc:
+        where = Database(url).url_affichable if url else str(paths.database)
+        raise DatabaseError(f"Impossible d'ouvrir la base {where} : {_raison(exc)}") from exc
     return Espace(paths, settings, db, ContentStore(paths.store))
+
+
+def _raison(exc: BaseException) -> str:
+    if isinstance(exc, SQLAlchemyError) and getattr(exc, "orig", None) is not None:
+        exc = exc.orig  # type: ignore[assignment]
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text

@@ -84,3 +84,25 @@ def test_store_keeps_identical_files_once(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "s").rglob("*") if p.is_file()] == [a]
     with pytest.raises(ValueError):
         store.path("../../etc/passwd")
+
+
+def test_an_unreachable_team_database_is_said_in_french_without_its_password(
+    tmp_path: Path,
+) -> None:
+    from desktop_app.models.database import DatabaseError
+
+    with pytest.raises(DatabaseError) as error:
+        ouvrir_espace(tmp_path / "d", "postgresql://gestion:secret@127.0.0.1:1/controle")
+    message = str(error.value)
+    assert message.startswith(
+        "Impossible d'ouvrir la base postgresql+psycopg://gestion:***@127.0.0.1:1/controle : "
+    )
+    assert "secret" not in message
+
+
+def test_an_unusable_data_folder_is_said_in_french(tmp_path: Path) -> None:
+    from desktop_app.models.database import DatabaseError
+
+    (tmp_path / "fichier").write_text("pas un dossier")
+    with pytest.raises(DatabaseError, match="Impossible de créer le dossier des données"):
+        ouvrir_espace(tmp_path / "fichier" / "donnees")
