@@ -10,8 +10,12 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app import APP_NAME, __version__
+
+if TYPE_CHECKING:  # the sub-commands import what they need: `--help` stays instant
+    from desktop_app.services.espace import Espace
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -135,11 +139,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _campagne(espace: object, demandee: int | None) -> int | None:
-    from desktop_app.services.espace import Espace
+def _campagne(espace: Espace, demandee: int | None) -> int | None:
     from desktop_app.services.requetes import campagnes
 
-    assert isinstance(espace, Espace)
     with espace.db.read() as session:
         toutes = campagnes(session)
     if demandee is not None:

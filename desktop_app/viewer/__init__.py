@@ -1,1 +1,0 @@
-"""Rendering worker process and DocumentViewer widget (see the viewer issue)."""
