@@ -76,7 +76,7 @@ def main() -> None:
 
         # Kept warm across imports, as the application keeps it (started outside the timings).
         worker = InspectionWorker()
-        worker.demarrer()
+        worker.demarrer(attendre=True)
         m_brut, m_reel = alterner(("brut", brut), ("import", reel), args.repetitions, preparer)
         mo = total / (1024 * 1024)
         print(

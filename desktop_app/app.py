@@ -13,6 +13,7 @@ from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.models.database import DatabaseError
 from desktop_app.services.demo import installer_demo
 from desktop_app.services.espace import Espace, ouvrir_espace
+from desktop_app.services.importer import ImportAnnule
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.taches import TacheAvecProgression
 
@@ -39,8 +40,20 @@ def lancer_demo(window: MainWindow, candidatures: int = 300) -> TacheAvecProgres
             espace.db, espace.store, candidatures, progression=progress, worker=espace.inspection
         )
 
+    def fini(_result: object, error: BaseException | None) -> None:
+        window.vide.setText(window.ETAT_VIDE)
+        if error is not None and not isinstance(error, ImportAnnule):
+            QMessageBox.critical(
+                window, APP_NAME, f"La campagne de démonstration n'a pas pu être créée.\n\n{error}"
+            )
+        window.recharger()
+
+    window.vide.setText(
+        "<h2>Création de la campagne de démonstration…</h2>"
+        "<p>Des dossiers fictifs sont générés puis importés ; cela prend quelques secondes.</p>"
+    )
     tache = TacheAvecProgression(window, "Création de la campagne de démonstration", travail)
-    tache.finished.connect(lambda _result, _error: window.recharger())
+    tache.finished.connect(fini)
     tache.start()
     return tache
 

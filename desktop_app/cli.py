@@ -295,6 +295,7 @@ def cmd_campagnes(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from desktop_app.documents.worker import InspectionIndisponible
     from desktop_app.models.database import DatabaseError
 
     commands = {
@@ -310,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args)
         return commands[args.commande](args)
-    except DatabaseError as exc:
+    except (DatabaseError, InspectionIndisponible) as exc:
         _err(str(exc))
         return 1
     except KeyboardInterrupt:

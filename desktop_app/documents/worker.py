@@ -23,8 +23,14 @@ from typing import Any
 from desktop_app.documents.inspection import Finding, Inspection, inspect_bytes
 
 TIMEOUT_PAR_FICHIER = 30.0
+TIMEOUT_DEMARRAGE = 120.0  # a cold start on a slow office PC, antivirus scanning the DLLs
+PRET = "pret"
 MEMOIRE_MAX = 2 * 1024**3  # per child process, where the OS lets us cap it
 EN_VOL_MAX = 16  # requests sent ahead of their answers
+
+
+class InspectionIndisponible(RuntimeError):
+    """The worker process cannot start at all: nothing can be inspected. French message."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ def _boucle(connection: Connection) -> None:
     import pymupdf  # noqa: F401 - warm up: the first PDF should not pay for the import
     from PIL import Image  # noqa: F401
 
+    connection.send(PRET)
     while True:
         try:
             lot = connection.recv()
@@ -84,6 +91,7 @@ class InspectionWorker:
     (one pipe round trip per file costs as much as a small file's parsing)."""
 
     LOT = 16
+    cible = staticmethod(_boucle)  # what the child runs
 
     def __init__(self, timeout: float = TIMEOUT_PAR_FICHIER) -> None:
         self.timeout = timeout
@@ -93,19 +101,24 @@ class InspectionWorker:
         self._lot: list[Demande] = []  # not sent yet
         self._en_vol: deque[list[Demande]] = deque()  # sent, unanswered, oldest first
         self._prets: deque[tuple[str, Inspection]] = deque()
+        self._pret = False  # the child said it is ready since its last start
         self.redemarrages = 0
 
     # -- process -----------------------------------------------------------------------------
-    def demarrer(self) -> None:
-        """Start the child now (otherwise it starts with the first request)."""
-        self._connexion()
+    def demarrer(self, attendre: bool = False) -> None:
+        """Start the child now (otherwise it starts with the first request); with ``attendre``,
+        return once it is ready (warm)."""
+        connection = self._connexion()
+        if attendre and not self._pret:
+            self._attendre_pret(connection)
 
     def _connexion(self) -> Connection:
         if self._connection is not None:
             return self._connection
         parent, child = self._context.Pipe()
+        self._pret = False
         self._process = self._context.Process(
-            target=_boucle, args=(child,), name="controle-pj-inspection", daemon=True
+            target=self.cible, args=(child,), name="controle-pj-inspection", daemon=True
         )
         self._process.start()
         child.close()
@@ -153,8 +166,27 @@ class InspectionWorker:
         except (OSError, ValueError):  # the child died between two batches
             self._reprendre("Document illisible : il a fait échouer l'analyse.")
 
+    def _attendre_pret(self, connection: Connection) -> None:
+        """A child that dies or stays silent before it is ready will not do better on a
+        restart: that is an installation problem, not a bad file."""
+        try:
+            if connection.poll(TIMEOUT_DEMARRAGE) and connection.recv() == PRET:
+                self._pret = True
+                return
+        except (EOFError, OSError):
+            pass
+        self._arreter(brutalement=True)
+        self._en_vol.clear()
+        raise InspectionIndisponible(
+            "L'analyse des documents n'a pas pu démarrer : aucun fichier n'a été contrôlé. "
+            "Réinstallez l'application ; si le problème persiste, transmettez le journal au "
+            "support."
+        )
+
     def _recevoir(self) -> None:
         connection = self._connexion()
+        if not self._pret:
+            self._attendre_pret(connection)
         lot = self._en_vol[0]
         try:
             if not connection.poll(self.timeout * len(lot)):

@@ -90,6 +90,12 @@ class RapportDialog(QDialog):
 
 
 class MainWindow(QMainWindow):
+    ETAT_VIDE = (
+        "<h2>Aucune campagne</h2><p>Importez un paquet de dossiers "
+        "(<b>Fichier › Importer un paquet</b>, Ctrl+I)<br>ou lancez l'application avec "
+        "<code>--demo</code> pour découvrir une campagne de démonstration.</p>"
+    )
+
     def __init__(self, espace: Espace) -> None:
         super().__init__()
         self.espace = espace
@@ -133,11 +139,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
-        self.vide = QLabel(
-            "<h2>Aucune campagne</h2><p>Importez un paquet de dossiers "
-            "(<b>Fichier › Importer un paquet</b>, Ctrl+I)<br>ou lancez l'application avec "
-            "<code>--demo</code> pour découvrir une campagne de démonstration.</p>"
-        )
+        self.vide = QLabel(self.ETAT_VIDE)
         self.vide.setObjectName("etatVide")
         self.vide.setAlignment(Qt.AlignmentFlag.AlignCenter)
         page = QWidget()

@@ -141,3 +141,14 @@ def test_menu_actions_show_their_shortcuts(window: MainWindow) -> None:
     assert actions["actionImporterZip"].shortcut().toString() == "Ctrl+I"
     assert actions["actionExporter"].shortcut().toString() == "Ctrl+E"
     assert "Ctrl+E" in actions["actionExporter"].toolTip()
+
+
+def test_demo_is_built_from_the_window_with_progress(qtbot: QtBot, window: MainWindow) -> None:
+    from desktop_app.app import lancer_demo
+
+    tache = lancer_demo(window, 12)
+    assert "Création de la campagne de démonstration" in window.vide.text()
+    with qtbot.waitSignal(tache.finished, timeout=120_000):
+        pass
+    assert table(window, "candidatureTable").model().rowCount() == 12
+    assert window.vide.text() == MainWindow.ETAT_VIDE

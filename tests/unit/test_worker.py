@@ -40,7 +40,7 @@ def test_a_crash_refuses_one_file_and_the_others_go_on(tmp_path: Path) -> None:
     paths = files(tmp_path, 5)
     with InspectionWorker() as worker:
         worker.LOT = 1  # one request per message: the culprit is the oldest unanswered one
-        worker.demarrer()
+        worker.demarrer(attendre=True)
         pid = worker.pid
         assert pid is not None
         os.kill(pid, signal.SIGKILL)  # as if the parser had crashed on the first file
@@ -57,7 +57,7 @@ def test_a_crash_refuses_one_file_and_the_others_go_on(tmp_path: Path) -> None:
 def test_a_crash_inside_a_batch_is_narrowed_to_its_file(tmp_path: Path) -> None:
     paths = files(tmp_path, 6)
     with InspectionWorker() as worker:
-        worker.demarrer()
+        worker.demarrer(attendre=True)
         pid = worker.pid
         assert pid is not None
         os.kill(pid, signal.SIGKILL)
@@ -75,7 +75,7 @@ def test_a_hang_is_cut_short_with_a_french_message(tmp_path: Path) -> None:
     paths = files(tmp_path, 3)
     with InspectionWorker(timeout=0.5) as worker:
         worker.LOT = 1
-        worker.demarrer()
+        worker.demarrer(attendre=True)
         pid = worker.pid
         assert pid is not None
         os.kill(pid, signal.SIGSTOP)  # the child stops answering, as in an endless loop
@@ -86,3 +86,21 @@ def test_a_hang_is_cut_short_with_a_french_message(tmp_path: Path) -> None:
         "Document illisible : son analyse a dépassé 0,5 secondes et a été interrompue."
     ]
     assert results["f001"].recevable and results["f002"].format == "png"
+
+
+def _ne_demarre_pas(connection: object) -> None:
+    os._exit(3)  # as a broken installation would: the child dies before it is ready
+
+
+def test_a_worker_that_cannot_start_stops_the_work_loudly(tmp_path: Path) -> None:
+    from desktop_app.documents.worker import InspectionIndisponible
+
+    class Casse(InspectionWorker):
+        cible = staticmethod(_ne_demarre_pas)
+
+    paths = files(tmp_path, 3)
+    with Casse() as worker:
+        for path in paths:
+            worker.soumettre(path.name, path, 5 * 1024 * 1024, FORMATS)
+        with pytest.raises(InspectionIndisponible, match="n'a pas pu démarrer"):
+            list(worker.resultats())
