@@ -52,7 +52,9 @@ def lancer_demo(window: MainWindow, candidatures: int = 300) -> TacheAvecProgres
         "<h2>Création de la campagne de démonstration…</h2>"
         "<p>Des dossiers fictifs sont générés puis importés ; cela prend quelques secondes.</p>"
     )
-    tache = TacheAvecProgression(window, "Création de la campagne de démonstration", travail)
+    tache = window.suivre(
+        TacheAvecProgression(window, "Création de la campagne de démonstration", travail)
+    )
     tache.finished.connect(fini)
     tache.start()
     return tache

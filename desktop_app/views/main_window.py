@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.espace = espace
         self.campagne: CampagneResume | None = None
+        self.tache_en_cours: TacheAvecProgression | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 760)
@@ -212,7 +213,20 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.splitter.restoreState(state)
 
+    def suivre(self, tache: TacheAvecProgression) -> TacheAvecProgression:
+        """Remember the running background work (one at a time) until it finishes."""
+        self.tache_en_cours = tache
+        tache.finished.connect(lambda *_: setattr(self, "tache_en_cours", None))
+        return tache
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.tache_en_cours is not None:  # its thread must end first: nothing half-written
+            event.ignore()
+            self.statusBar().showMessage(
+                "Un traitement est en cours : attendez sa fin ou annulez-le avant de quitter.",
+                8000,
+            )
+            return
         settings = QSettings()
         settings.setValue("fenetre/geometrie", self.saveGeometry())
         settings.setValue("fenetre/separateur", self.splitter.saveState())
@@ -297,7 +311,7 @@ class MainWindow(QMainWindow):
                 espace.db, espace.store, chemin, progression=progress, worker=espace.inspection
             )
 
-        tache = TacheAvecProgression(self, f"Import de {chemin.name}", travail)
+        tache = self.suivre(TacheAvecProgression(self, f"Import de {chemin.name}", travail))
         tache.finished.connect(self._import_fini)
         tache.start()
         return tache

@@ -152,3 +152,16 @@ def test_demo_is_built_from_the_window_with_progress(qtbot: QtBot, window: MainW
         pass
     assert table(window, "candidatureTable").model().rowCount() == 12
     assert window.vide.text() == MainWindow.ETAT_VIDE
+
+
+def test_the_window_waits_for_running_work_before_closing(
+    qtbot: QtBot, window: MainWindow, paquet_demo: Path
+) -> None:
+    tache = window.importer(paquet_demo)
+    window.close()
+    assert window.isVisible()  # refused: the import's thread is still writing
+    assert "Un traitement est en cours" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(tache.finished, timeout=60_000):
+        pass
+    window.close()
+    assert not window.isVisible()
