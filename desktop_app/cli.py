@@ -224,55 +224,40 @@ def _walk(paths: Sequence[Path]) -> Iterator[Path]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from desktop_app.documents.inspection import inspect_bytes
+    """Inspect files in the worker process: a hostile file costs its own verdict, not the run."""
+    from desktop_app.documents.inspection import FORMATS_DEFAUT, Finding, Inspection
+    from desktop_app.documents.worker import InspectionWorker
 
-    results = []
-    status = 0
-    for path in _walk(args.fichiers):
-        try:
-            size = path.stat().st_size
-            with path.open("rb") as handle:
-                # Over the limit, only the head is read: the size alone decides.
-                data = handle.read(args.taille_max + 1 if size <= args.taille_max else 64 * 1024)
-        except OSError as exc:
-            status = 1
-            results.append(
-                {
-                    "path": str(path),
-                    "size": None,
-                    "format": None,
-                    "recevable": False,
-                    "reasons": [f"Fichier illisible : {exc.strerror or exc}."],
-                    "findings": [],
-                }
-            )
-            continue
-        inspection = inspect_bytes(data, taille_max=args.taille_max, size=size)
-        results.append(
+    introuvable = Inspection(0, None, (Finding("refus", "introuvable", "Fichier introuvable."),))
+    verdicts: dict[str, Inspection] = {}
+    with InspectionWorker() as worker:
+        for path in _walk(args.fichiers):
+            verdicts[str(path)] = introuvable  # keeps its place; the worker's verdict replaces it
+            if path.is_file():
+                worker.soumettre(str(path), path, args.taille_max, FORMATS_DEFAUT)
+        verdicts.update(worker.resultats())
+    if args.json:
+        rows = [
             {
-                "path": str(path),
-                "size": inspection.size,
-                "format": inspection.format,
-                "recevable": inspection.recevable,
-                "reasons": inspection.reasons,
+                "path": path,
+                "size": None if v is introuvable else v.size,
+                "format": v.format,
+                "recevable": v.recevable,
+                "reasons": v.reasons,
                 "findings": [
-                    {"level": f.level, "code": f.code, "message": f.message}
-                    for f in inspection.findings
+                    {"level": f.level, "code": f.code, "message": f.message} for f in v.findings
                 ],
             }
-        )
-    if args.json:
-        print(json.dumps(results, ensure_ascii=False, indent=2))
+            for path, v in verdicts.items()
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        for r in results:
-            verdict = "recevable" if r["recevable"] else "NON RECEVABLE"
-            print(
-                f"{r['path']} : {verdict} ({r['format'] or 'format inconnu'}, "
-                f"{r['size'] if r['size'] is not None else '?'} octets)"
-            )
-            for reason in r["reasons"]:
+        for path, v in verdicts.items():
+            verdict = "recevable" if v.recevable else "NON RECEVABLE"
+            print(f"{path} : {verdict} ({v.format or 'format inconnu'}, {v.size} octets)")
+            for reason in v.reasons:
                 print(f"    {reason}")
-    return status
+    return 1 if any(v is introuvable for v in verdicts.values()) else 0
 
 
 def cmd_campagnes(args: argparse.Namespace) -> int:

@@ -50,10 +50,18 @@ def _limiter_memoire() -> None:
         pass
 
 
+TETE = 64 * 1024  # what is read of a file over the limit: enough to name its format
+
+
 def _inspecter(demande: Demande) -> Inspection:
     try:
-        data = Path(demande.chemin).read_bytes()
-        return inspect_bytes(data, taille_max=demande.taille_max, formats=demande.formats)
+        with open(demande.chemin, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            # Over the limit, the size alone refuses it: only its first bytes are read.
+            data = handle.read(size + 1 if size <= demande.taille_max else TETE)
+        return inspect_bytes(
+            data, taille_max=demande.taille_max, formats=demande.formats, size=size
+        )
     except Exception as exc:  # an unexpected parser error: refuse, never crash
         message = f"Document illisible ({type(exc).__name__})."
         return Inspection(0, None, (Finding("refus", "illisible", message),))

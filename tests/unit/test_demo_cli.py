@@ -128,4 +128,5 @@ def test_check_reports_missing_files(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert gros["format"] == "pdf" and gros["reasons"] == [
         "Le fichier fait 6 Mo : il ne doit pas excéder 5 Mo."
     ]
-    assert absent["recevable"] is False and absent["reasons"][0].startswith("Fichier illisible")
+    assert absent["recevable"] is False
+    assert absent["reasons"] == ["Fichier introuvable."] and absent["size"] is None
