@@ -33,7 +33,7 @@ def fichiers_du_paquet(paquet: Path) -> list[Path]:
 
 
 def main() -> None:
-    from desktop_app.documents.worker import InspectionWorker
+    from desktop_app.documents.worker import Atelier
     from desktop_app.services.demo import generer_paquet
     from desktop_app.services.espace import Espace, ouvrir_espace
     from desktop_app.services.importer import importer_paquet
@@ -74,8 +74,8 @@ def main() -> None:
         def reel() -> None:
             importer_paquet(espaces[0].db, espaces[0].store, paquet, worker=worker)
 
-        # Kept warm across imports, as the application keeps it (started outside the timings).
-        worker = InspectionWorker()
+        # Kept warm across imports, as the application keeps them (started outside the timings).
+        worker = Atelier()
         worker.demarrer(attendre=True)
         m_brut, m_reel = alterner(("brut", brut), ("import", reel), args.repetitions, preparer)
         mo = total / (1024 * 1024)

@@ -226,16 +226,18 @@ def _walk(paths: Sequence[Path]) -> Iterator[Path]:
 def cmd_check(args: argparse.Namespace) -> int:
     """Inspect files in the worker process: a hostile file costs its own verdict, not the run."""
     from desktop_app.documents.inspection import FORMATS_DEFAUT, Finding, Inspection
-    from desktop_app.documents.worker import InspectionWorker
+    from desktop_app.documents.worker import Atelier, Demande
 
     introuvable = Inspection(0, None, (Finding("refus", "introuvable", "Fichier introuvable."),))
     verdicts: dict[str, Inspection] = {}
-    with InspectionWorker() as worker:
+    with Atelier() as atelier:
         for path in _walk(args.fichiers):
             verdicts[str(path)] = introuvable  # keeps its place; the worker's verdict replaces it
             if path.is_file():
-                worker.soumettre(str(path), path, args.taille_max, FORMATS_DEFAUT)
-        verdicts.update(worker.resultats())
+                atelier.soumettre_requete(
+                    Demande(str(path), str(path), args.taille_max, FORMATS_DEFAUT)
+                )
+        verdicts.update(atelier.resultats())
     if args.json:
         rows = [
             {

@@ -11,6 +11,7 @@ No Qt here: the importer and the CLI use it; the viewer's rendering worker build
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import multiprocessing
 import os
 from collections import deque
@@ -21,24 +22,94 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.documents.inspection import Finding, Inspection, inspect_bytes
+from desktop_app.documents.paquet import Paquet, ouvrir_paquet
+from desktop_app.documents.store import ContentStore
 
 TIMEOUT_PAR_FICHIER = 30.0
 TIMEOUT_DEMARRAGE = 120.0  # a cold start on a slow office PC, antivirus scanning the DLLs
 PRET = "pret"
 MEMOIRE_MAX = 2 * 1024**3  # per child process, where the OS lets us cap it
-EN_VOL_MAX = 16  # requests sent ahead of their answers
+EN_VOL_MAX = 32  # requests sent ahead of their answers (two batches: no idle child)
 
 
 class InspectionIndisponible(RuntimeError):
     """The worker process cannot start at all: nothing can be inspected. French message."""
 
 
+def _refus(raison: str, size: int = 0) -> Inspection:
+    return Inspection(size, None, (Finding("refus", "illisible", raison),))
+
+
 @dataclass(frozen=True)
 class Demande:
+    """Inspect a file already on disk (in the store, or given to ``check``)."""
+
     cle: str
     chemin: str
     taille_max: int
     formats: tuple[str, ...]
+
+    def traiter(self) -> Inspection:
+        return _inspecter(self)
+
+    def echec(self, raison: str) -> Inspection:
+        """The answer when the child died or hung on this request."""
+        try:
+            size = os.path.getsize(self.chemin)
+        except OSError:
+            size = 0
+        return _refus(raison, size)
+
+
+@dataclass(frozen=True)
+class Acquis:
+    """What became of one file of a package: kept in the store (``sha256``) and judged."""
+
+    sha256: str | None  # None: not kept (missing, unreadable, or too large to keep)
+    taille: int | None
+    erreur: str  # why it could not be read at all, in French; "" when it was read
+    inspection: Inspection | None  # None when it could not be read
+
+
+@dataclass(frozen=True)
+class Acquisition:
+    """Read one file of a package, hash it, keep it in the store (not yet flushed: the
+    importer flushes them all before its commit) and inspect it: all the per-file work of an
+    import, so that several children can share it."""
+
+    cle: str
+    paquet: str
+    chemin: str
+    plafond: int
+    magasin: str
+    taille_max: int
+    formats: tuple[str, ...]
+
+    def traiter(self) -> Acquis:
+        return _acquerir(self)
+
+    def echec(self, raison: str) -> Acquis:
+        return Acquis(None, None, "", _refus(raison))
+
+
+@dataclass(frozen=True)
+class Liberation:
+    """Close the packages a child keeps open (so that Windows lets the user move them)."""
+
+    cle: str = "liberation"
+
+    def traiter(self) -> None:
+        for paquet in _PAQUETS.values():
+            paquet.close()
+        _PAQUETS.clear()
+
+    def echec(self, raison: str) -> None:
+        return None
+
+
+Requete = Demande | Acquisition | Liberation
+_PAQUETS: dict[str, Paquet] = {}  # in a child: the packages it reads, opened once
+_MAGASINS: dict[str, ContentStore] = {}
 
 
 def _limiter_memoire() -> None:
@@ -63,8 +134,36 @@ def _inspecter(demande: Demande) -> Inspection:
             data, taille_max=demande.taille_max, formats=demande.formats, size=size
         )
     except Exception as exc:  # an unexpected parser error: refuse, never crash
-        message = f"Document illisible ({type(exc).__name__})."
-        return Inspection(0, None, (Finding("refus", "illisible", message),))
+        return _refus(f"Document illisible ({type(exc).__name__}).")
+
+
+def _acquerir(a: Acquisition) -> Acquis:
+    paquet = _PAQUETS.get(a.paquet)
+    if paquet is None:
+        paquet = _PAQUETS[a.paquet] = ouvrir_paquet(Path(a.paquet))
+    lecture = paquet.lire(a.chemin, a.plafond)
+    if lecture.data is None:
+        return Acquis(None, None, lecture.erreur, None)
+    if len(lecture.data) > a.plafond:  # too large to keep: its size alone refuses it
+        head = lecture.data[:TETE]
+        return Acquis(
+            None,
+            lecture.size,
+            "",
+            inspect_bytes(head, taille_max=a.taille_max, formats=a.formats, size=lecture.size),
+        )
+    sha = hashlib.sha256(lecture.data).hexdigest()
+    magasin = _MAGASINS.get(a.magasin)
+    if magasin is None:
+        magasin = _MAGASINS[a.magasin] = ContentStore(Path(a.magasin))
+    magasin.put(lecture.data, sha, durable=False)  # kept even if refused: the gestionnaire decides
+    try:
+        inspection = inspect_bytes(
+            lecture.data, taille_max=a.taille_max, formats=a.formats, size=lecture.size
+        )
+    except Exception as exc:  # an unexpected parser error: refuse, never crash
+        inspection = _refus(f"Document illisible ({type(exc).__name__}).", lecture.size or 0)
+    return Acquis(sha, lecture.size, "", inspection)
 
 
 def _boucle(connection: Connection) -> None:
@@ -82,15 +181,7 @@ def _boucle(connection: Connection) -> None:
             return
         if lot is None:
             return
-        connection.send([(demande.cle, _inspecter(demande)) for demande in lot])
-
-
-def _echec(demande: Demande, raison: str) -> Inspection:
-    try:
-        size = os.path.getsize(demande.chemin)
-    except OSError:
-        size = 0
-    return Inspection(size, None, (Finding("refus", "illisible", raison),))
+        connection.send([(requete.cle, requete.traiter()) for requete in lot])
 
 
 class InspectionWorker:
@@ -106,9 +197,9 @@ class InspectionWorker:
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None
         self._connection: Connection | None = None
-        self._lot: list[Demande] = []  # not sent yet
-        self._en_vol: deque[list[Demande]] = deque()  # sent, unanswered, oldest first
-        self._prets: deque[tuple[str, Inspection]] = deque()
+        self._lot: list[Requete] = []  # not sent yet
+        self._en_vol: deque[list[Requete]] = deque()  # sent, unanswered, oldest first
+        self._prets: deque[tuple[str, Any]] = deque()
         self._pret = False  # the child said it is ready since its last start
         self.redemarrages = 0
 
@@ -155,7 +246,11 @@ class InspectionWorker:
 
     # -- protocol ----------------------------------------------------------------------------
     def soumettre(self, cle: str, chemin: Path, taille_max: int, formats: tuple[str, ...]) -> None:
-        self._lot.append(Demande(cle, str(chemin), taille_max, tuple(formats)))
+        """Inspect a file on disk; its verdict comes back as an Inspection."""
+        self.soumettre_requete(Demande(cle, str(chemin), taille_max, tuple(formats)))
+
+    def soumettre_requete(self, requete: Requete) -> None:
+        self._lot.append(requete)
         if len(self._lot) >= self.LOT:
             self._envoyer_lot()
 
@@ -167,7 +262,7 @@ class InspectionWorker:
         lot, self._lot = self._lot, []
         self._envoyer(lot)
 
-    def _envoyer(self, lot: list[Demande]) -> None:
+    def _envoyer(self, lot: list[Requete]) -> None:
         self._en_vol.append(lot)
         try:
             self._connexion().send(lot)
@@ -224,14 +319,14 @@ class InspectionWorker:
             return
         oldest, *others = lots
         if len(oldest) == 1:
-            self._prets.append((oldest[0].cle, _echec(oldest[0], raison)))
+            self._prets.append((oldest[0].cle, oldest[0].echec(raison)))
             retry = others
         else:
             retry = [[demande] for demande in oldest] + others
         for lot in retry:
             self._envoyer(lot)
 
-    def resultats(self) -> Iterator[tuple[str, Inspection]]:
+    def resultats(self) -> Iterator[tuple[str, Any]]:
         """Every verdict not yet collected, in the order the files were submitted."""
         self._envoyer_lot()
         while self._prets or self._en_vol:
@@ -257,3 +352,52 @@ class InspectionWorker:
 
     def __exit__(self, *exc: object) -> None:
         self._arreter(brutalement=exc[0] is not None)
+
+
+class Atelier:
+    """Several warm workers sharing the machine's cores, batch by batch. Verdicts come back
+    per worker, each in its submission order."""
+
+    def __init__(self, nombre: int | None = None, timeout: float = TIMEOUT_PAR_FICHIER) -> None:
+        nombre = nombre or max(1, min(4, os.cpu_count() or 1))
+        self.workers = [InspectionWorker(timeout) for _ in range(nombre)]
+        self._soumis = 0
+
+    def demarrer(self, attendre: bool = False) -> None:
+        for worker in self.workers:
+            worker.demarrer()
+        if attendre:
+            for worker in self.workers:
+                worker.demarrer(attendre=True)
+
+    def soumettre_requete(self, requete: Requete) -> None:
+        worker = self.workers[(self._soumis // InspectionWorker.LOT) % len(self.workers)]
+        worker.soumettre_requete(requete)
+        self._soumis += 1
+
+    def resultats(self) -> Iterator[tuple[str, Any]]:
+        for worker in self.workers:
+            yield from worker.resultats()
+
+    def liberer(self) -> None:
+        """Let every worker close the packages it read."""
+        for worker in self.workers:
+            if worker.pid is not None:
+                worker.soumettre_requete(Liberation())
+                for _ in worker.resultats():
+                    pass
+
+    def abandonner(self) -> None:
+        for worker in self.workers:
+            worker.abandonner()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.close()
+
+    def __enter__(self) -> Atelier:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self.workers:
+            worker.__exit__(*exc)

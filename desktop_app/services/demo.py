@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from desktop_app.documents.store import ContentStore
-from desktop_app.documents.worker import InspectionWorker
+from desktop_app.documents.worker import Atelier
 from desktop_app.models.database import Database
 from desktop_app.services.colonnes import CANDIDATURES_ORDRE, PIECES_ORDRE
 from desktop_app.services.dates import PARIS, iso
@@ -923,7 +923,7 @@ def installer_demo(
     graine: int = 2024,
     reference: dt.date | None = None,
     progression: Progression | None = None,
-    worker: InspectionWorker | None = None,
+    worker: Atelier | None = None,
 ) -> list[RapportImport]:
     """Generate the demo packages and import them: the first extraction, then the next one
     with re-deposits."""

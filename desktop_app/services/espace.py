@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop_app.documents.store import ContentStore
-from desktop_app.documents.worker import InspectionWorker
+from desktop_app.documents.worker import Atelier
 from desktop_app.models.database import Database, DatabaseError
 from desktop_app.paths import DataPaths, resolve_data_dir
 from desktop_app.settings import Settings
@@ -20,8 +20,8 @@ class Espace:
     settings: Settings
     db: Database
     store: ContentStore
-    # Kept warm between imports; started with the first one. One import at a time uses it.
-    inspection: InspectionWorker = field(default_factory=InspectionWorker)
+    # Workers kept warm between imports; started with the first one. One import at a time.
+    inspection: Atelier = field(default_factory=Atelier)
 
     def close(self) -> None:
         self.inspection.close()

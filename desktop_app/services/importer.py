@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -21,9 +20,16 @@ from typing import Any, Literal
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from desktop_app.documents.inspection import FORMATS_DEFAUT, TAILLE_MAX_DEFAUT, inspect_bytes
+from desktop_app.documents.inspection import FORMATS_DEFAUT, TAILLE_MAX_DEFAUT
+from desktop_app.documents.paquet import (
+    CheminRefuse,
+    Paquet,
+    PaquetInutilisable,
+    normaliser_chemin,
+    ouvrir_paquet,
+)
 from desktop_app.documents.store import ContentStore
-from desktop_app.documents.worker import InspectionWorker
+from desktop_app.documents.worker import Acquis, Acquisition, Atelier
 from desktop_app.models import (
     Campagne,
     Candidat,
@@ -40,14 +46,6 @@ from desktop_app.models import (
 from desktop_app.models.database import Database
 from desktop_app.services import colonnes
 from desktop_app.services.dates import DateInvalide, now_utc, parse_date, parse_datetime
-from desktop_app.services.paquet import (
-    CheminRefuse,
-    Lecture,
-    Paquet,
-    PaquetInutilisable,
-    normaliser_chemin,
-    ouvrir_paquet,
-)
 from desktop_app.services.tabular import Ligne, TableauIllisible, cle, read_table
 
 Progression = Callable[[int, int, str], None]
@@ -581,10 +579,12 @@ class _Ecrivain:
         lu: PaquetLu,
         rapport: RapportImport,
         progression: Progression | None,
-        worker: InspectionWorker,
+        atelier: Atelier,
+        source: Path,
     ) -> None:
         self.s = session
-        self.worker = worker
+        self.atelier = atelier
+        self.source = source
         self.store = store
         self.paquet = paquet
         self.lu = lu
@@ -737,49 +737,27 @@ class _Ecrivain:
         """Files larger than this are not even kept (a refused deposit all the same)."""
         return max(4 * self.lu.campagne.taille_max_octets, 32 * 1024 * 1024)
 
-    def _lire_et_stocker(self, chemin: str) -> tuple[Lecture, str | None]:
-        """Read, hash and store one file: I/O and hashing only, no parser."""
-        lecture = self.paquet.lire(chemin, self.plafond)
-        if lecture.data is None or len(lecture.data) > self.plafond:
-            return lecture, None
-        sha = hashlib.sha256(lecture.data).hexdigest()
-        # Kept even if refused: the gestionnaire may still want to look at it.
-        self.store.put(lecture.data, sha, durable=False)
-        return lecture, sha
-
-    def _juger_sans_copie(self, chemin: str, lecture: Lecture) -> FichierInspecte:
-        """A file with no stored copy: missing, or too large to keep (refused on its size
-        alone: no parser sees it)."""
-        if lecture.data is None:
-            motif = lecture.erreur[:1].upper() + lecture.erreur[1:] + "."
-            return FichierInspecte(f"absent:{chemin}", None, None, None, False, motif)
+    def soumettre_fichiers(self) -> None:
+        """Hand every file of the package to the workers: each reads, hashes, stores and
+        inspects its share, on its own core, while this process writes the database."""
         c = self.lu.campagne
-        inspection = inspect_bytes(
-            lecture.data, taille_max=c.taille_max_octets, formats=c.formats, size=lecture.size
-        )
-        return FichierInspecte(
-            f"absent:{chemin}", None, inspection.size, inspection.format, False, inspection.motif
-        )
-
-    def precharger_fichiers(self, chemins: list[str]) -> None:
-        """Read, hash and store the package's files here while the worker process parses the
-        stored copies on the other core. Files that are missing or too large to keep are
-        judged here, without any parser."""
-        c = self.lu.campagne
-        stockes: dict[str, str] = {}
-        for chemin in chemins:
-            lecture, sha = self._lire_et_stocker(chemin)
-            if sha is None:
-                self.fichiers[chemin] = self._juger_sans_copie(chemin, lecture)
-            else:
-                stockes[chemin] = sha
-                self.worker.soumettre(chemin, self.store.path(sha), c.taille_max_octets, c.formats)
-            self.avancer(1, "Fichiers déposés")
-        for chemin, inspection in self.worker.resultats():
-            sha = stockes[chemin]
-            self.fichiers[chemin] = FichierInspecte(
-                sha, sha, inspection.size, inspection.format, inspection.recevable, inspection.motif
+        for chemin in self.chemins:
+            self.atelier.soumettre_requete(
+                Acquisition(
+                    chemin,
+                    str(self.source),
+                    chemin,
+                    self.plafond,
+                    str(self.store.root),
+                    c.taille_max_octets,
+                    c.formats,
+                )
             )
+
+    def recevoir_fichiers(self) -> None:
+        for chemin, acquis in self.atelier.resultats():
+            self.fichiers[chemin] = _fichier_inspecte(chemin, acquis)
+            self.avancer(1, "Fichiers déposés")
 
     # pièces, deposits, statuses
     def pieces(
@@ -1000,8 +978,9 @@ class _Ecrivain:
         self.s.add(journal)
         self.s.flush()
         self.import_id = journal.id
+        self.soumettre_fichiers()
         candidatures = self.candidatures(campagne_id)
-        self.precharger_fichiers(self.chemins)
+        self.recevoir_fichiers()
         self.pieces(campagne_id, catalogue, candidatures)
         # The files must be on disk before the rows that reference them are committed.
         self.store.make_durable(f.sha256 for f in self.fichiers.values() if f.sha256)
@@ -1010,6 +989,16 @@ class _Ecrivain:
         else:  # the same package again: leave no trace
             self.s.execute(delete(ImportPaquet).where(ImportPaquet.id == journal.id))
             self.s.expunge(journal)
+
+
+def _fichier_inspecte(chemin: str, acquis: Acquis) -> FichierInspecte:
+    if acquis.inspection is None:  # not there, or not readable at all
+        motif = acquis.erreur[:1].upper() + acquis.erreur[1:] + "."
+        return FichierInspecte(f"absent:{chemin}", None, None, None, False, motif)
+    i = acquis.inspection
+    if acquis.sha256 is None:  # too large to keep, or the worker failed on it
+        return FichierInspecte(f"absent:{chemin}", None, i.size, i.format, False, i.motif)
+    return FichierInspecte(acquis.sha256, acquis.sha256, i.size, i.format, i.recevable, i.motif)
 
 
 _COLONNES_MAJ = ("statut", "commentaire", "date_reception", "date_validation")
@@ -1026,26 +1015,27 @@ def importer_paquet(
     *,
     tout_ou_rien: bool = False,
     progression: Progression | None = None,
-    worker: InspectionWorker | None = None,
+    worker: Atelier | None = None,
 ) -> RapportImport:
     """Import a package. Raises PaquetInutilisable when the package as a whole cannot be used,
     ImportRefuse when ``tout_ou_rien`` and a row was refused, ImportAnnule when cancelled.
-    ``worker`` is a warm inspection worker to reuse (one is started for this import if not)."""
+    ``worker`` is a warm pool of workers to reuse (one is started for this import if not)."""
     rapport = RapportImport(paquet=chemin.name)
     with contextlib.ExitStack() as stack:
-        if worker is None:
-            worker = stack.enter_context(InspectionWorker())
-        worker.demarrer()  # its start overlaps the reading of the CSV files
+        atelier = worker if worker is not None else stack.enter_context(Atelier())
+        atelier.demarrer()  # their start overlaps the reading of the CSV files
         paquet = stack.enter_context(ouvrir_paquet(chemin))
         lu = lire_paquet(paquet, rapport)
         if tout_ou_rien and rapport.lignes_refusees:
             raise ImportRefuse(rapport)
         try:
             with db.write() as session:
-                _Ecrivain(session, store, paquet, lu, rapport, progression, worker).run()
+                _Ecrivain(session, store, paquet, lu, rapport, progression, atelier, chemin).run()
         except BaseException:
-            worker.abandonner()  # a cancelled import leaves no request behind
+            atelier.abandonner()  # a cancelled import leaves no request behind
             raise
+        finally:
+            atelier.liberer()  # the workers let go of the package (Windows locks open files)
     return rapport
 
 

@@ -104,3 +104,36 @@ def test_a_worker_that_cannot_start_stops_the_work_loudly(tmp_path: Path) -> Non
             worker.soumettre(path.name, path, 5 * 1024 * 1024, FORMATS)
         with pytest.raises(InspectionIndisponible, match="n'a pas pu démarrer"):
             list(worker.resultats())
+
+
+def test_the_pool_acquires_a_package_s_files_and_survives_a_crash(tmp_path: Path) -> None:
+    from desktop_app.documents.store import ContentStore
+    from desktop_app.documents.worker import Acquis, Acquisition, Atelier
+
+    package = tmp_path / "paquet"
+    (package / "fichiers").mkdir(parents=True)
+    (package / "campagne.json").write_text("{}")
+    names = [f"fichiers/f{i:02d}.pdf" for i in range(40)]
+    for name in names:
+        (package / name).write_bytes(pdf_bytes(name))
+    store = tmp_path / "magasin"
+
+    def acquisition(name: str) -> Acquisition:
+        return Acquisition(name, str(package), name, 32 << 20, str(store), 5 << 20, FORMATS)
+
+    with Atelier(2) as atelier:
+        atelier.demarrer(attendre=True)
+        for name in [*names, "fichiers/absent.pdf"]:
+            atelier.soumettre_requete(acquisition(name))
+        first = atelier.workers[0].pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)  # one child dies in the middle of the work
+        results: dict[str, Acquis] = dict(atelier.resultats())
+        atelier.liberer()
+
+    assert set(results) == {*names, "fichiers/absent.pdf"}
+    for name in names:  # the batch lost with the child was replayed: every file came through
+        acquis = results[name]
+        assert acquis.sha256 and acquis.inspection and acquis.inspection.recevable
+        assert ContentStore(store).read(acquis.sha256) == (package / name).read_bytes()
+    assert results["fichiers/absent.pdf"].erreur == "fichier absent du paquet : fichiers/absent.pdf"
