@@ -66,7 +66,6 @@ class Acquis:
     """What became of one file of a package: kept in the store (``sha256``) and judged."""
 
     sha256: str | None  # None: not kept (missing, unreadable, or too large to keep)
-    taille: int | None
     erreur: str  # why it could not be read at all, in French; "" when it was read
     inspection: Inspection | None  # None when it could not be read
 
@@ -89,7 +88,7 @@ class Acquisition:
         return _acquerir(self)
 
     def echec(self, raison: str) -> Acquis:
-        return Acquis(None, None, "", _refus(raison))
+        return Acquis(None, "", _refus(raison))
 
 
 @dataclass(frozen=True)
@@ -124,17 +123,23 @@ def _limiter_memoire() -> None:
 TETE = 64 * 1024  # what is read of a file over the limit: enough to name its format
 
 
+def _juger(data: bytes, size: int, taille_max: int, formats: tuple[str, ...]) -> Inspection:
+    """inspect_bytes, where an unexpected parser error refuses the file instead of crashing.
+    Over the limit, its size alone refuses it: no parser sees the bytes."""
+    try:
+        return inspect_bytes(data, taille_max=taille_max, formats=formats, size=size)
+    except Exception as exc:
+        return _refus(f"Document illisible ({type(exc).__name__}).", size)
+
+
 def _inspecter(demande: Demande) -> Inspection:
     try:
         with open(demande.chemin, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            # Over the limit, the size alone refuses it: only its first bytes are read.
             data = handle.read(size + 1 if size <= demande.taille_max else TETE)
-        return inspect_bytes(
-            data, taille_max=demande.taille_max, formats=demande.formats, size=size
-        )
-    except Exception as exc:  # an unexpected parser error: refuse, never crash
-        return _refus(f"Document illisible ({type(exc).__name__}).")
+    except OSError as exc:
+        return _refus(f"Fichier illisible ({exc.strerror or exc}).")
+    return _juger(data, size, demande.taille_max, demande.formats)
 
 
 def _acquerir(a: Acquisition) -> Acquis:
@@ -143,32 +148,21 @@ def _acquerir(a: Acquisition) -> Acquis:
         paquet = _PAQUETS[a.paquet] = ouvrir_paquet(Path(a.paquet))
     lecture = paquet.lire(a.chemin, a.plafond)
     if lecture.data is None:
-        return Acquis(None, None, lecture.erreur, None)
-    if len(lecture.data) > a.plafond:  # too large to keep: its size alone refuses it
-        head = lecture.data[:TETE]
-        return Acquis(
-            None,
-            lecture.size,
-            "",
-            inspect_bytes(head, taille_max=a.taille_max, formats=a.formats, size=lecture.size),
-        )
-    sha = hashlib.sha256(lecture.data).hexdigest()
-    magasin = _MAGASINS.get(a.magasin)
-    if magasin is None:
-        magasin = _MAGASINS[a.magasin] = ContentStore(Path(a.magasin))
-    magasin.put(lecture.data, sha, durable=False)  # kept even if refused: the gestionnaire decides
-    try:
-        inspection = inspect_bytes(
-            lecture.data, taille_max=a.taille_max, formats=a.formats, size=lecture.size
-        )
-    except Exception as exc:  # an unexpected parser error: refuse, never crash
-        inspection = _refus(f"Document illisible ({type(exc).__name__}).", lecture.size or 0)
-    return Acquis(sha, lecture.size, "", inspection)
+        return Acquis(None, lecture.erreur, None)
+    size = lecture.size if lecture.size is not None else len(lecture.data)
+    sha = None
+    if len(lecture.data) <= a.plafond:  # whole: kept even if refused, the gestionnaire decides
+        sha = hashlib.sha256(lecture.data).hexdigest()
+        magasin = _MAGASINS.get(a.magasin)
+        if magasin is None:
+            magasin = _MAGASINS[a.magasin] = ContentStore(Path(a.magasin))
+        magasin.put(lecture.data, sha, durable=False)
+    return Acquis(sha, "", _juger(lecture.data, size, a.taille_max, a.formats))
 
 
 def _boucle(connection: Connection) -> None:
-    """The child: for each batch of Demande, answer the list of (cle, Inspection); stop on
-    None or when the parent goes away."""
+    """The child: for each batch of requests, answer the list of (cle, result); stop on None
+    or when the parent goes away."""
     _limiter_memoire()
     import pymupdf  # noqa: F401 - warm up: the first PDF should not pay for the import
     from PIL import Image  # noqa: F401

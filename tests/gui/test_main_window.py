@@ -27,6 +27,13 @@ def window(qtbot: QtBot, espace: Espace) -> MainWindow:
     return w
 
 
+def importer_et_attendre(qtbot: QtBot, w: MainWindow, paquet: Path) -> None:
+    """Import from the window, as the menu does, and wait for the end of the work."""
+    tache = w.importer(paquet)
+    with qtbot.waitSignal(tache.finished, timeout=60_000):
+        pass
+
+
 def table(w: MainWindow, name: str) -> QTableView:
     view = w.findChild(QTableView, name)
     assert view is not None
@@ -47,9 +54,7 @@ def test_empty_database_says_what_to_do(window: MainWindow) -> None:
 def test_import_from_the_window_lists_candidatures_and_their_pieces(
     qtbot: QtBot, window: MainWindow, paquet_demo: Path
 ) -> None:
-    tache = window.importer(paquet_demo)
-    with qtbot.waitSignal(tache.finished, timeout=60_000):
-        pass
+    importer_et_attendre(qtbot, window, paquet_demo)
     candidatures = table(window, "candidatureTable")
     assert candidatures.isVisible()
     assert candidatures.model().rowCount() == 40
@@ -110,9 +115,7 @@ def test_refused_rows_are_shown_after_an_import(
         "01234567890;001;LEROY;Anaïs;01/02/2003\n",
         "n_candidat;n_inscription;code_piece\n01234567890;001;INCONNU\n",
     )
-    tache = window.importer(root)
-    with qtbot.waitSignal(tache.finished, timeout=30_000):
-        pass
+    importer_et_attendre(qtbot, window, root)
     assert shown == [
         "Refusé — pieces.csv:2: code de pièce « INCONNU » absent du catalogue "
         "de campagne.json : ligne ignorée"
@@ -130,9 +133,7 @@ def test_an_unusable_package_is_refused_with_a_french_message(
         lambda _parent, title, text: warnings.append(f"{title} : {text}"),
     )
     (tmp_path / "vide").mkdir()
-    tache = window.importer(tmp_path / "vide")
-    with qtbot.waitSignal(tache.finished, timeout=30_000):
-        pass
+    importer_et_attendre(qtbot, window, tmp_path / "vide")
     assert warnings == ["Paquet refusé : vide : campagne.json introuvable dans ce dossier"]
 
 
