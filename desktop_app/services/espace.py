@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Atelier
@@ -49,15 +50,29 @@ def ouvrir_espace(data_dir: str | Path | None = None, database_url: str | None =
         ) from exc
     settings = Settings.load(paths.settings)
     url = normaliser_url(settings.effective_database_url(database_url))
+    if url and not url.startswith(("sqlite", "postgresql")):
+        raise DatabaseError(
+            f"Adresse de base non prise en charge : {_url_affichable(url)}. Indiquez une base "
+            "PostgreSQL (postgresql://utilisateur@serveur/base) ou laissez vide pour la base "
+            "locale."
+        )
     try:
         db = Database(url) if url else Database.sqlite(paths.database)
         db.migrate()
     except DatabaseError:
         raise
-    except (SQLAlchemyError, ImportError, OSError) as exc:
-        where = Database(url).url_affichable if url else str(paths.database)
+    except (SQLAlchemyError, ImportError, OSError, ValueError) as exc:
+        where = _url_affichable(url) if url else str(paths.database)
         raise DatabaseError(f"Impossible d'ouvrir la base {where} : {_raison(exc)}") from exc
     return Espace(paths, settings, db, ContentStore(paths.store))
+
+
+def _url_affichable(url: str) -> str:
+    """The address without its password; never raises, even on an address that is not one."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "« adresse illisible »"
 
 
 def _raison(exc: BaseException) -> str:

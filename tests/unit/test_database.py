@@ -106,3 +106,26 @@ def test_an_unusable_data_folder_is_said_in_french(tmp_path: Path) -> None:
     (tmp_path / "fichier").write_text("pas un dossier")
     with pytest.raises(DatabaseError, match="Impossible de créer le dossier des données"):
         ouvrir_espace(tmp_path / "fichier" / "donnees")
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("n'importe quoi", "Adresse de base non prise en charge : « adresse illisible »"),
+        (
+            "mysql://gestion:secret@serveur/base",
+            "Adresse de base non prise en charge : mysql://gestion:***@serveur/base",
+        ),
+        (
+            "postgresql://gestion:secret@[::1/base",
+            "Impossible d'ouvrir la base « adresse illisible »",
+        ),
+    ],
+)
+def test_a_wrong_database_address_is_said_in_french(tmp_path: Path, url: str, message: str) -> None:
+    from desktop_app.models.database import DatabaseError
+
+    with pytest.raises(DatabaseError) as error:
+        ouvrir_espace(tmp_path / "d", url)
+    assert str(error.value).startswith(message)
+    assert "secret" not in str(error.value)
