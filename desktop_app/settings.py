@@ -1,10 +1,11 @@
-"""User settings, kept as JSON in the data directory (no Qt: the CLI reads them too)."""
+"""User settings, read from JSON in the data directory (no Qt: the CLI reads them too).
+Writing them comes with the settings dialog."""
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_DATABASE_URL = "CONTROLE_PJ_DATABASE_URL"
@@ -29,12 +30,6 @@ class Settings:
             k: raw.pop(k) for k in ("database_url", "gestionnaire") if isinstance(raw.get(k), str)
         }
         return cls(**known, unknown=raw)
-
-    def save(self, path: Path) -> None:
-        data = {**self.unknown, **{k: v for k, v in asdict(self).items() if k != "unknown"}}
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp, path)
 
     def effective_database_url(self, option: str | None = None) -> str:
         return option or os.environ.get(ENV_DATABASE_URL) or self.database_url

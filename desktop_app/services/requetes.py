@@ -61,10 +61,6 @@ class LigneCandidature(NamedTuple):
     def compteurs(self) -> tuple[int, ...]:
         return tuple(self[8:14])
 
-    @property
-    def nb_pieces(self) -> int:
-        return sum(self[8:14])
-
 
 @dataclass(frozen=True)
 class LignePiece:
