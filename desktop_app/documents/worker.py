@@ -6,7 +6,7 @@ a French refusal for the file being parsed; the child is restarted and the other
 Requests are pipelined: the caller submits files and collects verdicts in the same order, which
 also lets the parsing use the machine's second core while the caller copies and hashes.
 
-No Qt here: the importer and the CLI use it; the viewer's rendering worker builds on it."""
+No Qt here: the importer, the CLI and the viewer (``affichage.py`` requests) use it."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from desktop_app.documents.affichage import Ouverture, RenduPage, oublier_tout
 from desktop_app.documents.inspection import Finding, Inspection, inspect_bytes
 from desktop_app.documents.paquet import Paquet, ouvrir_paquet
 from desktop_app.documents.store import ContentStore
@@ -29,6 +30,7 @@ TIMEOUT_PAR_FICHIER = 30.0
 TIMEOUT_DEMARRAGE = 120.0  # a cold start on a slow office PC, antivirus scanning the DLLs
 PRET = "pret"
 MEMOIRE_MAX = 2 * 1024**3  # per child process, where the OS lets us cap it
+ILLISIBLE = "Document illisible : son contenu n'a pas pu être lu."
 EN_VOL_MAX = 32  # requests sent ahead of their answers (two batches: no idle child)
 
 
@@ -48,6 +50,8 @@ class Demande:
     chemin: str
     taille_max: int
     formats: tuple[str, ...]
+    malgre_la_taille: bool = False  # parse a file over the limit too (to display it anyway)
+    delai: float | None = None  # None: the worker's timeout
 
     def traiter(self) -> Inspection:
         return _inspecter(self)
@@ -83,6 +87,7 @@ class Acquisition:
     magasin: str
     taille_max: int
     formats: tuple[str, ...]
+    delai: float | None = None
 
     def traiter(self) -> Acquis:
         return _acquerir(self)
@@ -96,50 +101,124 @@ class Liberation:
     """Close the packages a child keeps open (so that Windows lets the user move them)."""
 
     cle: str = "liberation"
+    delai: float | None = None
 
     def traiter(self) -> None:
         for paquet in _PAQUETS.values():
             paquet.close()
         _PAQUETS.clear()
+        oublier_tout()
 
     def echec(self, raison: str) -> None:
         return None
 
 
-Requete = Demande | Acquisition | Liberation
+Requete = Demande | Acquisition | Liberation | Ouverture | RenduPage
 _PAQUETS: dict[str, Paquet] = {}  # in a child: the packages it reads, opened once
 _MAGASINS: dict[str, ContentStore] = {}
 
 
 def _limiter_memoire() -> None:
+    """Cap the child's memory: RLIMIT_AS on POSIX, a Job Object on Windows. A parser that asks
+    for more gets a MemoryError (a refusal) or dies (a crash): either way one file, not the
+    application. Where the OS refuses, the child runs uncapped."""
+    if os.name == "nt":
+        with contextlib.suppress(Exception):
+            _limiter_memoire_windows()
+        return
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (MEMOIRE_MAX, MEMOIRE_MAX))
-    except (ImportError, ValueError, OSError):  # Windows, or a lower hard limit
+    except (ImportError, ValueError, OSError):  # a lower hard limit
         pass
+
+
+def _limiter_memoire_windows() -> None:
+    """Put this process in a Job Object whose per-process memory limit is MEMOIRE_MAX."""
+    import ctypes
+    from ctypes import wintypes
+
+    class IoCounters(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_ulonglong) for name in (
+            "ReadOperationCount", "WriteOperationCount", "OtherOperationCount",
+            "ReadTransferCount", "WriteTransferCount", "OtherTransferCount",
+        )]  # fmt: skip
+
+    class BasicLimits(ctypes.Structure):
+        _fields_ = [
+            ("PerProcessUserTimeLimit", ctypes.c_int64),
+            ("PerJobUserTimeLimit", ctypes.c_int64),
+            ("LimitFlags", wintypes.DWORD),
+            ("MinimumWorkingSetSize", ctypes.c_size_t),
+            ("MaximumWorkingSetSize", ctypes.c_size_t),
+            ("ActiveProcessLimit", wintypes.DWORD),
+            ("Affinity", ctypes.c_size_t),
+            ("PriorityClass", wintypes.DWORD),
+            ("SchedulingClass", wintypes.DWORD),
+        ]
+
+    class ExtendedLimits(ctypes.Structure):
+        _fields_ = [
+            ("BasicLimitInformation", BasicLimits),
+            ("IoInfo", IoCounters),
+            ("ProcessMemoryLimit", ctypes.c_size_t),
+            ("JobMemoryLimit", ctypes.c_size_t),
+            ("PeakProcessMemoryUsed", ctypes.c_size_t),
+            ("PeakJobMemoryUsed", ctypes.c_size_t),
+        ]
+
+    job_object_limit_process_memory = 0x100
+    job_object_limit_kill_on_job_close = 0x2000
+    job_object_extended_limit_information = 9
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.CreateJobObjectW.restype = wintypes.HANDLE
+    kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+    job = kernel32.CreateJobObjectW(None, None)
+    if not job:
+        return
+    limits = ExtendedLimits()
+    limits.BasicLimitInformation.LimitFlags = (
+        job_object_limit_process_memory | job_object_limit_kill_on_job_close
+    )
+    limits.ProcessMemoryLimit = MEMOIRE_MAX
+    if kernel32.SetInformationJobObject(
+        wintypes.HANDLE(job),
+        job_object_extended_limit_information,
+        ctypes.byref(limits),
+        ctypes.sizeof(limits),
+    ):
+        kernel32.AssignProcessToJobObject(
+            wintypes.HANDLE(job), wintypes.HANDLE(kernel32.GetCurrentProcess())
+        )
+    # The handle stays open for the child's life: closing it would end the job (and the child).
 
 
 TETE = 64 * 1024  # what is read of a file over the limit: enough to name its format
 
 
-def _juger(data: bytes, size: int, taille_max: int, formats: tuple[str, ...]) -> Inspection:
+def _juger(
+    data: bytes, size: int, taille_max: int, formats: tuple[str, ...], malgre: bool = False
+) -> Inspection:
     """inspect_bytes, where an unexpected parser error refuses the file instead of crashing.
     Over the limit, its size alone refuses it: no parser sees the bytes."""
     try:
-        return inspect_bytes(data, taille_max=taille_max, formats=formats, size=size)
-    except Exception as exc:
-        return _refus(f"Document illisible ({type(exc).__name__}).", size)
+        return inspect_bytes(
+            data, taille_max=taille_max, formats=formats, size=size, malgre_la_taille=malgre
+        )
+    except Exception:
+        return _refus(ILLISIBLE, size)
 
 
 def _inspecter(demande: Demande) -> Inspection:
     try:
         with open(demande.chemin, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            data = handle.read(size + 1 if size <= demande.taille_max else TETE)
+            entier = size <= demande.taille_max or demande.malgre_la_taille
+            data = handle.read(size + 1 if entier else TETE)
     except OSError as exc:
         return _refus(f"Fichier illisible ({exc.strerror or exc}).")
-    return _juger(data, size, demande.taille_max, demande.formats)
+    return _juger(data, size, demande.taille_max, demande.formats, demande.malgre_la_taille)
 
 
 def _acquerir(a: Acquisition) -> Acquis:
@@ -164,8 +243,11 @@ def _boucle(connection: Connection) -> None:
     """The child: for each batch of requests, answer the list of (cle, result); stop on None
     or when the parent goes away."""
     _limiter_memoire()
-    import pymupdf  # noqa: F401 - warm up: the first PDF should not pay for the import
+    # Warm up: the first file should not pay for the imports.
+    import pymupdf  # noqa: F401
     from PIL import Image  # noqa: F401
+
+    from desktop_app.documents import jpeg, pdf  # noqa: F401
 
     connection.send(PRET)
     while True:
@@ -175,7 +257,17 @@ def _boucle(connection: Connection) -> None:
             return
         if lot is None:
             return
-        connection.send([(requete.cle, requete.traiter()) for requete in lot])
+        connection.send([(requete.cle, _traiter(requete)) for requete in lot])
+
+
+def _traiter(requete: Requete) -> Any:
+    """A parser's unexpected error costs its request a French refusal, not the child."""
+    try:
+        return requete.traiter()
+    except MemoryError:
+        return requete.echec("Document illisible : il demande trop de mémoire.")
+    except Exception:
+        return requete.echec(ILLISIBLE)
 
 
 class InspectionWorker:
@@ -285,9 +377,10 @@ class InspectionWorker:
         if not self._pret:
             self._attendre_pret(connection)
         lot = self._en_vol[0]
+        delai = sum(requete.delai or self.timeout for requete in lot)
         try:
-            if not connection.poll(self.timeout * len(lot)):
-                duree = f"{self.timeout:g}".replace(".", ",")
+            if not connection.poll(delai):
+                duree = f"{delai:g}".replace(".", ",")
                 self._reprendre(
                     f"Document illisible : son analyse a dépassé {duree} secondes "
                     "et a été interrompue."
@@ -319,6 +412,14 @@ class InspectionWorker:
             retry = [[demande] for demande in oldest] + others
         for lot in retry:
             self._envoyer(lot)
+
+    def demander(self, requete: Requete) -> Any:
+        """One request answered now, on its own (the viewer's way: a page at a time). Nothing
+        else may be pending."""
+        assert not (self._lot or self._en_vol or self._prets)
+        self._envoyer([requete])
+        [(_, resultat)] = list(self.resultats())
+        return resultat
 
     def resultats(self) -> Iterator[tuple[str, Any]]:
         """Every verdict not yet collected, in the order the files were submitted."""

@@ -117,7 +117,15 @@ def test_check_json_on_the_real_world_folder(capsys: pytest.CaptureFixture[str])
         assert result["recevable"] is (
             entry["kind"] not in {"wrong_format", "corrupted", "encrypted"}
         )
+        for finding in result["findings"]:
+            assert set(finding) == {"level", "code", "message"}
+            assert finding["level"] in {"refus", "avertissement", "info"}
+            assert finding["message"].endswith(".")
+        refus = [f["message"] for f in result["findings"] if f["level"] == "refus"]
+        assert refus == result["reasons"]
     assert results["MANIFEST.tsv"]["format"] == "text"
+    codes = {f["code"] for f in results["pdfjs_autoprint_js.pdf"]["findings"]}
+    assert "javascript" in codes
 
 
 def test_check_reports_missing_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from desktop_app.documents.formats import sniff
@@ -39,6 +41,24 @@ def test_real_world_corpus_is_classified_as_its_manifest_says(entry: dict[str, s
         assert result.reasons == ["PDF protégé par un mot de passe."]
     if not result.recevable:
         assert all(reason.endswith(".") for reason in result.reasons)
+    warnings = {f.code for f in result.findings if f.level == "avertissement"}
+    expected = AVERTISSEMENTS.get(entry["kind"])
+    if expected:
+        assert expected in warnings, result.findings
+    if "orient" in entry["name"]:
+        assert "rotation_exif" in warnings
+    if entry["kind"] == "ok_pdf":  # plain documents: nothing to warn about
+        assert not warnings, result.findings
+    if result.recevable:
+        assert any(f.level == "info" for f in result.findings)  # pages or dimensions at least
+
+
+AVERTISSEMENTS = {
+    "pdf_with_js": "javascript",
+    "pdf_with_launch": "lancement",
+    "pdf_with_attachment": "piece_jointe",
+    "repairable": "repare",
+}
 
 
 def test_size_is_decided_before_any_parser_sees_the_bytes() -> None:
@@ -105,3 +125,79 @@ def test_jpeg_pixel_bomb_header_is_refused() -> None:
     result = inspect_bytes(bytes(jpeg))
     assert not result.recevable
     assert result.reasons == ["Image JPEG aux dimensions démesurées : refusée."]
+
+
+def codes(data: bytes) -> dict[str, str]:
+    return {f.code: f.message for f in inspect_bytes(data).findings}
+
+
+def test_pdf_facts_and_warnings() -> None:
+    import pymupdf
+
+    doc = pymupdf.open()
+    doc.new_page(width=595, height=842).insert_text((72, 72), "Relevé de notes")
+    doc.new_page(width=595, height=842)  # nothing on it
+    doc.set_metadata({"producer": "Scanner du lycée", "creationDate": "D:20241003145642+02'00'"})
+    found = codes(doc.tobytes())
+    assert found["pages"] == "2 pages."
+    assert found["format_page"] == "Format A4."
+    assert found["producteur"] == "Produit par : Scanner du lycée."
+    assert found["dates"] == "Créé le 03/10/2024 à 14:56."
+    assert found["page_blanche"] == "La page 2 est blanche."
+    assert "pages_nombreuses" not in found
+
+    many = codes(pdf_bytes(pages=25))
+    assert many["pages_nombreuses"].startswith("25 pages : bien plus")
+    assert "page_blanche" not in many
+
+
+def test_pdf_active_content_is_named() -> None:
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "Attestation")
+    page.insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 60, 200, 80),
+                      "uri": "https://exemple.invalid/"})  # fmt: skip
+    widget = pymupdf.Widget()
+    widget.field_name = "nom"
+    widget.field_type = pymupdf.PDF_WIDGET_TYPE_TEXT
+    widget.rect = pymupdf.Rect(72, 100, 300, 120)
+    page.add_widget(widget)
+    doc.embfile_add("pièce.txt", b"contenu")
+    found = codes(doc.tobytes())
+    assert "liens vers internet" in found["lien"]
+    assert found["formulaire"].startswith("Contient un formulaire à remplir (1 champ)")
+    assert found["piece_jointe"].startswith("Contient 1 fichier joint")
+
+
+def test_jpeg_warnings_and_facts() -> None:
+    from PIL import Image, ImageDraw
+
+    photo = Image.new("RGB", (1600, 1200), "white")
+    ImageDraw.Draw(photo).rectangle((100, 100, 900, 700), fill="navy")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    photo.save(out, "JPEG", exif=exif.tobytes())
+    found = codes(out.getvalue())
+    assert "rotation_exif" in found
+    assert found["dimensions"] == "1200 × 1600 pixels."  # as displayed, upright
+    assert "basse_resolution" not in found and "page_blanche" not in found
+
+    tiny = codes(jpeg_bytes((320, 240), "white"))
+    assert tiny["basse_resolution"].startswith("Très faible résolution (320 × 240 pixels)")
+    assert "page_blanche" in tiny
+
+    cmyk = io.BytesIO()
+    Image.new("CMYK", (900, 700), (0, 50, 100, 0)).save(cmyk, "JPEG", progressive=True)
+    found = codes(cmyk.getvalue())
+    assert "cmjn" in found and inspect_bytes(cmyk.getvalue()).recevable
+
+
+def test_a_file_over_the_limit_can_be_analysed_on_request_and_stays_refused() -> None:
+    data = pdf_bytes()
+    result = inspect_bytes(data, taille_max=100, malgre_la_taille=True)
+    assert not result.recevable and result.refuse_pour_sa_taille_seule
+    assert {f.code for f in result.findings} >= {"taille", "pages"}
+    assert [f.code for f in inspect_bytes(data, taille_max=100).findings] == ["taille"]

@@ -1,0 +1,200 @@
+"""Requests for the viewer, answered in the worker process: open a file for display, render a
+page. The GUI receives page sizes, pixels and French messages; never a parser's object.
+
+A child keeps the last few files it opened (a page asked for later does not parse them again).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_app.documents.constats import Finding
+from desktop_app.documents.inspection import pdf_tronque, refus_sans_analyse
+from desktop_app.documents.pixels import Mode, PageInfo, Pixels, zoom_ajuste
+
+TIMEOUT_PAR_PAGE = 15.0
+OUVERTS_MAX = 6  # files a child keeps open for the pages asked next
+
+
+@dataclass
+class _Ouvert:
+    data: bytes
+    format: str
+    doc: Any = None  # a pymupdf.Document for a PDF; a JPEG is decoded at each render
+    pages: tuple[PageInfo, ...] = ()
+
+    def rendre(self, index: int, echelle: float, apercu: bool) -> Pixels:
+        if self.format == "pdf":
+            from desktop_app.documents import pdf
+
+            return pdf.rendre(self.doc, index, echelle)
+        from desktop_app.documents import jpeg
+
+        return jpeg.rendre(self.data, echelle, apercu)
+
+    def close(self) -> None:
+        if self.doc is not None:
+            self.doc.close()
+
+
+_OUVERTS: OrderedDict[tuple[str, bool], _Ouvert] = OrderedDict()
+
+
+class _NonAffichable(Exception):
+    def __init__(self, refus: list[Finding], format: str | None) -> None:
+        super().__init__(refus[0].message)
+        self.refus = refus
+        self.format = format
+
+
+def _ouvrir(chemin: str, taille_max: int, formats: tuple[str, ...], malgre: bool) -> _Ouvert:
+    """The file, opened for display, or _NonAffichable with why it is not shown: a format
+    other than those accepted, empty, over the limit (unless ``malgre``), truncated, protected,
+    without pages. Decided before any parser sees the bytes when it can be."""
+    cle = (chemin, malgre)
+    if cle in _OUVERTS:
+        _OUVERTS.move_to_end(cle)
+        return _OUVERTS[cle]
+    with open(chemin, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(size + 1 if size <= taille_max or malgre else 64 * 1024)
+    fmt, refus = refus_sans_analyse(data, size, taille_max, formats)
+    if malgre and [f.code for f in refus] == ["taille"]:
+        refus = []
+    if refus:
+        raise _NonAffichable(refus, fmt)
+    ouvert = _Ouvert(data, fmt or "")
+    if fmt == "pdf":
+        from desktop_app.documents import pdf
+
+        tronque = pdf_tronque(data)
+        if tronque:
+            raise _NonAffichable([tronque], fmt)
+        try:
+            ouvert.doc = pdf.ouvrir(data)
+        except pdf.PdfIllisible as exc:
+            raise _NonAffichable([Finding("refus", "illisible", str(exc))], fmt) from exc
+        refus_pdf = pdf.refus_a_l_ouverture(ouvert.doc)
+        if refus_pdf:
+            ouvert.close()
+            raise _NonAffichable([refus_pdf], fmt)
+        ouvert.pages = pdf.pages(ouvert.doc)
+    else:
+        from desktop_app.documents import jpeg
+
+        try:
+            ouvert.pages = (jpeg.page(jpeg.ouvrir(data)),)
+        except jpeg.JpegIllisible as exc:
+            raise _NonAffichable([Finding("refus", exc.code, str(exc))], fmt) from exc
+        coupe = jpeg.tronque(data)
+        if coupe:
+            raise _NonAffichable([coupe], fmt)
+    _OUVERTS[cle] = ouvert
+    while len(_OUVERTS) > OUVERTS_MAX:
+        _OUVERTS.popitem(last=False)[1].close()
+    return ouvert
+
+
+@dataclass(frozen=True)
+class Vue:
+    """How the viewer will show the first page: to render it at once at the right size."""
+
+    largeur: int
+    hauteur: int
+    mode: Mode = "page"
+    zoom: float = 1.0
+    dpr: float = 1.0
+    rotation: int = 0
+
+    def echelle(self, page: PageInfo) -> float:
+        tournee = page.tournee(self.rotation)
+        return zoom_ajuste(tournee, self.mode, (self.largeur, self.hauteur), self.zoom) * self.dpr
+
+
+@dataclass(frozen=True)
+class Ouvert:
+    """A file opened for display. ``refus``: why it is not shown (then no pages)."""
+
+    format: str | None
+    pages: tuple[PageInfo, ...] = ()
+    premiere: Pixels | None = None
+    refus: tuple[Finding, ...] = ()
+    erreur: str = ""  # the worker failed on it: "Document illisible…"
+
+    @property
+    def affichable(self) -> bool:
+        return bool(self.pages) and not self.erreur
+
+
+@dataclass(frozen=True)
+class Ouverture:
+    """Open a file for display; with ``vue``, render its first page for that view (one round
+    trip to the first pixels)."""
+
+    cle: str
+    chemin: str
+    taille_max: int
+    formats: tuple[str, ...]
+    malgre_la_taille: bool = False
+    vue: Vue | None = None
+    apercu: bool = False  # a JPEG photo: the quick draft first
+    delai: float | None = None
+
+    def traiter(self) -> Ouvert:
+        try:
+            ouvert = _ouvrir(self.chemin, self.taille_max, self.formats, self.malgre_la_taille)
+        except _NonAffichable as exc:
+            return Ouvert(exc.format, refus=tuple(exc.refus))
+        except OSError as exc:
+            return Ouvert(None, erreur=f"Fichier illisible ({exc.strerror or exc}).")
+        premiere = None
+        if self.vue is not None:
+            premiere = ouvert.rendre(0, self.vue.echelle(ouvert.pages[0]), self.apercu)
+        return Ouvert(ouvert.format, ouvert.pages, premiere)
+
+    def echec(self, raison: str) -> Ouvert:
+        return Ouvert(None, erreur=raison)
+
+
+@dataclass(frozen=True)
+class Rendu:
+    pixels: Pixels | None
+    erreur: str = ""
+
+
+@dataclass(frozen=True)
+class RenduPage:
+    """Render one page of a file (opened again if the child forgot it or was restarted)."""
+
+    cle: str
+    chemin: str
+    taille_max: int
+    formats: tuple[str, ...]
+    page: int
+    echelle: float
+    malgre_la_taille: bool = False
+    apercu: bool = False
+    delai: float | None = TIMEOUT_PAR_PAGE
+
+    def traiter(self) -> Rendu:
+        try:
+            ouvert = _ouvrir(self.chemin, self.taille_max, self.formats, self.malgre_la_taille)
+        except _NonAffichable as exc:
+            return Rendu(None, exc.refus[0].message)
+        except OSError as exc:
+            return Rendu(None, f"Fichier illisible ({exc.strerror or exc}).")
+        if not 0 <= self.page < len(ouvert.pages):
+            return Rendu(None, "Cette page n'existe pas.")
+        return Rendu(ouvert.rendre(self.page, self.echelle, self.apercu))
+
+    def echec(self, raison: str) -> Rendu:
+        return Rendu(None, raison)
+
+
+def oublier_tout() -> None:
+    for ouvert in _OUVERTS.values():
+        ouvert.close()
+    _OUVERTS.clear()

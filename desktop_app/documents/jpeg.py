@@ -1,0 +1,185 @@
+"""JPEG: what an inspection says of one, and the photo as pixels, turned upright.
+
+Pillow reads it with ``formats=["JPEG"]`` only, under an explicit pixel limit (the bomb warning
+is an error). This parses untrusted bytes: it runs only in the worker process."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageCms, ImageOps, ImageStat
+
+from desktop_app.documents.constats import Finding
+from desktop_app.documents.pixels import PageInfo, Pixels, taille_rendue
+
+PIXELS_MAX = 120_000_000  # above it Pillow's bomb warning becomes a refusal
+PIXELS_FAIBLES = 480_000  # under 800 × 600 a document photo is hard to read
+APERCU_AU_DELA = 4_000_000  # photos larger than this get a quick draft before the sharp render
+_ORIENTATION = 0x0112
+_TOURNEES = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+
+
+class JpegIllisible(Exception):
+    """The bytes are not a JPEG Pillow can decode; the message is French."""
+
+    def __init__(self, message: str, code: str = "illisible") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def ouvrir(data: bytes) -> Image.Image:
+    Image.MAX_IMAGE_PIXELS = PIXELS_MAX
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data), formats=["JPEG"])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise JpegIllisible(
+            "Image JPEG aux dimensions démesurées : refusée.", "dimensions"
+        ) from exc
+    except Exception as exc:
+        raise JpegIllisible("Image JPEG illisible ou endommagée.") from exc
+
+
+def orientation(image: Image.Image) -> int:
+    try:
+        valeur = int(image.getexif().get(_ORIENTATION, 1))
+    except Exception:
+        return 1
+    return valeur if 1 <= valeur <= 8 else 1
+
+
+def page(image: Image.Image) -> PageInfo:
+    """The photo as displayed: upright, so width and height swap for a quarter turn."""
+    w, h = image.size
+    return PageInfo(h, w) if orientation(image) in _TOURNEES else PageInfo(w, h)
+
+
+def _premier_sos(data: bytes) -> int | None:
+    """Offset of the main image's first Start Of Scan, walking the top-level markers by their
+    lengths (so an EXIF thumbnail, inside APP1, is stepped over)."""
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xDA:
+            return i
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            i += 2
+            continue
+        i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
+    return None
+
+
+def tronque(data: bytes) -> Finding | None:
+    """Inside a scan, 0xFF is always followed by 0x00 or a restart marker: an FF D9 after the
+    first scan can only be the End Of Image. Without it, the upload was cut short."""
+    sos = _premier_sos(data)
+    if sos is None or data.find(b"\xff\xd9", sos) < 0:
+        return Finding("refus", "tronque", "Image JPEG incomplète (fichier tronqué).")
+    return None
+
+
+def constats(data: bytes) -> list[Finding]:
+    """Refusal, warnings and facts of a JPEG file."""
+    try:
+        image = ouvrir(data)
+        width, height = image.size
+        affiche, sens, mode = page(image), orientation(image), image.mode
+        coupe = tronque(data)
+        if coupe:
+            return [coupe]
+        # Decode it all at 1/8 scale (the DCT does it cheaply): corrupt data fails here.
+        image.draft(image.mode if image.mode in ("L", "RGB") else None, (width // 8, height // 8))
+        petite = _en_rgb(image)
+    except JpegIllisible as exc:
+        return [Finding("refus", exc.code, str(exc))]
+    except Exception:
+        return [Finding("refus", "illisible", "Image JPEG illisible ou endommagée.")]
+    findings = []
+    if sens != 1:
+        findings.append(
+            Finding(
+                "avertissement",
+                "rotation_exif",
+                "Photo enregistrée de travers par l'appareil (orientation EXIF) : "
+                "elle est affichée redressée.",
+            )
+        )
+    if width * height < PIXELS_FAIBLES:
+        findings.append(
+            Finding(
+                "avertissement",
+                "basse_resolution",
+                f"Très faible résolution ({width} × {height} pixels) : "
+                "le contenu risque d'être illisible.",
+            )
+        )
+    if max(ImageStat.Stat(petite.convert("L")).stddev) < 3:
+        findings.append(
+            Finding("avertissement", "page_blanche", "L'image est uniforme : rien n'y est visible.")
+        )
+    findings.append(
+        Finding("info", "dimensions", f"{int(affiche.largeur)} × {int(affiche.hauteur)} pixels.")
+    )
+    if mode == "CMYK":
+        findings.append(
+            Finding(
+                "info", "cmjn", "Image en couleurs d'imprimerie (CMJN), convertie pour l'écran."
+            )
+        )
+    return findings
+
+
+_SRGB = None
+
+
+def _en_rgb(image: Image.Image) -> Image.Image:
+    """RGB or grey, whatever the JPEG holds; a CMYK photo through its ICC profile if it has one."""
+    global _SRGB
+    if image.mode in ("RGB", "L"):
+        image.load()
+        return image
+    if image.mode == "CMYK" and image.info.get("icc_profile"):
+        try:
+            if _SRGB is None:
+                _SRGB = ImageCms.createProfile("sRGB")
+            source = ImageCms.ImageCmsProfile(io.BytesIO(image.info["icc_profile"]))
+            return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+        except Exception:
+            pass  # a broken profile: the plain conversion below
+    return image.convert("RGB")
+
+
+def rendre(data: bytes, echelle: float, apercu: bool = False) -> Pixels:
+    """The photo upright, ``echelle`` device pixels per image pixel. ``apercu``: the quickest
+    look (DCT-scaled decoding at 1/8), to be replaced by the sharp render."""
+    image = ouvrir(data)
+    affiche = page(image)
+    largeur, hauteur, _ = taille_rendue(affiche, echelle)
+    cible = (largeur, hauteur) if orientation(image) not in _TOURNEES else (hauteur, largeur)
+    if apercu:
+        cible = (max(1, image.size[0] // 8), max(1, image.size[1] // 8))
+    # draft() decodes at the smallest scale (1/2, 1/4, 1/8) still at least the target size.
+    image.draft("RGB" if image.mode != "L" else "L", cible)
+    image = ImageOps.exif_transpose(_en_rgb(image))
+    if largeur > image.width:  # enlarging a small photo is the screen's job
+        largeur, hauteur = image.size
+    if not apercu and image.size != (largeur, hauteur):
+        image = image.resize((largeur, hauteur), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    fmt = "gris" if image.mode == "L" else "rgb"
+    octets = image.tobytes()
+    return Pixels(
+        image.width,
+        image.height,
+        image.width * (1 if fmt == "gris" else 3),
+        fmt,
+        octets,
+        echelle,
+        apercu,
+    )
