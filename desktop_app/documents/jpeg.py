@@ -157,9 +157,10 @@ def _en_rgb(image: Image.Image) -> Image.Image:
 
 
 def rendre(data: bytes, echelle: float, apercu: bool = False) -> Pixels:
-    """The photo upright, ``echelle`` device pixels per image pixel. ``apercu``: the quickest
-    look (DCT-scaled decoding at 1/8), to be replaced by the sharp render."""
+    """The photo upright, ``echelle`` device pixels per image pixel. ``apercu``: for a large
+    photo, the quickest look (DCT-scaled decoding at 1/8), to be replaced by the sharp render."""
     image = ouvrir(data)
+    apercu = apercu and image.width * image.height > APERCU_AU_DELA
     affiche = page(image)
     largeur, hauteur, _ = taille_rendue(affiche, echelle)
     cible = (largeur, hauteur) if orientation(image) not in _TOURNEES else (hauteur, largeur)

@@ -1,0 +1,614 @@
+"""DocumentViewer: the file of a pièce, as the candidate sent it, with what the inspection says.
+
+It shows pixels rendered by a worker process (``service.py``); it never parses a file, never
+follows a link, never runs a document's actions, never opens anything outside the application.
+Rotation is for display only (the file is never modified) and remembered per deposit.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.documents.affichage import Ouvert, Vue
+from desktop_app.documents.constats import Finding, Inspection
+from desktop_app.documents.pixels import Mode, PageInfo, zoom_ajuste
+from desktop_app.viewer.service import (
+    PAGE_PROCHE,
+    PAGE_VISIBLE,
+    VIGNETTE,
+    Document,
+    ServiceDocuments,
+    cle_page,
+)
+
+MARGE = 12  # logical pixels around and between pages
+ZOOM_MIN, ZOOM_MAX, PAS_ZOOM = 0.1, 4.0, 1.25
+LARGEUR_VIGNETTE = 96
+VIGNETTES_MAX = 200
+COULEURS = {
+    "refus": ("#fde7e9", "#a4262c"),
+    "avertissement": ("#fff4ce", "#7a5a00"),
+    "info": ("#f3f2f1", "#3b3a39"),
+}
+ETIQUETTES = {"refus": "Non recevable", "avertissement": "À vérifier", "info": ""}
+
+
+class _Surface(QWidget):
+    """The pages one under the other, at the viewer's zoom and rotation."""
+
+    def __init__(self, viewer: DocumentViewer) -> None:
+        super().__init__()
+        self.viewer = viewer
+        self.rects: list[QRectF] = []
+        self.setObjectName("surfacePages")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    def disposer(self) -> None:
+        v = self.viewer
+        tailles = [p.tournee(v.rotation) for p in v.pages]
+        largeur = max((t.largeur * v.zoom for t in tailles), default=0) + 2 * MARGE
+        largeur = max(largeur, v.scroll.viewport().width())
+        self.rects, y = [], float(MARGE)
+        for t in tailles:
+            w, h = t.largeur * v.zoom, t.hauteur * v.zoom
+            self.rects.append(QRectF((largeur - w) / 2, y, w, h))
+            y += h + MARGE
+        self.resize(int(largeur), int(max(y, v.scroll.viewport().height())))
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().color(self.backgroundRole()).darker(112))
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        zone = QRectF(event.rect())
+        v = self.viewer
+        for index, rect in enumerate(self.rects):
+            if not rect.intersects(zone):
+                continue
+            cle = v.cle(index)
+            image = v.service.image(cle)
+            painter.fillRect(rect, Qt.GlobalColor.white)
+            if image is not None:
+                painter.save()
+                painter.translate(rect.center())
+                painter.rotate(v.rotation)
+                w, h = (rect.height(), rect.width()) if v.rotation % 180 else rect.size().toTuple()
+                painter.drawImage(QRectF(-w / 2, -h / 2, w, h), image)
+                painter.restore()
+            else:
+                echec = v.service.echecs.get(cle)
+                painter.setPen(QColor("#a4262c") if echec else QColor("#8a8886"))
+                texte = echec or f"Chargement de la page {index + 1}…"
+                painter.drawText(rect.adjusted(16, 16, -16, -16), Qt.AlignmentFlag.AlignCenter
+                                 | Qt.TextFlag.TextWordWrap, texte)  # fmt: skip
+            painter.setPen(QColor("#c8c6c4"))
+            painter.drawRect(rect)
+        painter.end()
+
+
+class DocumentViewer(QWidget):
+    """Shows one deposited file (``afficher``); prefetches the next (``precharger``)."""
+
+    rotationChangee = Signal(str, int)  # deposit key, rotation in degrees (0, 90, 180, 270)
+    pageChangee = Signal(int)  # page shown, from 1
+
+    def __init__(self, service: ServiceDocuments, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("documentViewer")
+        self.setAccessibleName("Visionneuse du fichier déposé")
+        self.service = service
+        self.doc: Document | None = None
+        self.malgre = False  # shown although over the size limit (asked explicitly)
+        self.ouvert: Ouvert | None = None
+        self.inspection: Inspection | None = None
+        self.pages: tuple[PageInfo, ...] = ()
+        self.mode: Mode = "page"
+        self.zoom = 1.0
+        self.rotation = 0
+        self._page_courante = 0
+
+        self.toolbar = QToolBar("Affichage du document")
+        self.toolbar.setObjectName("barreVisionneuse")
+        self.banniere = QLabel()
+        self.banniere.setObjectName("bandeauConstats")
+        self.banniere.setWordWrap(True)
+        self.banniere.setTextFormat(Qt.TextFormat.RichText)
+        self.banniere.setOpenExternalLinks(False)
+        self.banniere.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.banniere.setAccessibleName("Constats sur le fichier")
+        self.malgre_bouton = QPushButton("Afficher quand même")
+        self.malgre_bouton.setObjectName("afficherQuandMeme")
+        self.malgre_bouton.setToolTip(
+            "Afficher ce fichier trop volumineux : il reste non recevable."
+        )
+        self.malgre_bouton.clicked.connect(self.afficher_quand_meme)
+        bandeau = QFrame()
+        bandeau.setObjectName("cadreConstats")
+        ligne = QHBoxLayout(bandeau)
+        ligne.setContentsMargins(0, 0, 0, 0)
+        ligne.addWidget(self.banniere, 1)
+        ligne.addWidget(self.malgre_bouton, 0, Qt.AlignmentFlag.AlignTop)
+        self.bandeau = bandeau
+
+        self.surface = _Surface(self)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("defilementPages")
+        self.scroll.setWidget(self.surface)
+        self.scroll.setWidgetResizable(False)
+        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll.viewport().installEventFilter(self)
+        self.scroll.verticalScrollBar().valueChanged.connect(self._defilement)
+        self.scroll.horizontalScrollBar().valueChanged.connect(self._defilement)
+        self.vignettes = QListWidget()
+        self.vignettes.setObjectName("vignettes")
+        self.vignettes.setAccessibleName("Vignettes des pages")
+        self.vignettes.setViewMode(QListWidget.ViewMode.ListMode)
+        self.vignettes.setSpacing(4)
+        self.vignettes.setIconSize(QSize(LARGEUR_VIGNETTE, int(LARGEUR_VIGNETTE * 1.42)))
+        self.vignettes.setUniformItemSizes(True)
+        self.vignettes.setFixedWidth(LARGEUR_VIGNETTE + 56)
+        self.vignettes.currentRowChanged.connect(self._vignette_choisie)
+        corps = QWidget()
+        disposition = QHBoxLayout(corps)
+        disposition.setContentsMargins(0, 0, 0, 0)
+        disposition.addWidget(self.vignettes)
+        disposition.addWidget(self.scroll, 1)
+        self.message = QLabel()
+        self.message.setObjectName("messageVisionneuse")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setMargin(24)
+        self.pile = QStackedWidget()
+        self.pile.addWidget(self.message)
+        self.pile.addWidget(corps)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.bandeau)
+        layout.addWidget(self.pile, 1)
+        self._actions()
+        self._relayout = QTimer(self, singleShot=True, interval=30)
+        self._relayout.timeout.connect(self._disposer)
+        service.ouvert.connect(self._ouvert)
+        service.constate.connect(self._constate)
+        service.page_rendue.connect(self._page_rendue)
+        service.page_en_echec.connect(self._page_rendue)
+        self.afficher(None)
+
+    # -- actions -----------------------------------------------------------------------------
+    def _action(
+        self, texte: str, raccourcis: list[Any], slot: Any, nom: str, symbole: str = ""
+    ) -> QAction:
+        action = QAction(texte, self)
+        if symbole:  # what the toolbar shows; the tooltip and screen readers say the text
+            action.setIconText(symbole)
+        action.setObjectName(nom)
+        action.setShortcuts([QKeySequence(r) for r in raccourcis])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        sequence = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{texte} ({sequence})" if sequence else texte)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _actions(self) -> None:
+        t = self.toolbar
+        K = QKeySequence.StandardKey
+        self.action_precedente = self._action(
+            "Page précédente", ["Ctrl+PgUp"], lambda: self.aller_a(self._page_courante - 1),
+            "pagePrecedente", "◀",
+        )  # fmt: skip
+        t.addAction(self.action_precedente)
+        self.numero_page = QSpinBox()
+        self.numero_page.setObjectName("numeroPage")
+        self.numero_page.setAccessibleName("Numéro de page")
+        self.numero_page.setKeyboardTracking(False)
+        self.numero_page.valueChanged.connect(lambda n: self.aller_a(n - 1))
+        t.addWidget(self.numero_page)
+        self.total_pages = QLabel()
+        self.total_pages.setObjectName("indicateurPage")
+        t.addWidget(self.total_pages)
+        self.action_suivante = self._action(
+            "Page suivante", ["Ctrl+PgDown"], lambda: self.aller_a(self._page_courante + 1),
+            "pageSuivante", "▶",
+        )  # fmt: skip
+        t.addAction(self.action_suivante)
+        t.addSeparator()
+        self.action_zoom_moins = self._action(
+            "Zoom arrière",
+            [K.ZoomOut, "Ctrl+-"],
+            lambda: self.zoomer(1 / PAS_ZOOM),
+            "zoomMoins",
+            "−",
+        )
+        t.addAction(self.action_zoom_moins)
+        self.indicateur_zoom = QLabel()
+        self.indicateur_zoom.setObjectName("indicateurZoom")
+        self.indicateur_zoom.setMinimumWidth(48)
+        self.indicateur_zoom.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        t.addWidget(self.indicateur_zoom)
+        self.action_zoom_plus = self._action(
+            "Zoom avant",
+            [K.ZoomIn, "Ctrl+=", "Ctrl++"],
+            lambda: self.zoomer(PAS_ZOOM),
+            "zoomPlus",
+            "+",
+        )
+        t.addAction(self.action_zoom_plus)
+        self.action_largeur = self._action(
+            "Ajuster à la largeur",
+            ["Ctrl+2"],
+            lambda: self.ajuster("largeur"),
+            "ajusterLargeur",
+            "Largeur",
+        )
+        self.action_page = self._action(
+            "Page entière", ["Ctrl+0"], lambda: self.ajuster("page"), "ajusterPage", "Page"
+        )
+        self.action_taille_reelle = self._action(
+            "Taille réelle", ["Ctrl+1"], self.taille_reelle, "tailleReelle"
+        )
+        for action in (self.action_largeur, self.action_page):
+            action.setCheckable(True)
+            t.addAction(action)
+        t.addSeparator()
+        self.action_gauche = self._action(
+            "Pivoter à gauche", ["Ctrl+Shift+R"], lambda: self.pivoter(-90), "pivoterGauche", "⟲"
+        )
+        self.action_droite = self._action(
+            "Pivoter à droite", ["Ctrl+R"], lambda: self.pivoter(90), "pivoterDroite", "⟳"
+        )
+        t.addAction(self.action_gauche)
+        t.addAction(self.action_droite)
+        t.addSeparator()
+        self.action_vignettes = self._action(
+            "Vignettes", ["Ctrl+T"], self._basculer_vignettes, "afficherVignettes"
+        )
+        self.action_vignettes.setCheckable(True)
+        self.action_vignettes.setChecked(True)
+        t.addAction(self.action_vignettes)
+        self._navigation = [
+            self.action_precedente, self.action_suivante, self.action_zoom_moins,
+            self.action_zoom_plus, self.action_largeur, self.action_page,
+            self.action_taille_reelle, self.action_gauche, self.action_droite,
+            self.action_vignettes,
+        ]  # fmt: skip
+
+    # -- what is shown -----------------------------------------------------------------------
+    def vue(self) -> Vue:
+        viewport = self.scroll.viewport().size()
+        return Vue(
+            max(1, viewport.width() - 2 * MARGE),
+            max(1, viewport.height() - 2 * MARGE),
+            self.mode,
+            self.zoom,
+            self.devicePixelRatioF(),
+            self.rotation,
+        )
+
+    def afficher(self, doc: Document | None, *, malgre: bool = False) -> None:
+        """Show ``doc`` (None: nothing selected). What the service already has shows at once."""
+        self.doc, self.malgre = doc, malgre
+        self.ouvert, self.inspection, self.pages = None, None, ()
+        self._page_courante = 0
+        self.vignettes.clear()
+        self.bandeau.hide()
+        self.malgre_bouton.hide()
+        if doc is None:
+            self._message("Sélectionnez une pièce pour afficher le fichier déposé.")
+            self._etat_actions()
+            return
+        self.rotation = doc.rotation % 360
+        self._message(f"Ouverture de « {html.escape(doc.nom)} »…")
+        cle = (doc.chemin, malgre)
+        self.service.ouvrir(doc, self.vue(), malgre)
+        if cle in self.service.ouverts:
+            self._ouvert(doc.chemin, malgre, self.service.ouverts[cle])
+        if cle in self.service.inspections:
+            self._constate(doc.chemin, malgre, self.service.inspections[cle])
+        self._etat_actions()
+
+    def precharger(self, doc: Document | None) -> None:
+        """Open ``doc`` and render its first page in the background, for the view as it is."""
+        if doc is not None:
+            vue = self.vue()
+            vue = Vue(vue.largeur, vue.hauteur, vue.mode, vue.zoom, vue.dpr, doc.rotation % 360)
+            self.service.ouvrir(doc, vue, prechargement=True)
+
+    def afficher_quand_meme(self) -> None:
+        if self.doc is not None:
+            self.afficher(self.doc, malgre=True)
+
+    def _message(self, texte: str) -> None:
+        self.message.setText(texte)
+        self.pile.setCurrentIndex(0)
+
+    def _courant(self, chemin: str, malgre: bool) -> bool:
+        return self.doc is not None and (self.doc.chemin, self.malgre) == (chemin, malgre)
+
+    def _ouvert(self, chemin: str, malgre: bool, ouvert: Ouvert) -> None:
+        if not self._courant(chemin, malgre) or self.ouvert is not None:
+            return
+        self.ouvert = ouvert
+        if not ouvert.affichable:
+            pourquoi = ouvert.erreur or " ".join(f.message for f in ouvert.refus)
+            self._message(
+                f"<p><b>Ce fichier n'est pas affiché.</b></p><p>{html.escape(pourquoi)}</p>"
+            )
+            if not ouvert.erreur and [f.code for f in ouvert.refus] == ["taille"]:
+                self.malgre_bouton.show()
+            if ouvert.erreur and self.inspection is None:
+                self._bandeau((Finding("refus", "illisible", ouvert.erreur),))
+            self._etat_actions()
+            return
+        self.pages = ouvert.pages
+        self.pile.setCurrentIndex(1)
+        self.vignettes.setVisible(len(self.pages) > 1 and self.action_vignettes.isChecked())
+        for index in range(min(len(self.pages), VIGNETTES_MAX)):
+            item = QListWidgetItem(str(index + 1))
+            item.setToolTip(f"Page {index + 1}")
+            self.vignettes.addItem(item)
+        self.numero_page.blockSignals(True)
+        self.numero_page.setRange(1, len(self.pages))
+        self.numero_page.setValue(1)
+        self.numero_page.blockSignals(False)
+        self.total_pages.setText(f" / {len(self.pages)} ")
+        self._disposer()
+        self.scroll.verticalScrollBar().setValue(0)
+        self._demander_pages()
+        self._etat_actions()
+
+    def _constate(self, chemin: str, malgre: bool, inspection: Inspection) -> None:
+        if not self._courant(chemin, malgre):
+            return
+        self.inspection = inspection
+        self._bandeau(inspection.findings)
+        if inspection.refuse_pour_sa_taille_seule and not malgre:
+            self.malgre_bouton.show()
+
+    def _bandeau(self, findings: tuple[Finding, ...]) -> None:
+        lignes = []
+        for niveau in ("refus", "avertissement"):
+            for f in (f for f in findings if f.level == niveau):
+                fond, encre = COULEURS[niveau]
+                lignes.append(
+                    f'<div style="background:{fond}; color:{encre}; padding:4px;">'
+                    f"<b>{ETIQUETTES[niveau]} :</b> {html.escape(f.message)}</div>"
+                )
+        infos = [html.escape(f.message.rstrip(".")) for f in findings if f.level == "info"]
+        if infos:
+            fond, encre = COULEURS["info"]
+            lignes.append(
+                f'<div style="background:{fond}; color:{encre}; padding:4px;">'
+                + " · ".join(infos)
+                + "</div>"
+            )
+        self.banniere.setText("".join(lignes))
+        self.banniere.setToolTip("\n".join(f.message for f in findings))
+        self.bandeau.setVisible(bool(lignes))
+
+    # -- layout and pages --------------------------------------------------------------------
+    def _zoom_effectif(self) -> float:
+        if not self.pages:
+            return self.zoom
+        vue = self.vue()
+        return zoom_ajuste(
+            self.pages[0].tournee(self.rotation), self.mode, (vue.largeur, vue.hauteur), self.zoom
+        )
+
+    def _disposer(self) -> None:
+        if not self.pages:
+            return
+        page, fraction = self._page_courante, self._fraction_dans_la_page()
+        self.zoom = self._zoom_effectif()
+        self.surface.disposer()
+        self.indicateur_zoom.setText(f"{round(self.zoom * 100)} %")
+        self.action_largeur.setChecked(self.mode == "largeur")
+        self.action_page.setChecked(self.mode == "page")
+        if page < len(self.surface.rects):
+            rect = self.surface.rects[page]
+            self.scroll.verticalScrollBar().setValue(
+                int(rect.top() - MARGE + fraction * rect.height())
+            )
+        self._demander_pages()
+
+    def _fraction_dans_la_page(self) -> float:
+        if self._page_courante >= len(self.surface.rects):
+            return 0.0
+        rect = self.surface.rects[self._page_courante]
+        haut = self.scroll.verticalScrollBar().value() + MARGE
+        return min(max((haut - rect.top()) / max(rect.height(), 1), 0.0), 1.0)
+
+    def echelle(self) -> float:
+        return self.zoom * self.devicePixelRatioF()
+
+    def cle(self, index: int) -> tuple[Any, ...]:
+        assert self.doc is not None
+        return cle_page(self.doc.chemin, index, self.echelle(), self.malgre)
+
+    def _demander_pages(self) -> None:
+        """Render what is on screen first, then the pages just around it, then thumbnails."""
+        if self.doc is None or not self.pages or not self.surface.rects:
+            return
+        haut = self.scroll.verticalScrollBar().value()
+        hauteur = self.scroll.viewport().height()
+        bas = haut + hauteur
+        visibles = [
+            i for i, r in enumerate(self.surface.rects) if r.bottom() >= haut and r.top() <= bas
+        ]
+        if not visibles:
+            return
+        proches = [i for i in (visibles[0] - 1, visibles[-1] + 1) if 0 <= i < len(self.pages)]
+        garder = set()
+        for index in visibles:
+            garder.add(self.service.rendre(self.doc, index, self.echelle(), self.malgre,
+                                           PAGE_VISIBLE))  # fmt: skip
+        for index in proches:
+            garder.add(self.service.rendre(self.doc, index, self.echelle(), self.malgre,
+                                           PAGE_PROCHE))  # fmt: skip
+        if self.vignettes.isVisible():
+            for index in range(self.vignettes.count()):
+                cle = self._cle_vignette(index)
+                garder.add(self.service.rendre(self.doc, index, cle[2], self.malgre, VIGNETTE))
+                self._poser_vignette(index)
+        self.service.oublier_pages(self.doc.chemin, garder)
+        courante = visibles[0]
+        for i in visibles:  # the page that fills most of the view
+            r = self.surface.rects[i]
+            if r.top() <= haut + hauteur / 3:
+                courante = i
+        self._changer_page_courante(courante)
+
+    def _cle_vignette(self, index: int) -> tuple[Any, ...]:
+        assert self.doc is not None
+        page = self.pages[index].tournee(self.rotation)
+        echelle = (
+            LARGEUR_VIGNETTE / max(page.largeur, page.hauteur / 1.42) * self.devicePixelRatioF()
+        )
+        return cle_page(self.doc.chemin, index, echelle, self.malgre)
+
+    def _poser_vignette(self, index: int) -> None:
+        item = self.vignettes.item(index)
+        if item is None or item.data(Qt.ItemDataRole.UserRole):
+            return
+        image = self.service.cache.get(self._cle_vignette(index))
+        if image is None:
+            return
+        if self.rotation:
+            image = image.transformed(QTransform().rotate(self.rotation))
+        pixmap = QPixmap.fromImage(image)
+        peintre = QPainter(pixmap)  # a white page needs its edge to be seen on white
+        peintre.setPen(QColor("#8a8886"))
+        peintre.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
+        peintre.end()
+        pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+        item.setIcon(QIcon(pixmap))
+        item.setData(Qt.ItemDataRole.UserRole, True)
+
+    def _page_rendue(self, cle: tuple[Any, ...], *_: object) -> None:
+        if self.doc is None or cle[0] != self.doc.chemin:
+            return
+        if cle[1] < self.vignettes.count() and cle == self._cle_vignette(cle[1]):
+            self._poser_vignette(cle[1])
+        if cle[1] < len(self.surface.rects):
+            self.surface.update(self.surface.rects[cle[1]].toAlignedRect().adjusted(-1, -1, 1, 1))
+
+    def _changer_page_courante(self, index: int) -> None:
+        if index == self._page_courante and self.numero_page.value() == index + 1:
+            return
+        self._page_courante = index
+        self.numero_page.blockSignals(True)
+        self.numero_page.setValue(index + 1)
+        self.numero_page.blockSignals(False)
+        self.vignettes.blockSignals(True)
+        self.vignettes.setCurrentRow(index if index < self.vignettes.count() else -1)
+        self.vignettes.blockSignals(False)
+        self._etat_actions()
+        self.pageChangee.emit(index + 1)
+
+    def _defilement(self, *_: object) -> None:
+        self._demander_pages()
+
+    # -- commands ----------------------------------------------------------------------------
+    def aller_a(self, index: int) -> None:
+        if not self.pages or not 0 <= index < len(self.pages):
+            return
+        self.scroll.verticalScrollBar().setValue(int(self.surface.rects[index].top() - MARGE))
+        self._changer_page_courante(index)
+
+    def _vignette_choisie(self, row: int) -> None:
+        if row >= 0:
+            self.aller_a(row)
+
+    def zoomer(self, facteur: float) -> None:
+        if not self.pages:
+            return
+        self.mode = "libre"
+        self.zoom = min(max(self.zoom * facteur, ZOOM_MIN), ZOOM_MAX)
+        self._disposer()
+
+    def ajuster(self, mode: Mode) -> None:
+        self.mode = mode
+        self._disposer()
+        self.action_largeur.setChecked(mode == "largeur")
+        self.action_page.setChecked(mode == "page")
+
+    def taille_reelle(self) -> None:
+        self.mode, self.zoom = "libre", 1.0
+        self._disposer()
+
+    def pivoter(self, degres: int) -> None:
+        if self.doc is None or not self.pages:
+            return
+        self.rotation = (self.rotation + degres) % 360
+        for index in range(self.vignettes.count()):
+            self.vignettes.item(index).setData(Qt.ItemDataRole.UserRole, None)
+        self._disposer()
+        self.rotationChangee.emit(self.doc.cle, self.rotation)
+
+    def _basculer_vignettes(self) -> None:
+        self.vignettes.setVisible(self.action_vignettes.isChecked() and len(self.pages) > 1)
+        self._relayout.start()
+
+    def _etat_actions(self) -> None:
+        affiche = bool(self.pages)
+        for action in self._navigation:
+            action.setEnabled(affiche)
+        self.numero_page.setEnabled(len(self.pages) > 1)
+        self.action_precedente.setEnabled(affiche and self._page_courante > 0)
+        self.action_suivante.setEnabled(affiche and self._page_courante < len(self.pages) - 1)
+        if not affiche:
+            self.indicateur_zoom.setText("")
+            self.total_pages.setText("")
+
+    # -- events ------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroll.viewport():
+            if event.type() == QEvent.Type.Resize and self.mode != "libre":
+                self._relayout.start()
+            elif event.type() == QEvent.Type.Resize:
+                self.surface.disposer()
+                self._demander_pages()
+            elif (
+                event.type() == QEvent.Type.Wheel
+                and isinstance(event, QWheelEvent)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            ):
+                pas = event.angleDelta().y()
+                if pas:
+                    self.zoomer(PAS_ZOOM if pas > 0 else 1 / PAS_ZOOM)
+                return True
+        return super().eventFilter(watched, event)
+
+    def sizeHint(self) -> QSize:
+        return QSize(640, 800)

@@ -1,0 +1,306 @@
+"""Where the viewer's pixels come from: two worker processes, one for what is on screen, one
+for the next pièce (prefetch), each driven by its own thread; and a cache of rendered pages
+bounded in bytes. The GUI thread only posts requests and receives QImages and findings."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtGui import QImage
+
+from desktop_app.documents.affichage import Ouvert, Ouverture, Rendu, RenduPage, Vue
+from desktop_app.documents.constats import Finding, Inspection
+from desktop_app.documents.pixels import Pixels
+from desktop_app.documents.worker import (
+    TIMEOUT_PAR_FICHIER,
+    Demande,
+    InspectionIndisponible,
+    InspectionWorker,
+    Requete,
+)
+
+log = logging.getLogger(__name__)
+
+CACHE_OCTETS = 256 * 1024 * 1024  # rendered pages kept in the GUI process
+INDISPONIBLE = (
+    "L'affichage des documents n'a pas pu démarrer. Réinstallez l'application ; si le problème "
+    "persiste, transmettez le journal au support."
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A deposited file, as the viewer needs it: where it is, and the campaign's rules."""
+
+    cle: str  # stable identity (the deposit), for the rotation remembered per deposit
+    chemin: str  # the file in the store
+    nom: str  # as the candidate named it
+    taille_max: int
+    formats: tuple[str, ...]
+    rotation: int = 0
+
+
+@dataclass(order=True)
+class _Tache:
+    priorite: int
+    numero: int
+    requete: Requete = field(compare=False)
+    cle_cache: Hashable = field(compare=False, default=None)
+
+
+def vers_qimage(pixels: Pixels) -> QImage:
+    fmt = QImage.Format.Format_RGB888 if pixels.format == "rgb" else QImage.Format.Format_Grayscale8
+    image = QImage(pixels.data, pixels.largeur, pixels.hauteur, pixels.stride, fmt)
+    return image.copy()  # QImage does not own the bytes it was built on
+
+
+class Canal(QThread):
+    """One worker process and the thread that talks to it, a request at a time, most urgent
+    first. A crash or a hang costs that request a French "Document illisible"; the worker
+    restarts and the next request is served."""
+
+    termine = Signal(object, object)  # (_Tache, result: Ouvert | Inspection | QImage | str)
+
+    def __init__(self, nom: str, timeout: float = TIMEOUT_PAR_FICHIER) -> None:
+        super().__init__()
+        self.setObjectName(nom)
+        self.timeout = timeout
+        self.worker: InspectionWorker | None = None
+        self._file: list[_Tache] = []
+        self._condition = threading.Condition()
+        self._fin = False
+        self._numeros = itertools.count()
+
+    def soumettre(self, requete: Requete, priorite: int, cle_cache: Hashable = None) -> None:
+        with self._condition:
+            heapq.heappush(self._file, _Tache(priorite, next(self._numeros), requete, cle_cache))
+            self._condition.notify()
+
+    def retirer(self, garder: Any) -> None:
+        """Forget the pending requests for which ``garder(tache)`` is false."""
+        with self._condition:
+            self._file = [t for t in self._file if garder(t)]
+            heapq.heapify(self._file)
+
+    def en_attente(self) -> list[_Tache]:
+        with self._condition:
+            return list(self._file)
+
+    def arreter(self) -> None:
+        with self._condition:
+            self._fin = True
+            self._file.clear()
+            self._condition.notify()
+        self.wait()
+
+    def _prendre(self) -> _Tache | None:
+        with self._condition:
+            while not self._file and not self._fin:
+                self._condition.wait()
+            return None if self._fin else heapq.heappop(self._file)
+
+    def run(self) -> None:
+        indisponible = False
+        with InspectionWorker(self.timeout) as worker:
+            self.worker = worker
+            while (tache := self._prendre()) is not None:
+                if indisponible:
+                    self.termine.emit(tache, INDISPONIBLE)
+                    continue
+                try:
+                    resultat = worker.demander(tache.requete)
+                except InspectionIndisponible:
+                    log.exception("le processus d'affichage ne démarre pas")
+                    indisponible = True
+                    self.termine.emit(tache, INDISPONIBLE)
+                    continue
+                # Pixels become a QImage here, off the GUI thread.
+                if isinstance(resultat, Rendu):
+                    resultat = vers_qimage(resultat.pixels) if resultat.pixels else resultat.erreur
+                elif isinstance(resultat, Ouvert) and resultat.premiere is not None:
+                    p = resultat.premiere
+                    resultat = (replace(resultat, premiere=None), vers_qimage(p), p.apercu)
+                self.termine.emit(tache, resultat)
+
+
+class CachePages:
+    """Rendered pages, least recently used dropped first, bounded in bytes."""
+
+    def __init__(self, octets_max: int = CACHE_OCTETS) -> None:
+        self.octets_max = octets_max
+        self.octets = 0
+        self._images: OrderedDict[Hashable, QImage] = OrderedDict()
+
+    def get(self, cle: Hashable) -> QImage | None:
+        image = self._images.get(cle)
+        if image is not None:
+            self._images.move_to_end(cle)
+        return image
+
+    def put(self, cle: Hashable, image: QImage) -> None:
+        ancienne = self._images.pop(cle, None)
+        if ancienne is not None:
+            self.octets -= ancienne.sizeInBytes()
+        self._images[cle] = image
+        self.octets += image.sizeInBytes()
+        while self.octets > self.octets_max and len(self._images) > 1:
+            _, sortie = self._images.popitem(last=False)
+            self.octets -= sortie.sizeInBytes()
+
+    def __len__(self) -> int:
+        return len(self._images)
+
+    def __contains__(self, cle: Hashable) -> bool:
+        return cle in self._images
+
+
+def cle_page(chemin: str, page: int, echelle: float, malgre: bool) -> tuple[Any, ...]:
+    return (chemin, page, round(echelle, 3), malgre)
+
+
+# Priorities: lower first.
+OUVRIR, CONSTATER, PAGE_VISIBLE, PAGE_PROCHE, VIGNETTE, PRECHARGER = range(6)
+
+
+class ServiceDocuments(QObject):
+    """What the viewer asks for and what it gets back. Results are remembered (documents
+    opened, findings, rendered pages) so that a document seen again, or prefetched, shows at
+    once."""
+
+    ouvert = Signal(str, bool, object)  # chemin, malgre, Ouvert (pages or why not shown)
+    constate = Signal(str, bool, object)  # chemin, malgre, Inspection
+    page_rendue = Signal(object)  # cle_page
+    page_en_echec = Signal(object, str)  # cle_page, French reason
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        cache_octets: int = CACHE_OCTETS,
+        timeout: float = TIMEOUT_PAR_FICHIER,
+    ) -> None:
+        super().__init__(parent)
+        self.cache = CachePages(cache_octets)
+        self.ouverts: OrderedDict[tuple[str, bool], Ouvert] = OrderedDict()
+        self.inspections: OrderedDict[tuple[str, bool], Inspection] = OrderedDict()
+        self.echecs: dict[Hashable, str] = {}
+        self._demandes: set[Hashable] = set()  # asked for, not answered yet
+        self._dernieres: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # (chemin, page, malgre)
+        self.affichage = Canal("canalAffichage", timeout)
+        self.prechargement = Canal("canalPrechargement", timeout)
+        for canal in (self.affichage, self.prechargement):
+            canal.termine.connect(self._termine)
+            canal.start()
+
+    def close(self) -> None:
+        for canal in (self.affichage, self.prechargement):
+            canal.arreter()
+
+    # -- asking ------------------------------------------------------------------------------
+    def ouvrir(
+        self, doc: Document, vue: Vue, malgre: bool = False, *, prechargement: bool = False
+    ) -> None:
+        """Open ``doc`` and render its first page for ``vue``; then its findings."""
+        cle = (doc.chemin, malgre)
+        canal = self.prechargement if prechargement else self.affichage
+        base = PRECHARGER if prechargement else 0
+        if cle not in self.ouverts and ("ouvrir", cle) not in self._demandes:
+            self._demandes.add(("ouvrir", cle))
+            # On screen, a large photo shows a quick draft first; prefetched, it is sharp.
+            requete = Ouverture(
+                f"ouvrir:{doc.chemin}", doc.chemin, doc.taille_max, doc.formats, malgre, vue,
+                apercu=not prechargement,
+            )  # fmt: skip
+            canal.soumettre(requete, base + OUVRIR, ("ouvrir", cle))
+        if cle not in self.inspections and ("constater", cle) not in self._demandes:
+            self._demandes.add(("constater", cle))
+            demande = Demande(
+                f"constater:{doc.chemin}", doc.chemin, doc.taille_max, doc.formats, malgre
+            )
+            canal.soumettre(demande, base + CONSTATER, ("constater", cle))
+
+    def rendre(
+        self, doc: Document, page: int, echelle: float, malgre: bool, priorite: int
+    ) -> tuple[Any, ...]:
+        """Ask for a page unless it is cached or asked already; its cache key."""
+        cle = cle_page(doc.chemin, page, echelle, malgre)
+        if self.cache.get(cle) is None and cle not in self._demandes and cle not in self.echecs:
+            self._demandes.add(cle)
+            requete = RenduPage(
+                f"page:{cle}", doc.chemin, doc.taille_max, doc.formats, page, echelle, malgre
+            )
+            self.affichage.soumettre(requete, priorite, cle)
+        return cle
+
+    def image(self, cle: tuple[Any, ...]) -> QImage | None:
+        """The page at that key; else the same page at another échelle (a quick draft, or
+        the zoom before), to stretch while the right one comes."""
+        image = self.cache.get(cle)
+        if image is not None:
+            return image
+        autre = self._dernieres.get(cle[:2] + cle[3:4])
+        return self.cache.get(autre) if autre is not None else None
+
+    def oublier_pages(self, chemin: str, garder: set[Hashable]) -> None:
+        """Pending page requests no longer needed (the user scrolled or left the document)."""
+
+        def utile(tache: _Tache) -> bool:
+            if not isinstance(tache.requete, RenduPage):
+                return True
+            if tache.cle_cache in garder:
+                return True
+            self._demandes.discard(tache.cle_cache)
+            return False
+
+        self.affichage.retirer(utile)
+
+    # -- answers -----------------------------------------------------------------------------
+    def _ranger(self, cle: tuple[Any, ...], image: QImage) -> None:
+        self.cache.put(cle, image)
+        self._dernieres[cle[:2] + cle[3:4]] = cle
+        if len(self._dernieres) > 4 * max(len(self.cache), 1000):
+            self._dernieres = {k: v for k, v in self._dernieres.items() if v in self.cache}
+
+    def _termine(self, tache: _Tache, resultat: Any) -> None:
+        cle = tache.cle_cache
+        self._demandes.discard(cle)
+        requete = tache.requete
+        if isinstance(requete, Ouverture):
+            cle_doc = (requete.chemin, requete.malgre_la_taille)
+            if isinstance(resultat, str):
+                resultat = Ouvert(None, erreur=resultat)
+            elif isinstance(resultat, tuple):
+                resultat, image, apercu = resultat
+                echelle = requete.vue.echelle(resultat.pages[0]) if requete.vue else 1.0
+                page = cle_page(requete.chemin, 0, echelle, requete.malgre_la_taille)
+                self._ranger(page + (("apercu",) if apercu else ()), image)
+            _memoriser(self.ouverts, cle_doc, resultat)
+            self.ouvert.emit(requete.chemin, requete.malgre_la_taille, resultat)
+        elif isinstance(requete, Demande):
+            cle_doc = (requete.chemin, requete.malgre_la_taille)
+            if isinstance(resultat, str):
+                resultat = Inspection(0, None, (Finding("refus", "illisible", resultat),))
+            _memoriser(self.inspections, cle_doc, resultat)
+            self.constate.emit(requete.chemin, requete.malgre_la_taille, resultat)
+        elif isinstance(requete, RenduPage):
+            if isinstance(resultat, QImage):
+                self._ranger(cle, resultat)
+                self.page_rendue.emit(cle)
+            else:
+                self.echecs[cle] = resultat
+                self.page_en_echec.emit(cle, resultat)
+
+
+def _memoriser(table: OrderedDict[Any, Any], cle: Any, valeur: Any, garder: int = 500) -> None:
+    table[cle] = valeur
+    table.move_to_end(cle)
+    while len(table) > garder:
+        table.popitem(last=False)
