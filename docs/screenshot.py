@@ -46,10 +46,24 @@ def main() -> None:
     rows = window.candidatures.rows()
     target = next((i for i, r in enumerate(rows) if r.compteurs[refusee] and r.compteurs[0]), 0)
     window.candidature_view.selectRow(target)
-    app.processEvents()
+    # The viewer's pages come from the worker process: wait until the first one is painted.
+    import time
+
+    viewer = window.viewer
+    fin = time.monotonic() + 20
+    while time.monotonic() < fin and not (
+        viewer.pages and viewer.service.cache.get(viewer.cle(0)) is not None
+    ):
+        app.processEvents()
+        time.sleep(0.02)
+    fin = time.monotonic() + 1  # the layout settles (fit to the final size), pages re-render
+    while time.monotonic() < fin:
+        app.processEvents()
+        time.sleep(0.02)
     out = Path(__file__).with_name("main-window.png")
     window.grab().save(str(out))
     print(out)
+    window.close()
     espace.close()
 
 

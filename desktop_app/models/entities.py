@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -206,6 +207,8 @@ class Depot(Base):
     recevable: Mapped[bool] = mapped_column(Boolean)
     motif: Mapped[str] = mapped_column(Text, default="")  # why it is not recevable, in French
     importe_le: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # How the gestionnaire turned it on screen (0, 90, 180, 270); the file is never modified.
+    rotation_affichage: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
     piece: Mapped[Piece] = relationship(back_populates="depots")
 

@@ -185,3 +185,53 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class LigneDepot:
+    """One file deposited for a pièce, with what the viewer needs to show it."""
+
+    id: int
+    tour: int
+    nom: str
+    sha256: str | None  # None: the file was missing from the package, or too large to keep
+    taille: int | None
+    format: str | None
+    recevable: bool
+    motif: str
+    date_depot: dt.datetime | None
+    rotation: int
+    taille_max: int  # the campaign's rules
+    formats: tuple[str, ...]
+    courant: bool  # of the pièce's latest round (older rounds were judged Non conforme)
+
+
+def depots_de(session: Session, piece_id: int) -> list[LigneDepot]:
+    """The files of a pièce, latest round first, in deposit order within a round."""
+    rows = session.execute(
+        select(Depot, Campagne.taille_max_octets, Campagne.formats)
+        .join(Piece, Depot.piece_id == Piece.id)
+        .join(Candidature, Piece.candidature_id == Candidature.id)
+        .join(Campagne, Candidature.campagne_id == Campagne.id)
+        .where(Depot.piece_id == piece_id)
+        .order_by(Depot.tour.desc(), Depot.id)
+    ).all()
+    dernier = max((d.tour for d, _, _ in rows), default=0)
+    return [
+        LigneDepot(
+            d.id,
+            d.tour,
+            d.nom_original,
+            d.sha256,
+            d.taille,
+            d.format,
+            d.recevable,
+            d.motif,
+            d.date_depot,
+            d.rotation_affichage,
+            taille_max,
+            tuple(formats),
+            d.tour == dernier,
+        )
+        for d, taille_max, formats in rows
+    ]

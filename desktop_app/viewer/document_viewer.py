@@ -59,6 +59,7 @@ COULEURS = {
     "info": ("#f3f2f1", "#3b3a39"),
 }
 ETIQUETTES = {"refus": "Non recevable", "avertissement": "À vérifier", "info": ""}
+FOND = "#d2d0ce"  # around the pages
 
 
 class _Surface(QWidget):
@@ -86,7 +87,7 @@ class _Surface(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(event.rect(), self.palette().color(self.backgroundRole()).darker(112))
+        painter.fillRect(event.rect(), QColor(FOND))
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         zone = QRectF(event.rect())
         v = self.viewer
@@ -164,7 +165,11 @@ class DocumentViewer(QWidget):
         self.scroll.setWidget(self.surface)
         self.scroll.setWidgetResizable(False)
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        # Always there: a scrollbar that comes and goes would change the width, hence the
+        # fitted zoom, hence every page's rendering (and miss what was prefetched).
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.scroll.viewport().installEventFilter(self)
+        self.scroll.viewport().setStyleSheet(f"background: {FOND};")
         self.scroll.verticalScrollBar().valueChanged.connect(self._defilement)
         self.scroll.horizontalScrollBar().valueChanged.connect(self._defilement)
         self.vignettes = QListWidget()
@@ -316,8 +321,9 @@ class DocumentViewer(QWidget):
             self.rotation,
         )
 
-    def afficher(self, doc: Document | None, *, malgre: bool = False) -> None:
-        """Show ``doc`` (None: nothing selected). What the service already has shows at once."""
+    def afficher(self, doc: Document | None, *, malgre: bool = False, vide: str = "") -> None:
+        """Show ``doc``; None: nothing to show, and ``vide`` says why (HTML). What the service
+        already has shows at once."""
         self.doc, self.malgre = doc, malgre
         self.ouvert, self.inspection, self.pages = None, None, ()
         self._page_courante = 0
@@ -325,7 +331,7 @@ class DocumentViewer(QWidget):
         self.bandeau.hide()
         self.malgre_bouton.hide()
         if doc is None:
-            self._message("Sélectionnez une pièce pour afficher le fichier déposé.")
+            self._message(vide or "Sélectionnez une pièce pour afficher le fichier déposé.")
             self._etat_actions()
             return
         self.rotation = doc.rotation % 360
@@ -373,7 +379,6 @@ class DocumentViewer(QWidget):
             return
         self.pages = ouvert.pages
         self.pile.setCurrentIndex(1)
-        self.vignettes.setVisible(len(self.pages) > 1 and self.action_vignettes.isChecked())
         for index in range(min(len(self.pages), VIGNETTES_MAX)):
             item = QListWidgetItem(str(index + 1))
             item.setToolTip(f"Page {index + 1}")
@@ -476,7 +481,7 @@ class DocumentViewer(QWidget):
         for index in proches:
             garder.add(self.service.rendre(self.doc, index, self.echelle(), self.malgre,
                                            PAGE_PROCHE))  # fmt: skip
-        if self.vignettes.isVisible():
+        if self.action_vignettes.isChecked():
             for index in range(self.vignettes.count()):
                 cle = self._cle_vignette(index)
                 garder.add(self.service.rendre(self.doc, index, cle[2], self.malgre, VIGNETTE))
@@ -577,7 +582,7 @@ class DocumentViewer(QWidget):
         self.rotationChangee.emit(self.doc.cle, self.rotation)
 
     def _basculer_vignettes(self) -> None:
-        self.vignettes.setVisible(self.action_vignettes.isChecked() and len(self.pages) > 1)
+        self.vignettes.setVisible(self.action_vignettes.isChecked())
         self._relayout.start()
 
     def _etat_actions(self) -> None:

@@ -4,6 +4,7 @@ bounded in bytes. The GUI thread only posts requests and receives QImages and fi
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import logging
@@ -13,7 +14,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtGui import QImage
 
 from desktop_app.documents.affichage import Ouvert, Ouverture, Rendu, RenduPage, Vue
@@ -99,6 +100,13 @@ class Canal(QThread):
             self._fin = True
             self._file.clear()
             self._condition.notify()
+        if not self.wait(2000) and self.worker is not None and self.worker.pid is not None:
+            # Busy on a long page: its answer is no longer wanted.
+            import os
+            import signal
+
+            with contextlib.suppress(OSError):
+                os.kill(self.worker.pid, signal.SIGTERM)
         self.wait()
 
     def _prendre(self) -> _Tache | None:
@@ -111,6 +119,7 @@ class Canal(QThread):
         indisponible = False
         with InspectionWorker(self.timeout) as worker:
             self.worker = worker
+            worker.demarrer()  # warm before the first document is asked for
             while (tache := self._prendre()) is not None:
                 if indisponible:
                     self.termine.emit(tache, INDISPONIBLE)
@@ -199,8 +208,12 @@ class ServiceDocuments(QObject):
         for canal in (self.affichage, self.prechargement):
             canal.termine.connect(self._termine)
             canal.start()
+        application = QCoreApplication.instance()
+        if application is not None:  # whatever happens to the window, the children end
+            application.aboutToQuit.connect(self.close)
 
     def close(self) -> None:
+        """Stop both worker processes (idempotent)."""
         for canal in (self.affichage, self.prechargement):
             canal.arreter()
 

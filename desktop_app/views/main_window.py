@@ -1,4 +1,5 @@
-"""The first main window: the campaign's candidatures and, for the selected one, its pièces."""
+"""The main window: the campaign's candidatures; for the selected one, its pièces; for the
+selected pièce, its file in the embedded viewer (the next pièce's file prefetched)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QSettings, Qt
+from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_app import APP_NAME, __version__
 from desktop_app.models import libelle_statut
 from desktop_app.services.dates import format_date, format_datetime
+from desktop_app.services.depots import memoriser_rotation
 from desktop_app.services.espace import Espace
 from desktop_app.services.exporter import exporter_decisions
 from desktop_app.services.importer import (
@@ -40,10 +44,14 @@ from desktop_app.services.requetes import (
     STATUTS_COMPTES,
     CampagneResume,
     LigneCandidature,
+    LigneDepot,
     campagnes,
+    depots_de,
     lister_candidatures,
     pieces_de,
 )
+from desktop_app.viewer.document_viewer import DocumentViewer
+from desktop_app.viewer.service import Document, ServiceDocuments
 from desktop_app.views.item_models import CandidatureTableModel, PieceTableModel
 from desktop_app.views.taches import TacheAvecProgression
 
@@ -103,7 +111,7 @@ class MainWindow(QMainWindow):
         self.tache_en_cours: TacheAvecProgression | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 760)
+        self.resize(1440, 860)
 
         self.titre = QLabel()
         self.titre.setObjectName("campagneTitre")
@@ -126,6 +134,28 @@ class MainWindow(QMainWindow):
         self.piece_view = _table("pieceTable", "Pièces de la candidature")
         self.piece_view.setModel(self.pieces)
         self.piece_view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # by regroupement
+        self.piece_view.selectionModel().selectionChanged.connect(self._piece_choisie)
+
+        self.service_documents = ServiceDocuments(self)
+        self.viewer = DocumentViewer(self.service_documents)
+        self.viewer.rotationChangee.connect(self._rotation_changee)
+        self.fichiers = QComboBox()
+        self.fichiers.setObjectName("fichiersPiece")
+        self.fichiers.setAccessibleName("Fichiers déposés pour la pièce")
+        self.fichiers.currentIndexChanged.connect(self._fichier_choisi)
+        self._rotations: dict[int, int] = {}  # changed during this session, by deposit id
+        etiquette = QLabel("&Fichier :")
+        etiquette.setBuddy(self.fichiers)
+        barre = QHBoxLayout()
+        barre.setContentsMargins(8, 4, 8, 0)
+        barre.addWidget(etiquette)
+        barre.addWidget(self.fichiers, 1)
+        visionneuse = QWidget()
+        visionneuse.setObjectName("panneauDocument")
+        visionneuse_layout = QVBoxLayout(visionneuse)
+        visionneuse_layout.setContentsMargins(0, 0, 0, 0)
+        visionneuse_layout.addLayout(barre)
+        visionneuse_layout.addWidget(self.viewer, 1)
 
         droite = QWidget()
         layout = QVBoxLayout(droite)
@@ -139,6 +169,12 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(droite)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter_document = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter_document.setObjectName("documentSplitter")
+        self.splitter_document.addWidget(self.splitter)
+        self.splitter_document.addWidget(visionneuse)
+        self.splitter_document.setStretchFactor(0, 3)
+        self.splitter_document.setStretchFactor(1, 2)
 
         self.vide = QLabel(self.ETAT_VIDE)
         self.vide.setObjectName("etatVide")
@@ -147,7 +183,7 @@ class MainWindow(QMainWindow):
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.addWidget(self.titre)
-        page_layout.addWidget(self.splitter, 1)
+        page_layout.addWidget(self.splitter_document, 1)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.vide)
         self.pages.addWidget(page)
@@ -212,6 +248,9 @@ class MainWindow(QMainWindow):
         state = settings.value("fenetre/separateur")
         if state is not None:
             self.splitter.restoreState(state)
+        state = settings.value("fenetre/separateurDocument")
+        if state is not None:
+            self.splitter_document.restoreState(state)
 
     def suivre(self, tache: TacheAvecProgression) -> TacheAvecProgression:
         """Remember the running background work (one at a time) until it finishes."""
@@ -230,6 +269,8 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("fenetre/geometrie", self.saveGeometry())
         settings.setValue("fenetre/separateur", self.splitter.saveState())
+        settings.setValue("fenetre/separateurDocument", self.splitter_document.saveState())
+        self.service_documents.close()
         super().closeEvent(event)
 
     def recharger(self) -> None:
@@ -242,6 +283,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(1 if self.campagne else 0)
         self.candidatures.set_rows(rows)
         self.pieces.set_rows([])
+        self._montrer_depots([])
         self.identite.setText("<i>Sélectionnez une candidature pour voir ses pièces.</i>")
         if self.campagne is None:
             self.titre.clear()
@@ -289,6 +331,86 @@ class MainWindow(QMainWindow):
             f"{format_date(row.date_naissance)} &nbsp;·&nbsp; N° candidat {row.n_candidat} "
             f"&nbsp;·&nbsp; inscription n° {row.n_inscription}<br>{html.escape(row.specialite)}"
         )
+        if pieces:
+            self.piece_view.selectRow(0)
+        else:
+            self._montrer_depots([])
+
+    # -- the selected pièce's files ----------------------------------------------------------
+    def _piece_choisie(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        ligne = indexes[0].row()
+        with self.espace.db.read() as session:
+            depots = depots_de(session, self.pieces.row_at(ligne).id)
+        self._montrer_depots(depots)
+        QTimer.singleShot(0, lambda: self._precharger_apres(ligne))
+
+    def _montrer_depots(self, depots: list[LigneDepot]) -> None:
+        self.fichiers.blockSignals(True)
+        self.fichiers.clear()
+        for depot in depots:
+            etat = "" if depot.recevable else " — non recevable"
+            ancien = "" if depot.courant else " (dépôt précédent)"
+            self.fichiers.addItem(f"{depot.nom}{etat}{ancien}", depot)
+        self.fichiers.setEnabled(len(depots) > 1)
+        self.fichiers.blockSignals(False)
+        if not depots:
+            self.fichiers.addItem("Aucun fichier déposé")
+            self.viewer.afficher(None, vide="Aucun fichier n'a été déposé pour cette pièce.")
+            return
+        self._fichier_choisi(0)
+
+    def _document(self, depot: LigneDepot) -> Document | None:
+        if depot.sha256 is None or not self.espace.store.has(depot.sha256):
+            return None
+        return Document(
+            str(depot.id),
+            str(self.espace.store.path(depot.sha256)),
+            depot.nom,
+            depot.taille_max,
+            depot.formats,
+            self._rotations.get(depot.id, depot.rotation),
+        )
+
+    def _fichier_choisi(self, index: int) -> None:
+        depot = self.fichiers.itemData(index)
+        if not isinstance(depot, LigneDepot):
+            return
+        document = self._document(depot)
+        if document is None:
+            self.viewer.afficher(
+                None,
+                vide=f"Le fichier « {html.escape(depot.nom)} » n'est pas disponible : "
+                f"{html.escape(depot.motif or 'il était absent du paquet importé.')}",
+            )
+        else:
+            self.viewer.afficher(document)
+
+    def _precharger_apres(self, ligne: int) -> None:
+        """Prefetch the file the gestionnaire will most likely look at next: the next pièce's,
+        or the first pièce's of the next candidature."""
+        piece_id = None
+        if ligne + 1 < self.pieces.rowCount():
+            piece_id = self.pieces.row_at(ligne + 1).id
+        else:
+            rows = self.candidature_view.selectionModel().selectedRows()
+            suivante = rows[0].row() + 1 if rows else self.candidatures.rowCount()
+            if suivante < self.candidatures.rowCount():
+                with self.espace.db.read() as session:
+                    pieces = pieces_de(session, self.candidatures.row_at(suivante).id)
+                piece_id = pieces[0].id if pieces else None
+        if piece_id is None:
+            return
+        with self.espace.db.read() as session:
+            depots = depots_de(session, piece_id)
+        document = self._document(depots[0]) if depots else None
+        self.viewer.precharger(document)
+
+    def _rotation_changee(self, cle: str, rotation: int) -> None:
+        self._rotations[int(cle)] = rotation
+        memoriser_rotation(self.espace.db, int(cle), rotation)
 
     # -- actions ----------------------------------------------------------------------------
     def importer_zip(self) -> None:

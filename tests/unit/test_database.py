@@ -5,6 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from desktop_app.models.database import Database, DatabaseTooNew
 from desktop_app.paths import ENV_DATA_DIR, resolve_data_dir
@@ -45,7 +46,57 @@ def test_writes_take_the_lock_at_begin(tmp_path: Path) -> None:
 
 def test_schema_is_created_by_the_migration_and_is_at_head(tmp_path: Path) -> None:
     espace = ouvrir_espace(tmp_path / "d")
-    assert espace.db.current_revision() == espace.db.head_revision() == "0001"
+    assert espace.db.current_revision() == espace.db.head_revision() == "0002"
+    espace.close()
+
+
+def test_a_database_of_the_previous_version_is_brought_up_keeping_its_deposits(
+    tmp_path: Path, paquet_demo: Path
+) -> None:
+    """A database at the first schema gets the display rotation column, 0 for every deposit."""
+    from alembic import command
+
+    from desktop_app.services.depots import memoriser_rotation
+    from desktop_app.services.importer import importer_paquet
+
+    url = f"sqlite:///{tmp_path / 'ancienne.sqlite3'}"
+    ancienne = Database(url)
+    config = ancienne._alembic_config()
+    with ancienne.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    ancienne.dispose()
+    with sqlite3.connect(tmp_path / "ancienne.sqlite3") as raw:
+        raw.execute(
+            "INSERT INTO campagne (examen, libelle, session, academie, taille_max_octets, "
+            "formats, extra) VALUES ('BCP', 'Bac pro', '2024', 'Lyon', 5242880, '[]', '{}')"
+        )
+    db = Database(url)
+    db.migrate()
+    assert db.current_revision() == "0002"
+    with sqlite3.connect(tmp_path / "ancienne.sqlite3") as raw:
+        assert raw.execute("SELECT count(*) FROM campagne").fetchone() == (1,)
+        colonnes = [row[1] for row in raw.execute("PRAGMA table_info(depot)")]
+    assert "rotation_affichage" in colonnes
+    db.dispose()
+
+    espace = ouvrir_espace(tmp_path / "d")
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as session:
+        depot_id, rotation = session.execute(
+            sa.text("SELECT id, rotation_affichage FROM depot LIMIT 1")
+        ).one()
+    assert rotation == 0
+    memoriser_rotation(espace.db, depot_id, 270)
+    with espace.db.read() as session:
+        assert (
+            session.execute(
+                sa.text("SELECT rotation_affichage FROM depot WHERE id = :i"), {"i": depot_id}
+            ).scalar_one()
+            == 270
+        )
+    with pytest.raises(ValueError):
+        memoriser_rotation(espace.db, depot_id, 45)
     espace.close()
 
 

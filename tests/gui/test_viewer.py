@@ -1,0 +1,267 @@
+"""The document viewer: what a gestionnaire sees of a file, and that no file can harm the GUI."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from desktop_app.documents.inspection import FORMATS_DEFAUT
+from desktop_app.viewer.document_viewer import DocumentViewer
+from desktop_app.viewer.service import Document, ServiceDocuments
+from tests.conftest import CORPUS, corpus_manifest
+from tests.helpers import pdf_bytes
+
+pytestmark = pytest.mark.gui
+LIMITE = 5 * 1024 * 1024
+
+
+@pytest.fixture
+def service(qapp: object) -> Iterator[ServiceDocuments]:
+    s = ServiceDocuments(timeout=20)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def viewer(qtbot: QtBot, service: ServiceDocuments) -> DocumentViewer:
+    v = DocumentViewer(service)
+    qtbot.addWidget(v)
+    v.resize(700, 900)
+    v.show()
+    return v
+
+
+def document(chemin: Path, taille_max: int = LIMITE, cle: str = "1") -> Document:
+    return Document(cle, str(chemin), chemin.name, taille_max, FORMATS_DEFAUT)
+
+
+def montre(viewer: DocumentViewer) -> bool:
+    """The document is settled: not shown (and why), or its first page painted, findings in."""
+    if viewer.ouvert is None:
+        return False
+    if not viewer.ouvert.affichable:
+        return True
+    premiere = viewer.cle(0)
+    page_faite = viewer.service.cache.get(premiere) is not None or premiere in viewer.service.echecs
+    return page_faite and viewer.inspection is not None
+
+
+def afficher(qtbot: QtBot, viewer: DocumentViewer, doc: Document, timeout: int = 30_000) -> None:
+    viewer.afficher(doc)
+    qtbot.waitUntil(lambda: montre(viewer), timeout=timeout)
+
+
+def test_a_pdf_is_shown_page_by_page_with_its_findings(
+    qtbot: QtBot, viewer: DocumentViewer, tmp_path: Path
+) -> None:
+    chemin = tmp_path / "releve.pdf"
+    chemin.write_bytes(pdf_bytes("Relevé de notes", pages=3))
+    afficher(qtbot, viewer, document(chemin))
+    assert viewer.pile.currentIndex() == 1  # the pages, not a message
+    assert viewer.numero_page.maximum() == 3 and viewer.total_pages.text().strip() == "/ 3"
+    assert "3 pages" in viewer.banniere.text() and viewer.bandeau.isVisible()
+    assert viewer.vignettes.count() == 3
+    image = viewer.service.cache.get(viewer.cle(0))
+    assert image is not None
+    # Sharp: rendered at the zoom times the screen's pixel ratio, not stretched.
+    rect = viewer.surface.rects[0]
+    assert abs(image.width() - rect.width() * viewer.devicePixelRatioF()) <= 2
+
+    zoom = viewer.zoom
+    viewer.action_zoom_plus.trigger()
+    assert viewer.zoom == pytest.approx(zoom * 1.25) and viewer.mode == "libre"
+    assert viewer.indicateur_zoom.text() == f"{round(viewer.zoom * 100)} %"
+    qtbot.waitUntil(lambda: viewer.service.cache.get(viewer.cle(0)) is not None)
+    viewer.action_largeur.trigger()
+    marge_totale = 2 * 12
+    assert viewer.surface.rects[0].width() == pytest.approx(
+        viewer.scroll.viewport().width() - marge_totale, abs=1
+    )
+    viewer.aller_a(2)
+    assert viewer.numero_page.value() == 3
+    assert not viewer.action_suivante.isEnabled() and viewer.action_precedente.isEnabled()
+
+
+def test_rotation_is_for_display_only_and_announced_per_deposit(
+    qtbot: QtBot, viewer: DocumentViewer, tmp_path: Path
+) -> None:
+    chemin = tmp_path / "paysage.pdf"
+    data = pdf_bytes()
+    chemin.write_bytes(data)
+    afficher(qtbot, viewer, document(chemin, cle="42"))
+    largeur, hauteur = viewer.surface.rects[0].width(), viewer.surface.rects[0].height()
+    with qtbot.waitSignal(viewer.rotationChangee) as signal_:
+        viewer.action_droite.trigger()
+    assert signal_.args == ["42", 90]
+    rect = viewer.surface.rects[0]
+    assert rect.width() / rect.height() == pytest.approx(hauteur / largeur, rel=0.02)
+    viewer.action_gauche.trigger()
+    viewer.action_gauche.trigger()
+    assert viewer.rotation == 270
+    assert chemin.read_bytes() == data  # the file is never modified
+    # Shown again with the rotation the deposit remembers.
+    viewer.afficher(Document("42", str(chemin), "paysage.pdf", LIMITE, FORMATS_DEFAUT, 270))
+    assert viewer.rotation == 270
+
+
+def test_a_file_refused_for_its_format_is_never_rendered(
+    qtbot: QtBot, viewer: DocumentViewer
+) -> None:
+    heic = CORPUS / "pl_simple_iphone.heic"
+    if not heic.is_file():
+        pytest.skip("../shared/corpus-dev absent")
+    afficher(qtbot, viewer, document(heic))
+    qtbot.waitUntil(lambda: viewer.inspection is not None)
+    assert viewer.pile.currentIndex() == 0
+    assert "n'est pas affiché" in viewer.message.text()
+    assert "photo HEIC" in viewer.message.text()
+    assert "Non recevable" in viewer.banniere.text()
+    assert not viewer.pages and not viewer.malgre_bouton.isVisible()
+    assert not any(key[0] == str(heic) for key in viewer.service.cache._images)
+
+
+def test_an_oversized_file_is_shown_only_on_request_and_stays_refused(
+    qtbot: QtBot, viewer: DocumentViewer, tmp_path: Path
+) -> None:
+    chemin = tmp_path / "scan.pdf"
+    chemin.write_bytes(pdf_bytes(pages=2))
+    afficher(qtbot, viewer, document(chemin, taille_max=200))
+    qtbot.waitUntil(lambda: viewer.inspection is not None)
+    assert not viewer.pages and viewer.malgre_bouton.isVisible()
+    assert "il ne doit pas excéder 200 octets" in viewer.message.text()
+    qtbot.mouseClick(viewer.malgre_bouton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: montre(viewer))
+    assert len(viewer.pages) == 2 and viewer.malgre
+    assert "Non recevable" in viewer.banniere.text()  # shown, and still refused
+    assert "2 pages" in viewer.banniere.text()  # parsed on request
+    assert not viewer.malgre_bouton.isVisible()
+
+
+def test_a_prefetched_document_shows_at_once(
+    qtbot: QtBot, viewer: DocumentViewer, tmp_path: Path
+) -> None:
+    premier, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    premier.write_bytes(pdf_bytes("A"))
+    second.write_bytes(pdf_bytes("B", pages=2))
+    afficher(qtbot, viewer, document(premier))
+    suivant = document(second, cle="2")
+    viewer.precharger(suivant)
+    service = viewer.service
+    qtbot.waitUntil(
+        lambda: (
+            (str(second), False) in service.ouverts and (str(second), False) in service.inspections
+        )
+    )
+    viewer.afficher(suivant)  # no waiting: everything is in the GUI process already
+    assert viewer.pages and viewer.inspection is not None
+    assert service.cache.get(viewer.cle(0)) is not None
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")
+def test_a_worker_that_hangs_or_crashes_costs_one_document(
+    qtbot: QtBot, tmp_path: Path, qapp: object
+) -> None:
+    service = ServiceDocuments(timeout=1.0)
+    viewer = DocumentViewer(service)
+    qtbot.addWidget(viewer)
+    viewer.resize(500, 700)
+    viewer.show()
+    try:
+        chemins = []
+        for i in range(3):
+            chemins.append(tmp_path / f"d{i}.pdf")
+            chemins[-1].write_bytes(pdf_bytes(f"Document {i}"))
+        afficher(qtbot, viewer, document(chemins[0]))
+        worker = service.affichage.worker
+        assert worker is not None and worker.pid is not None
+        os.kill(worker.pid, signal.SIGSTOP)  # the parser loops forever on the next file
+        afficher(qtbot, viewer, document(chemins[1]))
+        assert "Document illisible" in viewer.message.text()
+        assert "dépassé" in viewer.message.text()
+        afficher(qtbot, viewer, document(chemins[2]))  # the next one renders normally
+        assert viewer.pages and service.cache.get(viewer.cle(0)) is not None
+        assert worker.pid is not None
+        os.kill(worker.pid, signal.SIGKILL)  # now a crash
+        chemins.append(tmp_path / "d3.pdf")
+        chemins[-1].write_bytes(pdf_bytes("Document 3"))
+        afficher(qtbot, viewer, document(chemins[3]))
+        assert viewer.isVisible()  # either the crash cost this document, or the retry worked
+        chemins.append(tmp_path / "d4.pdf")
+        chemins[-1].write_bytes(pdf_bytes("Document 4"))
+        afficher(qtbot, viewer, document(chemins[4]))
+        assert viewer.pages and service.cache.get(viewer.cle(0)) is not None
+    finally:
+        service.close()
+
+
+def test_viewing_never_opens_links_runs_actions_or_starts_programs(
+    qtbot: QtBot, viewer: DocumentViewer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import webbrowser
+
+    from PySide6.QtGui import QDesktopServices
+
+    manifest = corpus_manifest()
+    if not manifest:
+        pytest.skip("../shared/corpus-dev absent")
+    appels: list[str] = []
+
+    def interdit(nom: str):  # type: ignore[no-untyped-def]
+        def appel(*args: object, **kwargs: object) -> None:
+            appels.append(nom)
+            raise AssertionError(f"{nom} appelé pendant l'affichage")
+
+        return appel
+
+    for nom in ("open", "open_new", "open_new_tab"):
+        monkeypatch.setattr(webbrowser, nom, interdit(f"webbrowser.{nom}"))
+    monkeypatch.setattr(QDesktopServices, "openUrl", interdit("QDesktopServices.openUrl"))
+    monkeypatch.setattr(subprocess, "Popen", interdit("subprocess.Popen"))
+    monkeypatch.setattr(os, "system", interdit("os.system"))
+    monkeypatch.setattr(os, "startfile", interdit("os.startfile"), raising=False)
+    for entry in manifest:
+        afficher(qtbot, viewer, document(CORPUS / entry["name"]))
+        if viewer.pages:  # click where links and form fields would be
+            centre = viewer.surface.rects[0].center().toPoint()
+            qtbot.mouseClick(viewer.surface, Qt.MouseButton.LeftButton, pos=centre)
+            qtbot.mouseDClick(viewer.surface, Qt.MouseButton.LeftButton, pos=QPoint(40, 60))
+    assert appels == []
+
+
+@pytest.mark.slow
+def test_the_gui_survives_every_mutant(
+    qtbot: QtBot, service: ServiceDocuments, tmp_path: Path
+) -> None:
+    """Each of the generated hostile files is shown or refused in French; the GUI stays up
+    and keeps rendering."""
+    from tests.corpus_mutant import ecrire
+
+    viewer = DocumentViewer(service)
+    qtbot.addWidget(viewer)
+    viewer.resize(360, 480)  # small pages: this is about surviving, not about sharpness
+    viewer.action_vignettes.setChecked(False)
+    viewer.show()
+    vus = refuses = 0
+    for chemin in ecrire(tmp_path / "mutants"):
+        afficher(qtbot, viewer, document(chemin), timeout=60_000)
+        if viewer.pages:
+            vus += 1
+            echec = viewer.service.echecs.get(viewer.cle(0))
+            assert echec is None or echec.startswith("Document illisible"), echec
+        else:
+            refuses += 1
+            texte = re.sub("<[^>]+>", " ", viewer.message.text()).strip()
+            assert "n'est pas affiché" in texte and texte.endswith("."), texte
+    assert vus > 100 and refuses > 100
+    sain = tmp_path / "sain.pdf"
+    sain.write_bytes(pdf_bytes("Après la tempête"))
+    afficher(qtbot, viewer, document(sain))
+    assert viewer.pages and viewer.service.cache.get(viewer.cle(0)) is not None
