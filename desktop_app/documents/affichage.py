@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop_app.documents.constats import Finding
@@ -142,6 +142,7 @@ class Ouverture:
     vue: Vue | None = None
     apercu: bool = False  # a JPEG photo: the quick draft first
     delai: float | None = None
+    tampon: str = ""  # shared memory where the pixels go (see ``deposer``)
 
     def traiter(self) -> Ouvert:
         try:
@@ -153,6 +154,7 @@ class Ouverture:
         premiere = None
         if self.vue is not None:
             premiere = ouvert.rendre(0, self.vue.echelle(ouvert.pages[0]), self.apercu)
+            premiere = deposer(premiere, self.tampon)
         return Ouvert(ouvert.format, ouvert.pages, premiere)
 
     def echec(self, raison: str) -> Ouvert:
@@ -178,6 +180,7 @@ class RenduPage:
     malgre_la_taille: bool = False
     apercu: bool = False
     delai: float | None = TIMEOUT_PAR_PAGE
+    tampon: str = ""
 
     def traiter(self) -> Rendu:
         try:
@@ -188,10 +191,36 @@ class RenduPage:
             return Rendu(None, f"Fichier illisible ({exc.strerror or exc}).")
         if not 0 <= self.page < len(ouvert.pages):
             return Rendu(None, "Cette page n'existe pas.")
-        return Rendu(ouvert.rendre(self.page, self.echelle, self.apercu))
+        return Rendu(deposer(ouvert.rendre(self.page, self.echelle, self.apercu), self.tampon))
 
     def echec(self, raison: str) -> Rendu:
         return Rendu(None, raison)
+
+
+_TAMPONS: dict[str, Any] = {}
+
+
+def deposer(pixels: Pixels, tampon: str) -> Pixels:
+    """Put the pixels in the caller's shared memory block ``tampon`` instead of the answer:
+    a page is megabytes, which a pipe moves in milliseconds and shared memory in a copy. The
+    caller sends one request at a time and copies the pixels out before the next one."""
+    if not tampon:
+        return pixels
+    from multiprocessing import shared_memory
+
+    bloc = _TAMPONS.get(tampon)
+    if bloc is None:
+        try:
+            bloc = shared_memory.SharedMemory(name=tampon)
+        except (OSError, ValueError):
+            return pixels  # the pipe, then
+        # A spawned child shares its parent's resource tracker: registering the block again
+        # there changes nothing, and the owner unlinks it.
+        _TAMPONS[tampon] = bloc
+    if pixels.octets > bloc.size:
+        return pixels
+    bloc.buf[: pixels.octets] = pixels.data
+    return replace(pixels, data=b"", dans_tampon=True)
 
 
 def oublier_tout() -> None:

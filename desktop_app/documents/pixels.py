@@ -38,10 +38,11 @@ class Pixels:
     data: bytes
     echelle: float  # the échelle it was rendered for (what the viewer asked)
     apercu: bool = False  # a quick low-resolution first look, a sharper one follows
+    dans_tampon: bool = False  # ``data`` is empty: the bytes are in the caller's shared memory
 
     @property
     def octets(self) -> int:
-        return len(self.data)
+        return self.stride * self.hauteur
 
 
 def taille_rendue(page: PageInfo, echelle: float) -> tuple[int, int, float]:

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QIcon,
+    QImage,
     QKeySequence,
     QPainter,
     QPaintEvent,
@@ -77,10 +78,10 @@ class _Surface(QWidget):
         tailles = [p.tournee(v.rotation) for p in v.pages]
         largeur = max((t.largeur * v.zoom for t in tailles), default=0) + 2 * MARGE
         largeur = max(largeur, v.scroll.viewport().width())
-        self.rects, y = [], float(MARGE)
-        for t in tailles:
-            w, h = t.largeur * v.zoom, t.hauteur * v.zoom
-            self.rects.append(QRectF((largeur - w) / 2, y, w, h))
+        self.rects, y = [], MARGE
+        for t in tailles:  # whole pixels: an image of the same size is then copied, not scaled
+            w, h = max(1, round(t.largeur * v.zoom)), max(1, round(t.hauteur * v.zoom))
+            self.rects.append(QRectF(round((largeur - w) / 2), y, w, h))
             y += h + MARGE
         self.resize(int(largeur), int(max(y, v.scroll.viewport().height())))
         self.update()
@@ -91,13 +92,17 @@ class _Surface(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         zone = QRectF(event.rect())
         v = self.viewer
+        dpr = self.devicePixelRatioF()
         for index, rect in enumerate(self.rects):
             if not rect.intersects(zone):
                 continue
             cle = v.cle(index)
             image = v.service.image(cle)
-            painter.fillRect(rect, Qt.GlobalColor.white)
-            if image is not None:
+            if image is not None and v.rotation == 0 and _a_la_taille(image, rect, dpr):
+                image.setDevicePixelRatio(dpr)
+                painter.drawImage(rect.topLeft(), image)  # the common case: a plain copy
+            elif image is not None:  # turned, a draft, or the zoom before: scaled meanwhile
+                painter.fillRect(rect, Qt.GlobalColor.white)
                 painter.save()
                 painter.translate(rect.center())
                 painter.rotate(v.rotation)
@@ -105,6 +110,7 @@ class _Surface(QWidget):
                 painter.drawImage(QRectF(-w / 2, -h / 2, w, h), image)
                 painter.restore()
             else:
+                painter.fillRect(rect, Qt.GlobalColor.white)
                 echec = v.service.echecs.get(cle)
                 painter.setPen(QColor("#a4262c") if echec else QColor("#8a8886"))
                 texte = echec or f"Chargement de la page {index + 1}…"
@@ -113,6 +119,13 @@ class _Surface(QWidget):
             painter.setPen(QColor("#c8c6c4"))
             painter.drawRect(rect)
         painter.end()
+
+
+def _a_la_taille(image: QImage, rect: QRectF, dpr: float) -> bool:
+    return (
+        abs(image.width() - rect.width() * dpr) < 1.5
+        and abs(image.height() - rect.height() * dpr) < 1.5
+    )
 
 
 class DocumentViewer(QWidget):
@@ -135,6 +148,7 @@ class DocumentViewer(QWidget):
         self.zoom = 1.0
         self.rotation = 0
         self._page_courante = 0
+        self._prochain: Document | None = None  # to prefetch once this one is shown
 
         self.toolbar = QToolBar("Affichage du document")
         self.toolbar.setObjectName("barreVisionneuse")
@@ -151,12 +165,21 @@ class DocumentViewer(QWidget):
             "Afficher ce fichier trop volumineux : il reste non recevable."
         )
         self.malgre_bouton.clicked.connect(self.afficher_quand_meme)
+        self.banniere.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        defilement = QScrollArea()
+        defilement.setObjectName("defilementConstats")
+        defilement.setWidget(self.banniere)
+        defilement.setWidgetResizable(True)
+        defilement.setFrameShape(QFrame.Shape.NoFrame)
         bandeau = QFrame()
         bandeau.setObjectName("cadreConstats")
         ligne = QHBoxLayout(bandeau)
         ligne.setContentsMargins(0, 0, 0, 0)
-        ligne.addWidget(self.banniere, 1)
+        ligne.addWidget(defilement, 1)
         ligne.addWidget(self.malgre_bouton, 0, Qt.AlignmentFlag.AlignTop)
+        # A fixed height (about four lines, then it scrolls): findings arriving must not
+        # shrink the pages' view, which would change the fitted zoom and render them again.
+        bandeau.setFixedHeight(round(self.fontMetrics().lineSpacing() * 4.4) + 12)
         self.bandeau = bandeau
 
         self.surface = _Surface(self)
@@ -202,6 +225,8 @@ class DocumentViewer(QWidget):
         layout.addWidget(self.bandeau)
         layout.addWidget(self.pile, 1)
         self._actions()
+        self._patience = QTimer(self, singleShot=True, interval=200)
+        self._patience.timeout.connect(self._ouverture_lente)
         self._relayout = QTimer(self, singleShot=True, interval=30)
         self._relayout.timeout.connect(self._disposer)
         service.ouvert.connect(self._ouvert)
@@ -328,15 +353,19 @@ class DocumentViewer(QWidget):
         self.ouvert, self.inspection, self.pages = None, None, ()
         self._page_courante = 0
         self.vignettes.clear()
-        self.bandeau.hide()
+        self.banniere.clear()
         self.malgre_bouton.hide()
         if doc is None:
             self._message(vide or "Sélectionnez une pièce pour afficher le fichier déposé.")
             self._etat_actions()
             return
         self.rotation = doc.rotation % 360
-        self._message(f"Ouverture de « {html.escape(doc.nom)} »…")
+        # Most files open in a few milliseconds: the pages stay in place meanwhile (an empty
+        # surface, no flicker); a slow one says so after a moment.
+        self.surface.disposer()
+        self._patience.start()
         cle = (doc.chemin, malgre)
+        self.service.oublier(doc.chemin)  # what was asked for the previous one can wait
         self.service.ouvrir(doc, self.vue(), malgre)
         if cle in self.service.ouverts:
             self._ouvert(doc.chemin, malgre, self.service.ouverts[cle])
@@ -344,8 +373,19 @@ class DocumentViewer(QWidget):
             self._constate(doc.chemin, malgre, self.service.inspections[cle])
         self._etat_actions()
 
+    def _ouverture_lente(self) -> None:
+        if self.doc is not None and self.ouvert is None:
+            self._message(f"Ouverture de « {html.escape(self.doc.nom)} »…")
+
     def precharger(self, doc: Document | None) -> None:
-        """Open ``doc`` and render its first page in the background, for the view as it is."""
+        """Open ``doc`` and render its first page in the background, for the view as it is;
+        once the document on screen is shown (not to slow it down)."""
+        self._prochain = doc
+        if self.ouvert is not None or self.doc is None:
+            self._lancer_prechargement()
+
+    def _lancer_prechargement(self) -> None:
+        doc, self._prochain = self._prochain, None
         if doc is not None:
             vue = self.vue()
             vue = Vue(vue.largeur, vue.hauteur, vue.mode, vue.zoom, vue.dpr, doc.rotation % 360)
@@ -366,6 +406,8 @@ class DocumentViewer(QWidget):
         if not self._courant(chemin, malgre) or self.ouvert is not None:
             return
         self.ouvert = ouvert
+        self._patience.stop()
+        QTimer.singleShot(0, self._lancer_prechargement)  # once this one is painted
         if not ouvert.affichable:
             pourquoi = ouvert.erreur or " ".join(f.message for f in ouvert.refus)
             self._message(
@@ -420,7 +462,6 @@ class DocumentViewer(QWidget):
             )
         self.banniere.setText("".join(lignes))
         self.banniere.setToolTip("\n".join(f.message for f in findings))
-        self.bandeau.setVisible(bool(lignes))
 
     # -- layout and pages --------------------------------------------------------------------
     def _zoom_effectif(self) -> float:
@@ -486,7 +527,7 @@ class DocumentViewer(QWidget):
                 cle = self._cle_vignette(index)
                 garder.add(self.service.rendre(self.doc, index, cle[2], self.malgre, VIGNETTE))
                 self._poser_vignette(index)
-        self.service.oublier_pages(self.doc.chemin, garder)
+        self.service.oublier(self.doc.chemin, garder)
         courante = visibles[0]
         for i in visibles:  # the page that fills most of the view
             r = self.surface.rects[i]

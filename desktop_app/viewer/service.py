@@ -1,17 +1,21 @@
 """Where the viewer's pixels come from: two worker processes, one for what is on screen, one
-for the next pièce (prefetch), each driven by its own thread; and a cache of rendered pages
-bounded in bytes. The GUI thread only posts requests and receives QImages and findings."""
+for the rest (findings, pages around, thumbnails, the next pièce), each driven by its own
+thread; and a cache of rendered pages bounded in bytes. The GUI thread only posts requests
+and receives QImages and findings."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import heapq
 import itertools
 import logging
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
+from multiprocessing import shared_memory
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
@@ -31,6 +35,7 @@ from desktop_app.documents.worker import (
 log = logging.getLogger(__name__)
 
 CACHE_OCTETS = 256 * 1024 * 1024  # rendered pages kept in the GUI process
+TAMPON_OCTETS = 48 * 1024 * 1024  # the largest page passed by shared memory (else by pipe)
 INDISPONIBLE = (
     "L'affichage des documents n'a pas pu démarrer. Réinstallez l'application ; si le problème "
     "persiste, transmettez le journal au support."
@@ -57,10 +62,29 @@ class _Tache:
     cle_cache: Hashable = field(compare=False, default=None)
 
 
-def vers_qimage(pixels: Pixels) -> QImage:
+def _rendre_les_grandes_images_au_systeme() -> None:
+    """glibc raises its mmap threshold each time a large block is freed, after which page
+    images (megabytes each) come from the heap and fragment it: the process grows while the
+    cache stays bounded. A fixed threshold hands each freed page back to the system. (Windows
+    allocates blocks this large apart from the heap already.)"""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6")
+        m_mmap_threshold = -3
+        libc.mallopt(m_mmap_threshold, 1024 * 1024)
+
+
+def vers_qimage(pixels: Pixels, tampon: shared_memory.SharedMemory | None = None) -> QImage:
     fmt = QImage.Format.Format_RGB888 if pixels.format == "rgb" else QImage.Format.Format_Grayscale8
-    image = QImage(pixels.data, pixels.largeur, pixels.hauteur, pixels.stride, fmt)
-    return image.copy()  # QImage does not own the bytes it was built on
+    source: Any = pixels.data
+    if pixels.dans_tampon:
+        assert tampon is not None
+        source = tampon.buf[: pixels.octets]
+    image = QImage(source, pixels.largeur, pixels.hauteur, pixels.stride, fmt)
+    # A copy (QImage does not own the bytes it was built on), in the format the screen paints
+    # without converting at every paint.
+    return image.convertToFormat(QImage.Format.Format_RGB32)
 
 
 class Canal(QThread):
@@ -117,27 +141,43 @@ class Canal(QThread):
 
     def run(self) -> None:
         indisponible = False
-        with InspectionWorker(self.timeout) as worker:
-            self.worker = worker
-            worker.demarrer()  # warm before the first document is asked for
-            while (tache := self._prendre()) is not None:
-                if indisponible:
-                    self.termine.emit(tache, INDISPONIBLE)
-                    continue
-                try:
-                    resultat = worker.demander(tache.requete)
-                except InspectionIndisponible:
-                    log.exception("le processus d'affichage ne démarre pas")
-                    indisponible = True
-                    self.termine.emit(tache, INDISPONIBLE)
-                    continue
-                # Pixels become a QImage here, off the GUI thread.
-                if isinstance(resultat, Rendu):
-                    resultat = vers_qimage(resultat.pixels) if resultat.pixels else resultat.erreur
-                elif isinstance(resultat, Ouvert) and resultat.premiere is not None:
-                    p = resultat.premiere
-                    resultat = (replace(resultat, premiere=None), vers_qimage(p), p.apercu)
-                self.termine.emit(tache, resultat)
+        # The worker writes pixels here; one request at a time, copied out before the next.
+        tampon = shared_memory.SharedMemory(create=True, size=TAMPON_OCTETS)
+        try:
+            with InspectionWorker(self.timeout) as worker:
+                self.worker = worker
+                worker.demarrer()  # warm before the first document is asked for
+                while (tache := self._prendre()) is not None:
+                    if indisponible:
+                        self.termine.emit(tache, INDISPONIBLE)
+                        continue
+                    indisponible = not self._servir(worker, tache, tampon)
+        finally:
+            tampon.close()
+            tampon.unlink()
+
+    def _servir(
+        self, worker: InspectionWorker, tache: _Tache, tampon: shared_memory.SharedMemory
+    ) -> bool:
+        """Answer one request; False when the worker cannot start at all."""
+        requete: Any = tache.requete
+        if isinstance(requete, Ouverture | RenduPage):
+            requete = replace(requete, tampon=tampon.name)
+        try:
+            resultat = worker.demander(requete)
+        except InspectionIndisponible:
+            log.exception("le processus d'affichage ne démarre pas")
+            self.termine.emit(tache, INDISPONIBLE)
+            return False
+        # Pixels become a QImage here, off the GUI thread.
+        if isinstance(resultat, Rendu):
+            pixels = resultat.pixels
+            resultat = vers_qimage(pixels, tampon) if pixels else resultat.erreur
+        elif isinstance(resultat, Ouvert) and resultat.premiere is not None:
+            p = resultat.premiere
+            resultat = (replace(resultat, premiere=None), vers_qimage(p, tampon), p.apercu)
+        self.termine.emit(tache, resultat)
+        return True
 
 
 class CachePages:
@@ -175,8 +215,9 @@ def cle_page(chemin: str, page: int, echelle: float, malgre: bool) -> tuple[Any,
     return (chemin, page, round(echelle, 3), malgre)
 
 
-# Priorities: lower first.
-OUVRIR, CONSTATER, PAGE_VISIBLE, PAGE_PROCHE, VIGNETTE, PRECHARGER = range(6)
+# Priorities, lower first. The display worker: opening, pages on screen. The background one:
+# findings of the document on screen, pages around, the next document, thumbnails.
+OUVRIR, PAGE_VISIBLE, CONSTATER, PAGE_PROCHE, PRECHARGER, VIGNETTE = range(6)
 
 
 class ServiceDocuments(QObject):
@@ -197,15 +238,17 @@ class ServiceDocuments(QObject):
         timeout: float = TIMEOUT_PAR_FICHIER,
     ) -> None:
         super().__init__(parent)
+        _rendre_les_grandes_images_au_systeme()
         self.cache = CachePages(cache_octets)
         self.ouverts: OrderedDict[tuple[str, bool], Ouvert] = OrderedDict()
         self.inspections: OrderedDict[tuple[str, bool], Inspection] = OrderedDict()
         self.echecs: dict[Hashable, str] = {}
         self._demandes: set[Hashable] = set()  # asked for, not answered yet
         self._dernieres: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # (chemin, page, malgre)
+        self._inspecter_ensuite: dict[tuple[str, bool], Demande] = {}
         self.affichage = Canal("canalAffichage", timeout)
-        self.prechargement = Canal("canalPrechargement", timeout)
-        for canal in (self.affichage, self.prechargement):
+        self.fond = Canal("canalFond", timeout)
+        for canal in (self.affichage, self.fond):
             canal.termine.connect(self._termine)
             canal.start()
         application = QCoreApplication.instance()
@@ -214,17 +257,16 @@ class ServiceDocuments(QObject):
 
     def close(self) -> None:
         """Stop both worker processes (idempotent)."""
-        for canal in (self.affichage, self.prechargement):
+        for canal in (self.affichage, self.fond):
             canal.arreter()
 
     # -- asking ------------------------------------------------------------------------------
     def ouvrir(
         self, doc: Document, vue: Vue, malgre: bool = False, *, prechargement: bool = False
     ) -> None:
-        """Open ``doc`` and render its first page for ``vue``; then its findings."""
+        """Open ``doc`` and render its first page for ``vue``, then inspect it. On screen, the
+        opening has the machine to itself: the inspection is asked once it is answered."""
         cle = (doc.chemin, malgre)
-        canal = self.prechargement if prechargement else self.affichage
-        base = PRECHARGER if prechargement else 0
         if cle not in self.ouverts and ("ouvrir", cle) not in self._demandes:
             self._demandes.add(("ouvrir", cle))
             # On screen, a large photo shows a quick draft first; prefetched, it is sharp.
@@ -232,25 +274,35 @@ class ServiceDocuments(QObject):
                 f"ouvrir:{doc.chemin}", doc.chemin, doc.taille_max, doc.formats, malgre, vue,
                 apercu=not prechargement,
             )  # fmt: skip
-            canal.soumettre(requete, base + OUVRIR, ("ouvrir", cle))
+            if prechargement:
+                self.fond.soumettre(requete, PRECHARGER, ("ouvrir", cle))
+            else:
+                self.affichage.soumettre(requete, OUVRIR, ("ouvrir", cle))
         if cle not in self.inspections and ("constater", cle) not in self._demandes:
             self._demandes.add(("constater", cle))
             demande = Demande(
                 f"constater:{doc.chemin}", doc.chemin, doc.taille_max, doc.formats, malgre
             )
-            canal.soumettre(demande, base + CONSTATER, ("constater", cle))
+            if prechargement:
+                self.fond.soumettre(demande, PRECHARGER, ("constater", cle))
+            elif ("ouvrir", cle) in self._demandes:
+                self._inspecter_ensuite[cle] = demande
+            else:
+                self.fond.soumettre(demande, CONSTATER, ("constater", cle))
 
     def rendre(
         self, doc: Document, page: int, echelle: float, malgre: bool, priorite: int
     ) -> tuple[Any, ...]:
-        """Ask for a page unless it is cached or asked already; its cache key."""
+        """Ask for a page unless it is cached or asked already; its cache key. Pages on screen
+        go to the display worker, the others (around, thumbnails) to the background one."""
         cle = cle_page(doc.chemin, page, echelle, malgre)
         if self.cache.get(cle) is None and cle not in self._demandes and cle not in self.echecs:
             self._demandes.add(cle)
             requete = RenduPage(
                 f"page:{cle}", doc.chemin, doc.taille_max, doc.formats, page, echelle, malgre
             )
-            self.affichage.soumettre(requete, priorite, cle)
+            canal = self.affichage if priorite == PAGE_VISIBLE else self.fond
+            canal.soumettre(requete, priorite, cle)
         return cle
 
     def image(self, cle: tuple[Any, ...]) -> QImage | None:
@@ -262,18 +314,27 @@ class ServiceDocuments(QObject):
         autre = self._dernieres.get(cle[:2] + cle[3:4])
         return self.cache.get(autre) if autre is not None else None
 
-    def oublier_pages(self, chemin: str, garder: set[Hashable]) -> None:
-        """Pending page requests no longer needed (the user scrolled or left the document)."""
+    def oublier(
+        self, chemin: str, garder: frozenset[Hashable] | set[Hashable] = frozenset()
+    ) -> None:
+        """Drop pending requests no longer needed: pages not in ``garder`` (scrolled away),
+        anything for a document other than ``chemin`` (left), except prefetching."""
 
         def utile(tache: _Tache) -> bool:
-            if not isinstance(tache.requete, RenduPage):
-                return True
-            if tache.cle_cache in garder:
-                return True
-            self._demandes.discard(tache.cle_cache)
-            return False
+            requete = tache.requete
+            if isinstance(requete, RenduPage):
+                garde = tache.cle_cache in garder
+            else:
+                garde = tache.priorite >= PRECHARGER or getattr(requete, "chemin", "") == chemin
+            if not garde:
+                self._demandes.discard(tache.cle_cache)
+            return garde
 
         self.affichage.retirer(utile)
+        self.fond.retirer(utile)
+        for cle in [c for c in self._inspecter_ensuite if c[0] != chemin]:
+            del self._inspecter_ensuite[cle]
+            self._demandes.discard(("constater", cle))
 
     # -- answers -----------------------------------------------------------------------------
     def _ranger(self, cle: tuple[Any, ...], image: QImage) -> None:
@@ -288,6 +349,9 @@ class ServiceDocuments(QObject):
         requete = tache.requete
         if isinstance(requete, Ouverture):
             cle_doc = (requete.chemin, requete.malgre_la_taille)
+            demande = self._inspecter_ensuite.pop(cle_doc, None)
+            if demande is not None:
+                self.fond.soumettre(demande, CONSTATER, ("constater", cle_doc))
             if isinstance(resultat, str):
                 resultat = Ouvert(None, erreur=resultat)
             elif isinstance(resultat, tuple):
