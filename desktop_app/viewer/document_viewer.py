@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPixmap,
+    QRegion,
     QTransform,
     QWheelEvent,
 )
@@ -88,7 +89,13 @@ class _Surface(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        fond = QRegion(event.rect())  # around the pages only: each page paints its own area
+        for rect in self.rects:
+            if rect.intersects(QRectF(event.rect())):
+                fond -= QRegion(rect.toAlignedRect())
+        painter.setClipRegion(fond)
         painter.fillRect(event.rect(), QColor(FOND))
+        painter.setClipping(False)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         zone = QRectF(event.rect())
         v = self.viewer
@@ -177,9 +184,9 @@ class DocumentViewer(QWidget):
         ligne.setContentsMargins(0, 0, 0, 0)
         ligne.addWidget(defilement, 1)
         ligne.addWidget(self.malgre_bouton, 0, Qt.AlignmentFlag.AlignTop)
-        # A fixed height (about four lines, then it scrolls): findings arriving must not
+        # A fixed height (about three lines, then it scrolls): findings arriving must not
         # shrink the pages' view, which would change the fitted zoom and render them again.
-        bandeau.setFixedHeight(round(self.fontMetrics().lineSpacing() * 4.4) + 12)
+        bandeau.setFixedHeight(round(self.fontMetrics().lineSpacing() * 3.4) + 12)
         self.bandeau = bandeau
 
         self.surface = _Surface(self)
