@@ -246,9 +246,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "format": v.format,
                 "recevable": v.recevable,
                 "reasons": v.reasons,
-                "findings": [
-                    {"level": f.level, "code": f.code, "message": f.message} for f in v.findings
-                ],
+                "findings": [f.as_json() for f in v.findings],
             }
             for path, v in verdicts.items()
         ]
