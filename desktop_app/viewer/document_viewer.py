@@ -357,6 +357,10 @@ class DocumentViewer(QWidget):
         """Show ``doc``; None: nothing to show, and ``vide`` says why (HTML). What the service
         already has shows at once."""
         self.doc, self.malgre = doc, malgre
+        if doc is not None:  # first of all: the worker starts while this widget tidies up
+            self.rotation = doc.rotation % 360
+            self.service.oublier(doc.chemin)  # what was asked for the previous one can wait
+            self.service.ouvrir(doc, self.vue(), malgre)
         self.ouvert, self.inspection, self.pages = None, None, ()
         self._page_courante = 0
         self.vignettes.clear()
@@ -366,14 +370,11 @@ class DocumentViewer(QWidget):
             self._message(vide or "Sélectionnez une pièce pour afficher le fichier déposé.")
             self._etat_actions()
             return
-        self.rotation = doc.rotation % 360
         # Most files open in a few milliseconds: the pages stay in place meanwhile (an empty
         # surface, no flicker); a slow one says so after a moment.
         self.surface.disposer()
         self._patience.start()
         cle = (doc.chemin, malgre)
-        self.service.oublier(doc.chemin)  # what was asked for the previous one can wait
-        self.service.ouvrir(doc, self.vue(), malgre)
         if cle in self.service.ouverts:
             self._ouvert(doc.chemin, malgre, self.service.ouverts[cle])
         if cle in self.service.inspections:
