@@ -8,6 +8,7 @@ Rotation is for display only (the file is never modified) and remembered per dep
 from __future__ import annotations
 
 import html
+import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
@@ -361,6 +362,8 @@ class DocumentViewer(QWidget):
             self.rotation = doc.rotation % 360
             self.service.oublier(doc.chemin)  # what was asked for the previous one can wait
             self.service.ouvrir(doc, self.vue(), malgre)
+            if (doc.chemin, malgre) not in self.service.ouverts:
+                time.sleep(0)  # let the channel's thread take the GIL and send the request now
         self.ouvert, self.inspection, self.pages = None, None, ()
         self._page_courante = 0
         self.vignettes.clear()
@@ -370,13 +373,14 @@ class DocumentViewer(QWidget):
             self._message(vide or "Sélectionnez une pièce pour afficher le fichier déposé.")
             self._etat_actions()
             return
-        # Most files open in a few milliseconds: the pages stay in place meanwhile (an empty
-        # surface, no flicker); a slow one says so after a moment.
-        self.surface.disposer()
-        self._patience.start()
         cle = (doc.chemin, malgre)
-        if cle in self.service.ouverts:
+        if cle in self.service.ouverts:  # prefetched, or seen before: shown now
             self._ouvert(doc.chemin, malgre, self.service.ouverts[cle])
+        else:
+            # Most files open in a few milliseconds: the pages stay in place meanwhile (an
+            # empty surface, no flicker); a slow one says so after a moment.
+            self.surface.disposer()
+            self._patience.start()
         if cle in self.service.inspections:
             self._constate(doc.chemin, malgre, self.service.inspections[cle])
         self._etat_actions()
@@ -438,9 +442,8 @@ class DocumentViewer(QWidget):
         self.numero_page.setValue(1)
         self.numero_page.blockSignals(False)
         self.total_pages.setText(f" / {len(self.pages)} ")
-        self._disposer()
-        self.scroll.verticalScrollBar().setValue(0)
-        self._demander_pages()
+        self._page_courante = 0
+        self._disposer()  # from the top: it asks for the pages on screen
         self._etat_actions()
 
     def _constate(self, chemin: str, malgre: bool, inspection: Inspection) -> None:
@@ -491,9 +494,10 @@ class DocumentViewer(QWidget):
         self.action_page.setChecked(self.mode == "page")
         if page < len(self.surface.rects):
             rect = self.surface.rects[page]
-            self.scroll.verticalScrollBar().setValue(
-                int(rect.top() - MARGE + fraction * rect.height())
-            )
+            barre = self.scroll.verticalScrollBar()
+            barre.blockSignals(True)  # the pages are asked for once, below
+            barre.setValue(int(rect.top() - MARGE + fraction * rect.height()))
+            barre.blockSignals(False)
         self._demander_pages()
 
     def _fraction_dans_la_page(self) -> float:
