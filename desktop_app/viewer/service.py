@@ -10,6 +10,8 @@ import ctypes
 import heapq
 import itertools
 import logging
+import os
+import signal
 import sys
 import threading
 from collections import OrderedDict
@@ -126,9 +128,6 @@ class Canal(QThread):
             self._condition.notify()
         if not self.wait(2000) and self.worker is not None and self.worker.pid is not None:
             # Busy on a long page: its answer is no longer wanted.
-            import os
-            import signal
-
             with contextlib.suppress(OSError):
                 os.kill(self.worker.pid, signal.SIGTERM)
         self.wait()
@@ -242,7 +241,7 @@ class ServiceDocuments(QObject):
         self.cache = CachePages(cache_octets)
         self.ouverts: OrderedDict[tuple[str, bool], Ouvert] = OrderedDict()
         self.inspections: OrderedDict[tuple[str, bool], Inspection] = OrderedDict()
-        self.echecs: dict[Hashable, str] = {}
+        self.echecs: OrderedDict[Hashable, str] = OrderedDict()  # pages that failed, why
         self._demandes: set[Hashable] = set()  # asked for, not answered yet
         self._dernieres: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # (chemin, page, malgre)
         self._inspecter_ensuite: dict[tuple[str, bool], Demande] = {}
@@ -372,7 +371,7 @@ class ServiceDocuments(QObject):
                 self._ranger(cle, resultat)
                 self.page_rendue.emit(cle)
             else:
-                self.echecs[cle] = resultat
+                _memoriser(self.echecs, cle, resultat)
                 self.page_en_echec.emit(cle, resultat)
 
 
