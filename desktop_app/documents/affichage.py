@@ -6,13 +6,17 @@ A child keeps the last few files it opened (a page asked for later does not pars
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop_app.documents.constats import Finding
-from desktop_app.documents.inspection import pdf_tronque, refus_sans_analyse
+from desktop_app.documents.inspection import (
+    fichier_illisible,
+    lire,
+    pdf_tronque,
+    refus_sans_analyse,
+)
 from desktop_app.documents.pixels import Mode, PageInfo, Pixels, zoom_ajuste
 
 TIMEOUT_PAR_PAGE = 15.0
@@ -58,9 +62,7 @@ def _ouvrir(chemin: str, taille_max: int, formats: tuple[str, ...], malgre: bool
     if cle in _OUVERTS:
         _OUVERTS.move_to_end(cle)
         return _OUVERTS[cle]
-    with open(chemin, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        data = handle.read(size + 1 if size <= taille_max or malgre else 64 * 1024)
+    data, size = lire(chemin, taille_max, malgre)
     fmt, refus = refus_sans_analyse(data, size, taille_max, formats)
     if malgre and [f.code for f in refus] == ["taille"]:
         refus = []
@@ -150,7 +152,7 @@ class Ouverture:
         except _NonAffichable as exc:
             return Ouvert(exc.format, refus=tuple(exc.refus))
         except OSError as exc:
-            return Ouvert(None, erreur=f"Fichier illisible ({exc.strerror or exc}).")
+            return Ouvert(None, erreur=fichier_illisible(exc))
         premiere = None
         if self.vue is not None:
             premiere = ouvert.rendre(0, self.vue.echelle(ouvert.pages[0]), self.apercu)
@@ -188,7 +190,7 @@ class RenduPage:
         except _NonAffichable as exc:
             return Rendu(None, exc.refus[0].message)
         except OSError as exc:
-            return Rendu(None, f"Fichier illisible ({exc.strerror or exc}).")
+            return Rendu(None, fichier_illisible(exc))
         if not 0 <= self.page < len(ouvert.pages):
             return Rendu(None, "Cette page n'existe pas.")
         return Rendu(deposer(ouvert.rendre(self.page, self.echelle, self.apercu), self.tampon))

@@ -11,6 +11,7 @@ the importer, ``check`` and the viewer alike (see ARCHITECTURE.md).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from desktop_app.documents.constats import Finding, Inspection, Niveau
@@ -20,6 +21,22 @@ __all__ = ["Finding", "Inspection", "Niveau", "inspect_bytes", "message_taille",
 
 TAILLE_MAX_DEFAUT = 5 * 1024 * 1024
 FORMATS_DEFAUT = ("pdf", "jpeg")
+
+
+TETE = 64 * 1024  # what is read of a file over the limit: enough to name its format
+
+
+def lire(chemin: str, taille_max: int, entier: bool = False) -> tuple[bytes, int]:
+    """A file's bytes and its size: the whole file if within ``taille_max`` (or ``entier``),
+    else only its head (its size alone refuses it; no parser will see the rest). Raises
+    OSError, which ``fichier_illisible`` says in French."""
+    with open(chemin, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        return handle.read(size + 1 if entier or size <= taille_max else TETE), size
+
+
+def fichier_illisible(exc: OSError) -> str:
+    return f"Fichier illisible ({exc.strerror or exc})."
 
 
 def taille_en_mo(octets: int) -> str:

@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.documents.affichage import Ouverture, RenduPage, oublier_tout
-from desktop_app.documents.inspection import Finding, Inspection, inspect_bytes
+from desktop_app.documents.inspection import (
+    Finding,
+    Inspection,
+    fichier_illisible,
+    inspect_bytes,
+    lire,
+)
 from desktop_app.documents.paquet import Paquet, ouvrir_paquet
 from desktop_app.documents.store import ContentStore
 
@@ -194,9 +200,6 @@ def _limiter_memoire_windows() -> None:
     # The handle stays open for the child's life: closing it would end the job (and the child).
 
 
-TETE = 64 * 1024  # what is read of a file over the limit: enough to name its format
-
-
 def _juger(
     data: bytes, size: int, taille_max: int, formats: tuple[str, ...], malgre: bool = False
 ) -> Inspection:
@@ -212,12 +215,9 @@ def _juger(
 
 def _inspecter(demande: Demande) -> Inspection:
     try:
-        with open(demande.chemin, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            entier = size <= demande.taille_max or demande.malgre_la_taille
-            data = handle.read(size + 1 if entier else TETE)
+        data, size = lire(demande.chemin, demande.taille_max, demande.malgre_la_taille)
     except OSError as exc:
-        return _refus(f"Fichier illisible ({exc.strerror or exc}).")
+        return _refus(fichier_illisible(exc))
     return _juger(data, size, demande.taille_max, demande.formats, demande.malgre_la_taille)
 
 
