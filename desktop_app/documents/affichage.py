@@ -111,9 +111,13 @@ class Vue:
     dpr: float = 1.0
     rotation: int = 0
 
-    def echelle(self, page: PageInfo) -> float:
+    def zoom_pour(self, page: PageInfo) -> float:
+        """The zoom that shows ``page`` in this view (the viewer lays its pages out with it)."""
         tournee = page.tournee(self.rotation)
-        return zoom_ajuste(tournee, self.mode, (self.largeur, self.hauteur), self.zoom) * self.dpr
+        return zoom_ajuste(tournee, self.mode, (self.largeur, self.hauteur), self.zoom)
+
+    def echelle(self, page: PageInfo) -> float:
+        return self.zoom_pour(page) * self.dpr
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def constats(doc: pymupdf.Document) -> list[Finding]:
 
 def _contenu_actif(doc: pymupdf.Document) -> list[Finding]:
     genres: set[str] = set()
-    champs = signatures = 0
+    champs = signatures = annotations_jointes = 0
     for xref in range(1, min(doc.xref_length(), OBJETS_MAX)):
         try:
             texte = doc.xref_object(xref, compressed=True)
@@ -131,6 +131,7 @@ def _contenu_actif(doc: pymupdf.Document) -> list[Finding]:
         for match in _ACTIF.finditer(texte):
             if match.group(1):
                 genres.add(_GENRES[match.group(1)])
+                annotations_jointes += match.group(1) == "FileAttachment"
             elif match.group(2) == "Sig":
                 signatures += 1
             else:
@@ -141,7 +142,9 @@ def _contenu_actif(doc: pymupdf.Document) -> list[Finding]:
         if genre in genres
     ]
     if "piece_jointe" in genres:
-        nombre = _fichiers_joints(doc)
+        nombre = annotations_jointes
+        with contextlib.suppress(Exception):  # the /EmbeddedFiles name tree, counted by MuPDF
+            nombre += doc.embfile_count()
         quoi = "des fichiers joints"
         if nombre:
             quoi = pluriel(nombre, "fichier joint", "fichiers joints")
@@ -170,19 +173,6 @@ def _contenu_actif(doc: pymupdf.Document) -> list[Finding]:
             )
         )
     return findings
-
-
-def _fichiers_joints(doc: pymupdf.Document) -> int:
-    nombre = 0
-    with contextlib.suppress(Exception):
-        nombre = doc.embfile_count()
-    for xref in range(1, min(doc.xref_length(), OBJETS_MAX)):
-        try:
-            if doc.xref_get_key(xref, "Subtype") == ("name", "/FileAttachment"):
-                nombre += 1
-        except Exception:
-            continue
-    return nombre
 
 
 def _pages_blanches(doc: pymupdf.Document) -> list[int]:

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.documents.affichage import Ouvert, Vue
 from desktop_app.documents.constats import Finding, Inspection
-from desktop_app.documents.pixels import Mode, PageInfo, zoom_ajuste
+from desktop_app.documents.pixels import Mode, PageInfo
 from desktop_app.viewer.service import (
     PAGE_PROCHE,
     PAGE_VISIBLE,
@@ -476,12 +476,8 @@ class DocumentViewer(QWidget):
 
     # -- layout and pages --------------------------------------------------------------------
     def _zoom_effectif(self) -> float:
-        if not self.pages:
-            return self.zoom
-        vue = self.vue()
-        return zoom_ajuste(
-            self.pages[0].tournee(self.rotation), self.mode, (vue.largeur, vue.hauteur), self.zoom
-        )
+        # The same computation as the worker's first page (and the prefetch): same cache key.
+        return self.vue().zoom_pour(self.pages[0]) if self.pages else self.zoom
 
     def _disposer(self) -> None:
         if not self.pages:
