@@ -100,7 +100,7 @@ def main() -> None:
     if args.dpr != 1:
         os.environ["QT_SCALE_FACTOR"] = str(args.dpr)
 
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.documents.formats import sniff
@@ -155,7 +155,8 @@ def main() -> None:
                     and (not viewer.ouvert.affichable or service.image(viewer.cle(0)) is not None)
                 )
             )
-            viewer.surface.repaint()  # painted, not just received
+            QCoreApplication.sendPostedEvents()  # the whole viewer laid out (findings, toolbar)
+            viewer.surface.repaint()  # and painted, not just received
             return time.perf_counter() - debut
 
         # Warm both workers and the first render path.

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QStackedWidget,
+    QTextBrowser,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -160,12 +161,17 @@ class DocumentViewer(QWidget):
 
         self.toolbar = QToolBar("Affichage du document")
         self.toolbar.setObjectName("barreVisionneuse")
-        self.banniere = QLabel()
+        # A read-only text view with its own scrollbar: its text is laid out once, for its
+        # width (a word-wrapped label in a scroll area is measured several times over).
+        self._texte_bandeau = ""
+        self.banniere = QTextBrowser()
         self.banniere.setObjectName("bandeauConstats")
-        self.banniere.setWordWrap(True)
-        self.banniere.setTextFormat(Qt.TextFormat.RichText)
+        self.banniere.setOpenLinks(False)
         self.banniere.setOpenExternalLinks(False)
-        self.banniere.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.banniere.setFrameShape(QFrame.Shape.NoFrame)
+        self.banniere.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.banniere.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banniere.viewport().setAutoFillBackground(False)
         self.banniere.setAccessibleName("Constats sur le fichier")
         self.malgre_bouton = QPushButton("Afficher quand même")
         self.malgre_bouton.setObjectName("afficherQuandMeme")
@@ -173,17 +179,11 @@ class DocumentViewer(QWidget):
             "Afficher ce fichier trop volumineux : il reste non recevable."
         )
         self.malgre_bouton.clicked.connect(self.afficher_quand_meme)
-        self.banniere.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        defilement = QScrollArea()
-        defilement.setObjectName("defilementConstats")
-        defilement.setWidget(self.banniere)
-        defilement.setWidgetResizable(True)
-        defilement.setFrameShape(QFrame.Shape.NoFrame)
         bandeau = QFrame()
         bandeau.setObjectName("cadreConstats")
         ligne = QHBoxLayout(bandeau)
         ligne.setContentsMargins(0, 0, 0, 0)
-        ligne.addWidget(defilement, 1)
+        ligne.addWidget(self.banniere, 1)
         ligne.addWidget(self.malgre_bouton, 0, Qt.AlignmentFlag.AlignTop)
         # A fixed height (about three lines, then it scrolls): findings arriving must not
         # shrink the pages' view, which would change the fitted zoom and render them again.
@@ -271,10 +271,14 @@ class DocumentViewer(QWidget):
         self.numero_page.setObjectName("numeroPage")
         self.numero_page.setAccessibleName("Numéro de page")
         self.numero_page.setKeyboardTracking(False)
+        self.numero_page.setRange(1, 9999)
+        self.numero_page.setFixedWidth(self.numero_page.sizeHint().width())
         self.numero_page.valueChanged.connect(lambda n: self.aller_a(n - 1))
         t.addWidget(self.numero_page)
         self.total_pages = QLabel()
         self.total_pages.setObjectName("indicateurPage")
+        # Fixed widths: a new figure does not lay the toolbar out again.
+        self.total_pages.setFixedWidth(self.fontMetrics().horizontalAdvance(" / 9999 ") + 4)
         t.addWidget(self.total_pages)
         self.action_suivante = self._action(
             "Page suivante", ["Ctrl+PgDown"], lambda: self.aller_a(self._page_courante + 1),
@@ -292,7 +296,7 @@ class DocumentViewer(QWidget):
         t.addAction(self.action_zoom_moins)
         self.indicateur_zoom = QLabel()
         self.indicateur_zoom.setObjectName("indicateurZoom")
-        self.indicateur_zoom.setMinimumWidth(48)
+        self.indicateur_zoom.setFixedWidth(self.fontMetrics().horizontalAdvance("9999 %") + 8)
         self.indicateur_zoom.setAlignment(Qt.AlignmentFlag.AlignCenter)
         t.addWidget(self.indicateur_zoom)
         self.action_zoom_plus = self._action(
@@ -364,26 +368,27 @@ class DocumentViewer(QWidget):
             self.service.ouvrir(doc, self.vue(), malgre)
             if (doc.chemin, malgre) not in self.service.ouverts:
                 time.sleep(0)  # let the channel's thread take the GIL and send the request now
-        self.ouvert, self.inspection, self.pages = None, None, ()
-        self._page_courante = 0
-        self.vignettes.clear()
-        self.banniere.clear()
+        self.ouvert, self.inspection = None, None
         self.malgre_bouton.hide()
+        cle = (doc.chemin, malgre) if doc is not None else None
+        if cle in self.service.ouverts:  # prefetched, or seen before: shown now, in one pass
+            self._ouvert(*cle, self.service.ouverts[cle])
+        else:
+            self.pages, self._page_courante = (), 0
+            self._vignettes(0)
+        if cle in self.service.inspections:
+            self._constate(*cle, self.service.inspections[cle])
+        else:
+            self._bandeau(())
         if doc is None:
             self._message(vide or "Sélectionnez une pièce pour afficher le fichier déposé.")
             self._etat_actions()
-            return
-        cle = (doc.chemin, malgre)
-        if cle in self.service.ouverts:  # prefetched, or seen before: shown now
-            self._ouvert(doc.chemin, malgre, self.service.ouverts[cle])
-        else:
+        elif self.ouvert is None:
             # Most files open in a few milliseconds: the pages stay in place meanwhile (an
             # empty surface, no flicker); a slow one says so after a moment.
             self.surface.disposer()
             self._patience.start()
-        if cle in self.service.inspections:
-            self._constate(doc.chemin, malgre, self.service.inspections[cle])
-        self._etat_actions()
+            self._etat_actions()
 
     def _ouverture_lente(self) -> None:
         if self.doc is not None and self.ouvert is None:
@@ -421,6 +426,8 @@ class DocumentViewer(QWidget):
         self._patience.stop()
         QTimer.singleShot(0, self._lancer_prechargement)  # once this one is painted
         if not ouvert.affichable:
+            self.pages, self._page_courante = (), 0
+            self._vignettes(0)
             pourquoi = ouvert.erreur or " ".join(f.message for f in ouvert.refus)
             self._message(
                 f"<p><b>Ce fichier n'est pas affiché.</b></p><p>{html.escape(pourquoi)}</p>"
@@ -433,10 +440,7 @@ class DocumentViewer(QWidget):
             return
         self.pages = ouvert.pages
         self.pile.setCurrentIndex(1)
-        for index in range(min(len(self.pages), VIGNETTES_MAX)):
-            item = QListWidgetItem(str(index + 1))
-            item.setToolTip(f"Page {index + 1}")
-            self.vignettes.addItem(item)
+        self._vignettes(min(len(self.pages), VIGNETTES_MAX))
         self.numero_page.blockSignals(True)
         self.numero_page.setRange(1, len(self.pages))
         self.numero_page.setValue(1)
@@ -471,8 +475,11 @@ class DocumentViewer(QWidget):
                 + " · ".join(infos)
                 + "</div>"
             )
-        self.banniere.setText("".join(lignes))
-        self.banniere.setToolTip("\n".join(f.message for f in findings))
+        texte = "".join(lignes)
+        if texte != self._texte_bandeau:  # the same findings: nothing to lay out again
+            self._texte_bandeau = texte
+            self.banniere.setHtml(texte)
+            self.banniere.setToolTip("\n".join(f.message for f in findings))
 
     # -- layout and pages --------------------------------------------------------------------
     def _zoom_effectif(self) -> float:
@@ -550,6 +557,23 @@ class DocumentViewer(QWidget):
             LARGEUR_VIGNETTE / max(page.largeur, page.hauteur / 1.42) * self.devicePixelRatioF()
         )
         return cle_page(self.doc.chemin, index, echelle, self.malgre)
+
+    def _vignettes(self, nombre: int) -> None:
+        """``nombre`` thumbnails, blank until rendered; the items already there are reused
+        (the list is not laid out again from nothing for each document)."""
+        self.vignettes.blockSignals(True)
+        while self.vignettes.count() > nombre:
+            self.vignettes.takeItem(self.vignettes.count() - 1)
+        for index in range(self.vignettes.count()):
+            item = self.vignettes.item(index)
+            if item.data(Qt.ItemDataRole.UserRole):
+                item.setIcon(QIcon())
+                item.setData(Qt.ItemDataRole.UserRole, None)
+        for index in range(self.vignettes.count(), nombre):
+            item = QListWidgetItem(str(index + 1))
+            item.setToolTip(f"Page {index + 1}")
+            self.vignettes.addItem(item)
+        self.vignettes.blockSignals(False)
 
     def _poser_vignette(self, index: int) -> None:
         item = self.vignettes.item(index)

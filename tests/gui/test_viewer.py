@@ -66,7 +66,7 @@ def test_a_pdf_is_shown_page_by_page_with_its_findings(
     afficher(qtbot, viewer, document(chemin))
     assert viewer.pile.currentIndex() == 1  # the pages, not a message
     assert viewer.numero_page.maximum() == 3 and viewer.total_pages.text().strip() == "/ 3"
-    assert "3 pages" in viewer.banniere.text() and viewer.bandeau.isVisible()
+    assert "3 pages" in viewer.banniere.toPlainText() and viewer.bandeau.isVisible()
     assert viewer.vignettes.count() == 3
     image = viewer.service.cache.get(viewer.cle(0))
     assert image is not None
@@ -122,7 +122,7 @@ def test_a_file_refused_for_its_format_is_never_rendered(
     assert viewer.pile.currentIndex() == 0
     assert "n'est pas affiché" in viewer.message.text()
     assert "photo HEIC" in viewer.message.text()
-    assert "Non recevable" in viewer.banniere.text()
+    assert "Non recevable" in viewer.banniere.toPlainText()
     assert not viewer.pages and not viewer.malgre_bouton.isVisible()
     assert not any(key[0] == str(heic) for key in viewer.service.cache._images)
 
@@ -139,8 +139,8 @@ def test_an_oversized_file_is_shown_only_on_request_and_stays_refused(
     qtbot.mouseClick(viewer.malgre_bouton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: montre(viewer))
     assert len(viewer.pages) == 2 and viewer.malgre
-    assert "Non recevable" in viewer.banniere.text()  # shown, and still refused
-    assert "2 pages" in viewer.banniere.text()  # parsed on request
+    assert "Non recevable" in viewer.banniere.toPlainText()  # shown, and still refused
+    assert "2 pages" in viewer.banniere.toPlainText()  # parsed on request
     assert not viewer.malgre_bouton.isVisible()
 
 
