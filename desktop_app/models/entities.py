@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -151,6 +152,8 @@ class Candidature(Base):
     pieces_conformes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pieces_attente_pj: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pieces_attente_controle: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The latest date de dépôt of its files, kept by a trigger on `depot` (third migration).
+    dernier_depot: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
     candidat: Mapped[Candidat] = relationship()
     pieces: Mapped[list[Piece]] = relationship(back_populates="candidature", order_by="Piece.id")
@@ -215,6 +218,14 @@ class Depot(Base):
     __table_args__ = (
         Index("ix_depot_piece", "piece_id", "tour"),
         Index("ix_depot_sha256", "sha256"),
+        # The few non recevable files, found without reading every deposit.
+        Index(
+            "ix_depot_non_recevable",
+            "piece_id",
+            "tour",
+            sqlite_where=text("recevable = 0"),
+            postgresql_where=text("NOT recevable"),
+        ),
     )
 
 

@@ -22,6 +22,16 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def today_paris() -> dt.date:
+    """Today in Paris (a date de réception, a deadline passed or not)."""
+    return now_utc().astimezone(PARIS).date()
+
+
+def format_time(value: dt.datetime) -> str:
+    """17:36:05, in Paris time ("Enregistré à ...")."""
+    return value.astimezone(PARIS).strftime("%H:%M:%S")
+
+
 def parse_datetime(text: str) -> dt.datetime | None:
     """``JJ/MM/AAAA``, ``JJ/MM/AAAA HH:MM[:SS]`` or ISO 8601; without offset, Europe/Paris.
     Returns an aware datetime in UTC, None for an empty text."""

@@ -1,24 +1,30 @@
-"""The one writer API for a gestionnaire's decision on a pièce.
+"""The one writer API for a gestionnaire's decision on a pièce, and its undo.
 
 The pièce's new state and its history row are written in the same transaction; the pièce's
 version column makes a concurrent change by someone else fail loudly instead of being
-overwritten in silence. The rules of which transitions are allowed come with the review
-workspace; this is the mechanism they will use."""
+overwritten in silence. What is allowed is decided by ``services.regles``, the same rules the
+decision panel shows in advance."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop_app.models import Decision, Piece, SourceDecision, Statut
-from desktop_app.services.dates import now_utc
+from desktop_app.models import Decision, Depot, Piece, SourceDecision, Statut
+from desktop_app.services.dates import now_utc, today_paris
+from desktop_app.services.regles import DecisionRefusee, EtatPiece, verifier
 
-
-class DecisionRefusee(Exception):
-    """The message is French, for the user."""
+__all__ = [
+    "DecisionEnregistree",
+    "DecisionRefusee",
+    "annuler_decision",
+    "enregistrer_decision",
+    "etat_piece",
+]
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,26 @@ class DecisionEnregistree:
     version: int
 
 
+def etat_piece(session: Session, piece: Piece, fichier_affiche: bool) -> EtatPiece:
+    """The pièce as the rules see it: its status and its latest round of files."""
+    depots = session.execute(
+        select(Depot.tour, Depot.recevable, Depot.motif)
+        .where(Depot.piece_id == piece.id)
+        .order_by(Depot.id)
+    ).all()
+    tour = max((d.tour for d in depots), default=0)
+    courant = [d for d in depots if d.tour == tour]
+    refuses = [d for d in courant if not d.recevable]
+    return EtatPiece(
+        piece.statut,
+        piece.catalogue.modalite,
+        len(courant),
+        len(refuses),
+        refuses[0].motif if refuses else "",
+        fichier_affiche,
+    )
+
+
 def enregistrer_decision(
     session: Session,
     piece_id: int,
@@ -39,20 +65,70 @@ def enregistrer_decision(
     commentaire: str = "",
     date_reception: dt.date | None = None,
     version_attendue: int | None = None,
+    fichier_affiche: bool = False,
 ) -> DecisionEnregistree:
     """Set the pièce's status and append its history row. Call inside ``Database.write()``:
-    the caller's transaction commits both or neither."""
+    the caller's transaction commits both or neither. ``fichier_affiche``: the gestionnaire
+    has looked at the pièce's file (Conforme requires it)."""
+    piece = _piece(session, piece_id, gestionnaire, version_attendue)
+    if statut == Statut.RECUE and date_reception is None:
+        date_reception = today_paris()
+    verifier(
+        etat_piece(session, piece, fichier_affiche),
+        statut,
+        commentaire,
+        date_reception,
+        today_paris(),
+    )
+    return _ecrire(session, piece, statut, gestionnaire, commentaire, date_reception)
+
+
+def annuler_decision(session: Session, decision_id: int, gestionnaire: str) -> DecisionEnregistree:
+    """Undo a decision: the pièce gets back the status, comment and date it had before, as a
+    new history row (the history is never rewritten). Refused if the pièce changed since."""
+    decision = session.get(Decision, decision_id)
+    if decision is None:
+        raise DecisionRefusee("Cette décision n'existe plus.")
+    piece = _piece(session, decision.piece_id, gestionnaire, None)
+    derniere = session.scalar(
+        select(Decision.id).where(Decision.piece_id == piece.id).order_by(Decision.id.desc())
+    )
+    if derniere != decision.id or piece.statut != decision.nouveau_statut:
+        raise DecisionRefusee("Annulation impossible : la pièce a changé depuis cette décision.")
+    avant = session.scalars(
+        select(Decision)
+        .where(Decision.piece_id == piece.id, Decision.id < decision.id)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    ).first()
+    commentaire = avant.commentaire if avant is not None else ""
+    date_reception = avant.date_reception if avant is not None else None
+    return _ecrire(
+        session, piece, decision.ancien_statut, gestionnaire, commentaire, date_reception
+    )
+
+
+def _piece(
+    session: Session, piece_id: int, gestionnaire: str, version_attendue: int | None
+) -> Piece:
     if not gestionnaire.strip():
         raise DecisionRefusee("Le nom du gestionnaire est requis pour enregistrer une décision.")
-    if statut == Statut.NON_CONFORME and not commentaire.strip():
-        raise DecisionRefusee("Un commentaire est obligatoire pour une pièce non conforme.")
     piece = session.get(Piece, piece_id, with_for_update=not _is_sqlite(session))
     if piece is None:
         raise DecisionRefusee("Cette pièce n'existe plus.")
     if version_attendue is not None and piece.version_id != version_attendue:
         raise DecisionRefusee("Cette pièce a été modifiée entre-temps : rechargez-la.")
-    if statut == Statut.RECUE and date_reception is None:
-        date_reception = now_utc().date()
+    return piece
+
+
+def _ecrire(
+    session: Session,
+    piece: Piece,
+    statut: Statut | None,
+    gestionnaire: str,
+    commentaire: str,
+    date_reception: dt.date | None,
+) -> DecisionEnregistree:
     horodatage = now_utc()
     decision = Decision(
         piece_id=piece.id,

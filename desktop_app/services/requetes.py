@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import false, func, select
+from sqlalchemy.orm import Session, aliased
 
 from desktop_app.models import (
     Campagne,
@@ -18,8 +18,10 @@ from desktop_app.models import (
     Modalite,
     Piece,
     PieceCatalogue,
+    SourceDecision,
     Statut,
 )
+from desktop_app.services.regles import EtatPiece
 
 # Order of the per-status counters: no status first (what remains to look at).
 STATUTS_COMPTES: tuple[Statut | None, ...] = (None, *Statut)
@@ -56,6 +58,8 @@ class LigneCandidature(NamedTuple):
     conformes: int
     attente_pj: int
     attente_controle: int
+    dernier_depot: dt.datetime | None = None
+    non_recevables: int = 0  # pièces whose latest file is not recevable
 
     @property
     def compteurs(self) -> tuple[int, ...]:
@@ -78,6 +82,15 @@ class LignePiece:
     dernier_depot: dt.datetime | None
     motif: str  # why the current file is not recevable, if it is not
     gestionnaire: str
+    version: int = 1
+    fin: dt.datetime | None = None  # end of the deposit window (or postal deadline)
+    tour: int = 0  # round of the latest files (2 and more: re-deposited after Non conforme)
+    commentaire_precedent: str = ""  # the Non conforme that asked for this round
+    redepot_identique: bool = False  # a file of this round is one already refused
+
+    @property
+    def etat(self) -> EtatPiece:
+        return EtatPiece(self.statut, self.modalite, self.fichiers, self.non_recevables, self.motif)
 
 
 def campagnes(session: Session) -> list[CampagneResume]:
@@ -112,48 +125,94 @@ COMPTEURS = (
 )  # in the order of STATUTS_COMPTES
 
 
+def _requete_candidatures() -> Any:
+    return select(
+        Candidature.id,
+        Candidat.n_candidat,
+        Candidature.n_inscription,
+        Candidat.nom_naissance,
+        Candidat.nom_usage,
+        Candidat.prenoms,
+        Candidat.date_naissance,
+        Candidature.specialite,
+        *COMPTEURS,
+        Candidature.dernier_depot,
+    ).join(Candidat, Candidat.id == Candidature.candidat_id)
+
+
+def _non_recevables(session: Session, *conditions: Any) -> dict[int, int]:
+    """How many pièces have a non recevable file in their latest round, per candidature
+    (through the partial index of the few non recevable files: every campaign's, which is
+    faster than letting the database start from the campaign's 100,000 candidatures)."""
+    autre = aliased(Depot)
+    dernier_tour = (
+        select(func.max(autre.tour))
+        .where(autre.piece_id == Depot.piece_id)
+        .correlate(Depot)
+        .scalar_subquery()
+    )
+    query = (
+        select(Piece.candidature_id, func.count(Piece.id.distinct()))
+        .select_from(Depot)
+        .join(Piece, Piece.id == Depot.piece_id)
+        .where(Depot.recevable == false(), Depot.tour == dernier_tour, *conditions)
+        .group_by(Piece.candidature_id)
+    )
+    return {cid: n for cid, n in session.execute(query)}
+
+
 def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandidature]:
     """Every candidature of the campaign with its per-status counts, in name order: one
-    indexed query (the counters are kept by the database), read through Core."""
+    indexed query (the counters and the last deposit are kept by the database), read
+    through Core, and the few non recevable files."""
     query = (
-        select(
-            Candidature.id,
-            Candidat.n_candidat,
-            Candidature.n_inscription,
-            Candidat.nom_naissance,
-            Candidat.nom_usage,
-            Candidat.prenoms,
-            Candidat.date_naissance,
-            Candidature.specialite,
-            *COMPTEURS,
-        )
-        .join(Candidat, Candidat.id == Candidature.candidat_id)
+        _requete_candidatures()
         .where(Candidature.campagne_id == campagne_id)
         .order_by(Candidat.nom_naissance, Candidat.prenoms, Candidature.id)
     )
-    return list(map(LigneCandidature._make, session.connection().execute(query)))
+    refus = _non_recevables(session)
+    if not refus:
+        return list(map(LigneCandidature._make, session.connection().execute(query)))
+    return [
+        LigneCandidature(*row, refus.get(row[0], 0)) for row in session.connection().execute(query)
+    ]
+
+
+def ligne_candidature(session: Session, candidature_id: int) -> LigneCandidature | None:
+    """One row of the list, read again after a decision."""
+    row = (
+        session.connection()
+        .execute(_requete_candidatures().where(Candidature.id == candidature_id))
+        .first()
+    )
+    if row is None:
+        return None
+    refus = _non_recevables(session, Piece.candidature_id == candidature_id)
+    return LigneCandidature(*row, refus.get(candidature_id, 0))
 
 
 def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
     """The pièces of one candidature (a handful of rows: summarised here, not in SQL)."""
-    depots: dict[int, list[tuple[int, bool, dt.datetime | None, str]]] = {}
+    depots: dict[int, list[Any]] = {}
     for row in session.execute(
-        select(Depot.piece_id, Depot.tour, Depot.recevable, Depot.date_depot, Depot.motif)
+        select(
+            Depot.piece_id, Depot.tour, Depot.recevable, Depot.date_depot, Depot.motif,
+            Depot.sha256,
+        )
         .join(Piece)
         .where(Piece.candidature_id == candidature_id)
         .order_by(Depot.id)
-    ):
-        depots.setdefault(row.piece_id, []).append(
-            (row.tour, row.recevable, row.date_depot, row.motif)
-        )
-    auteurs: dict[int, str] = {}
-    for piece_id, gestionnaire in session.execute(
-        select(Decision.piece_id, Decision.gestionnaire)
+    ):  # fmt: skip
+        depots.setdefault(row.piece_id, []).append(row)
+    decisions: dict[int, list[Any]] = {}
+    for row in session.execute(
+        select(Decision.piece_id, Decision.gestionnaire, Decision.nouveau_statut,
+               Decision.commentaire)
         .join(Piece)
         .where(Piece.candidature_id == candidature_id)
         .order_by(Decision.id)
-    ):
-        auteurs[piece_id] = gestionnaire  # the last one wins
+    ):  # fmt: skip
+        decisions.setdefault(row.piece_id, []).append(row)
     result = []
     for p, cat in session.execute(
         select(Piece, PieceCatalogue)
@@ -162,10 +221,13 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
         .order_by(PieceCatalogue.regroupement, PieceCatalogue.code)
     ):
         tous = depots.get(p.id, [])
-        tour = max((d[0] for d in tous), default=0)
-        courant = [d for d in tous if d[0] == tour]
-        refuses = [d for d in courant if not d[1]]
-        dates = [d[2] for d in courant if d[2] is not None]
+        tour = max((d.tour for d in tous), default=0)
+        courant = [d for d in tous if d.tour == tour]
+        refuses = [d for d in courant if not d.recevable]
+        dates = [d.date_depot for d in courant if d.date_depot is not None]
+        historique = decisions.get(p.id, [])
+        non_conformes = [d for d in historique if d.nouveau_statut == Statut.NON_CONFORME]
+        anciens = {d.sha256 for d in tous if d.tour < tour and d.sha256}
         result.append(
             LignePiece(
                 p.id,
@@ -180,11 +242,97 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
                 len(courant),
                 len(refuses),
                 max(dates, default=None),
-                refuses[0][3] if refuses else "",
-                auteurs.get(p.id, ""),
+                refuses[0].motif if refuses else "",
+                historique[-1].gestionnaire if historique else "",
+                p.version_id,
+                cat.fin,
+                tour,
+                non_conformes[-1].commentaire if non_conformes and tour > 1 else "",
+                any(d.sha256 in anciens for d in courant),
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class Identite:
+    """What the dossier panel pins beside the document, to compare without scrolling."""
+
+    candidature_id: int
+    n_candidat: str
+    n_inscription: str
+    civilite: str
+    nom_naissance: str
+    nom_usage: str
+    prenoms: str
+    date_naissance: dt.date | None
+    lieu_naissance: str
+    nationalite: str
+    specialite: str
+    code_specialite: str
+    categorie: str
+    etablissement: str
+    uai: str
+    forme_passage: str
+    handicap: bool | None
+    eps: str
+    acquis: str
+
+
+def identite_de(session: Session, candidature_id: int) -> Identite | None:
+    row = session.execute(
+        select(Candidature, Candidat)
+        .join(Candidat, Candidat.id == Candidature.candidat_id)
+        .where(Candidature.id == candidature_id)
+    ).first()
+    if row is None:
+        return None
+    c, p = row
+    lieu = ", ".join(
+        x for x in (p.commune_naissance, p.departement_naissance, p.pays_naissance) if x
+    )
+    return Identite(
+        c.id, p.n_candidat, c.n_inscription, p.civilite, p.nom_naissance, p.nom_usage,
+        p.prenoms, p.date_naissance, lieu, p.nationalite, c.specialite, c.code_specialite,
+        c.categorie, c.etablissement, c.uai, c.forme_passage, c.handicap, c.eps, c.acquis,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Evenement:
+    """One line of a pièce's history: a file deposited, or a decision (who, when, what)."""
+
+    horodatage: dt.datetime | None
+    quoi: str  # "depot" | "decision"
+    auteur: str  # the gestionnaire, "import" for a status that came with a package, "" a file
+    statut: Statut | None
+    texte: str  # file name and whether recevable, or the comment
+
+
+def historique_de(session: Session, piece_id: int) -> list[Evenement]:
+    """Every deposit and decision of a pièce, oldest first."""
+    evenements = [
+        Evenement(
+            d.date_depot or d.importe_le,
+            "depot",
+            "",
+            None,
+            f"{d.nom_original}" + ("" if d.recevable else f" — non recevable : {d.motif}"),
+        )
+        for d in session.scalars(select(Depot).where(Depot.piece_id == piece_id))
+    ]
+    evenements += [
+        Evenement(
+            d.horodatage,
+            "decision",
+            d.gestionnaire if d.source == SourceDecision.LOCALE else f"{d.gestionnaire} (import)",
+            d.nouveau_statut,
+            d.commentaire,
+        )
+        for d in session.scalars(select(Decision).where(Decision.piece_id == piece_id))
+    ]
+    plus_tot = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(evenements, key=lambda e: e.horodatage or plus_tot)
 
 
 @dataclass(frozen=True)

@@ -538,7 +538,9 @@ def test_status_counters_always_equal_the_pieces(
         ids = list(s.scalars(select(Piece.id).order_by(Piece.id).limit(6)))
     with espace.db.write() as s:
         for piece_id, statut in zip(ids, [*Statut, None], strict=True):
-            enregistrer_decision(s, piece_id, statut, "Claire FAYOLLE", commentaire="motif")
+            enregistrer_decision(
+                s, piece_id, statut, "Claire FAYOLLE", commentaire="motif", fichier_affiche=True
+            )
     check()
     import random
 
