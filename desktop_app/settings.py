@@ -1,5 +1,4 @@
-"""User settings, read from JSON in the data directory (no Qt: the CLI reads them too).
-Writing them comes with the settings dialog."""
+"""User settings, read from JSON in the data directory (no Qt: the CLI reads them too)."""
 
 from __future__ import annotations
 
@@ -15,7 +14,9 @@ ENV_DATABASE_URL = "CONTROLE_PJ_DATABASE_URL"
 class Settings:
     # Empty means the SQLite file of the data directory; a postgresql+psycopg:// URL is team mode.
     database_url: str = ""
-    gestionnaire: str = ""
+    gestionnaire: str = ""  # recorded in every decision; asked once
+    specialites: list[str] = field(default_factory=list)  # "mes spécialités"
+    motifs: list[str] = field(default_factory=list)  # empty: the default catalogue
     unknown: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -26,10 +27,31 @@ class Settings:
             raw = {}
         if not isinstance(raw, dict):
             raw = {}
-        known = {
+        known: dict[str, object] = {
             k: raw.pop(k) for k in ("database_url", "gestionnaire") if isinstance(raw.get(k), str)
         }
-        return cls(**known, unknown=raw)
+        for k in ("specialites", "motifs"):
+            value = raw.get(k)
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                known[k] = raw.pop(k)
+        return cls(**known, unknown=raw)  # type: ignore[arg-type]
+
+    def save(self, path: Path) -> None:
+        """Write atomically (a crash never leaves half a file); unknown keys are kept."""
+        data = {
+            **self.unknown,
+            "database_url": self.database_url,
+            "gestionnaire": self.gestionnaire,
+            "specialites": self.specialites,
+            "motifs": self.motifs,
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporaire = path.with_name(path.name + ".tmp")
+        with temporaire.open("w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporaire, path)
 
     def effective_database_url(self, option: str | None = None) -> str:
         return option or os.environ.get(ENV_DATABASE_URL) or self.database_url

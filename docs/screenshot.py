@@ -35,7 +35,7 @@ def main() -> None:
             )
     app = creer_application()
     window = MainWindow(espace)
-    window.resize(1440, 860)
+    window.resize(1600, 900)
     window.show()
     window.recharger()
     # A dossier with a pièce refused (Non conforme) and others decided makes a telling picture.

@@ -171,11 +171,8 @@ def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandida
         .order_by(Candidat.nom_naissance, Candidat.prenoms, Candidature.id)
     )
     refus = _non_recevables(session)
-    if not refus:
-        return list(map(LigneCandidature._make, session.connection().execute(query)))
-    return [
-        LigneCandidature(*row, refus.get(row[0], 0)) for row in session.connection().execute(query)
-    ]
+    faire = LigneCandidature._make
+    return [faire((*row, refus.get(row[0], 0))) for row in session.connection().execute(query)]
 
 
 def ligne_candidature(session: Session, candidature_id: int) -> LigneCandidature | None:

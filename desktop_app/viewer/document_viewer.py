@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from desktop_app.documents.affichage import Ouvert, Vue
 from desktop_app.documents.constats import Finding, Inspection
 from desktop_app.documents.pixels import Mode, PageInfo
+from desktop_app.viewer.actions import creer_action
 from desktop_app.viewer.service import (
     PAGE_PROCHE,
     PAGE_VISIBLE,
@@ -107,6 +108,9 @@ class _Surface(QWidget):
                 continue
             cle = v.cle(index)
             image = v.service.image(cle)
+            if image is not None and not v._vu:
+                v._vu = True  # told after this paint: the slot may change other widgets
+                QTimer.singleShot(0, v._signaler_affichage)
             if image is not None and v.rotation == 0 and _a_la_taille(image, rect, dpr):
                 image.setDevicePixelRatio(dpr)
                 painter.drawImage(rect.topLeft(), image)  # the common case: a plain copy
@@ -142,6 +146,7 @@ class DocumentViewer(QWidget):
 
     rotationChangee = Signal(str, int)  # deposit key, rotation in degrees (0, 90, 180, 270)
     pageChangee = Signal(int)  # page shown, from 1
+    documentAffiche = Signal(str)  # deposit key: a page of it has been painted on screen
 
     def __init__(self, service: ServiceDocuments, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,6 +163,7 @@ class DocumentViewer(QWidget):
         self.rotation = 0
         self._page_courante = 0
         self._prochain: Document | None = None  # to prefetch once this one is shown
+        self._vu = False  # a page of this document has been painted
 
         self.toolbar = QToolBar("Affichage du document")
         self.toolbar.setObjectName("barreVisionneuse")
@@ -247,15 +253,7 @@ class DocumentViewer(QWidget):
     def _action(
         self, texte: str, raccourcis: list[Any], slot: Any, nom: str, symbole: str = ""
     ) -> QAction:
-        action = QAction(texte, self)
-        if symbole:  # what the toolbar shows; the tooltip and screen readers say the text
-            action.setIconText(symbole)
-        action.setObjectName(nom)
-        action.setShortcuts([QKeySequence(r) for r in raccourcis])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        sequence = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{texte} ({sequence})" if sequence else texte)
-        action.triggered.connect(slot)
+        action = creer_action(self, texte, raccourcis, slot, nom, symbole)
         self.addAction(action)
         return action
 
@@ -362,6 +360,7 @@ class DocumentViewer(QWidget):
         """Show ``doc``; None: nothing to show, and ``vide`` says why (HTML). What the service
         already has shows at once."""
         self.doc, self.malgre = doc, malgre
+        self._vu = False
         if doc is not None:  # first of all: the worker starts while this widget tidies up
             self.rotation = doc.rotation % 360
             self.service.oublier(doc.chemin)  # what was asked for the previous one can wait
@@ -389,6 +388,10 @@ class DocumentViewer(QWidget):
             self.surface.disposer()
             self._patience.start()
             self._etat_actions()
+
+    def _signaler_affichage(self) -> None:
+        if self.doc is not None and self._vu:
+            self.documentAffiche.emit(self.doc.cle)
 
     def _ouverture_lente(self) -> None:
         if self.doc is not None and self.ouvert is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,7 +13,9 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.models import Statut, libelle_statut
 from desktop_app.services.dates import format_date, format_datetime
-from desktop_app.services.requetes import STATUTS_COMPTES, LigneCandidature, LignePiece
+from desktop_app.services.recherche import FILTRES, Filtre, cle, etat_de, filtrer, normaliser
+from desktop_app.services.regles import EtatDossier
+from desktop_app.services.requetes import STATUTS_COMPTES, LigneCandidature
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -23,6 +26,14 @@ COULEURS = {
     Statut.RECUE: QColor("#1f4e9c"),
     Statut.EN_ATTENTE_CONTROLE: QColor("#5b5b8a"),
 }
+COULEURS_ETAT = {
+    EtatDossier.COMPLET: QColor("#1b7a3a"),
+    EtatDossier.A_CONTROLER: QColor("#1f4e9c"),
+    EtatDossier.ATTENTE_CANDIDAT: QColor("#a05a00"),
+    EtatDossier.INCOMPLET: QColor("#b3261e"),
+    EtatDossier.VIDE: QColor("#605e5c"),
+}
+_JAMAIS = dt.datetime.min.replace(tzinfo=dt.UTC)
 COURTS = {
     None: "À voir",
     Statut.RECUE: "Reçue",
@@ -130,6 +141,9 @@ def _compteur(i: int) -> Colonne:
 
 
 class CandidatureTableModel(TableModel):
+    """Every candidature of the campaign; shown: those the search and the filters keep.
+    Both are done in Python over precomputed keys, then the model is reset."""
+
     colonnes = (
         Colonne(
             "N° candidat", operator.attrgetter("n_candidat"), operator.attrgetter("n_candidat")
@@ -137,90 +151,118 @@ class CandidatureTableModel(TableModel):
         Colonne(
             "Nom",
             lambda r: r.nom + (f" ({r.nom_usage})" if r.nom_usage else ""),
-            lambda r: (r.nom, r.prenoms),
+            lambda r: (normaliser(r.nom), normaliser(r.prenoms)),
             "Nom de naissance (nom d'usage)",
         ),
-        Colonne("Prénoms", operator.attrgetter("prenoms"), operator.attrgetter("prenoms")),
+        Colonne("Prénoms", operator.attrgetter("prenoms"), lambda r: normaliser(r.prenoms)),
         Colonne(
             "Né(e) le",
             lambda r: format_date(r.date_naissance),
-            lambda r: r.date_naissance or 0,
+            lambda r: r.date_naissance or dt.date.min,
             "Date de naissance",
         ),
-        Colonne("Spécialité", operator.attrgetter("specialite"), operator.attrgetter("specialite")),
+        Colonne(
+            "Spécialité", operator.attrgetter("specialite"), lambda r: normaliser(r.specialite)
+        ),
+        Colonne("État du dossier", lambda r: "", lambda r: "", "Calculé à partir des pièces"),
         *(_compteur(i) for i in range(len(STATUTS_COMPTES))),
+        Colonne(
+            "Dernier dépôt",
+            lambda r: format_datetime(r.dernier_depot),
+            lambda r: r.dernier_depot or _JAMAIS,
+            "Date du dernier fichier déposé",
+        ),
     )
+    COLONNE_ETAT = 5
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._toutes: list[LigneCandidature] = []
+        self._cles: list[str] = []
+        self._position: dict[int, int] = {}  # candidature id -> index in _toutes
+        self.recherche = ""
+        self.filtre: Filtre = FILTRES[0]
+        self.specialites: frozenset[str] | None = None
+        self.cloture_passee = False
+        # The état column sorts and shows through the campaign's date, known here.
+        self.colonnes = list(self.colonnes)
+        self.colonnes[self.COLONNE_ETAT] = Colonne(
+            "État du dossier",
+            lambda r: self.etat(r).value,
+            lambda r: self.etat(r).value,
+            "Calculé à partir des pièces et de la date de clôture",
+        )
+
+    def etat(self, ligne: LigneCandidature) -> EtatDossier:
+        return etat_de(ligne, self.cloture_passee)
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self._toutes = list(rows)
+        if self._tri is not None:
+            self._toutes.sort(key=self.colonnes[self._tri[0]].tri,
+                              reverse=self._tri[1] == Qt.SortOrder.DescendingOrder)  # fmt: skip
+        self._cles = [cle(r) for r in self._toutes]
+        self._position = {r.id: i for i, r in enumerate(self._toutes)}
+        self.filtrer()
+
+    def filtrer(self) -> None:
+        """Apply the search and the filters again (the model is reset)."""
+        self.beginResetModel()
+        if not self.recherche.strip() and self.filtre is FILTRES[0] and self.specialites is None:
+            self._rows = list(self._toutes)
+        else:
+            self._rows = filtrer(self._toutes, self._cles, self.recherche, self.filtre,
+                                 self.specialites, self.cloture_passee)  # fmt: skip
+        self.endResetModel()
+
+    def toutes(self) -> list[LigneCandidature]:
+        return self._toutes
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.colonnes):
+            return
+        self._tri = (column, order)
+        ordre = sorted(range(len(self._toutes)), key=lambda i: self.colonnes[column].tri(
+            self._toutes[i]), reverse=order == Qt.SortOrder.DescendingOrder)  # fmt: skip
+        self._toutes = [self._toutes[i] for i in ordre]
+        self._cles = [self._cles[i] for i in ordre]
+        self._position = {r.id: i for i, r in enumerate(self._toutes)}
+        self.layoutAboutToBeChanged.emit()
+        if len(self._rows) == len(self._toutes):
+            self._rows = list(self._toutes)
+        else:
+            gardees = {r.id for r in self._rows}
+            self._rows = [r for r in self._toutes if r.id in gardees]
+        self.layoutChanged.emit()
+
+    def remplacer(self, ligne: LigneCandidature) -> None:
+        """A candidature read again after a decision: its row changes in place."""
+        i = self._position.get(ligne.id)
+        if i is not None:
+            self._toutes[i] = ligne
+        for row, r in enumerate(self._rows):
+            if r.id == ligne.id:
+                self._rows[row] = ligne
+                self.dataChanged.emit(self.index(row, 0),
+                                      self.index(row, len(self.colonnes) - 1))  # fmt: skip
+                break
+
+    def ligne_de(self, candidature_id: int) -> int:
+        """The row showing that candidature, or -1."""
+        for row, r in enumerate(self._rows):
+            if r.id == candidature_id:
+                return row
+        return -1
 
     def extra_data(self, row: LigneCandidature, column: int, role: int) -> Any:
-        first_count = len(self.colonnes) - len(STATUTS_COMPTES)
-        if role == Qt.ItemDataRole.ForegroundRole and column >= first_count:
-            statut = STATUTS_COMPTES[column - first_count]
-            if statut in COULEURS:
-                return QBrush(COULEURS[statut])
-        return None
-
-
-def _fichiers(p: LignePiece) -> str:
-    if p.fichiers == 0:
-        return "Aucun fichier" if p.modalite.name == "EN_LIGNE" else "—"
-    text = f"{p.fichiers} fichier{'s' if p.fichiers > 1 else ''}"
-    return f"{text}, non recevable" if p.non_recevables else text
-
-
-class PieceTableModel(TableModel):
-    colonnes = (
-        Colonne("Code", operator.attrgetter("code"), operator.attrgetter("code")),
-        Colonne("Pièce", operator.attrgetter("libelle"), operator.attrgetter("libelle")),
-        Colonne(
-            "Regroupement", operator.attrgetter("regroupement"), operator.attrgetter("regroupement")
-        ),
-        Colonne(
-            "Modalité",
-            lambda p: p.modalite.libelle,
-            lambda p: p.modalite.libelle,
-            "Modalité de dépôt",
-        ),
-        Colonne("Statut", lambda p: libelle_statut(p.statut), lambda p: libelle_statut(p.statut)),
-        Colonne(
-            "Fichiers",
-            _fichiers,
-            lambda p: (p.fichiers, p.non_recevables),
-            "Fichiers du dernier dépôt",
-        ),
-        Colonne(
-            "Déposé le",
-            lambda p: format_datetime(p.dernier_depot),
-            lambda p: p.dernier_depot.timestamp() if p.dernier_depot else 0,
-        ),
-        Colonne(
-            "Validé le",
-            lambda p: format_datetime(p.date_validation),
-            lambda p: p.date_validation.timestamp() if p.date_validation else 0,
-            "Validé par le candidat (« J'ai fourni toutes mes pièces »)",
-        ),
-        Colonne(
-            "Reçue le",
-            lambda p: format_date(p.date_reception),
-            lambda p: p.date_reception or 0,
-            "Date de réception",
-        ),
-        Colonne(
-            "Commentaire",
-            operator.attrgetter("commentaire"),
-            operator.attrgetter("commentaire"),
-            "Commentaire lu par le candidat",
-        ),
-        Colonne(
-            "Décision de", operator.attrgetter("gestionnaire"), operator.attrgetter("gestionnaire")
-        ),
-    )
-
-    def extra_data(self, row: LignePiece, column: int, role: int) -> Any:
+        first_count = self.COLONNE_ETAT + 1
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == 4 and row.statut in COULEURS:
-                return QBrush(COULEURS[row.statut])
-            if column == 5 and row.non_recevables:
-                return QBrush(COULEURS[Statut.NON_CONFORME])
-        if role == Qt.ItemDataRole.ToolTipRole and column == 5 and row.motif:
-            return f"Non recevable : {row.motif}"
+            if first_count <= column < first_count + len(STATUTS_COMPTES):
+                statut = STATUTS_COMPTES[column - first_count]
+                if statut in COULEURS:
+                    return QBrush(COULEURS[statut])
+            if column == self.COLONNE_ETAT:
+                return QBrush(COULEURS_ETAT[self.etat(row)])
+        if role == Qt.ItemDataRole.ToolTipRole and row.non_recevables:
+            return f"{row.non_recevables} pièce(s) avec un fichier non recevable"
         return None

@@ -3,7 +3,9 @@ selected pièce, its file in the embedded viewer (the next pièce's file prefetc
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +19,37 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.models import libelle_statut
-from desktop_app.services.dates import format_date, format_datetime
+from desktop_app.models import Modalite, Statut, libelle_statut
+from desktop_app.services.dates import (
+    format_datetime,
+    format_time,
+    now_utc,
+    today_paris,
+)
+from desktop_app.services.decisions import (
+    DecisionEnregistree,
+    DecisionRefusee,
+    annuler_decision,
+    enregistrer_decision,
+)
 from desktop_app.services.depots import memoriser_rotation
 from desktop_app.services.espace import Espace
 from desktop_app.services.exporter import exporter_decisions
@@ -40,19 +59,28 @@ from desktop_app.services.importer import (
     RapportImport,
     importer_paquet,
 )
+from desktop_app.services.recherche import FILTRES
+from desktop_app.services.regles import MOTIFS_NON_CONFORMITE, a_controler, refus
 from desktop_app.services.requetes import (
     STATUTS_COMPTES,
     CampagneResume,
-    LigneCandidature,
     LigneDepot,
+    LignePiece,
     campagnes,
     depots_de,
+    historique_de,
+    identite_de,
+    ligne_candidature,
     lister_candidatures,
     pieces_de,
 )
+from desktop_app.viewer.actions import creer_action
 from desktop_app.viewer.document_viewer import DocumentViewer
 from desktop_app.viewer.service import Document, ServiceDocuments
-from desktop_app.views.item_models import CandidatureTableModel, PieceTableModel
+from desktop_app.views.decision_panel import DecisionPanel
+from desktop_app.views.dialogues import AideClavier, MotifsDialog, SpecialitesDialog
+from desktop_app.views.dossier import ROLE_DEPOT, ROLE_PIECE, item_piece, texte_identite
+from desktop_app.views.item_models import CandidatureTableModel
 from desktop_app.views.taches import TacheAvecProgression
 
 
@@ -109,41 +137,95 @@ class MainWindow(QMainWindow):
         self.espace = espace
         self.campagne: CampagneResume | None = None
         self.tache_en_cours: TacheAvecProgression | None = None
+        self.candidature_id: int | None = None
+        self.piece: LignePiece | None = None
+        self.depots: dict[int, list[LigneDepot]] = {}  # of the dossier's pièces, by pièce id
+        self._vus: set[int] = set()  # deposits displayed on screen during this session
+        self._rotations: dict[int, int] = {}  # changed during this session, by deposit id
+        self._annulables: list[tuple[DecisionEnregistree, int]] = []  # (decision, candidature)
+        self._a_reessayer: tuple[LignePiece, Statut | None, str, dt.date | None] | None = None
+        self._totaux = [0] * len(STATUTS_COMPTES)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.resize(1440, 860)
+        self.resize(1600, 900)
 
         self.titre = QLabel()
         self.titre.setObjectName("campagneTitre")
         self.titre.setTextFormat(Qt.TextFormat.RichText)
         self.titre.setContentsMargins(8, 6, 8, 6)
 
+        # -- the list of candidatures, its search and quick filters
+        self.recherche = QLineEdit()
+        self.recherche.setObjectName("searchField")
+        self.recherche.setAccessibleName("Rechercher une candidature")
+        self.recherche.setPlaceholderText("Nom, prénom ou N° candidat (Ctrl+F)")
+        self.recherche.setClearButtonEnabled(True)
+        self.recherche.textChanged.connect(self._filtrer)
+        self.filtre = QComboBox()
+        self.filtre.setObjectName("filtreCandidatures")
+        self.filtre.setAccessibleName("Filtre rapide")
+        for f in FILTRES:
+            self.filtre.addItem(f.libelle, f)
+        self.filtre.currentIndexChanged.connect(self._filtrer)
+        self.filtre_specialite = QComboBox()
+        self.filtre_specialite.setObjectName("filtreSpecialite")
+        self.filtre_specialite.setAccessibleName("Spécialités")
+        self.filtre_specialite.currentIndexChanged.connect(self._filtrer)
         self.candidatures = CandidatureTableModel(self)
         self.candidature_view = _table("candidatureTable", "Liste des candidatures")
         self.candidature_view.setModel(self.candidatures)
         self.candidature_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by name
         self.candidature_view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.nombre = QLabel()
+        self.nombre.setObjectName("nombreAffiche")
+        filtres = QHBoxLayout()
+        filtres.setContentsMargins(4, 4, 4, 0)
+        filtres.addWidget(self.recherche, 2)
+        filtres.addWidget(self.filtre, 1)
+        filtres.addWidget(self.filtre_specialite, 1)
+        liste = QWidget()
+        liste.setObjectName("panneauListe")
+        liste_layout = QVBoxLayout(liste)
+        liste_layout.setContentsMargins(0, 0, 0, 0)
+        liste_layout.addLayout(filtres)
+        liste_layout.addWidget(self.candidature_view, 1)
+        liste_layout.addWidget(self.nombre)
 
+        # -- the dossier: identity pinned beside the document, pièces by regroupement
         self.identite = QLabel()
         self.identite.setObjectName("identiteCandidat")
         self.identite.setTextFormat(Qt.TextFormat.RichText)
         self.identite.setWordWrap(True)
         self.identite.setContentsMargins(8, 6, 8, 6)
         self.identite.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.pieces = PieceTableModel(self)
-        self.piece_view = _table("pieceTable", "Pièces de la candidature")
-        self.piece_view.setModel(self.pieces)
-        self.piece_view.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # by regroupement
-        self.piece_view.selectionModel().selectionChanged.connect(self._piece_choisie)
+        self.arbre = QTreeWidget()
+        self.arbre.setObjectName("pieceTree")
+        self.arbre.setAccessibleName("Pièces du dossier")
+        self.arbre.setHeaderLabels(["Pièce", "Statut", "Modalité", "Échéance"])
+        self.arbre.setUniformRowHeights(True)
+        entete = self.arbre.header()
+        entete.setStretchLastSection(False)
+        entete.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for colonne in (1, 2, 3):
+            entete.setSectionResizeMode(colonne, QHeaderView.ResizeMode.ResizeToContents)
+        self.arbre.setRootIsDecorated(True)
+        self.arbre.itemSelectionChanged.connect(self._piece_choisie)
+        dossier = QWidget()
+        dossier.setObjectName("panneauDossier")
+        dossier_layout = QVBoxLayout(dossier)
+        dossier_layout.setContentsMargins(0, 0, 0, 0)
+        dossier_layout.addWidget(self.identite)
+        dossier_layout.addWidget(self.arbre, 1)
 
+        # -- the viewer
         self.service_documents = ServiceDocuments(self)
         self.viewer = DocumentViewer(self.service_documents)
         self.viewer.rotationChangee.connect(self._rotation_changee)
+        self.viewer.documentAffiche.connect(self._document_affiche)
         self.fichiers = QComboBox()
         self.fichiers.setObjectName("fichiersPiece")
         self.fichiers.setAccessibleName("Fichiers déposés pour la pièce")
         self.fichiers.currentIndexChanged.connect(self._fichier_choisi)
-        self._rotations: dict[int, int] = {}  # changed during this session, by deposit id
         etiquette = QLabel("&Fichier :")
         etiquette.setBuddy(self.fichiers)
         barre = QHBoxLayout()
@@ -157,24 +239,25 @@ class MainWindow(QMainWindow):
         visionneuse_layout.addLayout(barre)
         visionneuse_layout.addWidget(self.viewer, 1)
 
-        droite = QWidget()
-        layout = QVBoxLayout(droite)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.identite)
-        layout.addWidget(self.piece_view, 1)
+        # -- the decision panel
+        self.panneau = DecisionPanel()
+        self.panneau.reessayer.clicked.connect(self.reessayer)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.candidature_view)
-        self.splitter.addWidget(droite)
+        self.splitter.addWidget(liste)
+        self.splitter.addWidget(dossier)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter_document = QSplitter(Qt.Orientation.Horizontal)
         self.splitter_document.setObjectName("documentSplitter")
         self.splitter_document.addWidget(self.splitter)
         self.splitter_document.addWidget(visionneuse)
+        self.splitter_document.addWidget(self.panneau)
         self.splitter_document.setStretchFactor(0, 3)
-        self.splitter_document.setStretchFactor(1, 2)
+        self.splitter_document.setStretchFactor(1, 4)
+        self.splitter_document.setStretchFactor(2, 0)
+        self.splitter_document.setSizes([560, 720, 320])
 
         self.vide = QLabel(self.ETAT_VIDE)
         self.vide.setObjectName("etatVide")
@@ -193,39 +276,23 @@ class MainWindow(QMainWindow):
         self.compteurs.setObjectName("compteurs")
         self.statusBar().addPermanentWidget(self.compteurs)
         self._menus()
+        self.panneau.poser_motifs(self.espace.settings.motifs or MOTIFS_NON_CONFORMITE)
+        self.panneau.montrer(None, [], today_paris())
         self._restore()
 
     # -- menus -------------------------------------------------------------------------------
-    def _action(
-        self, text: str, shortcut: QKeySequence | str | None, slot: Any, name: str
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({keys})")
-        action.triggered.connect(slot)
+    def _action(self, text: str, shortcut: Any, slot: Any, name: str, *autres: Any) -> QAction:
+        raccourcis = [] if shortcut is None else [shortcut, *autres]
+        action = creer_action(self, text, raccourcis, slot, name)
+        self.addAction(action)
         return action
 
     def _menus(self) -> None:
         fichier = self.menuBar().addMenu("&Fichier")
-        fichier.addAction(
-            self._action(
-                "&Importer un paquet (archive .zip)…",
-                "Ctrl+I",
-                self.importer_zip,
-                "actionImporterZip",
-            )
-        )
-        fichier.addAction(
-            self._action(
-                "Importer un paquet (&dossier)…",
-                "Ctrl+Shift+I",
-                self.importer_dossier,
-                "actionImporterDossier",
-            )
-        )
+        fichier.addAction(self._action("&Importer un paquet (archive .zip)…", "Ctrl+I",
+                                       self.importer_zip, "actionImporterZip"))  # fmt: skip
+        fichier.addAction(self._action("Importer un paquet (&dossier)…", "Ctrl+Shift+I",
+                                       self.importer_dossier, "actionImporterDossier"))  # fmt: skip
         self.action_export = self._action(
             "&Exporter les décisions…", "Ctrl+E", self.exporter, "actionExporter"
         )
@@ -234,10 +301,85 @@ class MainWindow(QMainWindow):
         fichier.addAction(
             self._action("&Quitter", QKeySequence.StandardKey.Quit, self.close, "actionQuitter")
         )
+
+        decision = self.menuBar().addMenu("&Décision")
+        S = Statut
+        self.actions_statut = {
+            S.CONFORME: self._action("&Conforme", "C", lambda: self.decider(S.CONFORME),
+                                     "actionConforme"),
+            S.NON_CONFORME: self._action("&Non conforme…", "N",
+                                         lambda: self.decider(S.NON_CONFORME),
+                                         "actionNonConforme"),
+            S.RECUE: self._action("&Reçue", "R", lambda: self.decider(S.RECUE), "actionRecue"),
+            S.EN_ATTENTE_NOUVELLE_PJ: self._action(
+                "En attente d'une nouvelle &PJ", "P",
+                lambda: self.decider(S.EN_ATTENTE_NOUVELLE_PJ), "actionAttentePJ"),
+            S.EN_ATTENTE_CONTROLE: self._action(
+                "En attente de &contrôle", "E", lambda: self.decider(S.EN_ATTENTE_CONTROLE),
+                "actionAttenteControle"),
+            None: self._action("&Aucun statut", "0", lambda: self.decider(None),
+                               "actionAucunStatut"),
+        }  # fmt: skip
+        for action in self.actions_statut.values():
+            decision.addAction(action)
+        self.action_valider = self._action(
+            "Enregistrer le non conforme", "Ctrl+Return", self.valider_non_conforme,
+            "actionValiderNonConforme", "Ctrl+Enter",
+        )  # fmt: skip
+        decision.addAction(self.action_valider)
+        decision.addSeparator()
+        self.action_annuler = self._action(
+            "Annuler la dernière décision", QKeySequence.StandardKey.Undo, self.annuler,
+            "actionAnnuler",
+        )  # fmt: skip
+        decision.addAction(self.action_annuler)
+        self.panneau.poser_actions(list(self.actions_statut.values()), self.action_valider)
+
+        navigation = self.menuBar().addMenu("&Navigation")
+        for texte, touches, slot, nom in (
+            ("Pièce suivante", ("J", "Alt+Down"), lambda: self.piece_voisine(1),
+             "actionPieceSuivante"),
+            ("Pièce précédente", ("K", "Alt+Up"), lambda: self.piece_voisine(-1),
+             "actionPiecePrecedente"),
+            ("Dossier suivant", ("Shift+J", "Alt+PgDown"), lambda: self.dossier_voisin(1),
+             "actionDossierSuivant"),
+            ("Dossier précédent", ("Shift+K", "Alt+PgUp"), lambda: self.dossier_voisin(-1),
+             "actionDossierPrecedent"),
+            ("Prochaine pièce à contrôler", ("F3", "Ctrl+Space"), self.prochaine_a_controler,
+             "actionProchaine"),
+            ("Rechercher une candidature", ("Ctrl+F",), self.chercher, "actionRechercher"),
+        ):  # fmt: skip
+            navigation.addAction(self._action(texte, touches[0], slot, nom, *touches[1:]))
+
+        affichage = self.menuBar().addMenu("&Affichage")
+        for action in self.viewer.actions():
+            affichage.addAction(action)
+
+        parametres = self.menuBar().addMenu("&Paramètres")
+        parametres.addAction(
+            self._action(
+                "Mon &nom de gestionnaire…", None, self.changer_gestionnaire, "actionGestionnaire"
+            )
+        )
+        parametres.addAction(
+            self._action(
+                "Mes &spécialités…", None, self.choisir_specialites, "actionMesSpecialites"
+            )
+        )
+        parametres.addAction(self._action("&Motifs de non-conformité…", None,
+                                          self.modifier_motifs, "actionMotifs"))  # fmt: skip
+
         aide = self.menuBar().addMenu("&Aide")
+        aide.addAction(self._action("&Raccourcis clavier", "F1", self.aide_clavier,
+                                    "actionAideClavier"))  # fmt: skip
         aide.addAction(
             self._action(f"À &propos de {APP_NAME}", None, self.a_propos, "actionAPropos")
         )
+
+    def aide_clavier(self) -> None:
+        groupes = [(m.title(), m.actions()) for m in self.menuBar().findChildren(QMenu)
+                   if m.title()]  # fmt: skip
+        AideClavier(groupes, self).exec()
 
     # -- state ------------------------------------------------------------------------------
     def _restore(self) -> None:
@@ -245,12 +387,13 @@ class MainWindow(QMainWindow):
         geometry = settings.value("fenetre/geometrie")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        state = settings.value("fenetre/separateur")
-        if state is not None:
-            self.splitter.restoreState(state)
-        state = settings.value("fenetre/separateurDocument")
-        if state is not None:
-            self.splitter_document.restoreState(state)
+        for cle, splitter in (
+            ("fenetre/separateur", self.splitter),
+            ("fenetre/separateurDocument2", self.splitter_document),
+        ):
+            state = settings.value(cle)
+            if state is not None:
+                splitter.restoreState(state)  # fmt: skip
 
     def suivre(self, tache: TacheAvecProgression) -> TacheAvecProgression:
         """Remember the running background work (one at a time) until it finishes."""
@@ -269,7 +412,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("fenetre/geometrie", self.saveGeometry())
         settings.setValue("fenetre/separateur", self.splitter.saveState())
-        settings.setValue("fenetre/separateurDocument", self.splitter_document.saveState())
+        settings.setValue("fenetre/separateurDocument2", self.splitter_document.saveState())
         self.service_documents.close()
         super().closeEvent(event)
 
@@ -281,71 +424,164 @@ class MainWindow(QMainWindow):
             rows = lister_candidatures(session, self.campagne.id) if self.campagne else []
         self.action_export.setEnabled(self.campagne is not None)
         self.pages.setCurrentIndex(1 if self.campagne else 0)
+        c = self.campagne
+        self.candidatures.cloture_passee = bool(c and c.cloture and c.cloture < now_utc())
+        self._specialites(sorted({r.specialite for r in rows}))
         self.candidatures.set_rows(rows)
-        self.pieces.set_rows([])
-        self._montrer_depots([])
-        self.identite.setText("<i>Sélectionnez une candidature pour voir ses pièces.</i>")
-        if self.campagne is None:
+        self._dossier(None)
+        if c is None:
             self.titre.clear()
             self.compteurs.clear()
             return
-        c = self.campagne
         cloture = format_datetime(c.cloture)
         self.titre.setText(
             f"<b style='font-size:14pt'>{html.escape(c.titre)}</b>"
             + (f" &nbsp;·&nbsp; clôture le {cloture}" if cloture else "")
         )
         self.setWindowTitle(f"{c.titre} — {APP_NAME}")
-        self._compter(rows)
+        self._totaux = [sum(col) for col in zip(*(r.compteurs for r in rows), strict=True)] \
+            if rows else [0] * len(STATUTS_COMPTES)  # fmt: skip
+        self._compter()
         header = self.candidature_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((110, 190, 170, 90, 330)):
+        for column, width in enumerate((100, 170, 140, 82, 260, 130)):
             header.resizeSection(column, width)
-        for column in range(5, self.candidatures.columnCount()):
-            header.resizeSection(column, 78)
-        if rows:
+        for column in range(6, self.candidatures.columnCount()):
+            header.resizeSection(column, 70)
+        header.resizeSection(self.candidatures.columnCount() - 1, 120)
+        if self.candidatures.rowCount():
             self.candidature_view.selectRow(0)
 
-    def _compter(self, rows: list[LigneCandidature]) -> None:
-        totals = [0] * len(STATUTS_COMPTES)
-        for row in rows:
-            for i, n in enumerate(row.compteurs):
-                totals[i] += n
-        details = " · ".join(
-            f"{libelle_statut(s)} : {n}" for s, n in zip(STATUTS_COMPTES, totals, strict=True)
-        )
-        self.compteurs.setText(f"{len(rows)} candidatures · {sum(totals)} pièces — {details}")
+    def _specialites(self, toutes: list[str]) -> None:
+        self.filtre_specialite.blockSignals(True)
+        self.filtre_specialite.clear()
+        self.filtre_specialite.addItem("Toutes les spécialités", None)
+        self.filtre_specialite.addItem("Mes spécialités", "miennes")
+        for specialite in toutes:
+            self.filtre_specialite.addItem(specialite, specialite)
+        self.filtre_specialite.blockSignals(False)
 
+    def _filtrer(self, *_: object) -> None:
+        choix = self.filtre_specialite.currentData()
+        m = self.candidatures
+        m.recherche = self.recherche.text()
+        m.filtre = self.filtre.currentData() or FILTRES[0]
+        if choix == "miennes":
+            m.specialites = frozenset(self.espace.settings.specialites)
+        else:
+            m.specialites = None if choix is None else frozenset({choix})
+        m.filtrer()
+        self._compter()
+        if m.rowCount() and self.candidature_id is not None:
+            row = m.ligne_de(self.candidature_id)
+            if row >= 0:  # the dossier on screen stays selected if the filter keeps it
+                self.candidature_view.selectionModel().blockSignals(True)
+                self.candidature_view.selectRow(row)
+                self.candidature_view.selectionModel().blockSignals(False)
+                self.candidature_view.scrollTo(m.index(row, 0))
+
+    def _compter(self) -> None:
+        details = " · ".join(
+            f"{libelle_statut(s)} : {n}" for s, n in zip(STATUTS_COMPTES, self._totaux, strict=True)
+        )
+        total = len(self.candidatures.toutes())
+        self.compteurs.setText(f"{total} candidatures · {sum(self._totaux)} pièces — {details}")
+        shown = self.candidatures.rowCount()
+        self.nombre.setText(
+            f"{shown} candidature{'s' if shown > 1 else ''} affichée{'s' if shown > 1 else ''}"
+            + (f" sur {total}" if shown != total else "")
+        )
+
+    # -- the dossier -------------------------------------------------------------------------
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
-        if not indexes:
-            return
-        row: LigneCandidature = self.candidatures.row_at(indexes[0].row())
-        with self.espace.db.read() as session:
-            pieces = pieces_de(session, row.id)
-        self.pieces.set_rows(pieces)
-        self.piece_view.resizeColumnsToContents()
-        nom = html.escape(row.nom + (f" (nom d'usage {row.nom_usage})" if row.nom_usage else ""))
-        self.identite.setText(
-            f"<b style='font-size:12pt'>{nom} {html.escape(row.prenoms)}</b> — né(e) le "
-            f"{format_date(row.date_naissance)} &nbsp;·&nbsp; N° candidat {row.n_candidat} "
-            f"&nbsp;·&nbsp; inscription n° {row.n_inscription}<br>{html.escape(row.specialite)}"
-        )
-        if pieces:
-            self.piece_view.selectRow(0)
-        else:
-            self._montrer_depots([])
+        if indexes:
+            self._dossier(self.candidatures.row_at(indexes[0].row()).id)
 
-    # -- the selected pièce's files ----------------------------------------------------------
-    def _piece_choisie(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if not indexes:
+    def _dossier(self, candidature_id: int | None, piece_id: int | None = None) -> None:
+        """Show a candidature's dossier, on ``piece_id`` or its first pièce to check."""
+        self.candidature_id = candidature_id
+        pieces: list[LignePiece] = []
+        identite = None
+        self.depots = {}
+        if candidature_id is not None:
+            with self.espace.db.read() as session:
+                identite = identite_de(session, candidature_id)
+                pieces = pieces_de(session, candidature_id)
+                self.depots = {p.id: depots_de(session, p.id) for p in pieces}
+        self.identite.setText(
+            texte_identite(identite)
+            if identite
+            else "<i>Sélectionnez une candidature pour voir son dossier.</i>"
+        )
+        self.arbre.blockSignals(True)
+        self.arbre.clear()
+        groupes: dict[str, QTreeWidgetItem] = {}
+        cible = None
+        for p in pieces:
+            groupe = groupes.get(p.regroupement)
+            if groupe is None:
+                groupe = QTreeWidgetItem([p.regroupement or "Autres pièces"])
+                groupe.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                police = groupe.font(0)
+                police.setBold(True)
+                groupe.setFont(0, police)
+                groupes[p.regroupement] = groupe
+                self.arbre.addTopLevelItem(groupe)
+                groupe.setFirstColumnSpanned(True)  # once in the tree, or it is ignored
+            item = item_piece(p, self.depots.get(p.id, []))
+            groupe.addChild(item)
+            for k in range(item.childCount()):
+                item.child(k).setFirstColumnSpanned(True)
+            if p.id == piece_id or (
+                piece_id is None
+                and cible is None
+                and a_controler(p.statut)
+                and (p.fichiers or p.modalite != Modalite.EN_LIGNE)
+            ):
+                cible = item  # fmt: skip
+        self.arbre.expandAll()
+        self.arbre.blockSignals(False)
+        premier = self._items_pieces()[:1]
+        cible = cible or (premier[0] if premier else None)
+        if cible is not None:
+            self.arbre.setCurrentItem(cible)  # -> _piece_choisie
+        else:
+            self._montrer_piece(None)
+
+    def _items_pieces(self) -> list[QTreeWidgetItem]:
+        return [
+            self.arbre.topLevelItem(i).child(j)
+            for i in range(self.arbre.topLevelItemCount())
+            for j in range(self.arbre.topLevelItem(i).childCount())
+        ]
+
+    def _piece_choisie(self) -> None:
+        item = self.arbre.currentItem()
+        if item is None:
             return
-        ligne = indexes[0].row()
-        with self.espace.db.read() as session:
-            depots = depots_de(session, self.pieces.row_at(ligne).id)
-        self._montrer_depots(depots)
-        QTimer.singleShot(0, lambda: self._precharger_apres(ligne))
+        depot = item.data(0, ROLE_DEPOT)
+        if depot is not None:  # a file under its pièce: that pièce, that file
+            parent = item.parent()
+            if self.piece is None or self.piece.id != parent.data(0, ROLE_PIECE).id:
+                self._montrer_piece(parent.data(0, ROLE_PIECE))
+            for i in range(self.fichiers.count()):
+                if getattr(self.fichiers.itemData(i), "id", None) == depot.id:
+                    self.fichiers.setCurrentIndex(i)
+            return
+        piece = item.data(0, ROLE_PIECE)
+        if piece is not None:
+            self._montrer_piece(piece)
+
+    def _montrer_piece(self, piece: LignePiece | None) -> None:
+        self.piece = piece
+        historique = []
+        if piece is not None:
+            with self.espace.db.read() as session:
+                historique = historique_de(session, piece.id)
+        self.panneau.montrer(piece, historique, today_paris())
+        self._montrer_depots(self.depots.get(piece.id, []) if piece is not None else [])
+        QTimer.singleShot(0, self._precharger_suivant)
 
     def _montrer_depots(self, depots: list[LigneDepot]) -> None:
         self.fichiers.blockSignals(True)
@@ -388,29 +624,265 @@ class MainWindow(QMainWindow):
         else:
             self.viewer.afficher(document)
 
-    def _precharger_apres(self, ligne: int) -> None:
+    def _precharger_suivant(self) -> None:
         """Prefetch the file the gestionnaire will most likely look at next: the next pièce's,
         or the first pièce's of the next candidature."""
-        piece_id = None
-        if ligne + 1 < self.pieces.rowCount():
-            piece_id = self.pieces.row_at(ligne + 1).id
+        items = self._items_pieces()
+        courant = self.arbre.currentItem()
+        if courant is not None and courant.data(0, ROLE_DEPOT) is not None:
+            courant = courant.parent()
+        suivants = items[items.index(courant) + 1:] if courant in items else []  # fmt: skip
+        depots: list[LigneDepot] = []
+        if suivants:
+            depots = self.depots.get(suivants[0].data(0, ROLE_PIECE).id, [])
         else:
-            rows = self.candidature_view.selectionModel().selectedRows()
-            suivante = rows[0].row() + 1 if rows else self.candidatures.rowCount()
-            if suivante < self.candidatures.rowCount():
+            row = self._ligne_courante() + 1
+            if 0 < row < self.candidatures.rowCount():
                 with self.espace.db.read() as session:
-                    pieces = pieces_de(session, self.candidatures.row_at(suivante).id)
-                piece_id = pieces[0].id if pieces else None
-        if piece_id is None:
-            return
-        with self.espace.db.read() as session:
-            depots = depots_de(session, piece_id)
-        document = self._document(depots[0]) if depots else None
-        self.viewer.precharger(document)
+                    pieces = pieces_de(session, self.candidatures.row_at(row).id)
+                    depots = depots_de(session, pieces[0].id) if pieces else []
+        self.viewer.precharger(self._document(depots[0]) if depots else None)
 
     def _rotation_changee(self, cle: str, rotation: int) -> None:
         self._rotations[int(cle)] = rotation
         memoriser_rotation(self.espace.db, int(cle), rotation)
+
+    def _document_affiche(self, cle: str) -> None:
+        self._vus.add(int(cle))
+
+    def _fichiers_vus(self, piece: LignePiece) -> bool:
+        """Every file of the pièce's latest round has been on screen."""
+        courants = [d for d in self.depots.get(piece.id, []) if d.courant]
+        return bool(courants) and all(d.id in self._vus for d in courants)
+
+    # -- navigation --------------------------------------------------------------------------
+    def _ligne_courante(self) -> int:
+        rows = self.candidature_view.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def piece_voisine(self, pas: int) -> None:
+        items = self._items_pieces()
+        courant = self.arbre.currentItem()
+        if courant is not None and courant.data(0, ROLE_DEPOT) is not None:
+            courant = courant.parent()
+        if not items:
+            return
+        i = items.index(courant) + pas if courant in items else 0
+        if 0 <= i < len(items):
+            self.arbre.setCurrentItem(items[i])
+        elif pas > 0:
+            self.panneau.information("Dernière pièce du dossier. Maj+J : dossier suivant ; "
+                                     "F3 : prochaine pièce à contrôler.")  # fmt: skip
+
+    def dossier_voisin(self, pas: int) -> None:
+        row = self._ligne_courante() + pas
+        if 0 <= row < self.candidatures.rowCount():
+            self.candidature_view.selectRow(row)
+
+    def chercher(self) -> None:
+        self.recherche.setFocus()
+        self.recherche.selectAll()
+
+    def prochaine_a_controler(self) -> None:
+        """The next pièce awaiting the gestionnaire (with a file to look at, or postal): in
+        this dossier after the current pièce, then in the next dossiers of the list."""
+        items = self._items_pieces()
+        courant = self.arbre.currentItem()
+        if courant is not None and courant.data(0, ROLE_DEPOT) is not None:
+            courant = courant.parent()
+        debut = items.index(courant) + 1 if courant in items else 0
+        for item in items[debut:]:
+            if _a_voir(item.data(0, ROLE_PIECE)):
+                self.arbre.setCurrentItem(item)
+                return
+        m = self.candidatures
+        depart = self._ligne_courante()
+        ordre = [*range(depart + 1, m.rowCount()), *range(0, max(depart, 0))]
+        with self.espace.db.read() as session:
+            for row in ordre:
+                ligne = m.row_at(row)
+                if not (ligne.sans_statut or ligne.recues or ligne.attente_controle):
+                    continue
+                if any(_a_voir(p) for p in pieces_de(session, ligne.id)):
+                    self.candidature_view.selectRow(row)  # -> its first pièce to check
+                    self.candidature_view.scrollTo(m.index(row, 0))
+                    return
+        self.panneau.information("Plus aucune pièce à contrôler dans la liste affichée.")
+
+    def aller_a(self, candidature_id: int, piece_id: int) -> None:
+        """Show that pièce of that candidature (the filters give way if they hide it)."""
+        row = self.candidatures.ligne_de(candidature_id)
+        if row < 0:
+            self.recherche.clear()
+            self.filtre.setCurrentIndex(0)
+            self.filtre_specialite.setCurrentIndex(0)
+            row = self.candidatures.ligne_de(candidature_id)
+        if self.candidature_id != candidature_id and row >= 0:
+            self.candidature_view.selectionModel().blockSignals(True)
+            self.candidature_view.selectRow(row)
+            self.candidature_view.selectionModel().blockSignals(False)
+        self._dossier(candidature_id, piece_id)
+
+    # -- decisions ---------------------------------------------------------------------------
+    def _gestionnaire(self) -> str:
+        if not self.espace.settings.gestionnaire.strip():
+            self.changer_gestionnaire()
+        return self.espace.settings.gestionnaire.strip()
+
+    def changer_gestionnaire(self) -> None:
+        nom, ok = QInputDialog.getText(
+            self, "Nom du gestionnaire",
+            "Votre nom, inscrit dans chacune de vos décisions :",
+            text=self.espace.settings.gestionnaire,
+        )  # fmt: skip
+        if ok and nom.strip():
+            self.espace.settings.gestionnaire = nom.strip()
+            self._enregistrer_parametres()
+
+    def _enregistrer_parametres(self) -> None:
+        try:
+            self.espace.settings.save(self.espace.paths.settings)
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                "Paramètres non enregistrés",
+                f"Impossible d'écrire les paramètres : {exc.strerror or exc}",
+            )
+
+    def choisir_specialites(self) -> None:
+        toutes = sorted({r.specialite for r in self.candidatures.toutes()})
+        dialogue = SpecialitesDialog(toutes, self.espace.settings.specialites, self)
+        if dialogue.exec():
+            self.espace.settings.specialites = dialogue.choisies()
+            self._enregistrer_parametres()
+            self.filtre_specialite.setCurrentIndex(1)  # "Mes spécialités"
+            self._filtrer()
+
+    def modifier_motifs(self) -> None:
+        actuels = self.espace.settings.motifs or list(MOTIFS_NON_CONFORMITE)
+        dialogue = MotifsDialog(actuels, self)
+        if dialogue.exec():
+            self.espace.settings.motifs = dialogue.motifs()
+            self._enregistrer_parametres()
+            self.panneau.poser_motifs(self.espace.settings.motifs or MOTIFS_NON_CONFORMITE)
+
+    def decider(self, statut: Statut | None) -> None:
+        """A status key: the decision is checked by the rules, saved, and the next pièce of
+        the dossier comes. Non conforme first asks for its comment (then Ctrl+Entrée)."""
+        piece = self.piece
+        if piece is None:
+            return
+        if statut == Statut.NON_CONFORME:
+            self.panneau.motifs.setFocus()
+            if self.panneau.motifs.currentRow() < 0:
+                self.panneau.motifs.setCurrentRow(0)
+            self.panneau.information(
+                "Non conforme : cochez les motifs (Espace) et complétez le commentaire, "
+                "puis Ctrl+Entrée pour enregistrer."
+            )
+            return
+        commentaire = (
+            self.panneau.commentaire.toPlainText()
+            if statut == Statut.EN_ATTENTE_NOUVELLE_PJ else ""
+        )  # fmt: skip
+        date = self.panneau.date_choisie() if statut == Statut.RECUE else None
+        self._enregistrer(piece, statut, commentaire, date)
+
+    def valider_non_conforme(self) -> None:
+        if self.piece is not None:
+            self._enregistrer(self.piece, Statut.NON_CONFORME,
+                              self.panneau.commentaire.toPlainText(), None)  # fmt: skip
+
+    def reessayer(self) -> None:
+        if self._a_reessayer is not None:
+            self._enregistrer(*self._a_reessayer)
+
+    def _enregistrer(
+        self, piece: LignePiece, statut: Statut | None, commentaire: str, date: dt.date | None
+    ) -> None:
+        vus = self._fichiers_vus(piece)
+        raison = refus(replace(piece.etat, fichier_affiche=vus), statut, commentaire, date,
+                       today_paris())  # fmt: skip
+        if raison is not None:
+            self.panneau.erreur(raison, reessayable=False)
+            return
+        gestionnaire = self._gestionnaire()
+        if not gestionnaire:
+            self.panneau.erreur("Indiquez votre nom de gestionnaire pour enregistrer.", False)
+            return
+        self._a_reessayer = (piece, statut, commentaire, date)
+        try:
+            with self.espace.db.write() as session:
+                fait = enregistrer_decision(
+                    session, piece.id, statut, gestionnaire, commentaire=commentaire,
+                    date_reception=date, version_attendue=piece.version, fichier_affiche=vus,
+                )  # fmt: skip
+        except DecisionRefusee as exc:
+            self._a_reessayer = None
+            self.panneau.erreur(str(exc), reessayable=False)
+            return
+        except (SQLAlchemyError, OSError):
+            self.panneau.erreur(
+                "La décision n'a pas été enregistrée : la base de données n'a pas répondu. "
+                "Elle reste ici : réessayez.",
+                reessayable=True,
+            )
+            return
+        self._a_reessayer = None
+        assert self.candidature_id is not None
+        self._annulables.append((fait, self.candidature_id))
+        self._apres_ecriture(piece.id, fait)
+        if statut is not None:  # save and next
+            self.piece_voisine(1)
+        self.panneau.enregistre(
+            f"{format_time(fait.horodatage)} : « {piece.libelle} » {libelle_statut(statut)}"
+        )
+
+    def annuler(self) -> None:
+        if not self._annulables:
+            self.panneau.information("Aucune décision de cette session à annuler.")
+            return
+        fait, candidature_id = self._annulables[-1]
+        try:
+            with self.espace.db.write() as session:
+                annulation = annuler_decision(session, fait.decision_id, self._gestionnaire())
+        except DecisionRefusee as exc:
+            self._annulables.pop()
+            self.panneau.erreur(str(exc), reessayable=False)
+            return
+        except (SQLAlchemyError, OSError):
+            self.panneau.erreur(
+                "L'annulation n'a pas été enregistrée : la base de données n'a pas répondu. "
+                "Réessayez Ctrl+Z.",
+                reessayable=False,
+            )
+            return
+        self._annulables.pop()
+        self.aller_a(candidature_id, fait.piece_id)
+        self._apres_ecriture(fait.piece_id, annulation, candidature_id)
+        self.panneau.enregistre(
+            f"{format_time(annulation.horodatage)} : décision annulée, la pièce est revenue à "
+            f"« {libelle_statut(annulation.statut)} »"
+        )
+
+    def _apres_ecriture(
+        self, piece_id: int, fait: DecisionEnregistree, candidature_id: int | None = None
+    ) -> None:
+        """The dossier, its row in the list and the totals read again after a write."""
+        candidature_id = candidature_id or self.candidature_id
+        assert candidature_id is not None
+        with self.espace.db.read() as session:
+            ligne = ligne_candidature(session, candidature_id)
+        if ligne is not None:
+            ancienne = self.candidatures.toutes()[self.candidatures._position[ligne.id]]
+            self._totaux = [
+                t - a + n
+                for t, a, n in zip(self._totaux, ancienne.compteurs, ligne.compteurs, strict=True)
+            ]
+            self.candidatures.remplacer(ligne)
+            self._compter()
+        garder = self.piece.id if self.piece is not None else piece_id
+        self._dossier(candidature_id, garder)
 
     # -- actions ----------------------------------------------------------------------------
     def importer_zip(self) -> None:
@@ -485,3 +957,7 @@ class MainWindow(QMainWindow):
             f"<code>{html.escape(str(self.espace.paths.root))}"
             f"</code><br>Base : <code>{html.escape(self.espace.db.url_affichable)}</code></p>",
         )
+
+
+def _a_voir(piece: LignePiece) -> bool:
+    return a_controler(piece.statut) and (piece.fichiers > 0 or piece.modalite != Modalite.EN_LIGNE)

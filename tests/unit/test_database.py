@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from desktop_app.models.database import Database, DatabaseTooNew
 from desktop_app.paths import ENV_DATA_DIR, resolve_data_dir
-from desktop_app.services.espace import ouvrir_espace
+from desktop_app.services.espace import Espace, ouvrir_espace
 
 
 def test_sqlite_is_opened_for_durability(tmp_path: Path) -> None:

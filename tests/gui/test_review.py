@@ -1,0 +1,204 @@
+"""A gestionnaire's session in the review workspace, from the keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from desktop_app.app import creer_application
+from desktop_app.models import Decision, Piece, Statut
+from desktop_app.services.espace import Espace, ouvrir_espace
+from desktop_app.services.importer import importer_paquet
+from desktop_app.services.regles import EtatDossier
+from desktop_app.views.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+def ouvrir(qtbot: QtBot, espace: Espace) -> MainWindow:
+    creer_application()
+    w = MainWindow(espace)
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.recharger()
+    return w
+
+
+def touche(
+    qtbot: QtBot,
+    w: MainWindow,
+    key: Qt.Key,
+    mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
+    cible = QApplication.focusWidget() or w
+    qtbot.keyClick(cible, key, mod)
+
+
+def attendre_affichage(qtbot: QtBot, w: MainWindow) -> None:
+    """The pièce's file has been painted (Conforme requires it)."""
+    qtbot.waitUntil(lambda: not w.depots.get(w.piece.id) or all(  # type: ignore[union-attr]
+        d.id in w._vus for d in w.depots[w.piece.id] if d.courant), timeout=20_000)  # type: ignore[union-attr]  # fmt: skip
+
+
+def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
+    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+) -> None:
+    espace = ouvrir_espace(tmp_path / "donnees")
+    espace.settings.gestionnaire = "Claire FAYOLLE"
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    w = ouvrir(qtbot, espace)
+
+    # Search as you type, insensitive to case and accents.
+    w.chercher()
+    assert isinstance(QApplication.focusWidget(), QLineEdit)
+    premiere = w.candidatures.toutes()[0]
+    sans_accents = premiere.prenoms.lower().translate(
+        str.maketrans("éèêëïîôöüûàâç", "eeeeiioouuaac")
+    )
+    qtbot.keyClicks(w.recherche, f"{premiere.nom.lower()} {sans_accents}")
+    assert 1 <= w.candidatures.rowCount() < len(w.candidatures.toutes())
+    assert all(r.nom == premiere.nom for r in w.candidatures.rows())
+    w.recherche.clear()
+    assert w.candidatures.rowCount() == len(w.candidatures.toutes())
+
+    # A dossier whose recevable files all await a decision.
+    def candidate() -> int:
+        for row in range(w.candidatures.rowCount()):
+            w.candidature_view.selectRow(row)
+            pieces = [w.arbre.topLevelItem(i).child(j).data(0, Qt.ItemDataRole.UserRole)
+                      for i in range(w.arbre.topLevelItemCount())
+                      for j in range(w.arbre.topLevelItem(i).childCount())]  # fmt: skip
+            if len(pieces) >= 3 and all(
+                p.statut is None and p.fichiers and not p.non_recevables for p in pieces
+            ):
+                return row
+        raise AssertionError("aucun dossier de démonstration tout à contrôler")
+
+    row = candidate()
+    candidature_id = w.candidature_id
+    w.candidature_view.selectRow(row)
+    w.arbre.setFocus()
+    pieces = [item.data(0, Qt.ItemDataRole.UserRole) for item in w._items_pieces()]
+    assert w.piece is not None and w.piece.id == pieces[0].id
+
+    # C before the file is on screen is refused in words; once shown, C saves and moves on.
+    attendre_affichage(qtbot, w)
+    touche(qtbot, w, Qt.Key.Key_C)
+    assert "Enregistré" in w.panneau.etat.text()
+    assert w.piece.id == pieces[1].id
+    # N asks for the reasons; Space checks the first one; Ctrl+Enter saves.
+    touche(qtbot, w, Qt.Key.Key_N)
+    assert w.panneau.motifs.hasFocus()
+    touche(qtbot, w, Qt.Key.Key_Space)
+    assert w.panneau.commentaire.toPlainText() == "Pièce illisible."
+    touche(qtbot, w, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "Enregistré" in w.panneau.etat.text()
+    assert w.piece.id == pieces[2].id
+    # R: received today; then Ctrl+Z undoes it, and the pièce is back to no status.
+    touche(qtbot, w, Qt.Key.Key_R)
+    touche(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.piece.id == pieces[2].id and w.piece.statut is None
+    touche(qtbot, w, Qt.Key.Key_R)
+    ligne = w.candidatures.row_at(w.candidatures.ligne_de(candidature_id))  # type: ignore[arg-type]
+    assert (ligne.conformes, ligne.non_conformes) == (1, 1)
+    assert w.candidatures.etat(ligne) in (EtatDossier.A_CONTROLER, EtatDossier.ATTENTE_CANDIDAT)
+
+    # Killed right after: nothing to flush, every decision is already committed.
+    w.close()
+    espace.close()
+    espace = ouvrir_espace(tmp_path / "donnees")
+    with espace.db.read() as s:
+        statuts = {p.id: (p.statut, p.commentaire) for p in s.scalars(
+            select(Piece).where(Piece.id.in_([p.id for p in pieces[:3]])))}  # fmt: skip
+        auteurs = set(s.scalars(select(Decision.gestionnaire).where(
+            Decision.piece_id.in_([p.id for p in pieces[:3]]))))  # fmt: skip
+    assert statuts[pieces[0].id] == (Statut.CONFORME, "")
+    assert statuts[pieces[1].id] == (Statut.NON_CONFORME, "Pièce illisible.")
+    assert statuts[pieces[2].id][0] == Statut.RECUE
+    assert auteurs == {"Claire FAYOLLE"}
+    w = ouvrir(qtbot, espace)
+    w.aller_a(candidature_id, pieces[1].id)  # type: ignore[arg-type]
+    assert "Claire FAYOLLE" in w.panneau.historique.toPlainText()
+    assert "Pièce illisible" in w.panneau.historique.toPlainText()
+    w.close()
+    espace.close()
+
+
+def test_conforme_is_refused_before_the_file_is_seen_and_on_a_non_recevable_file(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path
+) -> None:
+    espace.settings.gestionnaire = "Marc VERNET"
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    w = ouvrir(qtbot, espace)
+    with espace.db.read() as s:
+        avant = len(s.scalars(select(Decision.id)).all())
+    w.viewer.documentAffiche.disconnect(w._document_affiche)  # as if never painted
+    w._vus.clear()
+    w.decider(Statut.CONFORME)
+    assert "Affichez le fichier" in w.panneau.etat.text()
+    with espace.db.read() as s:
+        assert len(s.scalars(select(Decision.id)).all()) == avant  # nothing written
+    # A candidature with a non recevable file: the filter finds it, Conforme is refused.
+    index = next(i for i in range(w.filtre.count()) if "non recevable" in w.filtre.itemText(i))
+    w.filtre.setCurrentIndex(index)
+    assert w.candidatures.rowCount() >= 1
+    w.candidature_view.selectRow(0)
+    for item in w._items_pieces():
+        if item.data(0, Qt.ItemDataRole.UserRole).non_recevables:
+            w.arbre.setCurrentItem(item)
+            break
+    w._vus.update(d.id for d in w.depots[w.piece.id])  # type: ignore[union-attr]
+    w.decider(Statut.CONFORME)
+    assert "non recevable" in w.panneau.etat.text()
+    w.close()
+
+
+def test_a_failed_commit_keeps_the_decision_for_a_retry(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    espace.settings.gestionnaire = "Claire FAYOLLE"
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    w = ouvrir(qtbot, espace)
+    piece = w.piece
+    assert piece is not None
+    original = type(espace.db).write
+
+    def en_panne(self: object) -> object:
+        raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(type(espace.db), "write", en_panne)
+    w.decider(Statut.RECUE)
+    assert "n'a pas été enregistrée" in w.panneau.etat.text()
+    assert w.panneau.reessayer.isVisibleTo(w)
+    monkeypatch.setattr(type(espace.db), "write", original)
+    w.panneau.reessayer.click()
+    assert "Enregistré" in w.panneau.etat.text()
+    with espace.db.read() as s:
+        assert s.get(Piece, piece.id).statut == Statut.RECUE  # type: ignore[union-attr]
+    w.close()
+
+
+def test_help_lists_every_shortcut(
+    qtbot: QtBot, espace: Espace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.views import dialogues
+
+    vus: list[str] = []
+    monkeypatch.setattr(dialogues.AideClavier, "exec",
+                        lambda self: vus.append(self.findChild(object, "listeRaccourcis").toPlainText()))  # noqa: E501  # fmt: skip
+    w = ouvrir(qtbot, espace)
+    w.aide_clavier()
+    [texte] = vus
+    for attendu in ("Conforme", "Non conforme", "Pièce suivante", "Prochaine pièce à contrôler",
+                    "Annuler la dernière décision", "Zoom avant", "Pivoter à droite"):  # fmt: skip
+        assert attendu in texte
+    w.close()
