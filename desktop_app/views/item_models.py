@@ -180,6 +180,7 @@ class CandidatureTableModel(TableModel):
         self._toutes: list[LigneCandidature] = []
         self._cles: list[str] = []
         self._position: dict[int, int] = {}  # candidature id -> index in _toutes
+        self._cles_tri: dict[int, list[Any]] = {}
         self.recherche = ""
         self.filtre: Filtre = FILTRES[0]
         self.specialites: frozenset[str] | None = None
@@ -198,12 +199,25 @@ class CandidatureTableModel(TableModel):
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self._toutes = list(rows)
-        if self._tri is not None:
-            self._toutes.sort(key=self.colonnes[self._tri[0]].tri,
-                              reverse=self._tri[1] == Qt.SortOrder.DescendingOrder)  # fmt: skip
         self._cles = [cle(r) for r in self._toutes]
+        self._cles_tri: dict[int, list[Any]] = {}  # per column, aligned with _toutes
+        if self._tri is not None:
+            self._ordonner(*self._tri)
         self._position = {r.id: i for i, r in enumerate(self._toutes)}
         self.filtrer()
+
+    def _ordonner(self, column: int, order: Qt.SortOrder) -> None:
+        """Sort every row by ``column``: its keys are computed once per load, then the rows
+        and the keys are permuted together (a sort is then a C sort of indices)."""
+        cles = self._cles_tri.get(column)
+        if cles is None:
+            cles = self._cles_tri[column] = list(map(self.colonnes[column].tri, self._toutes))
+        ordre = sorted(range(len(self._toutes)), key=cles.__getitem__,
+                       reverse=order == Qt.SortOrder.DescendingOrder)  # fmt: skip
+        self._toutes = [self._toutes[i] for i in ordre]
+        self._cles = [self._cles[i] for i in ordre]
+        for c, valeurs in self._cles_tri.items():
+            self._cles_tri[c] = [valeurs[i] for i in ordre]
 
     def filtrer(self) -> None:
         """Apply the search and the filters again (the model is reset)."""
@@ -222,10 +236,7 @@ class CandidatureTableModel(TableModel):
         if not 0 <= column < len(self.colonnes):
             return
         self._tri = (column, order)
-        ordre = sorted(range(len(self._toutes)), key=lambda i: self.colonnes[column].tri(
-            self._toutes[i]), reverse=order == Qt.SortOrder.DescendingOrder)  # fmt: skip
-        self._toutes = [self._toutes[i] for i in ordre]
-        self._cles = [self._cles[i] for i in ordre]
+        self._ordonner(column, order)
         self._position = {r.id: i for i, r in enumerate(self._toutes)}
         self.layoutAboutToBeChanged.emit()
         if len(self._rows) == len(self._toutes):
@@ -240,6 +251,8 @@ class CandidatureTableModel(TableModel):
         i = self._position.get(ligne.id)
         if i is not None:
             self._toutes[i] = ligne
+            for c, valeurs in self._cles_tri.items():
+                valeurs[i] = self.colonnes[c].tri(ligne)
         for row, r in enumerate(self._rows):
             if r.id == ligne.id:
                 self._rows[row] = ligne
