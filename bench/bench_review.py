@@ -169,7 +169,8 @@ def main() -> None:
     ligne(f"tri d'une colonne ({len(tris.durees)} tris, objectif < 300 ms)",
           f"p50 {tris.mediane * 1000:6.0f} ms   max {max(tris.durees) * 1000:6.0f} ms")  # fmt: skip
     ligne(f"touche « pièce suivante » → première page ({len(suivante.durees)})",
-          f"p50 {suivante.mediane * 1000:6.1f} ms   p95 {suivante.p95() * 1000:6.1f} ms")  # fmt: skip
+          f"p50 {suivante.mediane * 1000:6.1f} ms   "
+          f"p95 {suivante.p95() * 1000:6.1f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":
