@@ -533,13 +533,8 @@ class MainWindow(QMainWindow):
             groupe.addChild(item)
             for k in range(item.childCount()):
                 item.child(k).setFirstColumnSpanned(True)
-            if p.id == piece_id or (
-                piece_id is None
-                and cible is None
-                and a_controler(p.statut)
-                and (p.fichiers or p.modalite != Modalite.EN_LIGNE)
-            ):
-                cible = item  # fmt: skip
+            if p.id == piece_id or (piece_id is None and cible is None and _a_voir(p)):
+                cible = item
         self.arbre.expandAll()
         self.arbre.blockSignals(False)
         premier = self._items_pieces()[:1]
@@ -960,4 +955,5 @@ class MainWindow(QMainWindow):
 
 
 def _a_voir(piece: LignePiece) -> bool:
+    """Awaits the gestionnaire, and there is something to look at (a file, or a postal pièce)."""
     return a_controler(piece.statut) and (piece.fichiers > 0 or piece.modalite != Modalite.EN_LIGNE)
