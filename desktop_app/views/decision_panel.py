@@ -7,7 +7,7 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -32,8 +32,6 @@ from desktop_app.services.requetes import Evenement, LignePiece
 
 class DecisionPanel(QWidget):
     """Shows the current pièce's decision state; its buttons are the window's actions."""
-
-    motifsChanges = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,7 +142,6 @@ class DecisionPanel(QWidget):
         elif item.checkState() != Qt.CheckState.Checked:
             parties = [p for p in parties if p != motif]
         self.commentaire.setPlainText(". ".join(parties) + ("." if parties else ""))
-        self.motifsChanges.emit()
 
     def montrer(
         self, piece: LignePiece | None, historique: Sequence[Evenement], aujourd_hui: dt.date
