@@ -107,12 +107,13 @@ def main() -> None:
             window.recherche.setText(mot[:k])
             app.processEvents()
             frappes.durees.append(time.perf_counter() - debut)
-    tris = Mesure("tri", [])
+    tris = Mesure("tri", [])  # the first round computes each column's keys
+    en_tete = window.candidature_view.horizontalHeader()
     for _ in range(max(1, args.repetitions // 2)):
         for colonne in (0, 1, 3, 4, 5, 6, window.candidatures.columnCount() - 1):
             for ordre in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
                 debut = time.perf_counter()
-                window.candidature_view.sortByColumn(colonne, ordre)
+                en_tete.setSortIndicator(colonne, ordre)  # what a click on it does
                 app.processEvents()
                 tris.durees.append(time.perf_counter() - debut)
     window.close()

@@ -1,43 +1,59 @@
-"""Search and quick filters over the candidature list, in Python: at 100,000 rows a list
-comprehension over precomputed keys takes milliseconds, where a QSortFilterProxyModel over a
-Python model takes seconds."""
+"""Search and quick filters over the candidature list, in Python: at 100,000 rows a loop over
+precomputed keys takes milliseconds, where a QSortFilterProxyModel over a Python model takes
+seconds."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop_app.services.regles import EtatDossier, etat_dossier
 from desktop_app.services.requetes import LigneCandidature
 
-
-def _table_sans_accents() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in range(0xC0, 0x250):  # Latin-1 supplement and Latin Extended-A/B
-        caractere = chr(code)
-        decompose = unicodedata.normalize("NFKD", caractere)
-        base = "".join(c for c in decompose if not unicodedata.combining(c))
-        if base != caractere:
-            table[code] = base
-    table.update({ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("Æ"): "ae", ord("ß"): "ss"})
-    table.update({ord(c): " " for c in "-'’"})  # "Jean-Pierre", "N'Diaye": words
-    return table
-
-
-_SANS_ACCENTS = _table_sans_accents()
+# Letters that carry no combining accent, and the word separators inside names.
+_REMPLACEMENTS = (
+    ("œ", "oe"), ("æ", "ae"), ("ß", "ss"), ("ø", "o"), ("ł", "l"), ("đ", "d"), ("’", " "),
+)  # fmt: skip
+_ACCENTS = re.compile("[\u0300-\u036f]")  # combining diacritical marks, once decomposed
+_SEPARATEUR = "\x1f"  # between the texts normalised together (absent from names)
 
 
 def normaliser(texte: str) -> str:
-    """Lower case, without accents, hyphens and apostrophes as spaces: "Hélène" -> "helene"."""
-    return texte.lower().translate(_SANS_ACCENTS)
+    """Lower case, without accents, hyphens and apostrophes as spaces: "Hélène" -> "helene",
+    "Jean-Noël" -> "jean noel", "Œuvray" -> "oeuvray". Done by C string methods rather than a
+    character table (a table walks every character in Python: 3 times slower)."""
+    texte = texte.lower()
+    if not texte.isascii():
+        for avant, apres in _REMPLACEMENTS:
+            texte = texte.replace(avant, apres)
+        texte = _ACCENTS.sub("", unicodedata.normalize("NFKD", texte))
+    return texte.replace("-", " ").replace("'", " ")
+
+
+def normaliser_tous(textes: Iterable[str]) -> list[str]:
+    """``normaliser`` of each text, in one pass over all of them (at 100,000 names, several
+    times faster than a call per name)."""
+    textes = list(textes)
+    resultat = normaliser(_SEPARATEUR.join(textes)).split(_SEPARATEUR)
+    if len(resultat) != len(textes):  # a text held the separator: one at a time
+        return [normaliser(t) for t in textes]
+    return resultat
+
+
+def _texte_cherche(ligne: LigneCandidature) -> str:
+    return f"{ligne.n_candidat} {ligne.nom} {ligne.nom_usage} {ligne.prenoms}"
 
 
 def cle(ligne: LigneCandidature) -> str:
     """What a search is matched against: number, names, prénoms (normalised)."""
-    return normaliser(
-        f"{ligne.n_candidat} {ligne.nom} {ligne.nom_usage} {ligne.prenoms} {ligne.prenoms}"
-    )
+    return normaliser(_texte_cherche(ligne))
+
+
+def cles(lignes: Iterable[LigneCandidature]) -> list[str]:
+    """``cle`` of every row, at once."""
+    return normaliser_tous(map(_texte_cherche, lignes))
 
 
 def correspond(recherche: str) -> Callable[[str], bool]:
@@ -61,6 +77,19 @@ def etat_de(ligne: LigneCandidature, cloture_passee: bool) -> EtatDossier:
     return etat_dossier(*ligne.compteurs, cloture_passee=cloture_passee)
 
 
+def etats(lignes: Iterable[LigneCandidature], cloture_passee: bool) -> list[EtatDossier]:
+    """``etat_de`` of every row; dossiers with the same counters share one computation."""
+    connus: dict[tuple[int, ...], EtatDossier] = {}
+    resultat = []
+    for ligne in lignes:
+        compteurs = ligne.compteurs
+        etat = connus.get(compteurs)
+        if etat is None:
+            etat = connus[compteurs] = etat_dossier(*compteurs, cloture_passee=cloture_passee)
+        resultat.append(etat)
+    return resultat
+
+
 FILTRES: tuple[Filtre, ...] = (
     Filtre("Toutes les candidatures", lambda r, e: True),
     Filtre("À contrôler", lambda r, e: e == EtatDossier.A_CONTROLER),
@@ -75,22 +104,28 @@ FILTRES: tuple[Filtre, ...] = (
 def filtrer(
     lignes: Sequence[LigneCandidature],
     cles: Sequence[str],
+    etats: Sequence[EtatDossier],
     recherche: str,
     filtre: Filtre,
     specialites: frozenset[str] | None,
-    cloture_passee: bool,
-) -> list[LigneCandidature]:
-    """The rows kept by the search, the quick filter and the spécialités (None: all), in the
-    order given."""
+    ordre: Iterable[int] | None = None,
+) -> list[int]:
+    """The indices of the rows kept by the search, the quick filter and the spécialités
+    (None: all), taken in ``ordre`` (by default, the rows' own order). ``cles`` and ``etats``
+    are aligned with ``lignes``."""
     garde_texte = correspond(recherche) if recherche.strip() else None
-    tous = filtre is FILTRES[0]
+    garde = None if filtre is FILTRES[0] else filtre.garde
+    indices = range(len(lignes)) if ordre is None else ordre
+    if garde_texte is None and garde is None and specialites is None:
+        return list(indices)
     resultat = []
-    for ligne, k in zip(lignes, cles, strict=True):
-        if garde_texte is not None and not garde_texte(k):
+    for i in indices:
+        if garde_texte is not None and not garde_texte(cles[i]):
             continue
+        ligne = lignes[i]
         if specialites is not None and ligne.specialite not in specialites:
             continue
-        if not tous and not filtre.garde(ligne, etat_de(ligne, cloture_passee)):
+        if garde is not None and not garde(ligne, etats[i]):
             continue
-        resultat.append(ligne)
+        resultat.append(i)
     return resultat

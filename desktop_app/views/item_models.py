@@ -1,4 +1,4 @@
-"""Qt item models over the plain rows that the services return."""
+"""The Qt item model of the candidature list, over the plain rows that the services return."""
 
 from __future__ import annotations
 
@@ -8,16 +8,31 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.models import Statut, libelle_statut
 from desktop_app.services.dates import format_date, format_datetime
-from desktop_app.services.recherche import FILTRES, Filtre, cle, etat_de, filtrer, normaliser
+from desktop_app.services.recherche import (
+    FILTRES,
+    Filtre,
+    cles,
+    etat_de,
+    etats,
+    filtrer,
+    normaliser,
+    normaliser_tous,
+)
 from desktop_app.services.regles import EtatDossier
 from desktop_app.services.requetes import STATUTS_COMPTES, LigneCandidature
 
 Index = QModelIndex | QPersistentModelIndex
+Lignes = Sequence[LigneCandidature]
 
 COULEURS = {
     Statut.CONFORME: QColor("#1b7a3a"),
@@ -34,6 +49,7 @@ COULEURS_ETAT = {
     EtatDossier.VIDE: QColor("#605e5c"),
 }
 _JAMAIS = dt.datetime.min.replace(tzinfo=dt.UTC)
+_RANG_ETAT = {etat: rang for rang, etat in enumerate(EtatDossier)}
 COURTS = {
     None: "À voir",
     Statut.RECUE: "Reçue",
@@ -47,44 +63,193 @@ COURTS = {
 @dataclass(frozen=True)
 class Colonne:
     titre: str
-    texte: Callable[[Any], str]
-    tri: Callable[[Any], Any]
+    texte: Callable[[LigneCandidature], str]
+    cles: Callable[[Lignes], list[Any]]  # the sort keys of every row, at once
     infobulle: str = ""
     nombre: bool = False
 
 
-class TableModel(QAbstractTableModel):
-    """A read-only table of frozen rows; sorting is done in Python and the model reset
-    (at 100,000 rows this is far faster than a QSortFilterProxyModel)."""
+def _chaque(cle: Callable[[LigneCandidature], Any]) -> Callable[[Lignes], list[Any]]:
+    return lambda lignes: list(map(cle, lignes))
 
-    colonnes: Sequence[Colonne] = ()
+
+def _specialites(lignes: Lignes) -> list[str]:
+    normalisees = {s: normaliser(s) for s in {r.specialite for r in lignes}}  # a few dozen
+    return [normalisees[r.specialite] for r in lignes]
+
+
+def _compteur(i: int) -> Colonne:
+    statut = STATUTS_COMPTES[i]
+    field = LigneCandidature._fields.index("sans_statut") + i  # counters follow each other
+
+    def texte(r: LigneCandidature) -> str:
+        return str(r[field]) if r[field] else ""
+
+    return Colonne(
+        COURTS[statut],
+        texte,
+        _chaque(operator.itemgetter(field)),
+        f"Pièces au statut « {libelle_statut(statut)} »",
+        nombre=True,
+    )
+
+
+class CandidatureTableModel(QAbstractTableModel):
+    """Every candidature of the campaign; shown: those the search and the filters keep, in
+    the order of the last header clicked. All of it in Python over keys computed once per
+    load, then the model is reset: at 100,000 rows far faster than a QSortFilterProxyModel.
+
+    The rows stay in the database's order (by name); a sort is a permutation of their
+    indices, computed once per column and direction and kept until the rows change."""
+
+    COLONNE_ETAT = 5
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[Any] = []
+        self.colonnes = (
+            Colonne("N° candidat", operator.attrgetter("n_candidat"),
+                    _chaque(operator.attrgetter("n_candidat"))),
+            Colonne("Nom", lambda r: r.nom + (f" ({r.nom_usage})" if r.nom_usage else ""),
+                    lambda ls: normaliser_tous(f"{r.nom}\x1e{r.prenoms}" for r in ls),
+                    "Nom de naissance (nom d'usage)"),
+            Colonne("Prénoms", operator.attrgetter("prenoms"),
+                    lambda ls: normaliser_tous(r.prenoms for r in ls)),
+            Colonne("Né(e) le", lambda r: format_date(r.date_naissance),
+                    _chaque(lambda r: r.date_naissance or dt.date.min), "Date de naissance"),
+            Colonne("Spécialité", operator.attrgetter("specialite"), _specialites),
+            Colonne("État du dossier", lambda r: self.etat(r).value,
+                    lambda ls: [_RANG_ETAT[e] for e in self._etats_de_toutes()],
+                    "Calculé à partir des pièces et de la date de clôture"),
+            *(_compteur(i) for i in range(len(STATUTS_COMPTES))),
+            Colonne("Dernier dépôt", lambda r: format_datetime(r.dernier_depot),
+                    _chaque(lambda r: r.dernier_depot or _JAMAIS),
+                    "Date du dernier fichier déposé"),
+        )  # fmt: skip
+        self._toutes: list[LigneCandidature] = []  # in the database's order, never permuted
+        self._cles: list[str] = []  # search keys, aligned with _toutes
+        self._etats: list[EtatDossier] | None = None  # aligned, computed when first needed
+        self._position: dict[int, int] = {}  # candidature id -> index in _toutes
+        self._cles_tri: dict[int, list[Any]] = {}  # column -> sort keys, aligned
+        self._ordres: dict[tuple[int, bool], list[int]] = {}  # (column, descending) -> indices
+        self._affichees: list[int] = []  # indices in _toutes of the rows shown, in order
+        self._rangs: dict[int, int] | None = None  # candidature id -> row shown, when asked
         self._tri: tuple[int, Qt.SortOrder] | None = None
+        self.recherche = ""
+        self.filtre: Filtre = FILTRES[0]
+        self.specialites: frozenset[str] | None = None
+        self._cloture_passee = False
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        """Replace the rows, kept in the order the user chose by clicking a header."""
+    # -- the rows ---------------------------------------------------------------------------
+    def set_rows(self, rows: Lignes, cloture_passee: bool = False) -> None:
+        """Every candidature, in the database's order; the search, the filters and the sort
+        chosen are applied to them."""
+        self._toutes = list(rows)
+        self._cloture_passee = cloture_passee
+        self._cles = cles(self._toutes)
+        self._etats = None
+        self._position = {r.id: i for i, r in enumerate(self._toutes)}
+        self._cles_tri = {}
+        self._ordres = {}
+        self.filtrer()
+
+    @property
+    def cloture_passee(self) -> bool:
+        return self._cloture_passee
+
+    def toutes(self) -> list[LigneCandidature]:
+        return self._toutes
+
+    def row_at(self, row: int) -> LigneCandidature:
+        return self._toutes[self._affichees[row]]
+
+    def rows(self) -> list[LigneCandidature]:
+        return [self._toutes[i] for i in self._affichees]
+
+    def etat(self, ligne: LigneCandidature) -> EtatDossier:
+        return etat_de(ligne, self._cloture_passee)
+
+    def _etats_de_toutes(self) -> list[EtatDossier]:
+        if self._etats is None:
+            self._etats = etats(self._toutes, self._cloture_passee)
+        return self._etats
+
+    def ligne_de(self, candidature_id: int) -> int:
+        """The row showing that candidature, or -1."""
+        if self._rangs is None:
+            toutes = self._toutes
+            self._rangs = {toutes[i].id: row for row, i in enumerate(self._affichees)}
+        return self._rangs.get(candidature_id, -1)
+
+    def remplacer(self, ligne: LigneCandidature) -> LigneCandidature | None:
+        """A candidature read again after a decision: its row changes in place (the list
+        does not reorder under the gestionnaire's eyes). Returns the row it replaced."""
+        i = self._position.get(ligne.id)
+        if i is None:
+            return None
+        ancienne, self._toutes[i] = self._toutes[i], ligne
+        if self._etats is not None:
+            self._etats[i] = self.etat(ligne)
+        # Counters, état and last deposit may have changed: their sort keys are read again
+        # at the next sort or filter; the names cannot change.
+        for colonne in [c for c in self._cles_tri if c >= self.COLONNE_ETAT]:
+            del self._cles_tri[colonne]
+        for cle in [k for k in self._ordres if k[0] >= self.COLONNE_ETAT]:
+            del self._ordres[cle]
+        row = self.ligne_de(ligne.id)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.colonnes) - 1))
+        return ancienne
+
+    # -- search, filters, sort --------------------------------------------------------------
+    def filtrer(self) -> None:
+        """Apply the search and the filters again (the model is reset)."""
         self.beginResetModel()
-        self._rows = list(rows)
-        if self._tri is not None:
-            self._sort_rows(*self._tri)
+        besoin_etats = self.filtre is not FILTRES[0]
+        self._affichees = filtrer(
+            self._toutes, self._cles, self._etats_de_toutes() if besoin_etats else (),
+            self.recherche, self.filtre, self.specialites, self._ordre(),
+        )  # fmt: skip
+        self._rangs = None
         self.endResetModel()
 
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        self._rows.sort(
-            key=self.colonnes[column].tri, reverse=order == Qt.SortOrder.DescendingOrder
-        )
+    def _ordre(self) -> Sequence[int]:
+        """The indices of every row in the order chosen (or the database's)."""
+        if self._tri is None:
+            return range(len(self._toutes))
+        column, order = self._tri
+        descendant = order == Qt.SortOrder.DescendingOrder
+        ordre = self._ordres.get((column, descendant))
+        if ordre is None:
+            valeurs = self._cles_tri.get(column)
+            if valeurs is None:
+                valeurs = self._cles_tri[column] = self.colonnes[column].cles(self._toutes)
+            # Stable: equal keys keep the database's order (by name), either way.
+            ordre = sorted(range(len(valeurs)), key=valeurs.__getitem__, reverse=descendant)
+            self._ordres[(column, descendant)] = ordre
+        return ordre
 
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.colonnes) or self._tri == (column, order):
+            return  # QTableView.sortByColumn asks twice
+        self._tri = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        anciens = self.persistentIndexList()  # the current row, the selection
+        ids = [self.row_at(index.row()).id for index in anciens]
+        ordre = self._ordre()
+        if len(self._affichees) == len(self._toutes):
+            self._affichees = list(ordre)
+        else:
+            gardees = set(self._affichees)
+            self._affichees = [i for i in ordre if i in gardees]
+        self._rangs = None
+        nouveaux = [self.index(self.ligne_de(id_), index.column())
+                    for id_, index in zip(ids, anciens, strict=True)]  # fmt: skip
+        self.changePersistentIndexList(anciens, nouveaux)
+        self.layoutChanged.emit()
 
-    def rows(self) -> list[Any]:
-        return self._rows
-
+    # -- Qt ---------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._affichees)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.colonnes)
@@ -102,180 +267,23 @@ class TableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        if not index.isValid() or index.row() >= len(self._affichees):
             return None
-        row = self._rows[index.row()]
-        colonne = self.colonnes[index.column()]
+        ligne = self._toutes[self._affichees[index.row()]]
+        column = index.column()
+        colonne = self.colonnes[column]
         if role == Qt.ItemDataRole.DisplayRole:
-            return colonne.texte(row)
+            return colonne.texte(ligne)
         if role == Qt.ItemDataRole.TextAlignmentRole and colonne.nombre:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return self.extra_data(row, index.column(), role)
-
-    def extra_data(self, row: Any, column: int, role: int) -> Any:
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.colonnes):
-            return
-        self._tri = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        self._sort_rows(column, order)
-        self.layoutChanged.emit()
-
-
-def _compteur(i: int) -> Colonne:
-    statut = STATUTS_COMPTES[i]
-    field = LigneCandidature._fields.index("sans_statut") + i  # counters follow each other
-
-    def texte(r: LigneCandidature) -> str:
-        return str(r[field]) if r[field] else ""
-
-    return Colonne(
-        COURTS[statut],
-        texte,
-        operator.itemgetter(field),
-        f"Pièces au statut « {libelle_statut(statut)} »",
-        nombre=True,
-    )
-
-
-class CandidatureTableModel(TableModel):
-    """Every candidature of the campaign; shown: those the search and the filters keep.
-    Both are done in Python over precomputed keys, then the model is reset."""
-
-    colonnes = (
-        Colonne(
-            "N° candidat", operator.attrgetter("n_candidat"), operator.attrgetter("n_candidat")
-        ),
-        Colonne(
-            "Nom",
-            lambda r: r.nom + (f" ({r.nom_usage})" if r.nom_usage else ""),
-            lambda r: (normaliser(r.nom), normaliser(r.prenoms)),
-            "Nom de naissance (nom d'usage)",
-        ),
-        Colonne("Prénoms", operator.attrgetter("prenoms"), lambda r: normaliser(r.prenoms)),
-        Colonne(
-            "Né(e) le",
-            lambda r: format_date(r.date_naissance),
-            lambda r: r.date_naissance or dt.date.min,
-            "Date de naissance",
-        ),
-        Colonne(
-            "Spécialité", operator.attrgetter("specialite"), lambda r: normaliser(r.specialite)
-        ),
-        Colonne("État du dossier", lambda r: "", lambda r: "", "Calculé à partir des pièces"),
-        *(_compteur(i) for i in range(len(STATUTS_COMPTES))),
-        Colonne(
-            "Dernier dépôt",
-            lambda r: format_datetime(r.dernier_depot),
-            lambda r: r.dernier_depot or _JAMAIS,
-            "Date du dernier fichier déposé",
-        ),
-    )
-    COLONNE_ETAT = 5
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._toutes: list[LigneCandidature] = []
-        self._cles: list[str] = []
-        self._position: dict[int, int] = {}  # candidature id -> index in _toutes
-        self._cles_tri: dict[int, list[Any]] = {}
-        self.recherche = ""
-        self.filtre: Filtre = FILTRES[0]
-        self.specialites: frozenset[str] | None = None
-        self.cloture_passee = False
-        # The état column sorts and shows through the campaign's date, known here.
-        self.colonnes = list(self.colonnes)
-        self.colonnes[self.COLONNE_ETAT] = Colonne(
-            "État du dossier",
-            lambda r: self.etat(r).value,
-            lambda r: self.etat(r).value,
-            "Calculé à partir des pièces et de la date de clôture",
-        )
-
-    def etat(self, ligne: LigneCandidature) -> EtatDossier:
-        return etat_de(ligne, self.cloture_passee)
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self._toutes = list(rows)
-        self._cles = [cle(r) for r in self._toutes]
-        self._cles_tri: dict[int, list[Any]] = {}  # per column, aligned with _toutes
-        if self._tri is not None:
-            self._ordonner(*self._tri)
-        self._position = {r.id: i for i, r in enumerate(self._toutes)}
-        self.filtrer()
-
-    def _ordonner(self, column: int, order: Qt.SortOrder) -> None:
-        """Sort every row by ``column``: its keys are computed once per load, then the rows
-        and the keys are permuted together (a sort is then a C sort of indices)."""
-        cles = self._cles_tri.get(column)
-        if cles is None:
-            cles = self._cles_tri[column] = list(map(self.colonnes[column].tri, self._toutes))
-        ordre = sorted(range(len(self._toutes)), key=cles.__getitem__,
-                       reverse=order == Qt.SortOrder.DescendingOrder)  # fmt: skip
-        self._toutes = [self._toutes[i] for i in ordre]
-        self._cles = [self._cles[i] for i in ordre]
-        for c, valeurs in self._cles_tri.items():
-            self._cles_tri[c] = [valeurs[i] for i in ordre]
-
-    def filtrer(self) -> None:
-        """Apply the search and the filters again (the model is reset)."""
-        self.beginResetModel()
-        if not self.recherche.strip() and self.filtre is FILTRES[0] and self.specialites is None:
-            self._rows = list(self._toutes)
-        else:
-            self._rows = filtrer(self._toutes, self._cles, self.recherche, self.filtre,
-                                 self.specialites, self.cloture_passee)  # fmt: skip
-        self.endResetModel()
-
-    def toutes(self) -> list[LigneCandidature]:
-        return self._toutes
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.colonnes):
-            return
-        self._tri = (column, order)
-        self._ordonner(column, order)
-        self._position = {r.id: i for i, r in enumerate(self._toutes)}
-        self.layoutAboutToBeChanged.emit()
-        if len(self._rows) == len(self._toutes):
-            self._rows = list(self._toutes)
-        else:
-            gardees = {r.id for r in self._rows}
-            self._rows = [r for r in self._toutes if r.id in gardees]
-        self.layoutChanged.emit()
-
-    def remplacer(self, ligne: LigneCandidature) -> None:
-        """A candidature read again after a decision: its row changes in place."""
-        i = self._position.get(ligne.id)
-        if i is not None:
-            self._toutes[i] = ligne
-            for c, valeurs in self._cles_tri.items():
-                valeurs[i] = self.colonnes[c].tri(ligne)
-        for row, r in enumerate(self._rows):
-            if r.id == ligne.id:
-                self._rows[row] = ligne
-                self.dataChanged.emit(self.index(row, 0),
-                                      self.index(row, len(self.colonnes) - 1))  # fmt: skip
-                break
-
-    def ligne_de(self, candidature_id: int) -> int:
-        """The row showing that candidature, or -1."""
-        for row, r in enumerate(self._rows):
-            if r.id == candidature_id:
-                return row
-        return -1
-
-    def extra_data(self, row: LigneCandidature, column: int, role: int) -> Any:
-        first_count = self.COLONNE_ETAT + 1
         if role == Qt.ItemDataRole.ForegroundRole:
-            if first_count <= column < first_count + len(STATUTS_COMPTES):
-                statut = STATUTS_COMPTES[column - first_count]
+            premier = self.COLONNE_ETAT + 1
+            if premier <= column < premier + len(STATUTS_COMPTES):
+                statut = STATUTS_COMPTES[column - premier]
                 if statut in COULEURS:
                     return QBrush(COULEURS[statut])
             if column == self.COLONNE_ETAT:
-                return QBrush(COULEURS_ETAT[self.etat(row)])
-        if role == Qt.ItemDataRole.ToolTipRole and row.non_recevables:
-            return f"{row.non_recevables} pièce(s) avec un fichier non recevable"
+                return QBrush(COULEURS_ETAT[self.etat(ligne)])
+        if role == Qt.ItemDataRole.ToolTipRole and ligne.non_recevables:
+            return f"{ligne.non_recevables} pièce(s) avec un fichier non recevable"
         return None

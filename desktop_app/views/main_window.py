@@ -425,9 +425,8 @@ class MainWindow(QMainWindow):
         self.action_export.setEnabled(self.campagne is not None)
         self.pages.setCurrentIndex(1 if self.campagne else 0)
         c = self.campagne
-        self.candidatures.cloture_passee = bool(c and c.cloture and c.cloture < now_utc())
         self._specialites(sorted({r.specialite for r in rows}))
-        self.candidatures.set_rows(rows)
+        self.candidatures.set_rows(rows, bool(c and c.cloture and c.cloture < now_utc()))
         self._dossier(None)
         if c is None:
             self.titre.clear()
@@ -868,13 +867,12 @@ class MainWindow(QMainWindow):
         assert candidature_id is not None
         with self.espace.db.read() as session:
             ligne = ligne_candidature(session, candidature_id)
-        if ligne is not None:
-            ancienne = self.candidatures.toutes()[self.candidatures._position[ligne.id]]
+        ancienne = self.candidatures.remplacer(ligne) if ligne is not None else None
+        if ligne is not None and ancienne is not None:
             self._totaux = [
                 t - a + n
                 for t, a, n in zip(self._totaux, ancienne.compteurs, ligne.compteurs, strict=True)
             ]
-            self.candidatures.remplacer(ligne)
             self._compter()
         garder = self.piece.id if self.piece is not None else piece_id
         self._dossier(candidature_id, garder)

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.app import creer_application
 from desktop_app.services.espace import Espace
 from desktop_app.services.importer import importer_paquet
+from desktop_app.services.recherche import normaliser
 from desktop_app.views import main_window
 from desktop_app.views.main_window import MainWindow
 from tests.helpers import write_package
@@ -67,7 +68,7 @@ def test_import_from_the_window_lists_candidatures_and_their_pieces(
         "État du dossier", "À voir", "Reçue", "Non conf.", "Conforme", "Att. PJ",
         "Att. contrôle", "Dernier dépôt",
     ]  # fmt: skip
-    noms = [(row.nom, row.prenoms) for row in candidatures.model().rows()]
+    noms = [normaliser(f"{r.nom}\x1e{r.prenoms}") for r in candidatures.model().rows()]
     assert noms == sorted(noms)  # by name, as the sort indicator says
     assert candidatures.horizontalHeader().sortIndicatorSection() == 1
     assert "Baccalauréat professionnel" in window.titre.text()
@@ -88,10 +89,18 @@ def test_import_from_the_window_lists_candidatures_and_their_pieces(
     second = candidatures.model().row_at(1)
     assert second.n_candidat in window.identite.text()
 
-    # Sorting by a column, descending.
+    # Sorting by a column, descending: the candidature shown stays the one selected.
     candidatures.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     numeros = [cell(candidatures, r, 0) for r in range(40)]
     assert numeros == sorted(numeros, reverse=True)
+    selection = candidatures.selectionModel().selectedRows()
+    assert [candidatures.model().row_at(i.row()).id for i in selection] == [second.id]
+    assert candidatures.model().row_at(candidatures.currentIndex().row()).id == second.id
+    # Filtered, then sorted by name: accents do not send "Élodie" after "Zoé".
+    window.recherche.setText("b")
+    candidatures.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    cles = [normaliser(f"{r.nom}\x1e{r.prenoms}") for r in candidatures.model().rows()]
+    assert 0 < len(cles) < 40 and cles == sorted(cles)
 
 
 def test_item_models_pass_qtmodeltester(

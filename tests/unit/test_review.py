@@ -15,7 +15,14 @@ from desktop_app.services.decisions import (
 )
 from desktop_app.services.espace import Espace
 from desktop_app.services.importer import importer_paquet
-from desktop_app.services.recherche import FILTRES, cle, filtrer, normaliser
+from desktop_app.services.recherche import (
+    FILTRES,
+    cles,
+    etats,
+    filtrer,
+    normaliser,
+    normaliser_tous,
+)
 from desktop_app.services.regles import EtatDossier, EtatPiece, etat_dossier, refus
 from desktop_app.services.requetes import LigneCandidature, historique_de, pieces_de
 
@@ -66,17 +73,21 @@ def test_etat_du_dossier(
 
 def test_search_ignores_case_accents_and_word_order() -> None:
     assert normaliser("Hélène ÉLODIE Œuvre") == "helene elodie oeuvre"
+    assert normaliser("Jean-Noël N'Diaye L’Hôte Søren") == "jean noel n diaye l hote soren"
+    assert normaliser_tous(["Zoé", "ÇA", "x\x1fy"]) == ["zoe", "ca", "x\x1fy"]
     lignes = [
         LigneCandidature(1, "02383804018", "001", "ESCOFFIER", "", "Hélène", None, "S", 1, 0,
                          0, 0, 0, 0),
         LigneCandidature(2, "02234082826", "001", "DE OLIVEIRA", "", "Jérôme", None, "S", 0, 0,
                          0, 4, 0, 0),
     ]  # fmt: skip
-    cles = [cle(ligne) for ligne in lignes]
+    recherche, etat = cles(lignes), etats(lignes, cloture_passee=False)
     tous = FILTRES[0]
 
-    def ids(texte: str, filtre: object = tous) -> list[int]:
-        return [r.id for r in filtrer(lignes, cles, texte, filtre, None, False)]  # type: ignore[arg-type]
+    def ids(texte: str, filtre: object = tous, specialites: frozenset[str] | None = None,
+            ordre: list[int] | None = None) -> list[int]:  # fmt: skip
+        gardees = filtrer(lignes, recherche, etat, texte, filtre, specialites, ordre)  # type: ignore[arg-type]
+        return [lignes[i].id for i in gardees]
 
     assert ids("helene") == [1]
     assert ids("HÉLÈNE escoffier") == [1]
@@ -87,7 +98,8 @@ def test_search_ignores_case_accents_and_word_order() -> None:
     a_controler = next(f for f in FILTRES if f.libelle == "À contrôler")
     complets = next(f for f in FILTRES if f.libelle == "Complets")
     assert ids("", a_controler) == [1] and ids("", complets) == [2]
-    assert [r.id for r in filtrer(lignes, cles, "", tous, frozenset({"X"}), False)] == []
+    assert ids("", tous, frozenset({"X"})) == []
+    assert ids("", ordre=[1, 0]) == [2, 1] and ids("e", a_controler, ordre=[1, 0]) == [1]
 
 
 def _piece_avec_fichier(espace: Espace, recevable: bool) -> int:
