@@ -152,6 +152,8 @@ class Candidature(Base):
     pieces_conformes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pieces_attente_pj: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     pieces_attente_controle: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Pièces without status and without any file: they await the candidate (fourth migration).
+    pieces_sans_fichier: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The latest date de dépôt of its files, kept by a trigger on `depot` (third migration).
     dernier_depot: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 

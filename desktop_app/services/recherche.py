@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from desktop_app.services.regles import EtatDossier, etat_dossier
 from desktop_app.services.requetes import LigneCandidature
@@ -74,18 +75,20 @@ class Filtre:
 
 
 def etat_de(ligne: LigneCandidature, cloture_passee: bool) -> EtatDossier:
-    return etat_dossier(*ligne.compteurs, cloture_passee=cloture_passee)
+    return etat_dossier(
+        *ligne.compteurs, sans_fichier=ligne.sans_fichier, cloture_passee=cloture_passee
+    )
 
 
 def etats(lignes: Iterable[LigneCandidature], cloture_passee: bool) -> list[EtatDossier]:
     """``etat_de`` of every row; dossiers with the same counters share one computation."""
-    connus: dict[tuple[int, ...], EtatDossier] = {}
+    connus: dict[tuple[Any, ...], EtatDossier] = {}
     resultat = []
     for ligne in lignes:
-        compteurs = ligne.compteurs
+        compteurs = (*ligne.compteurs, ligne.sans_fichier)
         etat = connus.get(compteurs)
         if etat is None:
-            etat = connus[compteurs] = etat_dossier(*compteurs, cloture_passee=cloture_passee)
+            etat = connus[compteurs] = etat_de(ligne, cloture_passee)
         resultat.append(etat)
     return resultat
 

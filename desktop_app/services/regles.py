@@ -96,16 +96,18 @@ def etat_dossier(
     attente_pj: int,
     attente_controle: int,
     *,
+    sans_fichier: int = 0,
     cloture_passee: bool,
 ) -> EtatDossier:
     """The rules, in this order (the README says them in words):
 
     - *Complet*: every pièce is Conforme.
     - *Incomplet*: the campaign has closed and the dossier is not complet.
-    - *À contrôler*: a pièce awaits the gestionnaire (no status yet, Reçue, En attente de
-      contrôle).
-    - *En attente du candidat*: every pièce not Conforme is Non conforme or En attente d'une
-      nouvelle PJ: the next move is the candidate's."""
+    - *À contrôler*: a pièce awaits the gestionnaire (Reçue, En attente de contrôle, or no
+      status yet with a file deposited).
+    - *En attente du candidat*: every other pièce not Conforme is Non conforme, En attente
+      d'une nouvelle PJ, or without status and without file (``sans_fichier`` of the
+      ``sans_statut``): the next move is the candidate's."""
     total = sans_statut + recues + non_conformes + conformes + attente_pj + attente_controle
     if total == 0:
         return EtatDossier.VIDE
@@ -113,11 +115,15 @@ def etat_dossier(
         return EtatDossier.COMPLET
     if cloture_passee:
         return EtatDossier.INCOMPLET
-    if sans_statut + recues + attente_controle:
+    if sans_statut - sans_fichier + recues + attente_controle:
         return EtatDossier.A_CONTROLER
     return EtatDossier.ATTENTE_CANDIDAT
 
 
-def a_controler(statut: Statut | None) -> bool:
-    """A pièce at this status awaits the gestionnaire (the "next thing to check")."""
-    return statut in (None, Statut.RECUE, Statut.EN_ATTENTE_CONTROLE)
+def a_controler(statut: Statut | None, fichiers: int) -> bool:
+    """A pièce awaits the gestionnaire (the "next thing to check"): Reçue, En attente de
+    contrôle, or without status with a file deposited. Without status and without file (not
+    deposited online, or not yet received by post) it awaits the candidate."""
+    return statut in (Statut.RECUE, Statut.EN_ATTENTE_CONTROLE) or (
+        statut is None and fichiers > 0
+    )

@@ -59,11 +59,17 @@ class LigneCandidature(NamedTuple):
     attente_pj: int
     attente_controle: int
     dernier_depot: dt.datetime | None = None
+    sans_fichier: int = 0  # of the pièces without status, those without any file either
     non_recevables: int = 0  # pièces whose latest file is not recevable
 
     @property
     def compteurs(self) -> tuple[int, ...]:
         return tuple(self[8:14])
+
+    @property
+    def a_controler(self) -> int:
+        """How many pièces await the gestionnaire (see ``regles.a_controler``)."""
+        return self.sans_statut - self.sans_fichier + self.recues + self.attente_controle
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ def _requete_candidatures() -> Any:
         Candidature.specialite,
         *COMPTEURS,
         Candidature.dernier_depot,
+        Candidature.pieces_sans_fichier,
     ).join(Candidat, Candidat.id == Candidature.candidat_id)
 
 

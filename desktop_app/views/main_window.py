@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop_app import APP_NAME, __version__
-from desktop_app.models import Modalite, Statut, libelle_statut
+from desktop_app.models import Statut, libelle_statut
 from desktop_app.services.dates import (
     format_datetime,
     format_time,
@@ -678,7 +678,7 @@ class MainWindow(QMainWindow):
         self.recherche.selectAll()
 
     def prochaine_a_controler(self) -> None:
-        """The next pièce awaiting the gestionnaire (with a file to look at, or postal): in
+        """The next pièce awaiting the gestionnaire (``regles.a_controler``): in
         this dossier after the current pièce, then in the next dossiers of the list."""
         items = self._items_pieces()
         courant = self.arbre.currentItem()
@@ -692,15 +692,11 @@ class MainWindow(QMainWindow):
         m = self.candidatures
         depart = self._ligne_courante()
         ordre = [*range(depart + 1, m.rowCount()), *range(0, max(depart, 0))]
-        with self.espace.db.read() as session:
-            for row in ordre:
-                ligne = m.row_at(row)
-                if not (ligne.sans_statut or ligne.recues or ligne.attente_controle):
-                    continue
-                if any(_a_voir(p) for p in pieces_de(session, ligne.id)):
-                    self.candidature_view.selectRow(row)  # -> its first pièce to check
-                    self.candidature_view.scrollTo(m.index(row, 0))
-                    return
+        for row in ordre:
+            if m.row_at(row).a_controler:  # counted by the database
+                self.candidature_view.selectRow(row)  # -> its first pièce to check
+                self.candidature_view.scrollTo(m.index(row, 0))
+                return
         self.panneau.information("Plus aucune pièce à contrôler dans la liste affichée.")
 
     def aller_a(self, candidature_id: int, piece_id: int) -> None:
@@ -953,5 +949,4 @@ class MainWindow(QMainWindow):
 
 
 def _a_voir(piece: LignePiece) -> bool:
-    """Awaits the gestionnaire, and there is something to look at (a file, or a postal pièce)."""
-    return a_controler(piece.statut) and (piece.fichiers > 0 or piece.modalite != Modalite.EN_LIGNE)
+    return a_controler(piece.statut, piece.fichiers)

@@ -46,7 +46,7 @@ def test_writes_take_the_lock_at_begin(tmp_path: Path) -> None:
 
 def test_schema_is_created_by_the_migration_and_is_at_head(tmp_path: Path) -> None:
     espace = ouvrir_espace(tmp_path / "d")
-    assert espace.db.current_revision() == espace.db.head_revision() == "0003"
+    assert espace.db.current_revision() == espace.db.head_revision() == "0004"
     espace.close()
 
 
@@ -73,7 +73,7 @@ def test_a_database_of_the_previous_version_is_brought_up_keeping_its_deposits(
         )
     db = Database(url)
     db.migrate()
-    assert db.current_revision() == "0003"
+    assert db.current_revision() == "0004"
     with sqlite3.connect(tmp_path / "ancienne.sqlite3") as raw:
         assert raw.execute("SELECT count(*) FROM campagne").fetchone() == (1,)
         colonnes = [row[1] for row in raw.execute("PRAGMA table_info(depot)")]
@@ -205,6 +205,36 @@ def test_last_deposit_is_kept_by_the_database_and_filled_by_the_migration(
     with espace.db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0002")
+    espace.db.migrate()
+    with espace.db.read() as session:
+        assert session.execute(verite).all() == lignes
+
+
+def test_pieces_awaiting_a_file_are_counted_by_the_database_and_by_the_migration(
+    espace: Espace, paquet_demo: Path
+) -> None:
+    """A pièce without status and without file awaits the candidate: the candidature counts
+    them (triggers on piece and depot), and the fourth migration counts them for a database
+    made before."""
+    from alembic import command
+
+    from desktop_app.services.importer import importer_paquet
+
+    verite = sa.text(
+        "SELECT c.id, c.pieces_sans_fichier, (SELECT count(*) FROM piece p WHERE "
+        "p.candidature_id = c.id AND p.statut IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM depot d WHERE d.piece_id = p.id)) FROM candidature c"
+    )
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as session:
+        lignes = session.execute(verite).all()
+    assert lignes and all(colonne == attendu for _, colonne, attendu in lignes)
+    assert any(attendu for _, _, attendu in lignes)
+
+    config = espace.db._alembic_config()
+    with espace.db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
     espace.db.migrate()
     with espace.db.read() as session:
         assert session.execute(verite).all() == lignes

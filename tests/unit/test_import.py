@@ -526,11 +526,14 @@ def test_status_counters_always_equal_the_pieces(
 
     def check() -> None:
         with espace.db.read() as s:
-            listed = {r.id: r.compteurs for r in lister_candidatures(s, 1)}
-            truth: dict[int, list[int]] = {cid: [0] * len(STATUTS_COMPTES) for cid in listed}
-            for cid, statut in s.execute(select(Piece.candidature_id, Piece.statut)):
+            listed = {r.id: (*r.compteurs, r.sans_fichier) for r in lister_candidatures(s, 1)}
+            truth = {cid: [0] * (len(STATUTS_COMPTES) + 1) for cid in listed}
+            avec_fichier = set(s.scalars(select(Depot.piece_id)))
+            for pid, cid, statut in s.execute(select(Piece.id, Piece.candidature_id, Piece.statut)):
                 truth[cid][STATUTS_COMPTES.index(statut)] += 1
+                truth[cid][-1] += statut is None and pid not in avec_fichier
         assert listed == {cid: tuple(c) for cid, c in truth.items()}
+        assert any(c[-1] for c in listed.values())  # the demo has pièces still awaited
 
     importer_paquet(espace.db, espace.store, paquet_demo)
     check()

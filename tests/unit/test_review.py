@@ -23,7 +23,7 @@ from desktop_app.services.recherche import (
     normaliser,
     normaliser_tous,
 )
-from desktop_app.services.regles import EtatDossier, EtatPiece, etat_dossier, refus
+from desktop_app.services.regles import EtatDossier, EtatPiece, a_controler, etat_dossier, refus
 from desktop_app.services.requetes import LigneCandidature, historique_de, pieces_de
 
 EN_LIGNE = Modalite.EN_LIGNE
@@ -69,6 +69,20 @@ def test_etat_du_dossier(
     compteurs: tuple[int, ...], cloture_passee: bool, etat: EtatDossier
 ) -> None:
     assert etat_dossier(*compteurs, cloture_passee=cloture_passee) == etat
+
+
+def test_a_piece_without_file_awaits_the_candidate() -> None:
+    # One pièce without status: with a file it is the gestionnaire's turn, without the
+    # candidate's (not deposited online, not received by post).
+    assert etat_dossier(1, 0, 0, 3, 0, 0, cloture_passee=False) == EtatDossier.A_CONTROLER
+    attente = etat_dossier(1, 0, 0, 3, 0, 0, sans_fichier=1, cloture_passee=False)
+    assert attente == EtatDossier.ATTENTE_CANDIDAT
+    assert etat_dossier(2, 0, 0, 3, 0, 0, sans_fichier=1, cloture_passee=False) == (
+        EtatDossier.A_CONTROLER
+    )
+    assert a_controler(None, 1) and not a_controler(None, 0)
+    assert a_controler(Statut.RECUE, 0) and a_controler(Statut.EN_ATTENTE_CONTROLE, 1)
+    assert not a_controler(Statut.NON_CONFORME, 1) and not a_controler(Statut.CONFORME, 1)
 
 
 def test_search_ignores_case_accents_and_word_order() -> None:
