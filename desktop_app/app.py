@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.models.database import DatabaseError
-from desktop_app.services.demo import installer_demo
 from desktop_app.services.espace import Espace, ouvrir_espace
-from desktop_app.services.importer import ImportAnnule
+from desktop_app.services.progression import ImportAnnule
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.taches import TacheAvecProgression
 
@@ -33,6 +32,8 @@ def creer_application(argv: list[str] | None = None) -> QApplication:
 
 
 def lancer_demo(window: MainWindow, candidatures: int = 300) -> TacheAvecProgression:
+    from desktop_app.services.demo import installer_demo  # only for the demo: a faster start
+
     espace = window.espace
 
     def travail(progress: Any) -> object:

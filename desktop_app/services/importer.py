@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -46,14 +45,10 @@ from desktop_app.models import (
 from desktop_app.models.database import Database
 from desktop_app.services import colonnes
 from desktop_app.services.dates import DateInvalide, now_utc, parse_date, parse_datetime
+from desktop_app.services.progression import ImportAnnule, Progression
 from desktop_app.services.tabular import Ligne, TableauIllisible, cle, read_table
 
-Progression = Callable[[int, int, str], None]
 FORMAT_PAQUET = "dossiers-pj/1"
-
-
-class ImportAnnule(Exception):
-    """Raised by a progress callback to cancel; the transaction is rolled back."""
 
 
 class ImportRefuse(Exception):

@@ -124,6 +124,4 @@ def a_controler(statut: Statut | None, fichiers: int) -> bool:
     """A pièce awaits the gestionnaire (the "next thing to check"): Reçue, En attente de
     contrôle, or without status with a file deposited. Without status and without file (not
     deposited online, or not yet received by post) it awaits the candidate."""
-    return statut in (Statut.RECUE, Statut.EN_ATTENTE_CONTROLE) or (
-        statut is None and fichiers > 0
-    )
+    return statut in (Statut.RECUE, Statut.EN_ATTENTE_CONTROLE) or (statut is None and fichiers > 0)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import false, func, select
+from sqlalchemy import String, false, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.models import (
@@ -132,6 +134,9 @@ COMPTEURS = (
 
 
 def _requete_candidatures() -> Any:
+    """The list's columns. The two dates are read as the driver gives them (``_date`` and
+    ``_instant`` convert): SQLAlchemy's own conversion, a regular expression per value, was
+    half the cost of reading 100,000 rows from SQLite."""
     return select(
         Candidature.id,
         Candidat.n_candidat,
@@ -139,12 +144,33 @@ def _requete_candidatures() -> Any:
         Candidat.nom_naissance,
         Candidat.nom_usage,
         Candidat.prenoms,
-        Candidat.date_naissance,
+        type_coerce(Candidat.date_naissance, String),
         Candidature.specialite,
         *COMPTEURS,
-        Candidature.dernier_depot,
+        type_coerce(Candidature.dernier_depot, String),
         Candidature.pieces_sans_fichier,
     ).join(Candidat, Candidat.id == Candidature.candidat_id)
+
+
+def _date(valeur: Any) -> dt.date | None:
+    """A date as SQLite stores it (ISO text) or as PostgreSQL's driver gives it."""
+    if valeur.__class__ is str:
+        return dt.date.fromisoformat(valeur)
+    return valeur  # type: ignore[no-any-return]
+
+
+def _instant(valeur: Any) -> dt.datetime | None:
+    """A UTC instant as SQLite stores it (ISO text without zone) or as PostgreSQL's driver
+    gives it (aware)."""
+    if valeur.__class__ is str:
+        return dt.datetime.fromisoformat(valeur + "+00:00")
+    return None if valeur is None else valeur.astimezone(dt.UTC)
+
+
+def _ligne(row: Any, refus: dict[int, int]) -> LigneCandidature:
+    return LigneCandidature._make(
+        (*row[:6], _date(row[6]), *row[7:14], _instant(row[14]), row[15], refus.get(row[0], 0))
+    )
 
 
 def _non_recevables(session: Session, *conditions: Any) -> dict[int, int]:
@@ -178,8 +204,13 @@ def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandida
         .order_by(Candidat.nom_naissance, Candidat.prenoms, Candidature.id)
     )
     refus = _non_recevables(session)
-    faire = LigneCandidature._make
-    return [faire((*row, refus.get(row[0], 0))) for row in session.connection().execute(query)]
+    return [_ligne(row, refus) for row in session.connection().execute(query)]
+
+
+def totaux(lignes: Sequence[LigneCandidature]) -> list[int]:
+    """Pièces per status (in the order of STATUTS_COMPTES) over these rows."""
+    premier = LigneCandidature._fields.index("sans_statut")
+    return [sum(map(itemgetter(premier + k), lignes)) for k in range(len(STATUTS_COMPTES))]
 
 
 def ligne_candidature(session: Session, candidature_id: int) -> LigneCandidature | None:
@@ -191,8 +222,7 @@ def ligne_candidature(session: Session, candidature_id: int) -> LigneCandidature
     )
     if row is None:
         return None
-    refus = _non_recevables(session, Piece.candidature_id == candidature_id)
-    return LigneCandidature(*row, refus.get(candidature_id, 0))
+    return _ligne(row, _non_recevables(session, Piece.candidature_id == candidature_id))
 
 
 def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:

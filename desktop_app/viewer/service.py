@@ -145,7 +145,8 @@ class Canal(QThread):
         try:
             with InspectionWorker(self.timeout) as worker:
                 self.worker = worker
-                worker.demarrer()  # warm before the first document is asked for
+                # The child starts with the first request: at launch, the two children's
+                # start-up would compete with the candidature list's load for the cores.
                 while (tache := self._prendre()) is not None:
                     if indisponible:
                         self.termine.emit(tache, INDISPONIBLE)

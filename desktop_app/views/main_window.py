@@ -7,7 +7,7 @@ import datetime as dt
 import html
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -52,13 +52,7 @@ from desktop_app.services.decisions import (
 )
 from desktop_app.services.depots import memoriser_rotation
 from desktop_app.services.espace import Espace
-from desktop_app.services.exporter import exporter_decisions
-from desktop_app.services.importer import (
-    ImportAnnule,
-    PaquetInutilisable,
-    RapportImport,
-    importer_paquet,
-)
+from desktop_app.services.progression import ImportAnnule
 from desktop_app.services.recherche import FILTRES
 from desktop_app.services.regles import MOTIFS_NON_CONFORMITE, a_controler, refus
 from desktop_app.services.requetes import (
@@ -73,6 +67,7 @@ from desktop_app.services.requetes import (
     ligne_candidature,
     lister_candidatures,
     pieces_de,
+    totaux,
 )
 from desktop_app.viewer.actions import creer_action
 from desktop_app.viewer.document_viewer import DocumentViewer
@@ -82,6 +77,9 @@ from desktop_app.views.dialogues import AideClavier, MotifsDialog, SpecialitesDi
 from desktop_app.views.dossier import ROLE_DEPOT, ROLE_PIECE, item_piece, texte_identite
 from desktop_app.views.item_models import CandidatureTableModel
 from desktop_app.views.taches import TacheAvecProgression
+
+if TYPE_CHECKING:  # the importer and the exporter are loaded when first used: a faster start
+    from desktop_app.services.importer import RapportImport
 
 
 def _table(name: str, accessible: str) -> QTableView:
@@ -438,8 +436,7 @@ class MainWindow(QMainWindow):
             + (f" &nbsp;·&nbsp; clôture le {cloture}" if cloture else "")
         )
         self.setWindowTitle(f"{c.titre} — {APP_NAME}")
-        self._totaux = [sum(col) for col in zip(*(r.compteurs for r in rows), strict=True)] \
-            if rows else [0] * len(STATUTS_COMPTES)  # fmt: skip
+        self._totaux = totaux(rows)
         self._compter()
         header = self.candidature_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -887,6 +884,8 @@ class MainWindow(QMainWindow):
             self.importer(Path(path))
 
     def importer(self, chemin: Path) -> TacheAvecProgression:
+        from desktop_app.services.importer import importer_paquet
+
         espace = self.espace
 
         def travail(progress: Any) -> RapportImport:
@@ -900,6 +899,8 @@ class MainWindow(QMainWindow):
         return tache
 
     def _import_fini(self, rapport: RapportImport | None, erreur: BaseException | None) -> None:
+        from desktop_app.services.importer import PaquetInutilisable
+
         if isinstance(erreur, ImportAnnule):
             self.statusBar().showMessage("Import annulé : la base n'a pas été modifiée.", 8000)
             return
@@ -927,6 +928,8 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
+        from desktop_app.services.exporter import exporter_decisions
+
         try:
             with self.espace.db.read() as session:
                 n = exporter_decisions(session, self.campagne.id, Path(path))

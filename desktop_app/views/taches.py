@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desktop_app.services.importer import ImportAnnule
+from desktop_app.services.progression import ImportAnnule
 
 log = logging.getLogger(__name__)
 

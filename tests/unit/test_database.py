@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from desktop_app.models.database import Database, DatabaseTooNew
+from desktop_app.models.database import TETE, Database, DatabaseTooNew
 from desktop_app.paths import ENV_DATA_DIR, resolve_data_dir
 from desktop_app.services.espace import Espace, ouvrir_espace
 
@@ -46,7 +46,7 @@ def test_writes_take_the_lock_at_begin(tmp_path: Path) -> None:
 
 def test_schema_is_created_by_the_migration_and_is_at_head(tmp_path: Path) -> None:
     espace = ouvrir_espace(tmp_path / "d")
-    assert espace.db.current_revision() == espace.db.head_revision() == "0004"
+    assert espace.db.current_revision() == espace.db.head_revision() == TETE == "0004"
     espace.close()
 
 

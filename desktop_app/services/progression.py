@@ -1,0 +1,12 @@
+"""What long work (import, export, demo) shares with whoever runs it: how progress is told,
+and how it is cancelled. Kept apart so that the window can start without loading the importer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Progression = Callable[[int, int, str], None]  # (done, total, French step)
+
+
+class ImportAnnule(Exception):
+    """Raised by a progress callback to cancel; the transaction is rolled back."""
