@@ -14,6 +14,30 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def attendre_et_saisir(app: object, window: object, out: Path) -> None:
+    """Wait until the pages on screen are painted (they come from the worker processes), let
+    the layout settle, and save the window."""
+    import time
+
+    viewers = [window.viewer, window.comparaison.viewer]  # type: ignore[attr-defined]
+
+    def peints() -> bool:
+        return all(
+            not v.isVisible() or (v.pages and v.service.cache.get(v.cle(0)) is not None)
+            for v in viewers
+        )
+
+    fin = time.monotonic() + 20
+    while time.monotonic() < fin and not peints():
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.02)
+    fin = time.monotonic() + 1  # the layout settles (fit to the final size), pages re-render
+    while time.monotonic() < fin:
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.02)
+    window.grab().save(str(out))  # type: ignore[attr-defined]
+
+
 def main() -> None:
     from desktop_app.app import creer_application
     from desktop_app.services.demo import installer_demo
@@ -46,23 +70,28 @@ def main() -> None:
     rows = window.candidatures.rows()
     target = next((i for i, r in enumerate(rows) if r.compteurs[refusee] and r.compteurs[0]), 0)
     window.candidature_view.selectRow(target)
-    # The viewer's pages come from the worker process: wait until the first one is painted.
-    import time
-
-    viewer = window.viewer
-    fin = time.monotonic() + 20
-    while time.monotonic() < fin and not (
-        viewer.pages and viewer.service.cache.get(viewer.cle(0)) is not None
-    ):
-        app.processEvents()
-        time.sleep(0.02)
-    fin = time.monotonic() + 1  # the layout settles (fit to the final size), pages re-render
-    while time.monotonic() < fin:
-        app.processEvents()
-        time.sleep(0.02)
     out = Path(__file__).with_name("main-window.png")
-    window.grab().save(str(out))
+    attendre_et_saisir(app, window, out)
     print(out)
+
+    # A re-deposit after a Non conforme: the refused file beside the new one.
+    from sqlalchemy import select
+
+    from desktop_app.models import Depot, Piece
+
+    with espace.db.read() as session:
+        redepot = session.execute(
+            select(Piece.candidature_id, Piece.id)
+            .join(Depot)
+            .where(Depot.tour > 1, Piece.statut.is_(None))
+            .order_by(Piece.id)
+            .limit(1)
+        ).first()
+    if redepot is not None:
+        window.aller_a(*redepot)
+        out = Path(__file__).with_name("redepot.png")
+        attendre_et_saisir(app, window, out)
+        print(out)
     window.close()
     espace.close()
 

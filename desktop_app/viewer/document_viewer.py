@@ -148,9 +148,14 @@ class DocumentViewer(QWidget):
     pageChangee = Signal(int)  # page shown, from 1
     documentAffiche = Signal(str)  # deposit key: a page of it has been painted on screen
 
-    def __init__(self, service: ServiceDocuments, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: ServiceDocuments, parent: QWidget | None = None, *, raccourcis: bool = True
+    ) -> None:
+        """``raccourcis``: its actions answer the window's keys (one viewer per window may;
+        a second one, beside it, is driven from its toolbar)."""
         super().__init__(parent)
         self.setObjectName("documentViewer")
+        self._raccourcis = raccourcis
         self.setAccessibleName("Visionneuse du fichier déposé")
         self.service = service
         self.doc: Document | None = None
@@ -253,7 +258,9 @@ class DocumentViewer(QWidget):
     def _action(
         self, texte: str, raccourcis: list[Any], slot: Any, nom: str, symbole: str = ""
     ) -> QAction:
-        action = creer_action(self, texte, raccourcis, slot, nom, symbole)
+        action = creer_action(
+            self, texte, raccourcis if self._raccourcis else [], slot, nom, symbole
+        )
         self.addAction(action)
         return action
 
@@ -363,10 +370,12 @@ class DocumentViewer(QWidget):
         self._vu = False
         if doc is not None:  # first of all: the worker starts while this widget tidies up
             self.rotation = doc.rotation % 360
-            self.service.oublier(doc.chemin)  # what was asked for the previous one can wait
+            self.service.oublier(doc.chemin, viewer=self)  # the previous one's requests can wait
             self.service.ouvrir(doc, self.vue(), malgre)
             if (doc.chemin, malgre) not in self.service.ouverts:
                 time.sleep(0)  # let the channel's thread take the GIL and send the request now
+        else:
+            self.service.oublier("", viewer=self)  # shows nothing: needs nothing
         self.ouvert, self.inspection = None, None
         self.malgre_bouton.hide()
         cle = (doc.chemin, malgre) if doc is not None else None
@@ -545,7 +554,7 @@ class DocumentViewer(QWidget):
                 cle = self._cle_vignette(index)
                 garder.add(self.service.rendre(self.doc, index, cle[2], self.malgre, VIGNETTE))
                 self._poser_vignette(index)
-        self.service.oublier(self.doc.chemin, garder)
+        self.service.oublier(self.doc.chemin, garder, viewer=self)
         courante = visibles[0]
         for i in visibles:  # the page that fills most of the view
             r = self.surface.rects[i]

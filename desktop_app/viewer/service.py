@@ -246,6 +246,7 @@ class ServiceDocuments(QObject):
         self._demandes: set[Hashable] = set()  # asked for, not answered yet
         self._dernieres: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # (chemin, page, malgre)
         self._inspecter_ensuite: dict[tuple[str, bool], Demande] = {}
+        self._a_l_ecran: dict[int, str] = {}  # id of a viewer -> the document it shows
         self.affichage = Canal("canalAffichage", timeout)
         self.fond = Canal("canalFond", timeout)
         for canal in (self.affichage, self.fond):
@@ -315,13 +316,22 @@ class ServiceDocuments(QObject):
         return self.cache.get(autre) if autre is not None else None
 
     def oublier(
-        self, chemin: str, garder: frozenset[Hashable] | set[Hashable] = frozenset()
+        self,
+        chemin: str,
+        garder: frozenset[Hashable] | set[Hashable] = frozenset(),
+        *,
+        viewer: object = None,
     ) -> None:
-        """Drop pending requests no longer needed: pages not in ``garder`` (scrolled away),
-        anything for a document other than ``chemin`` (left), except prefetching."""
+        """Drop pending requests no longer needed by ``viewer``, which shows ``chemin``: pages
+        not in ``garder`` (scrolled away), anything for another document (left), except
+        prefetching and what another viewer shows (a refused file beside its re-deposit)."""
+        self._a_l_ecran[id(viewer)] = chemin
+        ailleurs = {c for qui, c in self._a_l_ecran.items() if qui != id(viewer)}
 
         def utile(tache: _Tache) -> bool:
             requete = tache.requete
+            if getattr(requete, "chemin", "") in ailleurs:
+                return True
             if isinstance(requete, RenduPage):
                 garde = tache.cle_cache in garder
             else:
@@ -332,7 +342,7 @@ class ServiceDocuments(QObject):
 
         self.affichage.retirer(utile)
         self.fond.retirer(utile)
-        for cle in [c for c in self._inspecter_ensuite if c[0] != chemin]:
+        for cle in [c for c in self._inspecter_ensuite if c[0] != chemin and c[0] not in ailleurs]:
             del self._inspecter_ensuite[cle]
             self._demandes.discard(("constater", cle))
 

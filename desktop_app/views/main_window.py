@@ -72,6 +72,7 @@ from desktop_app.services.requetes import (
 from desktop_app.viewer.actions import creer_action
 from desktop_app.viewer.document_viewer import DocumentViewer
 from desktop_app.viewer.service import Document, ServiceDocuments
+from desktop_app.views.comparaison import Comparaison, fichier_refuse
 from desktop_app.views.decision_panel import DecisionPanel
 from desktop_app.views.dialogues import AideClavier, MotifsDialog, SpecialitesDialog
 from desktop_app.views.dossier import ROLE_DEPOT, ROLE_PIECE, item_piece, texte_identite
@@ -235,7 +236,16 @@ class MainWindow(QMainWindow):
         visionneuse_layout = QVBoxLayout(visionneuse)
         visionneuse_layout.setContentsMargins(0, 0, 0, 0)
         visionneuse_layout.addLayout(barre)
-        visionneuse_layout.addWidget(self.viewer, 1)
+        # A re-deposit after a Non conforme: the refused file beside the new one.
+        self.comparaison = Comparaison(self.service_documents)
+        self.comparaison.viewer.rotationChangee.connect(self._rotation_changee)
+        self.comparaison.hide()
+        self.splitter_comparaison = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter_comparaison.setObjectName("comparaisonSplitter")
+        self.splitter_comparaison.addWidget(self.comparaison)
+        self.splitter_comparaison.addWidget(self.viewer)
+        self.splitter_comparaison.setChildrenCollapsible(False)
+        visionneuse_layout.addWidget(self.splitter_comparaison, 1)
 
         # -- the decision panel
         self.panneau = DecisionPanel()
@@ -352,6 +362,13 @@ class MainWindow(QMainWindow):
         affichage = self.menuBar().addMenu("&Affichage")
         for action in self.viewer.actions():
             affichage.addAction(action)
+        affichage.addSeparator()
+        self.action_comparer = self._action(
+            "&Comparer avec le fichier refusé", "Ctrl+D", self._comparer, "actionComparer"
+        )
+        self.action_comparer.setCheckable(True)
+        self.action_comparer.setChecked(True)
+        affichage.addAction(self.action_comparer)
 
         parametres = self.menuBar().addMenu("&Paramètres")
         parametres.addAction(
@@ -385,6 +402,7 @@ class MainWindow(QMainWindow):
         geometry = settings.value("fenetre/geometrie")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self.action_comparer.setChecked(settings.value("fenetre/comparer", True, type=bool))
         for cle, splitter in (
             ("fenetre/separateur", self.splitter),
             ("fenetre/separateurDocument2", self.splitter_document),
@@ -411,6 +429,7 @@ class MainWindow(QMainWindow):
         settings.setValue("fenetre/geometrie", self.saveGeometry())
         settings.setValue("fenetre/separateur", self.splitter.saveState())
         settings.setValue("fenetre/separateurDocument2", self.splitter_document.saveState())
+        settings.setValue("fenetre/comparer", self.action_comparer.isChecked())
         self.service_documents.close()
         super().closeEvent(event)
 
@@ -583,11 +602,28 @@ class MainWindow(QMainWindow):
             self.fichiers.addItem(f"{depot.nom}{etat}{ancien}", depot)
         self.fichiers.setEnabled(len(depots) > 1)
         self.fichiers.blockSignals(False)
+        self._comparer()
         if not depots:
             self.fichiers.addItem("Aucun fichier déposé")
             self.viewer.afficher(None, vide="Aucun fichier n'a été déposé pour cette pièce.")
             return
         self._fichier_choisi(0)
+
+    def _comparer(self) -> None:
+        """The refused file beside the new one, for a pièce deposited again (Ctrl+D)."""
+        piece = self.piece
+        refuse = fichier_refuse(self.depots.get(piece.id, [])) if piece is not None else None
+        if piece is None or refuse is None or not self.action_comparer.isChecked():
+            self.comparaison.hide()
+            self.comparaison.effacer()
+            return
+        self.comparaison.montrer(piece, refuse, self._document(refuse))
+        if not self.comparaison.isVisible():  # the two pages alike, side by side
+            self.comparaison.show()
+            largeur = self.splitter_comparaison.width()
+            vignettes = self.viewer.vignettes
+            gauche = max(1, (largeur - (vignettes.width() if vignettes.isVisible() else 0)) // 2)
+            self.splitter_comparaison.setSizes([gauche, largeur - gauche])
 
     def _document(self, depot: LigneDepot) -> Document | None:
         if depot.sha256 is None or not self.espace.store.has(depot.sha256):

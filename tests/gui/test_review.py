@@ -202,3 +202,53 @@ def test_help_lists_every_shortcut(
                     "Annuler la dernière décision", "Zoom avant", "Pivoter à droite"):  # fmt: skip
         assert attendu in texte
     w.close()
+
+
+def test_a_redeposit_is_shown_beside_the_refused_file(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path
+) -> None:
+    """A new file after a Non conforme: the refused one beside it, with the comment the
+    candidate read; Ctrl+D hides the comparison; a pièce deposited once has none."""
+    from desktop_app.models import Depot
+    from desktop_app.services.decisions import enregistrer_decision
+
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.write() as s:
+        refuse = s.scalars(select(Depot).where(Depot.recevable).order_by(Depot.id)).first()
+        assert refuse is not None
+        enregistrer_decision(s, refuse.piece_id, Statut.NON_CONFORME, "Claire",
+                             commentaire="Document non signé", fichier_affiche=True)  # fmt: skip
+        autre = s.scalars(select(Depot).where(Depot.recevable, Depot.sha256 != refuse.sha256)
+                          .order_by(Depot.id)).first()  # fmt: skip
+        assert autre is not None
+        nouveau = Depot(
+            piece_id=refuse.piece_id, tour=refuse.tour + 1, nom_original="signee.pdf",
+            sha256=autre.sha256, taille=autre.taille, format=autre.format,
+            date_depot=autre.date_depot, recevable=True, importe_le=autre.importe_le,
+        )  # fmt: skip
+        s.add(nouveau)
+        s.flush()
+        ids = (refuse.id, nouveau.id, refuse.piece_id)
+        candidature_id = s.get(Piece, refuse.piece_id).candidature_id  # type: ignore[union-attr]
+    refuse_id, nouveau_id, piece_id = ids
+    w = ouvrir(qtbot, espace)
+    w.aller_a(candidature_id, piece_id)
+
+    comparaison = w.comparaison
+    assert comparaison.isVisible()
+    assert "Fichier refusé" in comparaison.titre.text()
+    assert "« Document non signé »" in comparaison.titre.text()
+    assert "même contenu" not in comparaison.titre.text()
+    assert comparaison.viewer.doc is not None and comparaison.viewer.doc.cle == str(refuse_id)
+    assert w.viewer.doc is not None and w.viewer.doc.cle == str(nouveau_id)
+    qtbot.waitUntil(lambda: bool(comparaison.viewer.pages), timeout=20_000)
+
+    touche(qtbot, w, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert not comparaison.isVisible() and not w.action_comparer.isChecked()
+    touche(qtbot, w, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert comparaison.isVisible()
+
+    touche(qtbot, w, Qt.Key.Key_J)  # the next pièce was deposited once
+    assert w.piece is not None and w.piece.id != piece_id and w.piece.tour <= 1
+    assert not comparaison.isVisible()
+    w.close()
