@@ -390,30 +390,43 @@ class LigneDepot:
 
 def depots_de(session: Session, piece_id: int) -> list[LigneDepot]:
     """The files of a pièce, latest round first, in deposit order within a round."""
+    return _depots(session, Depot.piece_id == piece_id).get(piece_id, [])
+
+
+def depots_des_pieces(session: Session, candidature_id: int) -> dict[int, list[LigneDepot]]:
+    """The files of every pièce of a candidature (one query), per pièce id."""
+    return _depots(session, Piece.candidature_id == candidature_id)
+
+
+def _depots(session: Session, condition: Any) -> dict[int, list[LigneDepot]]:
     rows = session.execute(
         select(Depot, Campagne.taille_max_octets, Campagne.formats)
         .join(Piece, Depot.piece_id == Piece.id)
         .join(Candidature, Piece.candidature_id == Candidature.id)
         .join(Campagne, Candidature.campagne_id == Campagne.id)
-        .where(Depot.piece_id == piece_id)
-        .order_by(Depot.tour.desc(), Depot.id)
+        .where(condition)
+        .order_by(Depot.piece_id, Depot.tour.desc(), Depot.id)
     ).all()
-    dernier = max((d.tour for d, _, _ in rows), default=0)
-    return [
-        LigneDepot(
-            d.id,
-            d.tour,
-            d.nom_original,
-            d.sha256,
-            d.taille,
-            d.format,
-            d.recevable,
-            d.motif,
-            d.date_depot,
-            d.rotation_affichage,
-            taille_max,
-            tuple(formats),
-            d.tour == dernier,
+    dernier: dict[int, int] = {}
+    for d, _, _ in rows:
+        dernier[d.piece_id] = max(dernier.get(d.piece_id, 0), d.tour)
+    resultat: dict[int, list[LigneDepot]] = {}
+    for d, taille_max, formats in rows:
+        resultat.setdefault(d.piece_id, []).append(
+            LigneDepot(
+                d.id,
+                d.tour,
+                d.nom_original,
+                d.sha256,
+                d.taille,
+                d.format,
+                d.recevable,
+                d.motif,
+                d.date_depot,
+                d.rotation_affichage,
+                taille_max,
+                tuple(formats),
+                d.tour == dernier[d.piece_id],
+            )
         )
-        for d, taille_max, formats in rows
-    ]
+    return resultat

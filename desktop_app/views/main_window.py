@@ -62,6 +62,7 @@ from desktop_app.services.requetes import (
     LignePiece,
     campagnes,
     depots_de,
+    depots_des_pieces,
     historique_de,
     identite_de,
     ligne_candidature,
@@ -523,7 +524,7 @@ class MainWindow(QMainWindow):
             with self.espace.db.read() as session:
                 identite = identite_de(session, candidature_id)
                 pieces = pieces_de(session, candidature_id)
-                self.depots = {p.id: depots_de(session, p.id) for p in pieces}
+                self.depots = depots_des_pieces(session, candidature_id)
         self.identite.setText(
             texte_identite(identite)
             if identite
@@ -533,6 +534,8 @@ class MainWindow(QMainWindow):
         self.arbre.clear()
         groupes: dict[str, QTreeWidgetItem] = {}
         cible = None
+        premiere = _premiere_a_voir(pieces)
+        voulue = piece_id if piece_id is not None else premiere.id if premiere else None
         for p in pieces:
             groupe = groupes.get(p.regroupement)
             if groupe is None:
@@ -548,12 +551,10 @@ class MainWindow(QMainWindow):
             groupe.addChild(item)
             for k in range(item.childCount()):
                 item.child(k).setFirstColumnSpanned(True)
-            if p.id == piece_id or (piece_id is None and cible is None and _a_voir(p)):
+            if p.id == voulue:
                 cible = item
         self.arbre.expandAll()
         self.arbre.blockSignals(False)
-        premier = self._items_pieces()[:1]
-        cible = cible or (premier[0] if premier else None)
         if cible is not None:
             self.arbre.setCurrentItem(cible)  # -> _piece_choisie
         else:
@@ -666,8 +667,8 @@ class MainWindow(QMainWindow):
             row = self._ligne_courante() + 1
             if 0 < row < self.candidatures.rowCount():
                 with self.espace.db.read() as session:
-                    pieces = pieces_de(session, self.candidatures.row_at(row).id)
-                    depots = depots_de(session, pieces[0].id) if pieces else []
+                    piece = _premiere_a_voir(pieces_de(session, self.candidatures.row_at(row).id))
+                    depots = depots_de(session, piece.id) if piece is not None else []
         self.viewer.precharger(self._document(depots[0]) if depots else None)
 
     def _rotation_changee(self, cle: str, rotation: int) -> None:
@@ -989,3 +990,9 @@ class MainWindow(QMainWindow):
 
 def _a_voir(piece: LignePiece) -> bool:
     return a_controler(piece.statut, piece.fichiers)
+
+
+def _premiere_a_voir(pieces: list[LignePiece]) -> LignePiece | None:
+    """The pièce a dossier opens on: the first awaiting the gestionnaire, else the first (the
+    tree groups the pièces in their order, so the first is on top)."""
+    return next((p for p in pieces if _a_voir(p)), pieces[0] if pieces else None)

@@ -7,12 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableView, QTreeWidget
 from pytestqt.qtbot import QtBot
 
-from desktop_app.app import creer_application
 from desktop_app.services.espace import Espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.recherche import normaliser
 from desktop_app.views import main_window
 from desktop_app.views.main_window import MainWindow
+from tests.gui.fenetre import ouvrir
 from tests.helpers import write_package
 
 pytestmark = pytest.mark.gui
@@ -20,12 +20,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def window(qtbot: QtBot, espace: Espace) -> MainWindow:
-    creer_application()
-    w = MainWindow(espace)
-    qtbot.addWidget(w)
-    w.show()
-    w.recharger()
-    return w
+    return ouvrir(qtbot, espace)
 
 
 def importer_et_attendre(qtbot: QtBot, w: MainWindow, paquet: Path) -> None:

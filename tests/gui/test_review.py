@@ -10,25 +10,14 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop_app.app import creer_application
 from desktop_app.models import Decision, Piece, Statut
 from desktop_app.services.espace import Espace, ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.regles import EtatDossier
 from desktop_app.views.main_window import MainWindow
+from tests.gui.fenetre import ouvrir
 
 pytestmark = pytest.mark.gui
-
-
-def ouvrir(qtbot: QtBot, espace: Espace) -> MainWindow:
-    creer_application()
-    w = MainWindow(espace)
-    qtbot.addWidget(w)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-    w.recharger()
-    return w
 
 
 def touche(
