@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, false, func, select, type_coerce
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.models import (
@@ -134,9 +134,6 @@ COMPTEURS = (
 
 
 def _requete_candidatures() -> Any:
-    """The list's columns. The two dates are read as the driver gives them (``_date`` and
-    ``_instant`` convert): SQLAlchemy's own conversion, a regular expression per value, was
-    half the cost of reading 100,000 rows from SQLite."""
     return select(
         Candidature.id,
         Candidat.n_candidat,
@@ -144,33 +141,12 @@ def _requete_candidatures() -> Any:
         Candidat.nom_naissance,
         Candidat.nom_usage,
         Candidat.prenoms,
-        type_coerce(Candidat.date_naissance, String),
+        Candidat.date_naissance,
         Candidature.specialite,
         *COMPTEURS,
-        type_coerce(Candidature.dernier_depot, String),
+        Candidature.dernier_depot,
         Candidature.pieces_sans_fichier,
     ).join(Candidat, Candidat.id == Candidature.candidat_id)
-
-
-def _date(valeur: Any) -> dt.date | None:
-    """A date as SQLite stores it (ISO text) or as PostgreSQL's driver gives it."""
-    if valeur.__class__ is str:
-        return dt.date.fromisoformat(valeur)
-    return valeur  # type: ignore[no-any-return]
-
-
-def _instant(valeur: Any) -> dt.datetime | None:
-    """A UTC instant as SQLite stores it (ISO text without zone) or as PostgreSQL's driver
-    gives it (aware)."""
-    if valeur.__class__ is str:
-        return dt.datetime.fromisoformat(valeur + "+00:00")
-    return None if valeur is None else valeur.astimezone(dt.UTC)
-
-
-def _ligne(row: Any, refus: dict[int, int]) -> LigneCandidature:
-    return LigneCandidature._make(
-        (*row[:6], _date(row[6]), *row[7:14], _instant(row[14]), row[15], refus.get(row[0], 0))
-    )
 
 
 def _non_recevables(session: Session, *conditions: Any) -> dict[int, int]:
@@ -204,7 +180,8 @@ def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandida
         .order_by(Candidat.nom_naissance, Candidat.prenoms, Candidature.id)
     )
     refus = _non_recevables(session)
-    return [_ligne(row, refus) for row in session.connection().execute(query)]
+    faire = LigneCandidature._make
+    return [faire((*row, refus.get(row[0], 0))) for row in session.connection().execute(query)]
 
 
 def totaux(lignes: Sequence[LigneCandidature]) -> list[int]:
@@ -222,7 +199,8 @@ def ligne_candidature(session: Session, candidature_id: int) -> LigneCandidature
     )
     if row is None:
         return None
-    return _ligne(row, _non_recevables(session, Piece.candidature_id == candidature_id))
+    refus = _non_recevables(session, Piece.candidature_id == candidature_id)
+    return LigneCandidature(*row, refus.get(candidature_id, 0))
 
 
 def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:

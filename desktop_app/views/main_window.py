@@ -603,12 +603,12 @@ class MainWindow(QMainWindow):
             self.fichiers.addItem(f"{depot.nom}{etat}{ancien}", depot)
         self.fichiers.setEnabled(len(depots) > 1)
         self.fichiers.blockSignals(False)
-        self._comparer()
         if not depots:
             self.fichiers.addItem("Aucun fichier déposé")
             self.viewer.afficher(None, vide="Aucun fichier n'a été déposé pour cette pièce.")
-            return
-        self._fichier_choisi(0)
+        else:
+            self._fichier_choisi(0)
+        self._comparer()  # after: the new file is asked for first
 
     def _comparer(self) -> None:
         """The refused file beside the new one, for a pièce deposited again (Ctrl+D)."""
