@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -182,32 +183,40 @@ def test_a_wrong_database_address_is_said_in_french(tmp_path: Path, url: str, me
     assert "secret" not in str(error.value)
 
 
+def _colonne_tenue_par_la_base(
+    espace: Espace, paquet: Path, verite: sa.TextClause, avant: str
+) -> list[Any]:
+    """``verite`` gives (id, column, truth) per row: equal after an import (the triggers),
+    and again after going down to ``avant`` and back up (the migration fills the column)."""
+    from alembic import command
+
+    from desktop_app.services.importer import importer_paquet
+
+    importer_paquet(espace.db, espace.store, paquet, worker=espace.inspection)
+    with espace.db.read() as session:
+        lignes = list(session.execute(verite).all())
+    assert lignes and all(colonne == attendu for _, colonne, attendu in lignes)
+    config = espace.db._alembic_config()
+    with espace.db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, avant)
+    espace.db.migrate()
+    with espace.db.read() as session:
+        assert list(session.execute(verite).all()) == lignes
+    return lignes
+
+
 def test_last_deposit_is_kept_by_the_database_and_filled_by_the_migration(
     espace: Espace, paquet_demo: Path
 ) -> None:
     """The list reads each candidature's last deposit from a column: a trigger keeps it on
     import, and the third migration fills it for a database made before."""
-    from alembic import command
-
-    from desktop_app.services.importer import importer_paquet
-
     verite = sa.text(
         "SELECT c.id, c.dernier_depot, (SELECT max(d.date_depot) FROM depot d JOIN piece p "
         "ON p.id = d.piece_id WHERE p.candidature_id = c.id) FROM candidature c"
     )
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
-    with espace.db.read() as session:
-        lignes = session.execute(verite).all()
-    assert lignes and all(colonne == attendu for _, colonne, attendu in lignes)
+    lignes = _colonne_tenue_par_la_base(espace, paquet_demo, verite, "0002")
     assert sum(attendu is not None for _, _, attendu in lignes) > len(lignes) // 2
-
-    config = espace.db._alembic_config()
-    with espace.db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0002")
-    espace.db.migrate()
-    with espace.db.read() as session:
-        assert session.execute(verite).all() == lignes
 
 
 def test_pieces_awaiting_a_file_are_counted_by_the_database_and_by_the_migration(
@@ -216,25 +225,10 @@ def test_pieces_awaiting_a_file_are_counted_by_the_database_and_by_the_migration
     """A pièce without status and without file awaits the candidate: the candidature counts
     them (triggers on piece and depot), and the fourth migration counts them for a database
     made before."""
-    from alembic import command
-
-    from desktop_app.services.importer import importer_paquet
-
     verite = sa.text(
         "SELECT c.id, c.pieces_sans_fichier, (SELECT count(*) FROM piece p WHERE "
         "p.candidature_id = c.id AND p.statut IS NULL AND NOT EXISTS "
         "(SELECT 1 FROM depot d WHERE d.piece_id = p.id)) FROM candidature c"
     )
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
-    with espace.db.read() as session:
-        lignes = session.execute(verite).all()
-    assert lignes and all(colonne == attendu for _, colonne, attendu in lignes)
+    lignes = _colonne_tenue_par_la_base(espace, paquet_demo, verite, "0003")
     assert any(attendu for _, _, attendu in lignes)
-
-    config = espace.db._alembic_config()
-    with espace.db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0003")
-    espace.db.migrate()
-    with espace.db.read() as session:
-        assert session.execute(verite).all() == lignes
