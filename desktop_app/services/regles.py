@@ -88,6 +88,14 @@ class EtatDossier(enum.Enum):
     VIDE = "Sans pièce"
 
 
+def nombre_a_controler(
+    sans_statut: int, sans_fichier: int, recues: int, attente_controle: int
+) -> int:
+    """How many pièces of a dossier await the gestionnaire (``a_controler``), from its counters:
+    Reçue, En attente de contrôle, and those without status that have a file."""
+    return sans_statut - sans_fichier + recues + attente_controle
+
+
 def etat_dossier(
     sans_statut: int,
     recues: int,
@@ -115,7 +123,7 @@ def etat_dossier(
         return EtatDossier.COMPLET
     if cloture_passee:
         return EtatDossier.INCOMPLET
-    if sans_statut - sans_fichier + recues + attente_controle:
+    if nombre_a_controler(sans_statut, sans_fichier, recues, attente_controle):
         return EtatDossier.A_CONTROLER
     return EtatDossier.ATTENTE_CANDIDAT
 

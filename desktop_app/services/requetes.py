@@ -23,7 +23,7 @@ from desktop_app.models import (
     SourceDecision,
     Statut,
 )
-from desktop_app.services.regles import EtatPiece
+from desktop_app.services.regles import EtatPiece, nombre_a_controler
 
 # Order of the per-status counters: no status first (what remains to look at).
 STATUTS_COMPTES: tuple[Statut | None, ...] = (None, *Statut)
@@ -71,7 +71,9 @@ class LigneCandidature(NamedTuple):
     @property
     def a_controler(self) -> int:
         """How many pièces await the gestionnaire (see ``regles.a_controler``)."""
-        return self.sans_statut - self.sans_fichier + self.recues + self.attente_controle
+        return nombre_a_controler(
+            self.sans_statut, self.sans_fichier, self.recues, self.attente_controle
+        )
 
 
 @dataclass(frozen=True)

@@ -68,4 +68,5 @@ class Comparaison(QWidget):
             self.viewer.afficher(document)
 
     def effacer(self) -> None:
-        self.viewer.afficher(None)
+        if self.viewer.doc is not None:  # hidden already: nothing to redo at each pièce
+            self.viewer.afficher(None)

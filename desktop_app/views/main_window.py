@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLayout,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -82,6 +83,22 @@ from desktop_app.views.taches import TacheAvecProgression
 
 if TYPE_CHECKING:  # the importer and the exporter are loaded when first used: a faster start
     from desktop_app.services.importer import RapportImport
+
+
+def _colonne(nom: str, *contenu: QWidget | QLayout | tuple[QWidget, int]) -> QWidget:
+    """A panel laying out ``contenu`` top to bottom, without margins; (widget, n) stretches."""
+    panneau = QWidget()
+    panneau.setObjectName(nom)
+    layout = QVBoxLayout(panneau)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for element in contenu:
+        if isinstance(element, QLayout):
+            layout.addLayout(element)
+        elif isinstance(element, tuple):
+            layout.addWidget(*element)
+        else:
+            layout.addWidget(element)
+    return panneau
 
 
 def _table(name: str, accessible: str) -> QTableView:
@@ -183,13 +200,7 @@ class MainWindow(QMainWindow):
         filtres.addWidget(self.recherche, 2)
         filtres.addWidget(self.filtre, 1)
         filtres.addWidget(self.filtre_specialite, 1)
-        liste = QWidget()
-        liste.setObjectName("panneauListe")
-        liste_layout = QVBoxLayout(liste)
-        liste_layout.setContentsMargins(0, 0, 0, 0)
-        liste_layout.addLayout(filtres)
-        liste_layout.addWidget(self.candidature_view, 1)
-        liste_layout.addWidget(self.nombre)
+        liste = _colonne("panneauListe", filtres, (self.candidature_view, 1), self.nombre)
 
         # -- the dossier: identity pinned beside the document, pièces by regroupement
         self.identite = QLabel()
@@ -210,12 +221,7 @@ class MainWindow(QMainWindow):
             entete.setSectionResizeMode(colonne, QHeaderView.ResizeMode.ResizeToContents)
         self.arbre.setRootIsDecorated(True)
         self.arbre.itemSelectionChanged.connect(self._piece_choisie)
-        dossier = QWidget()
-        dossier.setObjectName("panneauDossier")
-        dossier_layout = QVBoxLayout(dossier)
-        dossier_layout.setContentsMargins(0, 0, 0, 0)
-        dossier_layout.addWidget(self.identite)
-        dossier_layout.addWidget(self.arbre, 1)
+        dossier = _colonne("panneauDossier", self.identite, (self.arbre, 1))
 
         # -- the viewer
         self.service_documents = ServiceDocuments(self)
@@ -232,11 +238,6 @@ class MainWindow(QMainWindow):
         barre.setContentsMargins(8, 4, 8, 0)
         barre.addWidget(etiquette)
         barre.addWidget(self.fichiers, 1)
-        visionneuse = QWidget()
-        visionneuse.setObjectName("panneauDocument")
-        visionneuse_layout = QVBoxLayout(visionneuse)
-        visionneuse_layout.setContentsMargins(0, 0, 0, 0)
-        visionneuse_layout.addLayout(barre)
         # A re-deposit after a Non conforme: the refused file beside the new one.
         self.comparaison = Comparaison(self.service_documents)
         self.comparaison.viewer.rotationChangee.connect(self._rotation_changee)
@@ -246,7 +247,7 @@ class MainWindow(QMainWindow):
         self.splitter_comparaison.addWidget(self.comparaison)
         self.splitter_comparaison.addWidget(self.viewer)
         self.splitter_comparaison.setChildrenCollapsible(False)
-        visionneuse_layout.addWidget(self.splitter_comparaison, 1)
+        visionneuse = _colonne("panneauDocument", barre, (self.splitter_comparaison, 1))
 
         # -- the decision panel
         self.panneau = DecisionPanel()
@@ -271,11 +272,7 @@ class MainWindow(QMainWindow):
         self.vide = QLabel(self.ETAT_VIDE)
         self.vide.setObjectName("etatVide")
         self.vide.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        page = QWidget()
-        page_layout = QVBoxLayout(page)
-        page_layout.setContentsMargins(0, 0, 0, 0)
-        page_layout.addWidget(self.titre)
-        page_layout.addWidget(self.splitter_document, 1)
+        page = _colonne("pageCampagne", self.titre, (self.splitter_document, 1))
         self.pages = QStackedWidget()
         self.pages.addWidget(self.vide)
         self.pages.addWidget(page)
