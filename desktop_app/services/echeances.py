@@ -1,0 +1,260 @@
+"""Deadlines and the bureau's worklists: what to relancer, what to cancel, which pièces to put
+« En attente d'une nouvelle PJ ». No Qt; every time is compared in UTC, every deadline is read
+and said in Europe/Paris.
+
+The rules, in words (the README repeats them):
+
+- A pièce's **échéance** is the end of its deposit window, or its postal deadline (``fin`` in
+  the catalogue); the campaign's closing date when it has none, or when the closing date comes
+  first. A pièce *En attente d'une nouvelle PJ* waits for its new file until the closing date.
+- A deadline given to the minute includes that minute: « 23:59 (heure/Paris) » has passed at
+  00:00 the next day, whatever the offset of that night (daylight-saving changes included).
+- A pièce is **manquante** when the candidate has to act: Non conforme, En attente d'une
+  nouvelle PJ, or no status and no usable file (nothing deposited, nothing received by post, or
+  the latest file is non recevable).
+- **À relancer**: a dossier, before the closing date, with a manquante pièce whose échéance
+  has not passed.
+- **À suggérer** « En attente d'une nouvelle PJ »: before the closing date, a pièce without
+  status or Non conforme, without a usable file, whose échéance has passed. The gestionnaire
+  confirms (it is a decision like any other).
+- **À annuler**: after the closing date, a dossier that has pièces and is not complet (one of
+  its pièces is not Conforme)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from desktop_app.models import Campagne, Candidat, Candidature, Depot, Modalite, Piece, Statut
+from desktop_app.models import PieceCatalogue as Catalogue
+from desktop_app.services.dates import now_utc
+from desktop_app.services.recherche import normaliser
+
+UNE_MINUTE = dt.timedelta(minutes=1)
+
+
+def passee(echeance: dt.datetime | None, maintenant: dt.datetime) -> bool:
+    """Has this deadline passed? A time to the minute covers its whole minute."""
+    if echeance is None:
+        return False
+    if echeance.second == 0 and echeance.microsecond == 0:
+        return maintenant >= echeance + UNE_MINUTE
+    return maintenant > echeance
+
+
+def echeance_piece(
+    statut: Statut | None, fin: dt.datetime | None, cloture: dt.datetime | None
+) -> dt.datetime | None:
+    """When the candidate's file is due for this pièce (see the module's rules)."""
+    if statut == Statut.EN_ATTENTE_NOUVELLE_PJ or fin is None:
+        return cloture
+    if cloture is None:
+        return fin
+    return min(fin, cloture)
+
+
+def manquante(statut: Statut | None, utilisable: bool) -> bool:
+    """The candidate has to act on this pièce."""
+    if statut in (Statut.NON_CONFORME, Statut.EN_ATTENTE_NOUVELLE_PJ):
+        return True
+    return statut is None and not utilisable
+
+
+class Suite(enum.Enum):
+    """What the bureau does next about one pièce."""
+
+    RIEN = "Rien"
+    RELANCER = "À relancer"
+    SUGGERER_ATTENTE = "En attente d'une nouvelle PJ suggérée"
+    ANNULATION = "Clôture passée"
+
+
+def suite_piece(
+    statut: Statut | None,
+    utilisable: bool,
+    fin: dt.datetime | None,
+    cloture: dt.datetime | None,
+    maintenant: dt.datetime,
+) -> Suite:
+    """The pièce-level rule. After the closing date every pièce not Conforme makes its dossier
+    one to cancel (``Suivi.a_annuler``)."""
+    if statut == Statut.CONFORME:
+        return Suite.RIEN
+    if passee(cloture, maintenant):
+        return Suite.ANNULATION
+    if not manquante(statut, utilisable):
+        return Suite.RIEN
+    if not passee(echeance_piece(statut, fin, cloture), maintenant):
+        return Suite.RELANCER
+    if statut in (None, Statut.NON_CONFORME):
+        return Suite.SUGGERER_ATTENTE
+    return Suite.RIEN
+
+
+@dataclass(frozen=True)
+class Destinataire:
+    """The candidate as a letter or a list names them."""
+
+    candidature_id: int
+    n_candidat: str
+    n_inscription: str
+    civilite: str
+    nom: str
+    nom_usage: str
+    prenoms: str
+    adresse: str
+    email: str
+    specialite: str
+
+    @property
+    def nom_complet(self) -> str:
+        usage = f" (nom d'usage {self.nom_usage})" if self.nom_usage else ""
+        return f"{self.nom.upper()}{usage} {self.prenoms}".strip()
+
+    @property
+    def appel(self) -> str:
+        """« Madame Hélène DUPONT », « Monsieur … », or the name alone."""
+        civilite = {"MADAME": "Madame", "F": "Madame", "MONSIEUR": "Monsieur", "M": "Monsieur"}
+        titre = civilite.get(self.civilite.strip().upper(), "")
+        return " ".join(x for x in (titre, self.prenoms, self.nom.upper()) if x)
+
+
+@dataclass(frozen=True)
+class PieceASuivre:
+    """A pièce that is not Conforme, as the follow-up sees it."""
+
+    piece_id: int
+    candidature_id: int
+    code: str
+    libelle: str
+    modalite: Modalite
+    statut: Statut | None
+    commentaire: str
+    version: int
+    utilisable: bool  # its latest round has files, all recevable
+    echeance: dt.datetime | None
+    suite: Suite
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """A candidate and the pièces a letter or a list is about."""
+
+    destinataire: Destinataire
+    pieces: tuple[PieceASuivre, ...]
+
+
+@dataclass(frozen=True)
+class Suivi:
+    """The campaign's follow-up at ``maintenant``."""
+
+    campagne_id: int
+    maintenant: dt.datetime
+    cloture: dt.datetime | None
+    a_relancer: list[Dossier]  # with their manquante pièces whose échéance has not passed
+    a_annuler: list[Dossier]  # with their pièces not Conforme
+    suggestions: list[Dossier]  # with the pièces to put En attente d'une nouvelle PJ
+
+    @property
+    def cloture_passee(self) -> bool:
+        return passee(self.cloture, self.maintenant)
+
+
+def suivi(
+    session: Session,
+    campagne_id: int,
+    maintenant: dt.datetime | None = None,
+    candidatures: Iterable[int] | None = None,
+) -> Suivi:
+    """The three worklists of the campaign (or of these candidatures), in name order."""
+    maintenant = maintenant or now_utc()
+    campagne = session.get(Campagne, campagne_id)
+    if campagne is None:
+        raise LookupError(f"campagne {campagne_id} introuvable")
+    cloture = campagne.cloture
+    conditions = [Candidature.campagne_id == campagne_id]
+    if candidatures is not None:
+        conditions.append(Candidature.id.in_(list(candidatures)))
+    a_voir = or_(Piece.statut.is_(None), Piece.statut != Statut.CONFORME)
+    utilisables = _utilisables(session, conditions, a_voir)
+    par_dossier: dict[int, list[PieceASuivre]] = {}
+    for row in session.execute(
+        select(
+            Piece.id, Piece.candidature_id, Catalogue.code, Catalogue.libelle,
+            Catalogue.modalite, Piece.statut, Piece.commentaire, Piece.version_id, Catalogue.fin,
+        )
+        .join(Candidature, Piece.candidature_id == Candidature.id)
+        .join(Catalogue, Piece.catalogue_id == Catalogue.id)
+        .where(*conditions, a_voir)
+        .order_by(Piece.candidature_id, Catalogue.regroupement, Catalogue.code)
+    ):  # fmt: skip
+        utilisable = utilisables.get(row.id, False)
+        par_dossier.setdefault(row.candidature_id, []).append(
+            PieceASuivre(
+                row.id, row.candidature_id, row.code, row.libelle, row.modalite, row.statut,
+                row.commentaire, row.version_id, utilisable,
+                echeance_piece(row.statut, row.fin, cloture),
+                suite_piece(row.statut, utilisable, row.fin, cloture, maintenant),
+            )
+        )  # fmt: skip
+    destinataires = destinataires_de(session, par_dossier)
+    relancer, annuler, suggerer = [], [], []
+    for cid, destinataire in destinataires.items():
+        pieces = par_dossier[cid]
+        if passee(cloture, maintenant):
+            annuler.append(Dossier(destinataire, tuple(pieces)))
+            continue
+        manquantes = tuple(p for p in pieces if p.suite == Suite.RELANCER)
+        if manquantes:
+            relancer.append(Dossier(destinataire, manquantes))
+        echues = tuple(p for p in pieces if p.suite == Suite.SUGGERER_ATTENTE)
+        if echues:
+            suggerer.append(Dossier(destinataire, echues))
+    return Suivi(campagne_id, maintenant, cloture, relancer, annuler, suggerer)
+
+
+def _utilisables(session: Session, conditions: Sequence[object], a_voir: object) -> dict[int, bool]:
+    """Per pièce (of those not Conforme): does its latest round have files, all recevable?"""
+    tours: dict[int, tuple[int, bool]] = {}
+    for piece_id, tour, recevable in session.execute(
+        select(Depot.piece_id, Depot.tour, Depot.recevable)
+        .join(Piece, Depot.piece_id == Piece.id)
+        .join(Candidature, Piece.candidature_id == Candidature.id)
+        .where(*conditions, a_voir)  # type: ignore[arg-type]
+    ):
+        avant = tours.get(piece_id)
+        if avant is None or tour > avant[0]:
+            tours[piece_id] = (tour, bool(recevable))
+        elif tour == avant[0] and not recevable:
+            tours[piece_id] = (tour, False)
+    return {piece_id: ok for piece_id, (_, ok) in tours.items()}
+
+
+def destinataires_de(session: Session, candidatures: Iterable[int]) -> dict[int, Destinataire]:
+    """The candidates of these candidatures, in name order (the order of letters and lists)."""
+    ids = list(candidatures)
+    resultat: dict[int, Destinataire] = {}
+    for k in range(0, len(ids), 20_000):  # bounded IN lists, whatever the database
+        resultat.update(_destinataires(session, ids[k : k + 20_000]))
+    ordre = sorted(
+        resultat.values(), key=lambda d: (normaliser(d.nom), normaliser(d.prenoms), d.n_candidat)
+    )
+    return {d.candidature_id: d for d in ordre}
+
+
+def _destinataires(session: Session, ids: list[int]) -> dict[int, Destinataire]:
+    query = (
+        select(
+            Candidature.id, Candidat.n_candidat, Candidature.n_inscription, Candidat.civilite,
+            Candidat.nom_naissance, Candidat.nom_usage, Candidat.prenoms, Candidat.adresse,
+            Candidat.email, Candidature.specialite,
+        )  # in the order of Destinataire's fields
+        .join(Candidat, Candidat.id == Candidature.candidat_id)
+        .where(Candidature.id.in_(ids))
+    )  # fmt: skip
+    return {row[0]: Destinataire(*row) for row in session.execute(query)}

@@ -1,0 +1,204 @@
+"""Deadlines and worklists (à relancer, à annuler, suggestions), with hand-computed cases around
+the night of a daylight-saving change, and on the demo campaign against the list's own état."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from desktop_app.models import Statut
+from desktop_app.services.dates import parse_datetime
+from desktop_app.services.echeances import Suite, echeance_piece, passee, suite_piece, suivi
+from desktop_app.services.espace import Espace
+from desktop_app.services.importer import importer_paquet
+from desktop_app.services.recherche import etat_de
+from desktop_app.services.regles import EtatDossier
+from desktop_app.services.requetes import campagnes, lister_candidatures
+from tests.helpers import jpeg_bytes, pdf_bytes, png_bytes, write_package
+
+UTC = dt.UTC
+
+# The night of 30 to 31 March 2024: Paris goes from +01:00 to +02:00 at 02:00.
+CAMPAGNE_PRINTEMPS = {
+    "format": "dossiers-pj/1",
+    "examen": "BP",
+    "libelle": "Brevet professionnel",
+    "session": "2024",
+    "academie": "Clermont-Ferrand",
+    "cloture": "05/04/2024 17:00",
+    "pieces": [
+        {"code": "CINSIG01", "libelle": "Confirmation d'inscription signée",
+         "regroupement": "Confirmation d'inscription", "modalite": "en_ligne",
+         "fin": "30/03/2024 23:59"},
+        {"code": "PSNATT03", "libelle": "Certificat de participation ou d'exemption à la JDC",
+         "regroupement": "Service national", "modalite": "postal", "fin": "31/03/2024 23:59"},
+        {"code": "1NATID01", "libelle": "Document justifiant l'identité",
+         "regroupement": "Identité", "modalite": "en_ligne"},
+    ],
+}  # fmt: skip
+
+CANDIDATURES = (
+    "n_candidat;n_inscription;civilite;nom_naissance;prenoms;date_naissance;specialite\n"
+    "00000000001;001;MADAME;DUPONT;Hélène;01/02/2003;Couvreur\n"
+    "00000000002;001;MONSIEUR;MARTIN;Paul;01/02/2003;Couvreur\n"
+    "00000000003;001;MADAME;ÉLOI;Zoé;01/02/2003;Maçon\n"
+    "00000000004;001;MONSIEUR;PETIT;Léo;01/02/2003;Maçon\n"
+)
+PIECES = (
+    "n_candidat;n_inscription;code_piece;fichier;statut;commentaire;date_reception\n"
+    # DUPONT: nothing for CINSIG01 nor the JDC; identity Conforme
+    "00000000001;001;CINSIG01;;;;\n"
+    "00000000001;001;PSNATT03;;;;\n"
+    "00000000001;001;1NATID01;f/dupont-cni.jpg;Conforme;;\n"
+    # MARTIN: confirmation refused, JDC received by post, identity deposited (to check)
+    "00000000002;001;CINSIG01;f/martin-conf.pdf;Non conforme;Document non signé;\n"
+    "00000000002;001;PSNATT03;;Reçue;;20/03/2024\n"
+    "00000000002;001;1NATID01;f/martin-cni.jpg;;;\n"
+    # ÉLOI: complete
+    "00000000003;001;CINSIG01;f/eloi-conf.pdf;Conforme;;\n"
+    "00000000003;001;PSNATT03;;Conforme;;\n"
+    "00000000003;001;1NATID01;f/eloi-cni.jpg;Conforme;;\n"
+    # PETIT: a PNG renamed (non recevable), no JDC, identity awaiting a new file
+    "00000000004;001;CINSIG01;f/petit-conf.jpg;;;\n"
+    "00000000004;001;PSNATT03;;;;\n"
+    "00000000004;001;1NATID01;f/petit-cni.jpg;En attente d'une nouvelle PJ;Document expiré;\n"
+)
+
+
+@pytest.fixture
+def printemps(espace: Espace, tmp_path: Path) -> int:
+    fichiers = {
+        "f/dupont-cni.jpg": jpeg_bytes(),
+        "f/martin-conf.pdf": pdf_bytes("MARTIN"),
+        "f/martin-cni.jpg": jpeg_bytes(color="gray"),
+        "f/eloi-conf.pdf": pdf_bytes("ÉLOI"),
+        "f/eloi-cni.jpg": jpeg_bytes(color="blue"),
+        "f/petit-conf.jpg": png_bytes(),
+        "f/petit-cni.jpg": jpeg_bytes(color="green"),
+    }
+    paquet = write_package(
+        tmp_path / "p", CANDIDATURES, PIECES, fichiers, campagne=CAMPAGNE_PRINTEMPS
+    )
+    rapport = importer_paquet(espace.db, espace.store, paquet, worker=espace.inspection)
+    assert not rapport.lignes_refusees, rapport.lignes_refusees
+    with espace.db.read() as s:
+        return campagnes(s)[0].id
+
+
+def _utc(texte: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(texte).replace(tzinfo=UTC)
+
+
+def _listes(espace: Espace, campagne_id: int, maintenant: str) -> dict[str, dict[str, list[str]]]:
+    with espace.db.read() as s:
+        r = suivi(s, campagne_id, _utc(maintenant))
+    return {
+        nom: {d.destinataire.nom: [p.code for p in d.pieces] for d in dossiers}
+        for nom, dossiers in (
+            ("relancer", r.a_relancer),
+            ("annuler", r.a_annuler),
+            ("suggerer", r.suggestions),
+        )
+    }
+
+
+def test_deadline_of_23_59_on_the_night_clocks_go_forward() -> None:
+    # 30/03/2024 23:59 in Paris is still winter time (+01:00): 22:59 UTC.
+    fin = parse_datetime("30/03/2024 23:59")
+    assert fin == _utc("2024-03-30T22:59")
+    assert not passee(fin, _utc("2024-03-30T22:59:59"))
+    assert passee(fin, _utc("2024-03-30T23:00"))
+    # The next evening is summer time (+02:00): 23:59 is 21:59 UTC, an hour earlier in UTC.
+    fin = parse_datetime("31/03/2024 23:59")
+    assert fin == _utc("2024-03-31T21:59")
+    assert not passee(fin, _utc("2024-03-31T21:59:59"))
+    assert passee(fin, _utc("2024-03-31T22:00"))
+    # And back in October: 26/10/2024 23:59 is +02:00, 27/10/2024 23:59 is +01:00.
+    assert parse_datetime("26/10/2024 23:59") == _utc("2024-10-26T21:59")
+    assert parse_datetime("27/10/2024 23:59") == _utc("2024-10-27T22:59")
+
+
+def test_rules_of_one_piece() -> None:
+    fin, cloture = _utc("2024-03-30T22:59"), _utc("2024-04-05T15:00")
+    avant, entre, apres = _utc("2024-03-29T00:00"), _utc("2024-04-01T00:00"), _utc("2024-04-06")
+    assert echeance_piece(None, fin, cloture) == fin
+    assert echeance_piece(None, None, cloture) == cloture
+    assert echeance_piece(None, _utc("2024-05-01"), cloture) == cloture  # the earlier one
+    assert echeance_piece(Statut.EN_ATTENTE_NOUVELLE_PJ, fin, cloture) == cloture
+    assert suite_piece(None, False, fin, cloture, avant) == Suite.RELANCER
+    assert suite_piece(None, True, fin, cloture, avant) == Suite.RIEN  # awaits the gestionnaire
+    assert suite_piece(None, False, fin, cloture, entre) == Suite.SUGGERER_ATTENTE
+    assert suite_piece(Statut.NON_CONFORME, True, fin, cloture, entre) == Suite.SUGGERER_ATTENTE
+    assert suite_piece(Statut.EN_ATTENTE_NOUVELLE_PJ, False, fin, cloture, entre) == (
+        Suite.RELANCER
+    )
+    assert suite_piece(Statut.RECUE, False, fin, cloture, entre) == Suite.RIEN
+    assert suite_piece(Statut.CONFORME, True, fin, cloture, apres) == Suite.RIEN
+    assert suite_piece(Statut.RECUE, True, fin, cloture, apres) == Suite.ANNULATION
+    assert suite_piece(None, False, None, None, apres) == Suite.RELANCER  # no deadline at all
+
+
+def test_worklists_before_and_after_each_deadline(espace: Espace, printemps: int) -> None:
+    # 23:59:30 in Paris on 30 March: the confirmation's deadline has not passed.
+    assert _listes(espace, printemps, "2024-03-30T22:59:30") == {
+        "relancer": {
+            "DUPONT": ["CINSIG01", "PSNATT03"],
+            "MARTIN": ["CINSIG01"],
+            "PETIT": ["CINSIG01", "1NATID01", "PSNATT03"],
+        },
+        "annuler": {},
+        "suggerer": {},
+    }
+    # Midnight: the online confirmation is due; the postal JDC is due a day later.
+    assert _listes(espace, printemps, "2024-03-30T23:00") == {
+        "relancer": {"DUPONT": ["PSNATT03"], "PETIT": ["1NATID01", "PSNATT03"]},
+        "annuler": {},
+        "suggerer": {"DUPONT": ["CINSIG01"], "MARTIN": ["CINSIG01"], "PETIT": ["CINSIG01"]},
+    }
+    # 31 March 23:59:59 summer time, then midnight: the JDC is due.
+    assert _listes(espace, printemps, "2024-03-31T21:59:59")["relancer"] == {
+        "DUPONT": ["PSNATT03"],
+        "PETIT": ["1NATID01", "PSNATT03"],
+    }
+    apres_jdc = _listes(espace, printemps, "2024-03-31T22:00")
+    assert apres_jdc["relancer"] == {"PETIT": ["1NATID01"]}
+    assert apres_jdc["suggerer"] == {
+        "DUPONT": ["CINSIG01", "PSNATT03"],
+        "MARTIN": ["CINSIG01"],
+        "PETIT": ["CINSIG01", "PSNATT03"],
+    }
+    # Closing at 17:00 on 5 April (+02:00): still open during the minute 17:00, then closed.
+    assert _listes(espace, printemps, "2024-04-05T15:00:59")["annuler"] == {}
+    apres = _listes(espace, printemps, "2024-04-05T15:01")
+    assert apres["relancer"] == {} and apres["suggerer"] == {}
+    # Every pièce not Conforme is named (MARTIN's identity awaits the gestionnaire: still one).
+    assert apres["annuler"] == {
+        "DUPONT": ["CINSIG01", "PSNATT03"],
+        "MARTIN": ["CINSIG01", "1NATID01", "PSNATT03"],
+        "PETIT": ["CINSIG01", "1NATID01", "PSNATT03"],
+    }
+
+
+def test_demo_campaign_past_its_closing_date(espace: Espace, paquet_demo: Path) -> None:
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as s:
+        campagne = campagnes(s)[0]
+        assert campagne.cloture is not None
+        apres = campagne.cloture + dt.timedelta(minutes=1)
+        r = suivi(s, campagne.id, apres)
+        lignes = lister_candidatures(s, campagne.id)
+    incomplets = {
+        ligne.id for ligne in lignes if etat_de(ligne, cloture_passee=True) == EtatDossier.INCOMPLET
+    }
+    assert incomplets and {d.destinataire.candidature_id for d in r.a_annuler} == incomplets
+    assert not r.a_relancer and not r.suggestions
+    # Every pièce named is not Conforme, and every pièce not Conforme is named.
+    non_conformes = {ligne.id: ligne.conformes for ligne in lignes}
+    for dossier in r.a_annuler:
+        cid = dossier.destinataire.candidature_id
+        ligne = next(x for x in lignes if x.id == cid)
+        total = sum(ligne.compteurs)
+        assert len(dossier.pieces) == total - non_conformes[cid]
+        assert all(p.statut != Statut.CONFORME for p in dossier.pieces)
