@@ -74,12 +74,27 @@ class Campagne(Base):
     taille_max_octets: Mapped[int] = mapped_column(BigInteger, default=5 * 1024 * 1024)
     formats: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["pdf", "jpeg"])
     extra: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    # Who signs the letters (services.courriers.Bureau): set in the application, never by a
+    # package (fifth migration).
+    bureau: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     catalogue: Mapped[list[PieceCatalogue]] = relationship(
         back_populates="campagne", order_by="PieceCatalogue.id"
     )
 
     __table_args__ = (UniqueConstraint("examen", "session", "academie", name="uq_campagne"),)
+
+
+class Affectation(Base):
+    """A spécialité of the campaign and the gestionnaire who covers it (seed 001)."""
+
+    __tablename__ = "affectation"
+
+    campagne_id: Mapped[int] = mapped_column(
+        ForeignKey("campagne.id", ondelete="CASCADE"), primary_key=True
+    )
+    specialite: Mapped[str] = mapped_column(String(300), primary_key=True)
+    gestionnaire: Mapped[str] = mapped_column(String(200))
 
 
 class PieceCatalogue(Base):

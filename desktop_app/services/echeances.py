@@ -136,7 +136,8 @@ class PieceASuivre:
     statut: Statut | None
     commentaire: str
     version: int
-    utilisable: bool  # its latest round has files, all recevable
+    deposee: bool  # a file was deposited (its latest round has files)
+    utilisable: bool  # those files are all recevable
     echeance: dt.datetime | None
     suite: Suite
 
@@ -181,7 +182,7 @@ def suivi(
     if candidatures is not None:
         conditions.append(Candidature.id.in_(list(candidatures)))
     a_voir = or_(Piece.statut.is_(None), Piece.statut != Statut.CONFORME)
-    utilisables = _utilisables(session, conditions, a_voir)
+    fichiers = _fichiers(session, conditions, a_voir)
     par_dossier: dict[int, list[PieceASuivre]] = {}
     for row in session.execute(
         select(
@@ -193,11 +194,11 @@ def suivi(
         .where(*conditions, a_voir)
         .order_by(Piece.candidature_id, Catalogue.regroupement, Catalogue.code)
     ):  # fmt: skip
-        utilisable = utilisables.get(row.id, False)
+        deposee, utilisable = fichiers.get(row.id, (False, False))
         par_dossier.setdefault(row.candidature_id, []).append(
             PieceASuivre(
                 row.id, row.candidature_id, row.code, row.libelle, row.modalite, row.statut,
-                row.commentaire, row.version_id, utilisable,
+                row.commentaire, row.version_id, deposee, utilisable,
                 echeance_piece(row.statut, row.fin, cloture),
                 suite_piece(row.statut, utilisable, row.fin, cloture, maintenant),
             )
@@ -218,8 +219,11 @@ def suivi(
     return Suivi(campagne_id, maintenant, cloture, relancer, annuler, suggerer)
 
 
-def _utilisables(session: Session, conditions: Sequence[object], a_voir: object) -> dict[int, bool]:
-    """Per pièce (of those not Conforme): does its latest round have files, all recevable?"""
+def _fichiers(
+    session: Session, conditions: Sequence[object], a_voir: object
+) -> dict[int, tuple[bool, bool]]:
+    """Per pièce not Conforme that has files: (True, are those of its latest round all
+    recevable)."""
     tours: dict[int, tuple[int, bool]] = {}
     for piece_id, tour, recevable in session.execute(
         select(Depot.piece_id, Depot.tour, Depot.recevable)
@@ -232,7 +236,7 @@ def _utilisables(session: Session, conditions: Sequence[object], a_voir: object)
             tours[piece_id] = (tour, bool(recevable))
         elif tour == avant[0] and not recevable:
             tours[piece_id] = (tour, False)
-    return {piece_id: ok for piece_id, (_, ok) in tours.items()}
+    return {piece_id: (True, ok) for piece_id, (_, ok) in tours.items()}
 
 
 def destinataires_de(session: Session, candidatures: Iterable[int]) -> dict[int, Destinataire]:

@@ -47,7 +47,7 @@ def test_writes_take_the_lock_at_begin(tmp_path: Path) -> None:
 
 def test_schema_is_created_by_the_migration_and_is_at_head(tmp_path: Path) -> None:
     espace = ouvrir_espace(tmp_path / "d")
-    assert espace.db.current_revision() == espace.db.head_revision() == TETE == "0004"
+    assert espace.db.current_revision() == espace.db.head_revision() == TETE == "0005"
     espace.close()
 
 
@@ -74,7 +74,7 @@ def test_a_database_of_the_previous_version_is_brought_up_keeping_its_deposits(
         )
     db = Database(url)
     db.migrate()
-    assert db.current_revision() == "0004"
+    assert db.current_revision() == "0005"
     with sqlite3.connect(tmp_path / "ancienne.sqlite3") as raw:
         assert raw.execute("SELECT count(*) FROM campagne").fetchone() == (1,)
         colonnes = [row[1] for row in raw.execute("PRAGMA table_info(depot)")]
