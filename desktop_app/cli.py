@@ -5,12 +5,13 @@ be done (unusable package, unreadable file...), 2 a usage error."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop_app import APP_NAME, __version__
 
@@ -90,6 +91,49 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("campagnes", parents=[common], help="liste les campagnes de la base")
+
+    suivi = argparse.ArgumentParser(add_help=False, parents=[common])
+    suivi.add_argument(
+        "--campagne",
+        type=int,
+        metavar="ID",
+        help="identifiant de la campagne (voir « campagnes ») s'il y en a plusieurs",
+    )
+    suivi.add_argument(
+        "--date",
+        metavar="JJ/MM/AAAA[ HH:MM]",
+        help="« maintenant » pour les échéances, heure de Paris (défaut : maintenant)",
+    )
+    for nom, aide in (
+        ("relances", "lettres de relance des dossiers à relancer (PDF)"),
+        ("fiches", "fiches de contrôle des candidatures (PDF)"),
+    ):
+        p = sub.add_parser(nom, parents=[suivi], help=aide)
+        p.add_argument(
+            "--sortie", type=Path, required=True, metavar="DOSSIER", help="dossier des PDF"
+        )
+        p.add_argument(
+            "--candidat",
+            nargs="+",
+            metavar="N",
+            help="seulement ces N° candidat (défaut : tous ceux concernés)",
+        )
+        p.add_argument(
+            "--sans-fichier-combine",
+            action="store_true",
+            help="ne pas écrire le fichier unique à imprimer",
+        )
+    p = sub.add_parser("annulations", parents=[suivi], help="liste des dossiers à annuler (PDF)")
+    p.add_argument("--sortie", type=Path, required=True, metavar="FICHIER", help="fichier PDF")
+    p = sub.add_parser(
+        "matrix", parents=[suivi], help="matrice candidats × pièces des statuts (XLSX ou CSV)"
+    )
+    p.add_argument(
+        "--sortie", type=Path, required=True, metavar="FICHIER", help="fichier .xlsx ou .csv"
+    )
+    p = sub.add_parser("pieces", parents=[suivi], help="copie les fichiers déposés, par candidat")
+    p.add_argument("--sortie", type=Path, required=True, metavar="DOSSIER")
+    p.add_argument("--candidat", nargs="+", metavar="N", help="seulement ces N° candidat")
     return parser
 
 
@@ -278,6 +322,146 @@ def cmd_campagnes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _suivi(args: argparse.Namespace, travail: Callable[[Espace, int, dt.datetime], int]) -> int:
+    """Open the workspace and the campaign, read « maintenant », run ``travail``; a file that
+    cannot be written is said in French."""
+    from desktop_app.services.dates import DateInvalide, now_utc, parse_datetime
+    from desktop_app.services.espace import ouvrir_espace
+
+    try:
+        maintenant = parse_datetime(args.date) if args.date else now_utc()
+    except DateInvalide as exc:
+        _err(str(exc))
+        return 2
+    assert maintenant is not None
+    espace = ouvrir_espace(args.data_dir, args.database_url)
+    try:
+        campagne_id = _campagne(espace, args.campagne)
+        if campagne_id is None:
+            return 1
+        return travail(espace, campagne_id, maintenant)
+    except OSError as exc:
+        _err(f"Impossible d'écrire {args.sortie} : {exc.strerror or exc}")
+        return 1
+    finally:
+        espace.close()
+
+
+def _candidatures(espace: Espace, campagne_id: int, numeros: list[str] | None) -> list[int] | None:
+    """The candidatures of these N° candidat (None: all); an unknown number is an error."""
+    from desktop_app.services.requetes import lister_candidatures
+
+    with espace.db.read() as session:
+        lignes = lister_candidatures(session, campagne_id)
+    if numeros is None:
+        return [ligne.id for ligne in lignes]
+    voulus = {n.strip().zfill(11) for n in numeros}
+    inconnus = voulus - {ligne.n_candidat for ligne in lignes}
+    if inconnus:
+        _err(f"N° candidat inconnu(s) dans cette campagne : {', '.join(sorted(inconnus))}")
+        return None
+    return [ligne.id for ligne in lignes if ligne.n_candidat in voulus]
+
+
+def cmd_courriers(args: argparse.Namespace) -> int:
+    from desktop_app.services.courriers import Genre, contexte, ecrire_courriers, fiches
+    from desktop_app.services.echeances import suivi
+
+    def travail(espace: Espace, campagne_id: int, maintenant: dt.datetime) -> int:
+        ids = _candidatures(espace, campagne_id, args.candidat)
+        if ids is None:
+            return 1
+        with espace.db.read() as session:
+            ctx = contexte(session, campagne_id, maintenant)
+            if args.commande == "relances":
+                genre = Genre.RELANCE
+                elements: list[Any] = suivi(session, campagne_id, maintenant, ids).a_relancer
+            else:
+                genre = Genre.FICHE
+                elements = fiches(session, campagne_id, ids)
+        if not ctx.bureau.complet:
+            _err(
+                "Attention : l'adresse ou le contact du bureau n'est pas renseigné "
+                "(Suivi > Bureau expéditeur, dans la fenêtre)."
+            )
+        ecrits = ecrire_courriers(
+            ctx,
+            genre,
+            elements,
+            args.sortie,
+            combine=not args.sans_fichier_combine,
+            progression=_progress_stderr,
+        )
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        print(f"{len(ecrits.fichiers)} courrier(s) écrit(s) dans {ecrits.dossier}")
+        if ecrits.combine:
+            print(f"Fichier à imprimer : {ecrits.combine}")
+        return 0
+
+    return _suivi(args, travail)
+
+
+def cmd_annulations(args: argparse.Namespace) -> int:
+    from desktop_app.services.courriers import contexte, liste_annulations
+    from desktop_app.services.echeances import suivi
+    from desktop_app.services.fichiers import ecrire_atomique
+
+    def travail(espace: Espace, campagne_id: int, maintenant: dt.datetime) -> int:
+        with espace.db.read() as session:
+            r = suivi(session, campagne_id, maintenant)
+            ctx = contexte(session, campagne_id, maintenant)
+        if not r.cloture_passee:
+            _err("La clôture de la campagne n'est pas passée : aucun dossier à annuler.")
+        ecrire_atomique(args.sortie, liste_annulations(ctx, r.a_annuler))
+        print(f"{len(r.a_annuler)} dossier(s) à annuler, liste écrite dans {args.sortie}")
+        return 0
+
+    return _suivi(args, travail)
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    from desktop_app.services.exports import ecrire_matrice_csv, ecrire_matrice_xlsx, matrice
+
+    extension = args.sortie.suffix.lower()
+    if extension not in (".xlsx", ".csv"):
+        _err("Le fichier de sortie doit finir par .xlsx ou .csv.")
+        return 2
+
+    def travail(espace: Espace, campagne_id: int, maintenant: dt.datetime) -> int:
+        with espace.db.read() as session:
+            m = matrice(session, campagne_id, maintenant, _progress_stderr)
+        if extension == ".csv":
+            n = ecrire_matrice_csv(m, args.sortie)
+        else:
+            n = ecrire_matrice_xlsx(m, args.sortie, args.sortie.stem, _progress_stderr)
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        print(f"{n} candidature(s) × {len(m.codes)} pièce(s) écrites dans {args.sortie}")
+        return 0
+
+    return _suivi(args, travail)
+
+
+def cmd_pieces(args: argparse.Namespace) -> int:
+    from desktop_app.services.exports import copier_pieces
+
+    def travail(espace: Espace, campagne_id: int, maintenant: dt.datetime) -> int:
+        ids = _candidatures(espace, campagne_id, args.candidat)
+        if ids is None:
+            return 1
+        with espace.db.read() as session:
+            copie = copier_pieces(session, espace.store, ids, args.sortie, _progress_stderr)
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        print(f"{copie.copies} fichier(s) copié(s) dans {copie.dossier}")
+        for absent in copie.absents:
+            print(f"Absent de la base de fichiers — {absent}")
+        return 0
+
+    return _suivi(args, travail)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from desktop_app.documents.worker import InspectionIndisponible
@@ -289,6 +473,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": cmd_demo,
         "check": cmd_check,
         "campagnes": cmd_campagnes,
+        "relances": cmd_courriers,
+        "fiches": cmd_courriers,
+        "annulations": cmd_annulations,
+        "matrix": cmd_matrix,
+        "pieces": cmd_pieces,
     }
     try:
         if args.commande is None:

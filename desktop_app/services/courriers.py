@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ from desktop_app.models import Campagne, Decision, Depot, Modalite, Piece, Statu
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import PARIS, format_date, format_datetime, now_utc
 from desktop_app.services.echeances import Destinataire, Dossier, PieceASuivre, destinataires_de
+from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.mise_en_page import Colonne, Mise, document, octets
 from desktop_app.services.progression import ImportAnnule, Progression
 from desktop_app.services.recherche import normaliser
@@ -403,14 +402,14 @@ def ecrire_courriers(
             mise.terminer(_pied(genre, d))
         if un_par_candidat:
             chemin = dossier / nom_de_fichier(d, genre, d.n_candidat in doublons)
-            _ecrire(chemin, apercu(ctx, genre, element))
+            ecrire_atomique(chemin, apercu(ctx, genre, element))
             ecrits.append(chemin)
     chemin_combine = None
     if tous is not None and elements:
         if progression:
             progression(len(elements), len(elements), "Assemblage du fichier à imprimer")
         chemin_combine = dossier / nom_combine(ctx, genre.pluriel)
-        _ecrire(chemin_combine, octets(tous))
+        ecrire_atomique(chemin_combine, octets(tous))
     return CourriersEcrits(dossier, ecrits, chemin_combine)
 
 
@@ -424,14 +423,3 @@ def _doublons(numeros: Iterable[str]) -> set[str]:
     for n in numeros:
         (doublons if n in vus else vus).add(n)
     return doublons
-
-
-def _ecrire(chemin: Path, donnees: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=chemin.parent, prefix=".courrier-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(donnees)
-        os.replace(tmp, chemin)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

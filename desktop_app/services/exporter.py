@@ -5,8 +5,6 @@ statuses, comments and dates."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 from desktop_app.models import Candidat, Candidature, Decision, Depot, Piece, PieceCatalogue
 from desktop_app.services.colonnes import PIECES_ORDRE
 from desktop_app.services.dates import format_date, iso
+from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.tabular import write_table
 
 COLONNES_DECISIONS = [*PIECES_ORDRE, "gestionnaire", "horodatage"]
@@ -81,14 +80,5 @@ def lignes_decisions(session: Session, campagne_id: int) -> Iterator[list[str]]:
 def exporter_decisions(session: Session, campagne_id: int, destination: Path) -> int:
     """Write decisions.csv atomically; returns the number of rows."""
     rows = list(lignes_decisions(session, campagne_id))
-    data = write_table(COLONNES_DECISIONS, rows)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=destination.parent, prefix=".decisions-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, destination)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    ecrire_atomique(destination, write_table(COLONNES_DECISIONS, rows))
     return len(rows)

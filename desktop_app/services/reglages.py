@@ -49,13 +49,12 @@ def enregistrer_bureau(session: Session, campagne_id: int, bureau: Bureau) -> No
 
 def affectations(session: Session, campagne_id: int) -> dict[str, str]:
     """Spécialité -> gestionnaire, for the spécialités that have one."""
-    return dict(
-        session.execute(
-            select(Affectation.specialite, Affectation.gestionnaire)
-            .where(Affectation.campagne_id == campagne_id)
-            .order_by(Affectation.specialite)
-        ).tuples()
+    query = (
+        select(Affectation.specialite, Affectation.gestionnaire)
+        .where(Affectation.campagne_id == campagne_id)
+        .order_by(Affectation.specialite)
     )
+    return {specialite: gestionnaire for specialite, gestionnaire in session.execute(query)}
 
 
 def affecter(session: Session, campagne_id: int, nouvelles: dict[str, str]) -> None:

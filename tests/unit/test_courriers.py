@@ -161,3 +161,33 @@ def test_a_long_table_flows_onto_a_new_page_with_its_head(espace: Espace, printe
         assert "Pièce justificative" in page.get_text()  # the head, on every page
         assert f"page {page.number + 1} / {doc.page_count}" in page.get_text()
     assert all(f"Commentaire {k}" in _texte(pdf) for k in range(40))
+
+
+def test_command_line_outputs(
+    espace: Espace, printemps: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`relances`, `fiches`, `annulations`, `matrix` and `pieces`: the window's services."""
+    from desktop_app.cli import main
+
+    donnees = ["--data-dir", str(espace.paths.root)]
+    espace.close()  # the command opens the workspace itself
+    sortie = tmp_path / "sortie"
+    avant = ["--date", "30/03/2024 23:59"]
+    assert main(["relances", *donnees, *avant, "--sortie", str(sortie / "r")]) == 0
+    assert "3 courrier(s) écrit(s)" in capsys.readouterr().out
+    assert (sortie / "r" / "00000000004_PETIT_relance.pdf").is_file()
+    assert main(["fiches", *donnees, "--sortie", str(sortie / "f"), "--candidat", "3"]) == 0
+    assert [p.name for p in (sortie / "f").iterdir() if "_ELOI_" in p.name] == [
+        "00000000003_ELOI_fiche_controle.pdf"
+    ]
+    apres = ["--date", "05/04/2024 17:01"]
+    assert main(["annulations", *donnees, *apres, "--sortie", str(sortie / "a.pdf")]) == 0
+    assert "3 dossier(s) à annuler" in capsys.readouterr().out
+    assert "PETIT" in _texte(sortie / "a.pdf")
+    assert main(["matrix", *donnees, "--sortie", str(sortie / "m.xlsx")]) == 0
+    assert "4 candidature(s) × 3 pièce(s)" in capsys.readouterr().out
+    assert main(["pieces", *donnees, "--sortie", str(sortie / "p"), "--candidat", "2"]) == 0
+    assert len(list((sortie / "p" / "00000000002_MARTIN").iterdir())) == 2
+    assert main(["matrix", *donnees, "--sortie", str(sortie / "m.ods")]) == 2
+    assert main(["relances", *donnees, "--date", "31/02/2024", "--sortie", str(sortie)]) == 2
+    assert "illisible" in capsys.readouterr().err

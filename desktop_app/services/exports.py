@@ -1,0 +1,237 @@
+"""What the chef de bureau takes away: the candidate × pièce status matrix (XLSX, and CSV with
+';' and UTF-8 with BOM), and the files of a selection copied into a folder tree. Long exports
+report progress and can be cancelled (``Progression`` raising ``ImportAnnule``); nothing is left
+half-written under the final name. No Qt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.documents.store import ContentStore
+from desktop_app.models import Campagne, Candidat, Candidature, Depot, Piece, Statut
+from desktop_app.models import PieceCatalogue as Catalogue
+from desktop_app.services.dates import now_utc
+from desktop_app.services.echeances import passee
+from desktop_app.services.fichiers import ecrire_atomique, fichier_atomique
+from desktop_app.services.progression import Progression
+from desktop_app.services.recherche import normaliser
+from desktop_app.services.reglages import affectations
+from desktop_app.services.regles import etat_dossier
+from desktop_app.services.requetes import COMPTEURS
+from desktop_app.services.tabular import sans_accents, write_table
+
+IDENTITE = [
+    "N° candidat",
+    "N° inscription",
+    "Nom de naissance",
+    "Nom d'usage",
+    "Prénoms",
+    "Spécialité",
+    "Gestionnaire",
+    "État du dossier",
+    "Pièces conformes",
+    "Pièces demandées",
+]
+NON_DEMANDEE = "—"
+AUCUN = "Aucun statut"
+PAS = 2_000  # rows between two progress reports
+
+
+@dataclass(frozen=True)
+class Matrice:
+    """The header (French) and the rows, one per candidature in name order, as text."""
+
+    colonnes: list[str]
+    lignes: list[list[str | int]]
+    codes: list[str]  # the catalogue's codes, in the order of their columns
+
+
+def matrice(
+    session: Session,
+    campagne_id: int,
+    maintenant: dt.datetime | None = None,
+    progression: Progression | None = None,
+) -> Matrice:
+    campagne = session.get(Campagne, campagne_id)
+    if campagne is None:
+        raise LookupError(f"campagne {campagne_id} introuvable")
+    cloture_passee = passee(campagne.cloture, maintenant or now_utc())
+    catalogue = session.execute(
+        select(Catalogue.id, Catalogue.code, Catalogue.libelle)
+        .where(Catalogue.campagne_id == campagne_id)
+        .order_by(Catalogue.regroupement, Catalogue.code)
+    ).all()
+    rang = {cat_id: k for k, (cat_id, _, _) in enumerate(catalogue)}
+    statuts: dict[int, list[str]] = {}
+    vide = [NON_DEMANDEE] * len(catalogue)
+    for cid, cat_id, statut in session.execute(
+        select(Piece.candidature_id, Piece.catalogue_id, Piece.statut)
+        .join(Candidature, Piece.candidature_id == Candidature.id)
+        .where(Candidature.campagne_id == campagne_id)
+    ):
+        ligne = statuts.get(cid)
+        if ligne is None:
+            ligne = statuts[cid] = vide.copy()
+        ligne[rang[cat_id]] = statut.value if statut is not None else AUCUN
+    qui = affectations(session, campagne_id)
+    query = (
+        select(
+            Candidature.id, Candidat.n_candidat, Candidature.n_inscription,
+            Candidat.nom_naissance, Candidat.nom_usage, Candidat.prenoms, Candidature.specialite,
+            Candidature.pieces_sans_fichier, *COMPTEURS,
+        )
+        .join(Candidat, Candidat.id == Candidature.candidat_id)
+        .where(Candidature.campagne_id == campagne_id)
+    )  # fmt: skip
+    rows = session.execute(query).all()
+    rows.sort(key=lambda r: (normaliser(r[3]), normaliser(r[5]), r[0]))
+    lignes: list[list[str | int]] = []
+    for k, (cid, n, insc, nom, usage, prenoms, spe, sans_fichier, *compteurs) in enumerate(rows):
+        if progression and k % PAS == 0:
+            progression(k, len(rows), "Lecture des statuts")
+        etat = etat_dossier(*compteurs, sans_fichier=sans_fichier, cloture_passee=cloture_passee)
+        lignes.append(
+            [n, insc, nom, usage, prenoms, spe, qui.get(spe, ""), etat.value, compteurs[3],
+             sum(compteurs), *statuts.get(cid, vide)]
+        )  # fmt: skip
+    colonnes = [*IDENTITE, *(f"{code} — {libelle}" for _, code, libelle in catalogue)]
+    return Matrice(colonnes, lignes, [code for _, code, _ in catalogue])
+
+
+def ecrire_matrice_csv(m: Matrice, destination: Path) -> int:
+    ecrire_atomique(destination, write_table(m.colonnes, m.lignes))
+    return len(m.lignes)
+
+
+# Colours a chef de bureau reads at a glance (the list's own, lightened for print).
+COULEURS = {
+    Statut.CONFORME.value: "#d8f0d8",
+    Statut.NON_CONFORME.value: "#f7d4d4",
+    Statut.EN_ATTENTE_NOUVELLE_PJ.value: "#fbe7c6",
+    Statut.RECUE.value: "#dde8f7",
+    Statut.EN_ATTENTE_CONTROLE.value: "#dde8f7",
+}
+
+
+def ecrire_matrice_xlsx(
+    m: Matrice, destination: Path, titre: str, progression: Progression | None = None
+) -> int:
+    """One sheet: French headers, the header row and the identity frozen, a filter on every
+    column, statuses coloured. Written row by row (constant memory at 100,000 rows)."""
+    import xlsxwriter  # loaded when used: the window starts without it
+
+    with fichier_atomique(destination) as temporaire:
+        classeur = xlsxwriter.Workbook(
+            str(temporaire), {"constant_memory": True, "strings_to_numbers": False}
+        )
+        classeur.set_properties({"title": titre, "author": "Contrôle PJ"})
+        feuille = classeur.add_worksheet("Statuts des pièces")
+        entete = classeur.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#e8e8e8", "border": 1}
+        )
+        texte = classeur.add_format({"num_format": "@"})
+        feuille.set_row(0, 45)
+        feuille.write_row(0, 0, m.colonnes, entete)
+        largeurs = [13, 8, 20, 16, 20, 30, 16, 20, 9, 9] + [18] * len(m.codes)
+        for k, largeur in enumerate(largeurs):
+            feuille.set_column(k, k, largeur, texte if k < 2 else None)
+        derniere = max(len(m.lignes), 1)
+        feuille.freeze_panes(1, 3)
+        feuille.autofilter(0, 0, derniere, len(m.colonnes) - 1)
+        premiere_piece = len(IDENTITE)
+        for statut, couleur in COULEURS.items():
+            feuille.conditional_format(
+                1, premiere_piece, derniere, len(m.colonnes) - 1,
+                {"type": "cell", "criteria": "==", "value": f'"{statut}"',
+                 "format": classeur.add_format({"bg_color": couleur})},
+            )  # fmt: skip
+        for k, ligne in enumerate(m.lignes, 1):
+            if progression and k % PAS == 0:
+                progression(k, len(m.lignes), "Écriture du classeur")
+            feuille.write_row(k, 0, ligne)
+        classeur.close()
+    return len(m.lignes)
+
+
+# ---------------------------------------------------------------- files of a selection
+@dataclass(frozen=True)
+class FichiersCopies:
+    dossier: Path
+    copies: int
+    absents: list[str]  # files the store does not have (missing from the package, too large)
+
+
+def _nom_sur(texte: str, longueur: int = 60) -> str:
+    """Letters and digits only, without accents: any file system and any zip keeps it."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", sans_accents(texte)).strip("-")[:longueur] or "sans-nom"
+
+
+# By what the bytes are, never the name the candidate gave. Anything else (a program, a macro
+# document renamed .pdf) is copied as .bin: nobody opens it by a double click.
+EXTENSIONS = {
+    "pdf": ".pdf", "jpeg": ".jpg", "png": ".png", "gif": ".gif", "tiff": ".tif",
+    "webp": ".webp", "heic": ".heic", "avif": ".avif", "bmp": ".bmp",
+}  # fmt: skip
+
+
+def _fichiers_de(session: Session, candidatures: Sequence[int]) -> Iterator[Any]:
+    for k in range(0, len(candidatures), 20_000):
+        lot = list(candidatures[k : k + 20_000])
+        yield from session.execute(
+            select(
+                Candidat.n_candidat, Candidat.nom_naissance, Catalogue.code, Catalogue.libelle,
+                Depot.tour, Depot.id, Depot.sha256, Depot.format, Depot.nom_original,
+            )
+            .join(Piece, Piece.id == Depot.piece_id)
+            .join(Catalogue, Catalogue.id == Piece.catalogue_id)
+            .join(Candidature, Candidature.id == Piece.candidature_id)
+            .join(Candidat, Candidat.id == Candidature.candidat_id)
+            .where(Candidature.id.in_(lot))
+            .order_by(Candidat.n_candidat, Catalogue.code, Depot.tour, Depot.id)
+        )  # fmt: skip
+
+
+def copier_pieces(
+    session: Session,
+    store: ContentStore,
+    candidatures: Iterable[int],
+    dossier: Path,
+    progression: Progression | None = None,
+) -> FichiersCopies:
+    """Every file deposited for these candidatures (every round), as
+    ``<N° candidat>_<NOM>/<code>_<libellé>_v<tour>.<ext>`` (a second file of the same round:
+    ``_v1-2``). An existing file of the same name is replaced; nothing else is touched."""
+    ids = list(candidatures)
+    lignes = list(_fichiers_de(session, ids))
+    absents: list[str] = []
+    copies = 0
+    vus: dict[tuple[str, str, int], int] = {}
+    for k, (n, nom, code, libelle, tour, _, sha, fmt, original) in enumerate(lignes):
+        if progression and k % 50 == 0:
+            progression(k, len(lignes), "Copie des fichiers")
+        rang = vus[(n, code, tour)] = vus.get((n, code, tour), 0) + 1
+        if sha is None or not store.has(sha):
+            absents.append(f"{n} {code} : {original}")
+            continue
+        extension = EXTENSIONS.get(fmt or "", ".bin")
+        suffixe = f"-{rang}" if rang > 1 else ""
+        cible = (
+            dossier
+            / f"{n}_{_nom_sur(nom).upper()}"
+            / f"{code}_{_nom_sur(libelle)}_v{tour}{suffixe}{extension}"
+        )
+        with fichier_atomique(cible) as temporaire:
+            shutil.copyfile(store.path(sha), temporaire)
+        copies += 1
+    if progression:
+        progression(len(lignes), len(lignes), "Copie des fichiers")
+    return FichiersCopies(dossier, copies, absents)
