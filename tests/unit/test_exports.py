@@ -115,3 +115,45 @@ def test_files_of_a_selection_copied_into_named_folders(
     assert (
         copie.dossier / "00000000002_MARTIN/CINSIG01_Confirmation-d-inscription-signee_v1.pdf"
     ).read_bytes() == FICHIERS["f/martin-conf.pdf"]
+
+
+def test_dashboard_counts_and_its_workbook(espace: Espace, printemps: int, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from desktop_app.models import Candidat, Candidature, Piece, PieceCatalogue, Statut
+    from desktop_app.services.decisions import enregistrer_decision
+    from desktop_app.services.tableau_de_bord import exporter_tableau, tableau_de_bord
+
+    with espace.db.write() as s:
+        piece_id = s.scalar(
+            select(Piece.id)
+            .join(Candidature)
+            .join(Candidat)
+            .join(PieceCatalogue)
+            .where(Candidat.nom_naissance == "MARTIN", PieceCatalogue.code == "1NATID01")
+        )
+        assert piece_id is not None
+        enregistrer_decision(s, piece_id, Statut.RECUE, "Mme Roux")
+    maintenant = dt.datetime.now(dt.UTC)
+    with espace.db.read() as s:
+        t = tableau_de_bord(s, printemps, maintenant)
+    assert t.dossiers == 4 and t.jours_restants is None  # closed in 2024
+    assert t.echeance == "Clôture passée (05/04/2024)."
+    assert t.par_etat == [("Complet", 1), ("Incomplet", 3)]
+    assert dict(t.par_statut) == {
+        "Aucun statut": 4, "Reçue": 2, "Non conforme": 1, "Conforme": 4,
+        "En attente d'une nouvelle PJ": 1, "En attente de contrôle": 0,
+    }  # fmt: skip
+    roux = next(g for g in t.par_gestionnaire if g.gestionnaire == "Mme Roux")
+    assert (roux.specialites, roux.dossiers, roux.decisions, roux.decisions_7_jours) == (1, 2, 1, 1)
+    assert t.par_jour[-1][1] == 1 and len(t.par_jour) == 30
+    couvreur = next(x for x in t.par_specialite if x.specialite == "Couvreur")
+    assert (couvreur.dossiers, couvreur.complets, couvreur.gestionnaire) == (2, 0, "Mme Roux")
+    exporter_tableau(t, tmp_path / "tdb.xlsx")
+    classeur = load_workbook(tmp_path / "tdb.xlsx", read_only=True)
+    assert classeur.sheetnames == [
+        "Synthèse", "États des dossiers", "Statuts des pièces", "Par spécialité",
+        "Par gestionnaire", "Décisions par jour",
+    ]  # fmt: skip
+    lignes = list(classeur["Par gestionnaire"].iter_rows(values_only=True))
+    assert lignes[1] == ("Mme Roux", 1, 2, 0, 1, 1)
