@@ -20,10 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from sqlalchemy import select
 
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Atelier
+from desktop_app.models import Campagne
 from desktop_app.models.database import Database
 from desktop_app.services.colonnes import CANDIDATURES_ORDRE, PIECES_ORDRE
 from desktop_app.services.dates import PARIS, iso
@@ -915,6 +918,25 @@ def _retouche_jpeg(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _affecter(db: Database, campagne: dict[str, Any]) -> None:
+    """The demo's spécialités shared among its gestionnaires, as seed 001 shares them."""
+    from desktop_app.services.reglages import affecter
+
+    with db.write() as session:
+        campagne_id = session.scalar(
+            select(Campagne.id).filter_by(
+                examen=campagne["examen"], session=campagne["session"],
+                academie=campagne["academie"],
+            )
+        )  # fmt: skip
+        if campagne_id is not None:
+            affecter(
+                session,
+                campagne_id,
+                {s[0]: GESTIONNAIRES[k % len(GESTIONNAIRES)] for k, s in enumerate(SPECIALITES)},
+            )
+
+
 def installer_demo(
     db: Database,
     store: ContentStore,
@@ -934,6 +956,7 @@ def installer_demo(
             tmp / "demo-bac-pro", n, graine=graine, reference=reference, progression=progression
         )
         rapports = [importer_paquet(db, store, paquet, progression=progression, worker=worker)]
+        _affecter(db, json.loads((paquet / "campagne.json").read_text(encoding="utf-8")))
         rng = random.Random(graine + REDEPOT_GRAINE)
         if ajouter_redepots(paquet, rng, Calendrier.autour_de(reference)):
             rapports.append(

@@ -227,3 +227,19 @@ def octets(doc: pymupdf.Document) -> bytes:
     """The finished PDF: fonts reduced to the glyphs used, compressed."""
     doc.subset_fonts()
     return bytes(doc.tobytes(garbage=3, deflate=True))
+
+
+def pages_en_pixels(
+    pdf: bytes, zoom: float = 1.0, pages: int = 4
+) -> list[tuple[int, int, int, bytes]]:
+    """The first pages of a PDF we generated, as RGB pixels (width, height, stride, bytes), for
+    a preview before saving. Our own PDF, never a candidate's: rendered here, not in a worker."""
+    doc = pymupdf.open("pdf", pdf)
+    try:
+        resultat = []
+        for page in list(doc)[:pages]:
+            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+            resultat.append((pix.width, pix.height, pix.stride, bytes(pix.samples)))
+        return resultat
+    finally:
+        doc.close()

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.models import Candidature, Decision, Piece, SourceDecision, libelle_statut
@@ -138,7 +138,9 @@ def tableau_de_bord(
 
 
 def _decisions(session: Session, campagne_id: int) -> list[tuple[str, dt.datetime]]:
-    """(gestionnaire, when) of every decision made in the application for this campaign."""
+    """(gestionnaire, when) of every decision of this campaign made by a gestionnaire: here, or
+    in the national back-office when a package names its author (not those it signs only
+    « Import <paquet> »)."""
     return [
         (g, h)
         for g, h in session.execute(
@@ -147,7 +149,10 @@ def _decisions(session: Session, campagne_id: int) -> list[tuple[str, dt.datetim
             .join(Candidature, Candidature.id == Piece.candidature_id)
             .where(
                 Candidature.campagne_id == campagne_id,
-                Decision.source == SourceDecision.LOCALE,
+                or_(
+                    Decision.source == SourceDecision.LOCALE,
+                    Decision.gestionnaire.not_like("Import %"),
+                ),
             )
         )
     ]

@@ -55,6 +55,7 @@ from desktop_app.services.depots import memoriser_rotation
 from desktop_app.services.espace import Espace
 from desktop_app.services.progression import ImportAnnule
 from desktop_app.services.recherche import FILTRES
+from desktop_app.services.reglages import specialites_de
 from desktop_app.services.regles import MOTIFS_NON_CONFORMITE, a_controler, refus
 from desktop_app.services.requetes import (
     STATUTS_COMPTES,
@@ -79,10 +80,11 @@ from desktop_app.views.decision_panel import DecisionPanel
 from desktop_app.views.dialogues import AideClavier, MotifsDialog, SpecialitesDialog
 from desktop_app.views.dossier import ROLE_DEPOT, ROLE_PIECE, item_piece, texte_identite
 from desktop_app.views.item_models import CandidatureTableModel
-from desktop_app.views.taches import TacheAvecProgression
+from desktop_app.views.taches import TacheAvecProgression, en_fond
 
 if TYPE_CHECKING:  # the importer and the exporter are loaded when first used: a faster start
     from desktop_app.services.importer import RapportImport
+    from desktop_app.views.suivi import SuiviFenetre
 
 
 def _colonne(nom: str, *contenu: QWidget | QLayout | tuple[QWidget, int]) -> QWidget:
@@ -154,6 +156,8 @@ class MainWindow(QMainWindow):
         self.espace = espace
         self.campagne: CampagneResume | None = None
         self.tache_en_cours: TacheAvecProgression | None = None
+        self.suivi: SuiviFenetre | None = None
+        self._mes_specialites: frozenset[str] = frozenset()
         self.candidature_id: int | None = None
         self.piece: LignePiece | None = None
         self.depots: dict[int, list[LigneDepot]] = {}  # of the dossier's pièces, by pièce id
@@ -368,6 +372,20 @@ class MainWindow(QMainWindow):
         self.action_comparer.setChecked(True)
         affichage.addAction(self.action_comparer)
 
+        suivi = self.menuBar().addMenu("&Suivi")
+        self.actions_suivi = [
+            self._action("&Suivi de la campagne (tableau de bord, relances, annulations)…",
+                         "Ctrl+T", self.ouvrir_suivi, "actionSuivi"),
+            self._action("&Matrice des statuts (XLSX ou CSV)…", "Ctrl+Shift+E",
+                         self.exporter_matrice, "actionMatrice"),
+            self._action("&Fiches de contrôle des candidatures listées…", None,
+                         self.fiches_de_la_liste, "actionFiches"),
+            self._action("&Copier les fichiers des candidatures listées…", None,
+                         self.copier_fichiers, "actionCopierFichiers"),
+        ]  # fmt: skip
+        for action in self.actions_suivi:
+            suivi.addAction(action)
+
         parametres = self.menuBar().addMenu("&Paramètres")
         parametres.addAction(
             self._action(
@@ -438,6 +456,9 @@ class MainWindow(QMainWindow):
             self.campagne = toutes[0] if toutes else None
             rows = lister_candidatures(session, self.campagne.id) if self.campagne else []
         self.action_export.setEnabled(self.campagne is not None)
+        for action in self.actions_suivi:
+            action.setEnabled(self.campagne is not None)
+        self._mes_specialites = self._specialites_affectees()
         self.pages.setCurrentIndex(1 if self.campagne else 0)
         c = self.campagne
         self._specialites(sorted({r.specialite for r in rows}))
@@ -480,7 +501,7 @@ class MainWindow(QMainWindow):
         m.recherche = self.recherche.text()
         m.filtre = self.filtre.currentData() or FILTRES[0]
         if choix == "miennes":
-            m.specialites = frozenset(self.espace.settings.specialites)
+            m.specialites = self._mes_specialites or frozenset(self.espace.settings.specialites)
         else:
             m.specialites = None if choix is None else frozenset({choix})
         m.filtrer()
@@ -779,6 +800,15 @@ class MainWindow(QMainWindow):
             self.filtre_specialite.setCurrentIndex(1)  # "Mes spécialités"
             self._filtrer()
 
+    def _specialites_affectees(self) -> frozenset[str]:
+        """The spécialités the chef de bureau assigned to me (Suivi > Affectations); when none
+        are, « Mes spécialités » falls back on my own choice (Paramètres)."""
+        nom = self.espace.settings.gestionnaire.strip()
+        if self.campagne is None or not nom:
+            return frozenset()
+        with self.espace.db.read() as session:
+            return frozenset(specialites_de(session, self.campagne.id, nom))
+
     def modifier_motifs(self) -> None:
         actuels = self.espace.settings.motifs or list(MOTIFS_NON_CONFORMITE)
         dialogue = MotifsDialog(actuels, self)
@@ -973,6 +1003,124 @@ class MainWindow(QMainWindow):
             )
             return
         self.statusBar().showMessage(f"{n} ligne(s) exportée(s) dans {path}", 10000)
+
+    # -- follow-up ---------------------------------------------------------------------------
+    def ouvrir_suivi(self) -> SuiviFenetre | None:
+        if self.campagne is None:
+            return None
+        from desktop_app.views.suivi import SuiviFenetre
+
+        if self.suivi is None or self.suivi.campagne_id != self.campagne.id:
+            self.suivi = SuiviFenetre(self.espace, self.campagne.id, self._gestionnaire, self)
+            self.suivi.decisions_enregistrees.connect(self._apres_suivi)
+        self.suivi.show()
+        self.suivi.raise_()
+        self.suivi.actualiser()
+        return self.suivi
+
+    def _apres_suivi(self) -> None:
+        """Decisions or assignments changed in the follow-up window: the list reads them."""
+        selection = self.candidature_id
+        self.recharger()
+        if selection is not None and self.candidatures.ligne_de(selection) >= 0:
+            self.candidature_view.selectRow(self.candidatures.ligne_de(selection))
+
+    def _candidatures_listees(self) -> list[int]:
+        return [ligne.id for ligne in self.candidatures.rows()]
+
+    def exporter_matrice(self) -> None:
+        if self.campagne is None or self.tache_en_cours is not None:
+            return
+        chemin, filtre = QFileDialog.getSaveFileName(
+            self, "Matrice des statuts des pièces", f"matrice_{self.campagne.examen}_"
+            f"{self.campagne.session}.xlsx", "Classeur Excel (*.xlsx);;Fichier CSV (*.csv)",
+        )  # fmt: skip
+        if not chemin:
+            return
+        from desktop_app.services.exports import (
+            ecrire_matrice_csv,
+            ecrire_matrice_xlsx,
+            matrice,
+        )
+
+        destination = Path(chemin)
+        if destination.suffix.lower() not in (".xlsx", ".csv"):
+            destination = destination.with_suffix(".csv" if "CSV" in filtre else ".xlsx")
+        campagne_id, titre, db = self.campagne.id, self.campagne.titre, self.espace.db
+
+        def travail(progression: Any) -> int:
+            with db.read() as session:
+                m = matrice(session, campagne_id, progression=progression)
+            if destination.suffix.lower() == ".csv":
+                return ecrire_matrice_csv(m, destination)
+            return ecrire_matrice_xlsx(m, destination, titre, progression)
+
+        self._en_fond(
+            "Matrice des statuts",
+            travail,
+            lambda n: f"Matrice de {n} candidature(s) enregistrée : {destination}",
+        )
+
+    def fiches_de_la_liste(self) -> None:
+        ids = self._candidatures_listees()
+        if not ids or self.tache_en_cours is not None:
+            return
+        chemin = QFileDialog.getExistingDirectory(
+            self, f"Dossier où enregistrer {len(ids)} fiche(s) de contrôle"
+        )
+        if not chemin:
+            return
+        from desktop_app.services.courriers import Genre, contexte, ecrire_courriers, fiches
+
+        campagne_id, db = self.campagne.id if self.campagne else 0, self.espace.db
+
+        def travail(progression: Any) -> Any:
+            with db.read() as session:
+                ctx = contexte(session, campagne_id)
+                elements = fiches(session, campagne_id, ids)
+            return ecrire_courriers(
+                ctx, Genre.FICHE, elements, Path(chemin), progression=progression
+            )
+
+        self._en_fond(
+            "Fiches de contrôle",
+            travail,
+            lambda e: f"{len(e.fichiers)} fiche(s) enregistrée(s) dans {e.dossier}",
+        )
+
+    def copier_fichiers(self) -> None:
+        ids = self._candidatures_listees()
+        if not ids or self.tache_en_cours is not None:
+            return
+        chemin = QFileDialog.getExistingDirectory(
+            self, f"Dossier où copier les fichiers de {len(ids)} candidature(s)"
+        )
+        if not chemin:
+            return
+        from desktop_app.services.exports import copier_pieces
+
+        db, store = self.espace.db, self.espace.store
+
+        def travail(progression: Any) -> Any:
+            with db.read() as session:
+                return copier_pieces(session, store, ids, Path(chemin), progression)
+
+        self._en_fond(
+            "Copie des fichiers",
+            travail,
+            lambda c: (
+                f"{c.copies} fichier(s) copié(s) dans {c.dossier}"
+                + (f" ; {len(c.absents)} absent(s) de la base" if c.absents else "")
+            ),
+        )
+
+    def _en_fond(self, titre: str, travail: Any, message: Any) -> TacheAvecProgression:
+        """Long export with a progress dialog and « Annuler »; the window stays usable."""
+        tache = self.suivre(
+            en_fond(self, titre, travail, lambda r: self.statusBar().showMessage(message(r), 15000))
+        )
+        tache.start()
+        return tache
 
     def a_propos(self) -> None:
         QMessageBox.about(

@@ -1,0 +1,675 @@
+"""The bureau's follow-up window: the dashboard, the worklists (à relancer, suggestions, à
+annuler) with their letters, and who covers which spécialité. Everything it shows is computed
+by the services in a background thread; every write goes through the same services as the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.models import Statut, libelle_statut
+from desktop_app.services.courriers import (
+    Contexte,
+    Genre,
+    apercu,
+    contexte,
+    ecrire_courriers,
+    fiches,
+    liste_annulations,
+    nom_combine,
+)
+from desktop_app.services.dates import format_datetime, now_utc
+from desktop_app.services.decisions import DecisionRefusee, enregistrer_decision
+from desktop_app.services.echeances import Dossier, Suivi, suivi
+from desktop_app.services.espace import Espace
+from desktop_app.services.fichiers import ecrire_atomique
+from desktop_app.services.mise_en_page import pages_en_pixels
+from desktop_app.services.progression import ImportAnnule
+from desktop_app.services.reglages import (
+    Bureau,
+    affectations,
+    affecter,
+    bureau_de,
+    enregistrer_bureau,
+)
+from desktop_app.services.tableau_de_bord import TableauDeBord, exporter_tableau, tableau_de_bord
+from desktop_app.viewer.actions import creer_action
+from desktop_app.views.graphiques import (
+    BLEU,
+    COULEURS_ETATS,
+    COULEURS_STATUTS,
+    ORANGE,
+    VERT,
+    Barres,
+    ParJour,
+)
+from desktop_app.views.taches import TacheAvecProgression, en_fond
+
+COMMENTAIRE_ECHU = "Aucun fichier recevable n'a été reçu avant la date limite."
+
+
+# ---------------------------------------------------------------- small dialogs
+class ApercuPdf(QDialog):
+    """The pages of a letter before it is saved."""
+
+    def __init__(self, titre: str, pdf: bytes, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("apercuCourrier")
+        self.setWindowTitle(titre)
+        self.resize(720, 900)
+        colonne = QWidget()
+        disposition = QVBoxLayout(colonne)
+        self.pages: list[QLabel] = []
+        for largeur, hauteur, pas, pixels in pages_en_pixels(pdf, zoom=1.1):
+            image = QImage(pixels, largeur, hauteur, pas, QImage.Format.Format_RGB888).copy()
+            page = QLabel()
+            page.setPixmap(QPixmap.fromImage(image))
+            page.setStyleSheet("border: 1px solid #999; background: white")
+            disposition.addWidget(page, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.pages.append(page)
+        defilement = QScrollArea()
+        defilement.setWidget(colonne)
+        defilement.setWidgetResizable(True)
+        boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        boutons.rejected.connect(self.reject)
+        fond = QVBoxLayout(self)
+        fond.addWidget(defilement)
+        fond.addWidget(boutons)
+
+
+class BureauDialog(QDialog):
+    """Who signs the letters: a setting of the campaign, shared by the team."""
+
+    def __init__(self, bureau: Bureau, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bureauDialog")
+        self.setWindowTitle("Bureau expéditeur des courriers")
+        self.champs: dict[str, QLineEdit | QPlainTextEdit] = {}
+        formulaire = QFormLayout()
+        for nom, libelle, multiligne in (
+            ("nom", "&Nom", False),
+            ("service", "&Service", False),
+            ("adresse", "&Adresse", True),
+            ("contact", "&Contact (téléphone, courriel)", False),
+            ("ville", "&Ville (« …, le »)", False),
+            ("signature", "Si&gnature", False),
+        ):
+            valeur = getattr(bureau, nom)
+            champ: QLineEdit | QPlainTextEdit
+            if multiligne:
+                champ = QPlainTextEdit(valeur)
+                champ.setTabChangesFocus(True)
+                champ.setFixedHeight(70)
+            else:
+                champ = QLineEdit(valeur)
+            champ.setObjectName(f"bureau_{nom}")
+            etiquette = QLabel(libelle)
+            etiquette.setBuddy(champ)
+            formulaire.addRow(etiquette, champ)
+            self.champs[nom] = champ
+        boutons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        boutons.accepted.connect(self.accept)
+        boutons.rejected.connect(self.reject)
+        fond = QVBoxLayout(self)
+        fond.addLayout(formulaire)
+        fond.addWidget(boutons)
+
+    def bureau(self) -> Bureau:
+        valeurs = {
+            nom: c.toPlainText() if isinstance(c, QPlainTextEdit) else c.text()
+            for nom, c in self.champs.items()
+        }
+        return Bureau(**valeurs)
+
+
+def _table(nom: str, colonnes: Sequence[str]) -> QTableWidget:
+    table = QTableWidget(0, len(colonnes))
+    table.setObjectName(nom)
+    table.setAccessibleName(nom)
+    table.setHorizontalHeaderLabels(list(colonnes))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return table
+
+
+def _remplir(table: QTableWidget, lignes: Sequence[Sequence[str]], limite: int = 5000) -> None:
+    """At most ``limite`` rows on screen (the letters and exports take them all)."""
+    table.setUpdatesEnabled(False)
+    table.setRowCount(min(len(lignes), limite))
+    for r, ligne in enumerate(lignes[:limite]):
+        for c, texte in enumerate(ligne):
+            table.setItem(r, c, QTableWidgetItem(texte))
+    table.resizeColumnsToContents()
+    table.setUpdatesEnabled(True)
+
+
+def _lignes_selectionnees(table: QTableWidget) -> list[int]:
+    return sorted({i.row() for i in table.selectionModel().selectedRows()})
+
+
+# ---------------------------------------------------------------- the window
+class SuiviFenetre(QMainWindow):
+    """Opened from the main window (Ctrl+T); ``decisions_enregistrees`` asks it to reload."""
+
+    decisions_enregistrees = Signal()
+
+    def __init__(
+        self, espace: Espace, campagne_id: int, gestionnaire: Callable[[], str], parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("suiviFenetre")
+        self.setWindowTitle("Suivi de la campagne")
+        self.resize(1100, 760)
+        self.espace = espace
+        self.campagne_id = campagne_id
+        self.gestionnaire = gestionnaire
+        self.donnees: Suivi | None = None
+        self.tableau: TableauDeBord | None = None
+        self.ctx: Contexte | None = None
+        self.tache: TacheAvecProgression | None = None
+        self.horloge: Callable[[], dt.datetime] = now_utc  # « maintenant » of the deadlines
+
+        self.onglets = QTabWidget()
+        self.onglets.setObjectName("ongletsSuivi")
+        self.onglets.addTab(self._onglet_tableau(), "&Tableau de bord")
+        self.onglets.addTab(self._onglet_relances(), "À &relancer")
+        self.onglets.addTab(self._onglet_suggestions(), "&Suggestions")
+        self.onglets.addTab(self._onglet_annulations(), "À a&nnuler")
+        self.onglets.addTab(self._onglet_affectations(), "A&ffectations")
+        self.setCentralWidget(self.onglets)
+        self.addAction(creer_action(self, "Actualiser", [QKeySequence("F5")], self.actualiser,
+                                    "actionActualiserSuivi"))  # fmt: skip
+
+    # -- tabs -------------------------------------------------------------------------------
+    def _onglet_tableau(self) -> QWidget:
+        page = QWidget()
+        self.echeance = QLabel()
+        self.echeance.setObjectName("echeanceCampagne")
+        self.echeance.setStyleSheet("font-size: 13pt; font-weight: bold")
+        self.graphe_etats = Barres("Dossiers par état")
+        self.graphe_statuts = Barres("Pièces par statut")
+        self.graphe_specialites = Barres("Dossiers complets par spécialité")
+        self.graphe_gestionnaires = Barres("À contrôler par gestionnaire (spécialités affectées)")
+        self.graphe_jours = ParJour("Décisions par jour")
+        grille = QGridLayout()
+        grille.addWidget(self.graphe_etats, 0, 0)
+        grille.addWidget(self.graphe_statuts, 0, 1)
+        grille.addWidget(self.graphe_specialites, 1, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+        grille.addWidget(self.graphe_gestionnaires, 1, 1, Qt.AlignmentFlag.AlignTop)
+        grille.addWidget(self.graphe_jours, 2, 1, Qt.AlignmentFlag.AlignTop)
+        contenu = QWidget()
+        contenu.setObjectName("tableauDeBord")
+        disposition = QVBoxLayout(contenu)
+        disposition.addWidget(self.echeance)
+        disposition.addLayout(grille)
+        disposition.addStretch(1)
+        self.contenu_tableau = contenu
+        defilement = QScrollArea()
+        defilement.setWidget(contenu)
+        defilement.setWidgetResizable(True)
+        boutons = QHBoxLayout()
+        for texte, slot, nom in (
+            ("Exporter le tableau de bord (XLSX)…", self.exporter_tableau, "exporterTableau"),
+            ("Enregistrer l'image (PNG)…", self.enregistrer_image, "imageTableau"),
+            ("Actualiser (F5)", self.actualiser, "actualiserSuivi"),
+        ):
+            bouton = QPushButton(texte)
+            bouton.setObjectName(nom)
+            bouton.clicked.connect(slot)
+            boutons.addWidget(bouton)
+        boutons.addStretch(1)
+        fond = QVBoxLayout(page)
+        fond.addWidget(defilement)
+        fond.addLayout(boutons)
+        return page
+
+    def _onglet_relances(self) -> QWidget:
+        self.table_relances = _table(
+            "tableRelances",
+            [
+                "N° candidat",
+                "Candidat",
+                "Spécialité",
+                "Pièces à fournir",
+                "Échéance la plus proche",
+            ],
+        )
+        self.resume_relances = QLabel()
+        return self._page(
+            self.resume_relances,
+            self.table_relances,
+            [
+                ("&Aperçu de la lettre…", self.apercu_relance, "apercuRelance"),
+                ("&Enregistrer les lettres de la sélection…", self.enregistrer_relances,
+                 "enregistrerRelances"),
+                ("&Bureau expéditeur…", self.modifier_bureau, "bureauExpediteur"),
+            ],
+        )  # fmt: skip
+
+    def _onglet_suggestions(self) -> QWidget:
+        self.table_suggestions = _table(
+            "tableSuggestions",
+            ["N° candidat", "Candidat", "Pièce", "Statut", "Échéance passée le"],
+        )
+        self.resume_suggestions = QLabel()
+        return self._page(
+            self.resume_suggestions,
+            self.table_suggestions,
+            [("&Passer la sélection « En attente d'une nouvelle PJ »…", self.confirmer_attente,
+              "confirmerAttente")],
+        )  # fmt: skip
+
+    def _onglet_annulations(self) -> QWidget:
+        self.table_annulations = _table(
+            "tableAnnulations", ["N° candidat", "Candidat", "Spécialité", "Pièces non conformes"]
+        )
+        self.resume_annulations = QLabel()
+        return self._page(
+            self.resume_annulations,
+            self.table_annulations,
+            [
+                ("A&perçu de la liste…", self.apercu_annulations, "apercuAnnulations"),
+                ("&Enregistrer la liste (PDF)…", self.enregistrer_annulations,
+                 "enregistrerAnnulations"),
+                ("&Fiches de contrôle de la sélection…", self.enregistrer_fiches,
+                 "fichesAnnulations"),
+            ],
+        )  # fmt: skip
+
+    def _onglet_affectations(self) -> QWidget:
+        self.table_affectations = _table("tableAffectations", ["Spécialité", "Gestionnaire"])
+        self.table_affectations.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        explication = QLabel(
+            "Chaque spécialité est confiée à un gestionnaire ; le filtre « Mes spécialités » de "
+            "la liste montre les siennes. Le nom doit être celui que le gestionnaire a saisi "
+            "dans Paramètres > Mon nom de gestionnaire."
+        )
+        explication.setWordWrap(True)
+        return self._page(
+            explication,
+            self.table_affectations,
+            [("&Enregistrer les affectations", self.enregistrer_affectations,
+              "enregistrerAffectations")],
+        )  # fmt: skip
+
+    def _page(
+        self, entete: QWidget, table: QTableWidget, boutons: list[tuple[str, Any, str]]
+    ) -> QWidget:
+        page = QWidget()
+        rangee = QHBoxLayout()
+        for texte, slot, nom in boutons:
+            bouton = QPushButton(texte)
+            bouton.setObjectName(nom)
+            bouton.clicked.connect(slot)
+            rangee.addWidget(bouton)
+        rangee.addStretch(1)
+        fond = QVBoxLayout(page)
+        fond.addWidget(entete)
+        fond.addWidget(table, 1)
+        fond.addLayout(rangee)
+        return page
+
+    # -- data ---------------------------------------------------------------------------------
+    def actualiser(self) -> TacheAvecProgression | None:
+        """Compute the lists and the dashboard in the background."""
+        if self.tache is not None:
+            return None
+        campagne_id, db, maintenant = self.campagne_id, self.espace.db, self.horloge()
+
+        def travail(progression: Any) -> tuple[Suivi, TableauDeBord, Contexte]:
+            progression(0, 3, "Calcul des échéances")
+            with db.read() as session:
+                donnees = suivi(session, campagne_id, maintenant)
+                progression(1, 3, "Tableau de bord")
+                tableau = tableau_de_bord(session, campagne_id, maintenant)
+                ctx = contexte(session, campagne_id, maintenant)
+            return donnees, tableau, ctx
+
+        self.tache = TacheAvecProgression(self, "Suivi de la campagne", travail)
+        self.tache.finished.connect(self._calcule)
+        self.tache.start()
+        return self.tache
+
+    def _calcule(self, resultat: Any, erreur: BaseException | None) -> None:
+        self.tache = None
+        if erreur is not None:
+            if not isinstance(erreur, ImportAnnule):
+                QMessageBox.warning(self, "Suivi indisponible", f"Calcul impossible : {erreur}")
+            return
+        self.donnees, self.tableau, self.ctx = resultat
+        self._montrer()
+
+    def _montrer(self) -> None:
+        d, t = self.donnees, self.tableau
+        assert d is not None and t is not None
+        self.echeance.setText(f"{t.titre} — {t.dossiers} dossiers. {t.echeance}")
+        self.graphe_etats.poser([(e, n, None, COULEURS_ETATS.get(e, BLEU)) for e, n in t.par_etat])
+        self.graphe_statuts.poser(
+            [(s, n, None, COULEURS_STATUTS.get(s, BLEU)) for s, n in t.par_statut]
+        )
+        self.graphe_specialites.poser(
+            [(s.specialite, s.dossiers, s.complets, VERT) for s in t.par_specialite],
+            "foncé : dossiers complets ; clair : tous les dossiers de la spécialité",
+        )
+        self.graphe_gestionnaires.poser(
+            [(g.gestionnaire, g.dossiers, g.a_controler, ORANGE) for g in t.par_gestionnaire
+             if g.specialites],
+            "foncé : dossiers à contrôler ; clair : dossiers des spécialités affectées",
+        )  # fmt: skip
+        self.graphe_jours.poser([(j.strftime("%d/%m"), n) for j, n in t.par_jour])
+        relances = d.a_relancer
+        _remplir(
+            self.table_relances,
+            [
+                [r.destinataire.n_candidat, r.destinataire.nom_complet, r.destinataire.specialite,
+                 ", ".join(p.code for p in r.pieces),
+                 format_datetime(min((p.echeance for p in r.pieces if p.echeance),
+                                     default=None))]
+                for r in relances
+            ],
+        )  # fmt: skip
+        self.table_relances.selectAll()
+        self.resume_relances.setText(
+            f"{len(relances)} dossier(s) à relancer : une pièce manque, est non conforme ou "
+            "attend un nouveau fichier, et sa date limite n'est pas passée."
+            + (" Seuls les 5 000 premiers sont affichés ; les lettres les prennent tous."
+               if len(relances) > 5000 else "")
+        )  # fmt: skip
+        self._suggestions = [(s, p) for s in d.suggestions for p in s.pieces]
+        _remplir(
+            self.table_suggestions,
+            [
+                [s.destinataire.n_candidat, s.destinataire.nom_complet,
+                 f"{p.code} — {p.libelle}", libelle_statut(p.statut), format_datetime(p.echeance)]
+                for s, p in self._suggestions
+            ],
+        )  # fmt: skip
+        self.resume_suggestions.setText(
+            f"{len(self._suggestions)} pièce(s) dont la date limite est passée sans fichier "
+            "utilisable. Sélectionnez celles à passer « En attente d'une nouvelle PJ » (Ctrl+A : "
+            "toutes) : c'est une décision, enregistrée à votre nom."
+        )
+        _remplir(
+            self.table_annulations,
+            [
+                [a.destinataire.n_candidat, a.destinataire.nom_complet, a.destinataire.specialite,
+                 ", ".join(f"{p.code} ({libelle_statut(p.statut)})" for p in a.pieces)]
+                for a in d.a_annuler
+            ],
+        )  # fmt: skip
+        self.table_annulations.selectAll()
+        self.resume_annulations.setText(
+            f"{len(d.a_annuler)} dossier(s) incomplet(s) après la clôture : à annuler, par "
+            "lettre recommandée."
+            if d.cloture_passee
+            else "La clôture n'est pas passée : aucun dossier à annuler pour l'instant."
+        )
+        self._montrer_affectations()
+        self._titres_onglets()
+
+    def _titres_onglets(self) -> None:
+        d = self.donnees
+        if d is None:
+            return
+        for index, texte, n in (
+            (1, "À &relancer", len(d.a_relancer)),
+            (2, "&Suggestions", len(self._suggestions)),
+            (3, "À a&nnuler", len(d.a_annuler)),
+        ):
+            self.onglets.setTabText(index, f"{texte} ({n})")
+
+    def _montrer_affectations(self) -> None:
+        assert self.tableau is not None
+        with self.espace.db.read() as session:
+            qui = affectations(session, self.campagne_id)
+        specialites = sorted({s.specialite for s in self.tableau.par_specialite})
+        noms = sorted({*qui.values(), *(g.gestionnaire for g in self.tableau.par_gestionnaire)})
+        self.table_affectations.setRowCount(len(specialites))
+        for r, specialite in enumerate(specialites):
+            item = QTableWidgetItem(specialite)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table_affectations.setItem(r, 0, item)
+            choix = QComboBox()
+            choix.setEditable(True)
+            choix.addItems(["", *noms])
+            choix.setCurrentText(qui.get(specialite, ""))
+            choix.setAccessibleName(f"Gestionnaire de {specialite}")
+            self.table_affectations.setCellWidget(r, 1, choix)
+        self.table_affectations.resizeColumnToContents(0)
+
+    # -- actions ------------------------------------------------------------------------------
+    def _dossiers_selectionnes(self, table: QTableWidget, tous: list[Dossier]) -> list[Dossier]:
+        lignes = _lignes_selectionnees(table)
+        if len(lignes) == table.rowCount():  # everything selected: the rows not shown too
+            return tous
+        return [tous[r] for r in lignes]
+
+    def apercu_relance(self) -> None:
+        if self.donnees is None or self.ctx is None:
+            return
+        ligne = self.table_relances.currentRow()
+        if not self.donnees.a_relancer:
+            return
+        dossier = self.donnees.a_relancer[max(ligne, 0)]
+        pdf = apercu(self.ctx, Genre.RELANCE, dossier)
+        ApercuPdf(f"Relance — {dossier.destinataire.nom_complet}", pdf, self).exec()
+
+    def _dossier_sortie(self, titre: str) -> Path | None:
+        chemin = QFileDialog.getExistingDirectory(self, titre)
+        return Path(chemin) if chemin else None
+
+    def _lancer(self, titre: str, travail: Any, fini: Callable[[Any], None]) -> None:
+        """Long writing (letters) in the background, with progress and « Annuler »."""
+
+        self.tache = en_fond(self, titre, travail, fini)
+        self.tache.finished.connect(lambda *_: setattr(self, "tache", None))
+        self.tache.start()
+
+    def enregistrer_relances(self) -> None:
+        if self.donnees is None or self.ctx is None or self.tache is not None:
+            return
+        dossiers = self._dossiers_selectionnes(self.table_relances, self.donnees.a_relancer)
+        if not dossiers or not self._bureau_renseigne():
+            return
+        sortie = self._dossier_sortie(f"Dossier où enregistrer {len(dossiers)} lettre(s)")
+        if sortie is None:
+            return
+        ctx = self.ctx
+        self._lancer(
+            "Lettres de relance",
+            lambda progression: ecrire_courriers(
+                ctx, Genre.RELANCE, dossiers, sortie, progression=progression
+            ),
+            lambda ecrits: self._dire(
+                f"{len(ecrits.fichiers)} lettre(s) enregistrée(s) dans {ecrits.dossier}"
+                + (f", et {ecrits.combine.name} pour l'impression." if ecrits.combine else ".")
+            ),
+        )
+
+    def enregistrer_fiches(self) -> None:
+        if self.donnees is None or self.ctx is None or self.tache is not None:
+            return
+        dossiers = self._dossiers_selectionnes(self.table_annulations, self.donnees.a_annuler)
+        if not dossiers:
+            return
+        sortie = self._dossier_sortie(f"Dossier où enregistrer {len(dossiers)} fiche(s)")
+        if sortie is None:
+            return
+        self.ecrire_fiches([d.destinataire.candidature_id for d in dossiers], sortie)
+
+    def ecrire_fiches(self, candidatures: list[int], sortie: Path) -> None:
+        ctx, db, campagne_id = self.ctx, self.espace.db, self.campagne_id
+        assert ctx is not None
+
+        def travail(progression: Any) -> Any:
+            with db.read() as session:
+                elements = fiches(session, campagne_id, candidatures)
+            return ecrire_courriers(ctx, Genre.FICHE, elements, sortie, progression=progression)
+
+        self._lancer(
+            "Fiches de contrôle",
+            travail,
+            lambda ecrits: self._dire(
+                f"{len(ecrits.fichiers)} fiche(s) de contrôle enregistrée(s) dans {ecrits.dossier}."
+            ),
+        )
+
+    def apercu_annulations(self) -> None:
+        if self.donnees is None or self.ctx is None:
+            return
+        pdf = liste_annulations(self.ctx, self.donnees.a_annuler)
+        ApercuPdf("Liste des dossiers à annuler", pdf, self).exec()
+
+    def enregistrer_annulations(self) -> None:
+        if self.donnees is None or self.ctx is None:
+            return
+        chemin, _ = QFileDialog.getSaveFileName(
+            self,
+            "Enregistrer la liste des dossiers à annuler",
+            nom_combine(self.ctx, "dossiers_a_annuler"),
+            "Document PDF (*.pdf)",
+        )
+        if not chemin:
+            return
+        try:
+            ecrire_atomique(Path(chemin), liste_annulations(self.ctx, self.donnees.a_annuler))
+        except OSError as exc:
+            QMessageBox.warning(self, "Liste non enregistrée", f"{exc.strerror or exc}")
+            return
+        self._dire(f"Liste de {len(self.donnees.a_annuler)} dossier(s) enregistrée : {chemin}")
+
+    def confirmer_attente(self) -> None:
+        """The suggested pièces the gestionnaire selected become « En attente d'une nouvelle
+        PJ », in one transaction, each with its history row; never without a confirmation."""
+        lignes = _lignes_selectionnees(self.table_suggestions)
+        choisies = [self._suggestions[r][1] for r in lignes]
+        if not choisies:
+            self._dire("Sélectionnez d'abord les pièces à passer en attente.")
+            return
+        reponse = QMessageBox.question(
+            self,
+            "En attente d'une nouvelle PJ",
+            f"Passer {len(choisies)} pièce(s) « En attente d'une nouvelle PJ » ? Le commentaire "
+            "non conforme est gardé ; sinon : « " + COMMENTAIRE_ECHU + " »",
+        )
+        if reponse != QMessageBox.StandardButton.Yes:
+            return
+        gestionnaire = self.gestionnaire()
+        if not gestionnaire:
+            return
+        try:
+            with self.espace.db.write() as session:
+                for p in choisies:
+                    enregistrer_decision(
+                        session, p.piece_id, Statut.EN_ATTENTE_NOUVELLE_PJ, gestionnaire,
+                        commentaire=p.commentaire or COMMENTAIRE_ECHU, version_attendue=p.version,
+                    )  # fmt: skip
+        except DecisionRefusee as exc:
+            QMessageBox.warning(self, "Rien n'a été enregistré", str(exc))
+            return
+        self._dire(f"{len(choisies)} pièce(s) passée(s) en attente d'une nouvelle PJ.")
+        self.decisions_enregistrees.emit()
+        self.actualiser()
+
+    def _bureau_renseigne(self) -> bool:
+        if self.ctx is not None and self.ctx.bureau.complet:
+            return True
+        QMessageBox.information(
+            self,
+            "Bureau expéditeur",
+            "Renseignez d'abord l'adresse et le contact du bureau : ils figurent sur chaque "
+            "lettre.",
+        )
+        return self.modifier_bureau()
+
+    def modifier_bureau(self) -> bool:
+        with self.espace.db.read() as session:
+            actuel = bureau_de(session, self.campagne_id)
+        dialogue = BureauDialog(actuel, self)
+        if not dialogue.exec():
+            return False
+        with self.espace.db.write() as session:
+            enregistrer_bureau(session, self.campagne_id, dialogue.bureau())
+            self.ctx = contexte(session, self.campagne_id, self.horloge())
+        return self.ctx.bureau.complet
+
+    def enregistrer_affectations(self) -> None:
+        nouvelles = {}
+        for r in range(self.table_affectations.rowCount()):
+            choix = self.table_affectations.cellWidget(r, 1)
+            assert isinstance(choix, QComboBox)
+            nouvelles[self.table_affectations.item(r, 0).text()] = choix.currentText()
+        with self.espace.db.write() as session:
+            affecter(session, self.campagne_id, nouvelles)
+        self._dire("Affectations enregistrées.")
+        self.decisions_enregistrees.emit()
+
+    def exporter_tableau(self) -> None:
+        if self.tableau is None:
+            return
+        date = self.tableau.maintenant.date().isoformat()
+        chemin, _ = QFileDialog.getSaveFileName(
+            self, "Exporter le tableau de bord", f"tableau_de_bord_{date}.xlsx",
+            "Classeur Excel (*.xlsx)",
+        )  # fmt: skip
+        if chemin:
+            try:
+                exporter_tableau(self.tableau, Path(chemin))
+            except OSError as exc:
+                QMessageBox.warning(self, "Export impossible", f"{exc.strerror or exc}")
+                return
+            self._dire(f"Tableau de bord exporté : {chemin}")
+
+    def enregistrer_image(self) -> None:
+        date = dt.date.today().isoformat()
+        chemin, _ = QFileDialog.getSaveFileName(
+            self, "Enregistrer l'image du tableau de bord", f"tableau_de_bord_{date}.png",
+            "Image PNG (*.png)",
+        )  # fmt: skip
+        if chemin and not self.contenu_tableau.grab().save(chemin, "PNG"):
+            QMessageBox.warning(self, "Image non enregistrée", f"Impossible d'écrire {chemin}.")
+
+    def _dire(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15000)
+
+    def closeEvent(self, event: Any) -> None:
+        if self.tache is not None:
+            event.ignore()
+            self._dire("Un traitement est en cours : attendez sa fin ou annulez-le.")
+            return
+        super().closeEvent(event)

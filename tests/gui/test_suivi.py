@@ -1,0 +1,131 @@
+"""The follow-up window as the chef de bureau uses it: dashboard, relances with their letters,
+suggestions confirmed in bulk, the cancellation list, assignments and « Mes spécialités »."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pymupdf
+import pytest
+from PySide6.QtWidgets import QComboBox, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from desktop_app.models import Candidat, Candidature, Decision, Piece, Statut
+from desktop_app.services.espace import Espace
+from desktop_app.services.reglages import Bureau, enregistrer_bureau
+from desktop_app.views.suivi import SuiviFenetre
+from tests.gui.fenetre import ouvrir
+from tests.unit.printemps import importer_printemps
+
+pytestmark = pytest.mark.gui
+
+UTC = dt.UTC
+
+
+def _suivi(qtbot: QtBot, espace: Espace, maintenant: dt.datetime) -> SuiviFenetre:
+    w = ouvrir(qtbot, espace)
+    fenetre = w.ouvrir_suivi()
+    assert fenetre is not None
+    qtbot.waitUntil(lambda: fenetre.tache is None, timeout=30_000)
+    fenetre.horloge = lambda: maintenant
+    tache = fenetre.actualiser()
+    assert tache is not None
+    with qtbot.waitSignal(tache.finished, timeout=30_000):
+        pass
+    return fenetre
+
+
+def test_relances_and_bulk_suggestions(
+    qtbot: QtBot, espace: Espace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campagne_id = importer_printemps(espace, tmp_path / "p")
+    with espace.db.write() as s:
+        enregistrer_bureau(s, campagne_id, Bureau(nom="DEC", adresse="1 rue", contact="01"))
+    espace.settings.gestionnaire = "Mme Roux"
+    fenetre = _suivi(qtbot, espace, dt.datetime(2024, 3, 30, 23, 0, tzinfo=UTC))
+    assert fenetre.onglets.tabText(1) == "À &relancer (2)"
+    assert fenetre.onglets.tabText(2) == "&Suggestions (3)"
+    assert fenetre.table_relances.item(0, 1).text() == "DUPONT Hélène"
+    assert "Clôture dans 5 jours (05/04/2024)" in fenetre.echeance.text()
+    # the letters of the selected rows (all of them by default)
+    sortie = tmp_path / "lettres"
+    monkeypatch.setattr(
+        "desktop_app.views.suivi.QFileDialog.getExistingDirectory", lambda *a, **k: str(sortie)
+    )
+    fenetre.enregistrer_relances()
+    assert fenetre.tache is not None
+    with qtbot.waitSignal(fenetre.tache.finished, timeout=30_000):
+        pass
+    noms = sorted(p.name for p in sortie.iterdir())
+    assert noms == [
+        "00000000001_DUPONT_relance.pdf",
+        "00000000004_PETIT_relance.pdf",
+        "relances_BP_2024_2024-03-31.pdf",
+    ]
+    # two of the three suggestions selected, confirmed: two decisions, in one go
+    monkeypatch.setattr(
+        "desktop_app.views.suivi.QMessageBox.question",
+        lambda *a, **k: QMessageBox.StandardButton.Yes,
+    )
+    table = fenetre.table_suggestions
+    table.clearSelection()
+    table.setSelectionMode(table.SelectionMode.MultiSelection)
+    table.selectRow(0)
+    table.selectRow(2)
+    with qtbot.waitSignal(fenetre.decisions_enregistrees):
+        fenetre.confirmer_attente()
+    with espace.db.read() as s:
+        apres = s.execute(
+            select(Candidat.nom_naissance, Piece.statut, Piece.commentaire, Decision.gestionnaire)
+            .join(Decision, Decision.piece_id == Piece.id)
+            .join(Candidature, Candidature.id == Piece.candidature_id)
+            .join(Candidat)
+            .where(Decision.nouveau_statut == Statut.EN_ATTENTE_NOUVELLE_PJ,
+                   Decision.gestionnaire == "Mme Roux")
+        ).all()  # fmt: skip
+    assert sorted(apres) == [
+        ("DUPONT", Statut.EN_ATTENTE_NOUVELLE_PJ,
+         "Aucun fichier recevable n'a été reçu avant la date limite.", "Mme Roux"),
+        ("PETIT", Statut.EN_ATTENTE_NOUVELLE_PJ,
+         "Aucun fichier recevable n'a été reçu avant la date limite.", "Mme Roux"),
+    ]  # fmt: skip
+    qtbot.waitUntil(lambda: fenetre.tache is None, timeout=30_000)
+    assert fenetre.onglets.tabText(2) == "&Suggestions (1)"  # MARTIN's remains
+
+
+def test_cancellations_dashboard_and_assignments(
+    qtbot: QtBot, espace: Espace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    importer_printemps(espace, tmp_path / "p")
+    espace.settings.gestionnaire = "M. Blanc"
+    fenetre = _suivi(qtbot, espace, dt.datetime(2024, 4, 5, 15, 1, tzinfo=UTC))
+    assert fenetre.onglets.tabText(3) == "À a&nnuler (3)"
+    assert [fenetre.table_annulations.item(r, 1).text() for r in range(3)] == [
+        "DUPONT Hélène", "MARTIN Paul", "PETIT Léo",
+    ]  # fmt: skip
+    assert "Clôture passée (05/04/2024)" in fenetre.echeance.text()
+    assert "Incomplet : 3" in fenetre.graphe_etats.accessibleDescription()
+    chemin = tmp_path / "annuler.pdf"
+    monkeypatch.setattr(
+        "desktop_app.views.suivi.QFileDialog.getSaveFileName", lambda *a, **k: (str(chemin), "")
+    )
+    fenetre.enregistrer_annulations()
+    texte = " ".join(page.get_text() for page in pymupdf.open(chemin))
+    assert "MARTIN" in texte and "ÉLOI" not in texte
+    # Maçon goes to M. Blanc: « Mes spécialités » in the main window lists its two dossiers
+    table = fenetre.table_affectations
+    ligne = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Maçon")
+    choix = table.cellWidget(ligne, 1)
+    assert isinstance(choix, QComboBox)
+    choix.setCurrentText("M. Blanc")
+    fenetre.enregistrer_affectations()
+    principale = fenetre.parent()
+    principale.filtre_specialite.setCurrentIndex(1)
+    noms = [
+        principale.candidatures.row_at(r).nom for r in range(principale.candidatures.rowCount())
+    ]
+    assert noms == ["ÉLOI", "PETIT"]
+    fenetre.close()
+    assert fenetre.isHidden()
