@@ -131,6 +131,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sortie", type=Path, required=True, metavar="FICHIER", help="fichier .xlsx ou .csv"
     )
+    p = sub.add_parser(
+        "reception",
+        parents=[suivi],
+        help="marque « Reçue » les pièces postales d'une liste (N° candidat et code)",
+    )
+    p.add_argument("liste", type=Path, help="liste scannée (une ligne « N° code ») ou CSV")
+    p.add_argument("--le", metavar="JJ/MM/AAAA", help="date de réception (défaut : aujourd'hui)")
+    p.add_argument("--gestionnaire", metavar="NOM", help="défaut : le nom des paramètres")
+    p.add_argument(
+        "--appliquer", action="store_true", help="enregistre (sans : montre seulement le plan)"
+    )
     p = sub.add_parser("pieces", parents=[suivi], help="copie les fichiers déposés, par candidat")
     p.add_argument("--sortie", type=Path, required=True, metavar="DOSSIER")
     p.add_argument("--candidat", nargs="+", metavar="N", help="seulement ces N° candidat")
@@ -462,6 +473,49 @@ def cmd_pieces(args: argparse.Namespace) -> int:
     return _suivi(args, travail)
 
 
+def cmd_reception(args: argparse.Namespace) -> int:
+    from desktop_app.services.dates import DateInvalide, parse_date, today_paris
+    from desktop_app.services.decisions import DecisionRefusee
+    from desktop_app.services.lots import appliquer_reception, lire_liste, preparer_reception
+
+    try:
+        le = parse_date(args.le) if args.le else today_paris()
+        donnees = args.liste.read_bytes()
+    except DateInvalide as exc:
+        _err(str(exc))
+        return 2
+    except OSError as exc:
+        _err(f"Impossible de lire {args.liste} : {exc.strerror or exc}")
+        return 1
+    assert le is not None
+
+    def travail(espace: Espace, campagne_id: int, maintenant: dt.datetime) -> int:
+        gestionnaire = (args.gestionnaire or espace.settings.gestionnaire).strip()
+        with espace.db.read() as session:
+            plan = preparer_reception(
+                session, campagne_id, lire_liste(donnees, args.liste.name), args.liste.name
+            )
+        for refus in plan.refus:
+            print(f"Ignorée — {refus}")
+        if not args.appliquer:
+            print(f"{len(plan.a_marquer)} pièce(s) seraient marquées Reçue le {le:%d/%m/%Y} "
+                  "(ajoutez --appliquer pour enregistrer).")  # fmt: skip
+            return 0
+        if not gestionnaire:
+            _err("Précisez --gestionnaire : chaque décision porte le nom de son auteur.")
+            return 2
+        try:
+            with espace.db.write() as session:
+                n = appliquer_reception(session, plan, le, gestionnaire)
+        except DecisionRefusee as exc:
+            _err(f"Rien n'a été enregistré : {exc}")
+            return 1
+        print(f"{n} pièce(s) marquée(s) Reçue le {le:%d/%m/%Y} par {gestionnaire}.")
+        return 0
+
+    return _suivi(args, travail)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from desktop_app.documents.worker import InspectionIndisponible
@@ -478,6 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "annulations": cmd_annulations,
         "matrix": cmd_matrix,
         "pieces": cmd_pieces,
+        "reception": cmd_reception,
     }
     try:
         if args.commande is None:

@@ -92,6 +92,48 @@ def main() -> None:
         out = Path(__file__).with_name("redepot.png")
         attendre_et_saisir(app, window, out)
         print(out)
+
+    # The follow-up window: the dashboard, then the first relance letter as it prints.
+    import time
+
+    from desktop_app.services.courriers import Genre, apercu
+    from desktop_app.services.mise_en_page import pages_en_pixels
+    from desktop_app.services.reglages import Bureau, enregistrer_bureau
+
+    assert window.campagne is not None
+    with espace.db.write() as session:
+        enregistrer_bureau(
+            session,
+            window.campagne.id,
+            Bureau(
+                nom="Rectorat de l'académie de Clermont-Ferrand",
+                adresse="3 avenue Vercingétorix\n63033 Clermont-Ferrand Cedex 1",
+                contact="04 73 99 35 06 — dec.exapro1@ac-clermont.fr",
+                ville="Clermont-Ferrand",
+                signature="Pour le recteur et par délégation, la cheffe de la DEC",
+            ),
+        )
+    suivi = window.ouvrir_suivi()
+    assert suivi is not None
+    suivi.resize(1250, 860)
+    while suivi.tache is not None:
+        app.processEvents()
+        time.sleep(0.02)
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.02)
+    out = Path(__file__).with_name("tableau-de-bord.png")
+    suivi.grab().save(str(out))
+    print(out)
+    assert suivi.donnees is not None and suivi.ctx is not None
+    lettre = apercu(suivi.ctx, Genre.RELANCE, suivi.donnees.a_relancer[0])
+    largeur, hauteur, pas, pixels = pages_en_pixels(lettre, zoom=1.5, pages=1)[0]
+    from PySide6.QtGui import QImage
+
+    out = Path(__file__).with_name("lettre-relance.png")
+    QImage(pixels, largeur, hauteur, pas, QImage.Format.Format_RGB888).copy().save(str(out))
+    print(out)
+    suivi.close()
     window.close()
     espace.close()
 

@@ -117,11 +117,9 @@ class Barres(QWidget):
             )
         if self.legende:
             p.setPen(GRIS)
-            p.drawText(
-                QRectF(largeur_titres, self.height() - 18, zone + largeur_chiffres, 16),
-                Qt.AlignmentFlag.AlignLeft,
-                self.legende,
-            )
+            legende = metriques.elidedText(self.legende, Qt.TextElideMode.ElideRight, self.width())
+            p.drawText(QRectF(0, self.height() - 18, self.width(), 16), Qt.AlignmentFlag.AlignRight,
+                       legende)  # fmt: skip
         p.end()
 
 

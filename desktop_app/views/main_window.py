@@ -40,9 +40,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from desktop_app import APP_NAME, __version__
 from desktop_app.models import Statut, libelle_statut
 from desktop_app.services.dates import (
+    DateInvalide,
     format_datetime,
     format_time,
     now_utc,
+    parse_date,
     today_paris,
 )
 from desktop_app.services.decisions import (
@@ -332,6 +334,11 @@ class MainWindow(QMainWindow):
         }  # fmt: skip
         for action in self.actions_statut.values():
             decision.addAction(action)
+        self.action_conformes = self._action(
+            "Conforme pour toutes les pièces &affichées du dossier…", "Ctrl+Shift+C",
+            self.conformes_affichees, "actionConformesAffichees",
+        )  # fmt: skip
+        decision.addAction(self.action_conformes)
         self.action_valider = self._action(
             "Enregistrer le non conforme", "Ctrl+Return", self.valider_non_conforme,
             "actionValiderNonConforme", "Ctrl+Enter",
@@ -382,6 +389,8 @@ class MainWindow(QMainWindow):
                          self.fiches_de_la_liste, "actionFiches"),
             self._action("&Copier les fichiers des candidatures listées…", None,
                          self.copier_fichiers, "actionCopierFichiers"),
+            self._action("&Réception postale d'une liste de pièces…", None,
+                         self.reception_en_lot, "actionReceptionLot"),
         ]  # fmt: skip
         for action in self.actions_suivi:
             suivi.addAction(action)
@@ -1004,6 +1013,45 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"{n} ligne(s) exportée(s) dans {path}", 10000)
 
+    def conformes_affichees(self) -> None:
+        """Bulk Conforme, never blind: only the pièces of this dossier that await the
+        gestionnaire, whose every current file was displayed in this session and that the rules
+        let become Conforme; confirmed first."""
+        pieces = [i.data(0, ROLE_PIECE) for i in self._items_pieces()]
+        eligibles = [
+            p for p in pieces
+            if _a_voir(p) and self._fichiers_vus(p)
+            and refus(replace(p.etat, fichier_affiche=True), Statut.CONFORME) is None
+        ]  # fmt: skip
+        if not eligibles:
+            self.panneau.information(
+                "Aucune pièce à déclarer conforme : affichez d'abord chaque fichier à accepter."
+            )
+            return
+        noms = "\n".join(f"• {p.libelle} ({p.code})" for p in eligibles)
+        reponse = QMessageBox.question(
+            self, "Conforme en lot",
+            f"Déclarer conformes les {len(eligibles)} pièce(s) dont vous avez affiché les "
+            f"fichiers ?\n\n{noms}",
+        )  # fmt: skip
+        gestionnaire = self._gestionnaire() if reponse == QMessageBox.StandardButton.Yes else ""
+        if not gestionnaire:
+            return
+        try:
+            with self.espace.db.write() as session:
+                faites = [
+                    enregistrer_decision(session, p.id, Statut.CONFORME, gestionnaire,
+                                         version_attendue=p.version, fichier_affiche=True)
+                    for p in eligibles
+                ]  # fmt: skip
+        except DecisionRefusee as exc:
+            self.panneau.erreur(f"Rien n'a été enregistré : {exc}", reessayable=False)
+            return
+        assert self.candidature_id is not None
+        self._annulables.extend((f, self.candidature_id) for f in faites)
+        self._apres_ecriture(faites[-1].piece_id, faites[-1])
+        self.panneau.enregistre(f"{len(faites)} pièce(s) déclarée(s) conformes")
+
     # -- follow-up ---------------------------------------------------------------------------
     def ouvrir_suivi(self) -> SuiviFenetre | None:
         if self.campagne is None:
@@ -1024,6 +1072,61 @@ class MainWindow(QMainWindow):
         self.recharger()
         if selection is not None and self.candidatures.ligne_de(selection) >= 0:
             self.candidature_view.selectRow(self.candidatures.ligne_de(selection))
+
+    def reception_en_lot(self) -> None:
+        """Postal pièces received, from a scanned list or a CSV: the plan is shown (what will
+        change, what will not and why) before anything is written."""
+        if self.campagne is None:
+            return
+        chemin, _ = QFileDialog.getOpenFileName(
+            self, "Liste des pièces reçues par la poste", "",
+            "Listes (*.csv *.txt);;Tous les fichiers (*)",
+        )  # fmt: skip
+        if not chemin:
+            return
+        from desktop_app.services.lots import (
+            appliquer_reception,
+            lire_liste,
+            preparer_reception,
+        )
+
+        texte, ok = QInputDialog.getText(
+            self, "Date de réception", "Reçues le (JJ/MM/AAAA) :",
+            text=today_paris().strftime("%d/%m/%Y"),
+        )  # fmt: skip
+        if not ok:
+            return
+        try:
+            le = parse_date(texte) or today_paris()
+            donnees = Path(chemin).read_bytes()
+        except (DateInvalide, OSError) as exc:
+            QMessageBox.warning(self, "Réception postale", str(exc))
+            return
+        nom = Path(chemin).name
+        with self.espace.db.read() as session:
+            plan = preparer_reception(session, self.campagne.id, lire_liste(donnees, nom), nom)
+        boite = QMessageBox(
+            QMessageBox.Icon.Question, "Réception postale",
+            f"{len(plan.a_marquer)} pièce(s) seront marquées Reçue le {le:%d/%m/%Y}."
+            + (f"\n{len(plan.refus)} ligne(s) ignorée(s) : voir le détail." if plan.refus else ""),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, self,
+        )  # fmt: skip
+        boite.setObjectName("planReception")
+        if plan.refus:
+            boite.setDetailedText("\n".join(plan.refus))
+        if not plan.a_marquer or boite.exec() != QMessageBox.StandardButton.Ok:
+            return
+        gestionnaire = self._gestionnaire()
+        if not gestionnaire:
+            return
+        try:
+            with self.espace.db.write() as session:
+                n = appliquer_reception(session, plan, le, gestionnaire)
+        except DecisionRefusee as exc:
+            QMessageBox.warning(self, "Rien n'a été enregistré", str(exc))
+            return
+        self._apres_suivi()
+        self.statusBar().showMessage(f"{n} pièce(s) marquée(s) Reçue le {le:%d/%m/%Y}.", 15000)
 
     def _candidatures_listees(self) -> list[int]:
         return [ligne.id for ligne in self.candidatures.rows()]

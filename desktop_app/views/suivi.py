@@ -227,8 +227,8 @@ class SuiviFenetre(QMainWindow):
         self.graphe_gestionnaires = Barres("À contrôler par gestionnaire (spécialités affectées)")
         self.graphe_jours = ParJour("Décisions par jour")
         grille = QGridLayout()
-        grille.addWidget(self.graphe_etats, 0, 0)
-        grille.addWidget(self.graphe_statuts, 0, 1)
+        grille.addWidget(self.graphe_etats, 0, 0, Qt.AlignmentFlag.AlignTop)
+        grille.addWidget(self.graphe_statuts, 0, 1, Qt.AlignmentFlag.AlignTop)
         grille.addWidget(self.graphe_specialites, 1, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
         grille.addWidget(self.graphe_gestionnaires, 1, 1, Qt.AlignmentFlag.AlignTop)
         grille.addWidget(self.graphe_jours, 2, 1, Qt.AlignmentFlag.AlignTop)
@@ -384,12 +384,12 @@ class SuiviFenetre(QMainWindow):
         )
         self.graphe_specialites.poser(
             [(s.specialite, s.dossiers, s.complets, VERT) for s in t.par_specialite],
-            "foncé : dossiers complets ; clair : tous les dossiers de la spécialité",
+            "foncé : complets ; clair : tous les dossiers",
         )
         self.graphe_gestionnaires.poser(
             [(g.gestionnaire, g.dossiers, g.a_controler, ORANGE) for g in t.par_gestionnaire
              if g.specialites],
-            "foncé : dossiers à contrôler ; clair : dossiers des spécialités affectées",
+            "foncé : à contrôler ; clair : tous les dossiers de ses spécialités",
         )  # fmt: skip
         self.graphe_jours.poser([(j.strftime("%d/%m"), n) for j, n in t.par_jour])
         relances = d.a_relancer

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop_app.models import Candidat, Candidature, Decision, Piece, Statut
+from desktop_app.models import Candidat, Candidature, Decision, Piece, PieceCatalogue, Statut
 from desktop_app.services.espace import Espace
 from desktop_app.services.reglages import Bureau, enregistrer_bureau
 from desktop_app.views.suivi import SuiviFenetre
@@ -129,3 +129,46 @@ def test_cancellations_dashboard_and_assignments(
     assert noms == ["ÉLOI", "PETIT"]
     fenetre.close()
     assert fenetre.isHidden()
+
+
+def test_bulk_conforme_only_on_displayed_files(
+    qtbot: QtBot, espace: Espace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.views.dossier import ROLE_PIECE
+
+    importer_printemps(espace, tmp_path / "p")
+    espace.settings.gestionnaire = "Mme Roux"
+    w = ouvrir(qtbot, espace)
+    liste = w.candidatures
+    martin = next(
+        liste.row_at(r) for r in range(liste.rowCount()) if liste.row_at(r).nom == "MARTIN"
+    )
+    w.aller_a(martin.id, 0)
+    questions: list[str] = []
+
+    def oui(_parent: object, _titre: str, texte: str) -> QMessageBox.StandardButton:
+        questions.append(texte)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr("desktop_app.views.main_window.QMessageBox.question", oui)
+    pieces = {i.data(0, ROLE_PIECE).code: i.data(0, ROLE_PIECE) for i in w._items_pieces()}
+    w._vus.clear()
+    w.conformes_affichees()
+    assert questions == []  # nothing displayed: nothing proposed
+    for depot in w.depots[pieces["1NATID01"].id] + w.depots[pieces["CINSIG01"].id]:
+        w._document_affiche(str(depot.id))
+    w.conformes_affichees()
+    # the identity only: the confirmation was already judged Non conforme
+    assert len(questions) == 1 and "1 pièce(s)" in questions[0]
+    assert "Document justifiant l'identité (1NATID01)" in questions[0]
+    with espace.db.read() as s:
+        statuts = dict(
+            s.execute(
+                select(PieceCatalogue.code, Piece.statut)
+                .join(PieceCatalogue)
+                .where(Piece.candidature_id == martin.id)
+            ).all()
+        )
+    assert statuts == {
+        "CINSIG01": Statut.NON_CONFORME, "1NATID01": Statut.CONFORME, "PSNATT03": Statut.RECUE,
+    }  # fmt: skip
