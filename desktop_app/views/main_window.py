@@ -382,7 +382,7 @@ class MainWindow(QMainWindow):
         suivi = self.menuBar().addMenu("&Suivi")
         self.actions_suivi = [
             self._action("&Suivi de la campagne (tableau de bord, relances, annulations)…",
-                         "Ctrl+T", self.ouvrir_suivi, "actionSuivi"),
+                         "F9", self.ouvrir_suivi, "actionSuivi"),
             self._action("&Matrice des statuts (XLSX ou CSV)…", "Ctrl+Shift+E",
                          self.exporter_matrice, "actionMatrice"),
             self._action("&Fiches de contrôle des candidatures listées…", None,

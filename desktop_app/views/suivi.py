@@ -184,7 +184,7 @@ def _lignes_selectionnees(table: QTableWidget) -> list[int]:
 
 # ---------------------------------------------------------------- the window
 class SuiviFenetre(QMainWindow):
-    """Opened from the main window (Ctrl+T); ``decisions_enregistrees`` asks it to reload."""
+    """Opened from the main window (F9); ``decisions_enregistrees`` asks it to reload."""
 
     decisions_enregistrees = Signal()
 

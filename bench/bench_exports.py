@@ -1,0 +1,112 @@
+"""Exports of the follow-up at 100,000 candidatures: the status matrix (read, XLSX, CSV) against
+a raw csv.writer of the same rows, the worklists and the dashboard, and how long the window's
+event loop waits while the XLSX is written in the background (what a freeze would be).
+
+python -m bench.bench_exports [--data-dir DIR] [--repetitions N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import tempfile
+import time
+from itertools import pairwise
+from pathlib import Path
+
+from bench.harness import Mesure, mesurer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "controle-pj-bench-100k"
+    )
+    parser.add_argument("--repetitions", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from desktop_app.services.demo import installer_demo
+    from desktop_app.services.echeances import suivi
+    from desktop_app.services.espace import ouvrir_espace
+    from desktop_app.services.exports import ecrire_matrice_csv, ecrire_matrice_xlsx, matrice
+    from desktop_app.services.requetes import campagnes
+    from desktop_app.services.tableau_de_bord import tableau_de_bord
+
+    espace = ouvrir_espace(args.data_dir)
+    with espace.db.read() as session:
+        if not campagnes(session):
+            print(f"Construction de 100000 candidatures dans {args.data_dir}…", flush=True)
+            installer_demo(espace.db, espace.store, 100_000, reference=dt.date(2026, 11, 22),
+                           worker=espace.inspection)  # fmt: skip
+        campagne_id = campagnes(session)[0].id
+    sortie = Path(tempfile.mkdtemp(prefix="bench-exports-"))
+    n = args.repetitions
+
+    with espace.db.read() as session:
+        m = matrice(session, campagne_id)
+        lecture = mesurer("lecture", lambda: matrice(session, campagne_id), n)
+        listes = mesurer("listes", lambda: suivi(session, campagne_id), n)
+        tableau = mesurer("tableau", lambda: tableau_de_bord(session, campagne_id), n)
+
+    def brut() -> None:
+        with (sortie / "brut.csv").open("w", encoding="utf-8-sig", newline="") as f:
+            csv.writer(f, delimiter=";").writerows([m.colonnes, *m.lignes])
+
+    raw = mesurer("brut", brut, n)
+    en_csv = mesurer("csv", lambda: ecrire_matrice_csv(m, sortie / "m.csv"), n)
+    en_xlsx = mesurer("xlsx", lambda: ecrire_matrice_xlsx(m, sortie / "m.xlsx", "bench"), n)
+
+    # The window while the XLSX is written by TacheAvecProgression: the longest wait between
+    # two ticks of a 10 ms timer is how long the window would not answer.
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QWidget
+
+    from desktop_app.app import creer_application
+    from desktop_app.views.taches import TacheAvecProgression
+
+    app = creer_application()
+    fenetre = QWidget()
+    fenetre.show()
+    ticks: list[float] = []
+    minuteur = QTimer()
+    minuteur.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    minuteur.start(10)
+    tache = TacheAvecProgression(
+        fenetre, "Matrice", lambda p: ecrire_matrice_xlsx(m, sortie / "g.xlsx", "bench", p)
+    )
+    boucle = QEventLoop()
+    tache.finished.connect(lambda *_: boucle.quit())
+    debut = time.perf_counter()
+    tache.start()
+    boucle.exec()
+    duree_gui = time.perf_counter() - debut
+    minuteur.stop()
+    attentes = sorted(b - a for a, b in pairwise(ticks))
+    gel = Mesure("attente", attentes)
+    fenetre.close()
+    del app
+    espace.close()
+
+    lignes = len(m.lignes)
+    print(f"Matrice de {lignes} candidatures × {len(m.codes)} pièces ({n} répétitions, médianes)")
+    print(f"  lecture des statuts       {lecture.mediane:6.2f} s")
+    print(
+        f"  CSV                       {en_csv.mediane:6.2f} s  "
+        f"({en_csv.mediane / raw.mediane:.1f} × csv.writer brut : {raw.mediane:.2f} s)"
+    )
+    print(
+        f"  XLSX                      {en_xlsx.mediane:6.2f} s  "
+        f"({en_xlsx.mediane / raw.mediane:.0f} × csv.writer brut)"
+    )
+    print(f"  listes (relances, annulations, suggestions) {listes.mediane:6.2f} s")
+    print(f"  tableau de bord           {tableau.mediane:6.2f} s")
+    print(f"Fenêtre pendant l'écriture XLSX en tâche de fond ({duree_gui:.1f} s) : attente "
+          f"entre deux événements p50 {gel.mediane * 1000:.0f} ms, p95 {gel.p95() * 1000:.0f} ms, "
+          f"max {max(attentes) * 1000:.0f} ms")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
