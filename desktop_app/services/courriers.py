@@ -23,20 +23,20 @@ from desktop_app.services.dates import PARIS, format_date, format_datetime, now_
 from desktop_app.services.echeances import Destinataire, Dossier, PieceASuivre, destinataires_de
 from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.mise_en_page import Colonne, Mise, document, octets
-from desktop_app.services.progression import ImportAnnule, Progression
+from desktop_app.services.progression import Progression
 from desktop_app.services.recherche import normaliser
 from desktop_app.services.reglages import Bureau, bureau_de
 
 __all__ = [
     "Contexte",
     "Genre",
-    "ImportAnnule",
     "LignePieceFiche",
     "apercu",
     "contexte",
     "ecrire_courriers",
     "fiches",
     "liste_annulations",
+    "nom_combine",
     "nom_de_fichier",
 ]
 
