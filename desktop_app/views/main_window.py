@@ -1166,16 +1166,29 @@ class MainWindow(QMainWindow):
 
     def fiches_de_la_liste(self) -> None:
         ids = self._candidatures_listees()
-        if not ids or self.tache_en_cours is not None:
+        if not ids or self.campagne is None or self.tache_en_cours is not None:
+            return
+        from desktop_app.services.courriers import (
+            Genre,
+            apercu,
+            contexte,
+            ecrire_courriers,
+            fiches,
+        )
+        from desktop_app.views.suivi import ApercuPdf
+
+        campagne_id, db = self.campagne.id, self.espace.db
+        with db.read() as session:  # the first one, seen before anything is written
+            premiere = apercu(contexte(session, campagne_id), Genre.FICHE,
+                              fiches(session, campagne_id, ids[:1])[0])  # fmt: skip
+        titre = f"Fiches de contrôle : la première des {len(ids)}"
+        if not ApercuPdf(titre, premiere, self, suite="Enregistrer…").exec():
             return
         chemin = QFileDialog.getExistingDirectory(
             self, f"Dossier où enregistrer {len(ids)} fiche(s) de contrôle"
         )
         if not chemin:
             return
-        from desktop_app.services.courriers import Genre, contexte, ecrire_courriers, fiches
-
-        campagne_id, db = self.campagne.id if self.campagne else 0, self.espace.db
 
         def travail(progression: Any) -> Any:
             with db.read() as session:

@@ -81,7 +81,10 @@ COMMENTAIRE_ECHU = "Aucun fichier recevable n'a été reçu avant la date limite
 class ApercuPdf(QDialog):
     """The pages of a letter before it is saved."""
 
-    def __init__(self, titre: str, pdf: bytes, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, titre: str, pdf: bytes, parent: QWidget | None = None, *, suite: str = ""
+    ) -> None:
+        """``suite``: the label of a button that accepts (« Enregistrer… »); else Close."""
         super().__init__(parent)
         self.setObjectName("apercuCourrier")
         self.setWindowTitle(titre)
@@ -99,7 +102,14 @@ class ApercuPdf(QDialog):
         defilement = QScrollArea()
         defilement.setWidget(colonne)
         defilement.setWidgetResizable(True)
-        boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        boutons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Cancel
+            if suite
+            else QDialogButtonBox.StandardButton.Close
+        )
+        if suite:
+            boutons.addButton(suite, QDialogButtonBox.ButtonRole.AcceptRole)
+        boutons.accepted.connect(self.accept)
         boutons.rejected.connect(self.reject)
         fond = QVBoxLayout(self)
         fond.addWidget(defilement)

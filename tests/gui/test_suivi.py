@@ -172,3 +172,25 @@ def test_bulk_conforme_only_on_displayed_files(
     assert statuts == {
         "CINSIG01": Statut.NON_CONFORME, "1NATID01": Statut.CONFORME, "PSNATT03": Statut.RECUE,
     }  # fmt: skip
+
+
+def test_fiches_of_the_list_are_previewed_before_saving(
+    qtbot: QtBot, espace: Espace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.views.suivi import ApercuPdf
+
+    importer_printemps(espace, tmp_path / "p")
+    w = ouvrir(qtbot, espace)
+    vus: list[int] = []
+
+    def montrer(dialogue: ApercuPdf) -> int:
+        vus.append(len(dialogue.pages))
+        return 0  # « Annuler »
+
+    monkeypatch.setattr(ApercuPdf, "exec", montrer)
+    monkeypatch.setattr(
+        "desktop_app.views.main_window.QFileDialog.getExistingDirectory",
+        lambda *a, **k: pytest.fail("no folder is asked after a cancelled preview"),
+    )
+    w.fiches_de_la_liste()
+    assert vus == [1] and w.tache_en_cours is None
