@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import os
 import tempfile
 import time
 from itertools import pairwise
 from pathlib import Path
 
-from bench.harness import Mesure, mesurer
+from bench.harness import Mesure, base_100k, mesurer
 
 
 def main() -> None:
@@ -28,19 +27,15 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from desktop_app.services.demo import installer_demo
     from desktop_app.services.echeances import suivi
     from desktop_app.services.espace import ouvrir_espace
     from desktop_app.services.exports import ecrire_matrice_csv, ecrire_matrice_xlsx, matrice
     from desktop_app.services.requetes import campagnes
     from desktop_app.services.tableau_de_bord import tableau_de_bord
 
+    base_100k(args.data_dir)
     espace = ouvrir_espace(args.data_dir)
     with espace.db.read() as session:
-        if not campagnes(session):
-            print(f"Construction de 100000 candidatures dans {args.data_dir}…", flush=True)
-            installer_demo(espace.db, espace.store, 100_000, reference=dt.date(2026, 11, 22),
-                           worker=espace.inspection)  # fmt: skip
         campagne_id = campagnes(session)[0].id
     sortie = Path(tempfile.mkdtemp(prefix="bench-exports-"))
     n = args.repetitions

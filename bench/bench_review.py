@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import Mesure, ligne
+from bench.harness import Mesure, base_100k, ligne
 
 LANCEMENT = """
 import sys, time
@@ -69,16 +69,9 @@ def main() -> None:
     from desktop_app.app import creer_application
     from desktop_app.services.demo import installer_demo
     from desktop_app.services.espace import ouvrir_espace
-    from desktop_app.services.requetes import campagnes
     from desktop_app.views.main_window import MainWindow
 
-    espace = ouvrir_espace(args.data_dir)
-    with espace.db.read() as session:
-        if not campagnes(session):
-            print(f"Construction de 100000 candidatures dans {args.data_dir}…", flush=True)
-            installer_demo(espace.db, espace.store, 100_000, reference=dt.date(2026, 11, 22),
-                           worker=espace.inspection)  # fmt: skip
-    espace.close()
+    base_100k(args.data_dir)
 
     # 1. Launch, beside Python + QApplication, alternated.
     brut, reel = Mesure("brut", []), Mesure("réel", [])

@@ -7,6 +7,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -59,3 +60,24 @@ def alterner(
 
 def ligne(label: str, valeur: str) -> None:
     print(f"  {label:<58} {valeur}")
+
+
+def base_100k(data_dir: Path) -> None:
+    """The 100,000-candidature demo database the review and export benches share: built once
+    (about 3 minutes), reused by later runs."""
+    import datetime as dt
+
+    from desktop_app.services.demo import installer_demo
+    from desktop_app.services.espace import ouvrir_espace
+    from desktop_app.services.requetes import campagnes
+
+    espace = ouvrir_espace(data_dir)
+    try:
+        with espace.db.read() as session:
+            if campagnes(session):
+                return
+        print(f"Construction de 100000 candidatures dans {data_dir}…", flush=True)
+        installer_demo(espace.db, espace.store, 100_000, reference=dt.date(2026, 11, 22),
+                       worker=espace.inspection)  # fmt: skip
+    finally:
+        espace.close()

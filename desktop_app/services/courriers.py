@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop_app.models import Campagne, Decision, Depot, Modalite, Piece, Statut, libelle_statut
+from desktop_app.models import Decision, Depot, Modalite, Piece, Statut, libelle_statut
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import PARIS, format_date, format_datetime, now_utc
 from desktop_app.services.echeances import Destinataire, Dossier, PieceASuivre, destinataires_de
@@ -26,6 +26,7 @@ from desktop_app.services.mise_en_page import Colonne, Mise, document, octets
 from desktop_app.services.progression import Progression
 from desktop_app.services.recherche import normaliser
 from desktop_app.services.reglages import Bureau, bureau_de
+from desktop_app.services.requetes import campagne_de, dernier_tour, par_lots, titre_campagne
 
 __all__ = [
     "Contexte",
@@ -73,14 +74,11 @@ class Contexte:
 
 
 def contexte(session: Session, campagne_id: int, maintenant: dt.datetime | None = None) -> Contexte:
-    campagne = session.get(Campagne, campagne_id)
-    if campagne is None:
-        raise LookupError(f"campagne {campagne_id} introuvable")
+    campagne = campagne_de(session, campagne_id)
     maintenant = maintenant or now_utc()
     return Contexte(
         campagne.id,
-        f"{campagne.libelle or campagne.examen} {campagne.session} — "
-        f"académie de {campagne.academie}",
+        titre_campagne(campagne),
         campagne.examen,
         campagne.session,
         campagne.cloture,
@@ -89,10 +87,13 @@ def contexte(session: Session, campagne_id: int, maintenant: dt.datetime | None 
     )
 
 
+def _le(valeur: dt.datetime) -> str:
+    """« 01/12/2023 à 23:59 »."""
+    return format_datetime(valeur).replace(" ", " à ")
+
+
 def _echeance(valeur: dt.datetime | None) -> str:
-    if valeur is None:
-        return "dès que possible"
-    return f"{format_datetime(valeur).replace(' ', ' à ')} (heure de Paris)"
+    return f"{_le(valeur)} (heure de Paris)" if valeur is not None else "dès que possible"
 
 
 def _situation(p: PieceASuivre) -> str:
@@ -178,7 +179,7 @@ def dessiner_relance(mise: Mise, ctx: Contexte, dossier: Dossier) -> None:
     )
     if ctx.cloture is not None:
         mise.texte(
-            f"Au-delà du {format_datetime(ctx.cloture).replace(' ', ' à ')}, tout dossier "
+            f"Au-delà du {_le(ctx.cloture)}, tout dossier "
             "incomplet entraînera l'annulation définitive de votre inscription, notifiée par "
             "lettre recommandée.",
             10,
@@ -218,8 +219,7 @@ def fiches(session: Session, campagne_id: int, candidatures: Iterable[int]) -> l
     ids = list(candidatures)
     destinataires = destinataires_de(session, ids)
     pieces: dict[int, list[LignePieceFiche]] = {cid: [] for cid in destinataires}
-    for k in range(0, len(ids), 20_000):
-        lot = ids[k : k + 20_000]
+    for lot in par_lots(ids):
         derniere = (
             select(func.max(Decision.id))
             .join(Piece, Piece.id == Decision.piece_id)
@@ -234,18 +234,14 @@ def fiches(session: Session, campagne_id: int, candidatures: Iterable[int]) -> l
                 )
             )
         }
-        tours: dict[int, tuple[int, list[str]]] = {}
-        for piece_id, tour, sha in session.execute(
-            select(Depot.piece_id, Depot.tour, Depot.sha256)
-            .join(Piece, Piece.id == Depot.piece_id)
-            .where(Piece.candidature_id.in_(lot))
-            .order_by(Depot.id)
-        ):
-            courant = tours.get(piece_id)
-            if courant is None or tour > courant[0]:
-                tours[piece_id] = courant = (tour, [])
-            if tour == courant[0]:
-                courant[1].append(sha or "fichier absent du paquet")
+        empreintes = dernier_tour(
+            session.execute(
+                select(Depot.piece_id, Depot.tour, Depot.sha256)
+                .join(Piece, Piece.id == Depot.piece_id)
+                .where(Piece.candidature_id.in_(lot))
+                .order_by(Depot.id)
+            )
+        )
         query = (
             select(
                 Piece.id, Piece.candidature_id, Catalogue.code, Catalogue.libelle, Piece.statut,
@@ -257,7 +253,7 @@ def fiches(session: Session, campagne_id: int, candidatures: Iterable[int]) -> l
         )  # fmt: skip
         for piece_id, candidature_id, *champs in session.execute(query):
             auteur, le = auteurs.get(piece_id, ("", None))
-            fichiers = tuple(tours.get(piece_id, (0, []))[1])
+            fichiers = tuple(e or "fichier absent du paquet" for e in empreintes.get(piece_id, []))
             pieces[candidature_id].append(LignePieceFiche(*champs, auteur, le, fichiers))
     return [Fiche(d, tuple(pieces[cid])) for cid, d in destinataires.items()]
 

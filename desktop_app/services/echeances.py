@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from desktop_app.models import Campagne, Candidat, Candidature, Depot, Modalite, Piece, Statut
+from desktop_app.models import Candidat, Candidature, Depot, Modalite, Piece, Statut
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import now_utc
 from desktop_app.services.recherche import normaliser
+from desktop_app.services.requetes import campagne_de, dernier_tour, par_lots
 
 UNE_MINUTE = dt.timedelta(minutes=1)
 
@@ -119,8 +120,8 @@ class Destinataire:
     @property
     def appel(self) -> str:
         """« Madame Hélène DUPONT », « Monsieur … », or the name alone."""
-        civilite = {"MADAME": "Madame", "F": "Madame", "MONSIEUR": "Monsieur", "M": "Monsieur"}
-        titre = civilite.get(self.civilite.strip().upper(), "")
+        # the importer writes MADAME or MONSIEUR, whatever the package spelt
+        titre = {"MADAME": "Madame", "MONSIEUR": "Monsieur"}.get(self.civilite, "")
         return " ".join(x for x in (titre, self.prenoms, self.nom.upper()) if x)
 
 
@@ -174,9 +175,7 @@ def suivi(
 ) -> Suivi:
     """The three worklists of the campaign (or of these candidatures), in name order."""
     maintenant = maintenant or now_utc()
-    campagne = session.get(Campagne, campagne_id)
-    if campagne is None:
-        raise LookupError(f"campagne {campagne_id} introuvable")
+    campagne = campagne_de(session, campagne_id)
     cloture = campagne.cloture
     conditions = [Candidature.campagne_id == campagne_id]
     if candidatures is not None:
@@ -205,9 +204,10 @@ def suivi(
         )  # fmt: skip
     destinataires = destinataires_de(session, par_dossier)
     relancer, annuler, suggerer = [], [], []
+    close = passee(cloture, maintenant)
     for cid, destinataire in destinataires.items():
         pieces = par_dossier[cid]
-        if passee(cloture, maintenant):
+        if close:
             annuler.append(Dossier(destinataire, tuple(pieces)))
             continue
         manquantes = tuple(p for p in pieces if p.suite == Suite.RELANCER)
@@ -224,27 +224,23 @@ def _fichiers(
 ) -> dict[int, tuple[bool, bool]]:
     """Per pièce not Conforme that has files: (True, are those of its latest round all
     recevable)."""
-    tours: dict[int, tuple[int, bool]] = {}
-    for piece_id, tour, recevable in session.execute(
-        select(Depot.piece_id, Depot.tour, Depot.recevable)
-        .join(Piece, Depot.piece_id == Piece.id)
-        .join(Candidature, Piece.candidature_id == Candidature.id)
-        .where(*conditions, a_voir)  # type: ignore[arg-type]
-    ):
-        avant = tours.get(piece_id)
-        if avant is None or tour > avant[0]:
-            tours[piece_id] = (tour, bool(recevable))
-        elif tour == avant[0] and not recevable:
-            tours[piece_id] = (tour, False)
-    return {piece_id: (True, ok) for piece_id, (_, ok) in tours.items()}
+    courants = dernier_tour(
+        session.execute(
+            select(Depot.piece_id, Depot.tour, Depot.recevable)
+            .join(Piece, Depot.piece_id == Piece.id)
+            .join(Candidature, Piece.candidature_id == Candidature.id)
+            .where(*conditions, a_voir)  # type: ignore[arg-type]
+            .order_by(Depot.id)
+        )
+    )
+    return {piece_id: (True, all(recevables)) for piece_id, recevables in courants.items()}
 
 
 def destinataires_de(session: Session, candidatures: Iterable[int]) -> dict[int, Destinataire]:
     """The candidates of these candidatures, in name order (the order of letters and lists)."""
-    ids = list(candidatures)
     resultat: dict[int, Destinataire] = {}
-    for k in range(0, len(ids), 20_000):  # bounded IN lists, whatever the database
-        resultat.update(_destinataires(session, ids[k : k + 20_000]))
+    for lot in par_lots(list(candidatures)):
+        resultat.update(_destinataires(session, lot))
     ordre = sorted(
         resultat.values(), key=lambda d: (normaliser(d.nom), normaliser(d.prenoms), d.n_candidat)
     )

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.documents.store import ContentStore
-from desktop_app.models import Campagne, Candidat, Candidature, Depot, Piece, Statut
+from desktop_app.models import Candidat, Candidature, Depot, Piece, Statut
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import now_utc
 from desktop_app.services.echeances import passee
@@ -26,7 +26,7 @@ from desktop_app.services.progression import Progression
 from desktop_app.services.recherche import normaliser
 from desktop_app.services.reglages import affectations
 from desktop_app.services.regles import etat_dossier
-from desktop_app.services.requetes import COMPTEURS
+from desktop_app.services.requetes import COMPTEURS, campagne_de, par_lots
 from desktop_app.services.tabular import sans_accents, write_table
 
 IDENTITE = [
@@ -61,9 +61,7 @@ def matrice(
     maintenant: dt.datetime | None = None,
     progression: Progression | None = None,
 ) -> Matrice:
-    campagne = session.get(Campagne, campagne_id)
-    if campagne is None:
-        raise LookupError(f"campagne {campagne_id} introuvable")
+    campagne = campagne_de(session, campagne_id)
     cloture_passee = passee(campagne.cloture, maintenant or now_utc())
     catalogue = session.execute(
         select(Catalogue.id, Catalogue.code, Catalogue.libelle)
@@ -184,8 +182,7 @@ EXTENSIONS = {
 
 
 def _fichiers_de(session: Session, candidatures: Sequence[int]) -> Iterator[Any]:
-    for k in range(0, len(candidatures), 20_000):
-        lot = list(candidatures[k : k + 20_000])
+    for lot in par_lots(candidatures):
         yield from session.execute(
             select(
                 Candidat.n_candidat, Candidat.nom_naissance, Catalogue.code, Catalogue.libelle,

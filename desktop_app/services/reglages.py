@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass, fields
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from desktop_app.models import Affectation, Campagne
+from desktop_app.models import Affectation
+from desktop_app.services.requetes import campagne_de
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,7 @@ class Bureau:
 
 
 def bureau_de(session: Session, campagne_id: int) -> Bureau:
-    campagne = session.get(Campagne, campagne_id)
-    if campagne is None:
-        raise LookupError(f"campagne {campagne_id} introuvable")
+    campagne = campagne_de(session, campagne_id)
     connus = {f.name for f in fields(Bureau)}
     valeurs = {k: str(v) for k, v in (campagne.bureau or {}).items() if k in connus}
     valeurs.setdefault("nom", f"Rectorat de l'académie de {campagne.academie}")
@@ -41,9 +40,7 @@ def bureau_de(session: Session, campagne_id: int) -> Bureau:
 
 def enregistrer_bureau(session: Session, campagne_id: int, bureau: Bureau) -> None:
     """Call inside ``Database.write()``."""
-    campagne = session.get(Campagne, campagne_id)
-    if campagne is None:
-        raise LookupError(f"campagne {campagne_id} introuvable")
+    campagne = campagne_de(session, campagne_id)
     campagne.bureau = {k: v.strip() for k, v in asdict(bureau).items()}
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, aliased
@@ -24,6 +24,8 @@ from desktop_app.models import (
     Statut,
 )
 from desktop_app.services.regles import EtatPiece, nombre_a_controler
+
+T = TypeVar("T")
 
 # Order of the per-status counters: no status first (what remains to look at).
 STATUTS_COMPTES: tuple[Statut | None, ...] = (None, *Statut)
@@ -103,6 +105,40 @@ class LignePiece:
         return EtatPiece(self.statut, self.modalite, self.fichiers, self.non_recevables, self.motif)
 
 
+LOT = 20_000  # ids per IN list: bounded, whatever the database
+
+
+def par_lots(ids: Sequence[int]) -> Iterator[list[int]]:
+    """``ids`` in slices small enough for one ``IN (...)`` each."""
+    for k in range(0, len(ids), LOT):
+        yield list(ids[k : k + LOT])
+
+
+def dernier_tour(lignes: Iterable[tuple[int, int, T]]) -> dict[int, list[T]]:
+    """From (piece_id, tour, value) rows in deposit order: per pièce, the values of its
+    latest round of files (the earlier rounds were judged Non conforme)."""
+    tours: dict[int, tuple[int, list[T]]] = {}
+    for piece_id, tour, valeur in lignes:
+        courant = tours.get(piece_id)
+        if courant is None or tour > courant[0]:
+            tours[piece_id] = courant = (tour, [])
+        if tour == courant[0]:
+            courant[1].append(valeur)
+    return {piece_id: valeurs for piece_id, (_, valeurs) in tours.items()}
+
+
+def campagne_de(session: Session, campagne_id: int) -> Campagne:
+    campagne = session.get(Campagne, campagne_id)
+    if campagne is None:
+        raise LookupError(f"campagne {campagne_id} introuvable")
+    return campagne
+
+
+def titre_campagne(c: Campagne) -> str:
+    """« Baccalauréat professionnel 2024 — académie de Clermont-Ferrand »."""
+    return f"{c.libelle or c.examen} {c.session} — académie de {c.academie}"
+
+
 def campagnes(session: Session) -> list[CampagneResume]:
     counts: dict[int, int] = {
         cid: n
@@ -113,7 +149,7 @@ def campagnes(session: Session) -> list[CampagneResume]:
     return [
         CampagneResume(
             c.id,
-            f"{c.libelle or c.examen} {c.session} — académie de {c.academie}",
+            titre_campagne(c),
             c.examen,
             c.session,
             c.academie,

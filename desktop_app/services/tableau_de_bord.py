@@ -11,14 +11,26 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from desktop_app.models import Candidature, Decision, Piece, SourceDecision, libelle_statut
+from desktop_app.models import (
+    Candidature,
+    Decision,
+    Piece,
+    SourceDecision,
+    libelle_statut,
+)
 from desktop_app.services.dates import PARIS, format_date, now_utc
 from desktop_app.services.echeances import passee
 from desktop_app.services.fichiers import fichier_atomique
 from desktop_app.services.recherche import etats
 from desktop_app.services.reglages import affectations
 from desktop_app.services.regles import EtatDossier
-from desktop_app.services.requetes import STATUTS_COMPTES, campagnes, lister_candidatures, totaux
+from desktop_app.services.requetes import (
+    STATUTS_COMPTES,
+    campagne_de,
+    lister_candidatures,
+    titre_campagne,
+    totaux,
+)
 
 JOURS_AFFICHES = 30
 
@@ -81,7 +93,7 @@ def tableau_de_bord(
     session: Session, campagne_id: int, maintenant: dt.datetime | None = None
 ) -> TableauDeBord:
     maintenant = maintenant or now_utc()
-    campagne = next(c for c in campagnes(session) if c.id == campagne_id)
+    campagne = campagne_de(session, campagne_id)
     cloture_passee = passee(campagne.cloture, maintenant)
     lignes = lister_candidatures(session, campagne_id)
     etats_dossiers = etats(lignes, cloture_passee)
@@ -125,7 +137,7 @@ def tableau_de_bord(
         for jour in (aujourd_hui - dt.timedelta(days=k) for k in range(JOURS_AFFICHES - 1, -1, -1))
     ]
     return TableauDeBord(
-        campagne.titre,
+        titre_campagne(campagne),
         maintenant,
         campagne.cloture,
         len(lignes),
