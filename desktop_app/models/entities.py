@@ -249,7 +249,8 @@ class Depot(Base):
 class Decision(Base):
     """Append-only history of a pièce's status: written in the same transaction as the change.
 
-    The database refuses UPDATE and DELETE on this table (triggers of the first migration)."""
+    The database refuses UPDATE and DELETE on this table (triggers of the first migration), and
+    each entry is chained to the previous one by its hash (services.audit)."""
 
     __tablename__ = "decision"
 
@@ -263,6 +264,9 @@ class Decision(Base):
     date_reception: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[SourceDecision] = mapped_column(_enum(SourceDecision))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_paquet.id"))
+    # The audit chain (models/chaine.py): the previous entry's hash and this one's.
+    empreinte_precedente: Mapped[str | None] = mapped_column(String(64))
+    empreinte: Mapped[str | None] = mapped_column(String(64))
 
     piece: Mapped[Piece] = relationship(back_populates="decisions")
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.models import Decision, Depot, Piece, SourceDecision, Statut
+from desktop_app.services.audit import chainer
 from desktop_app.services.dates import now_utc, today_paris
 from desktop_app.services.regles import DecisionRefusee, EtatPiece, verifier
 
@@ -130,16 +132,19 @@ def _ecrire(
     date_reception: dt.date | None,
 ) -> DecisionEnregistree:
     horodatage = now_utc()
-    decision = Decision(
-        piece_id=piece.id,
-        gestionnaire=gestionnaire.strip(),
-        horodatage=horodatage,
-        ancien_statut=piece.statut,
-        nouveau_statut=statut,
-        commentaire=commentaire.strip(),
-        date_reception=date_reception,
-        source=SourceDecision.LOCALE,
-    )
+    entree: dict[str, Any] = {
+        "piece_id": piece.id,
+        "gestionnaire": gestionnaire.strip(),
+        "horodatage": horodatage,
+        "ancien_statut": piece.statut,
+        "nouveau_statut": statut,
+        "commentaire": commentaire.strip(),
+        "date_reception": date_reception,
+        "source": SourceDecision.LOCALE,
+        "import_id": None,
+    }
+    chainer(session, [entree])
+    decision = Decision(**entree)
     piece.statut = statut
     piece.commentaire = commentaire.strip()
     piece.date_reception = date_reception

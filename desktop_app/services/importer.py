@@ -44,6 +44,7 @@ from desktop_app.models import (
 )
 from desktop_app.models.database import Database
 from desktop_app.services import colonnes
+from desktop_app.services.audit import chainer
 from desktop_app.services.dates import DateInvalide, now_utc, parse_date, parse_datetime
 from desktop_app.services.progression import ImportAnnule, Progression
 from desktop_app.services.tabular import Ligne, TableauIllisible, cle, read_table
@@ -841,7 +842,9 @@ class _Ecrivain:
                 mises_a_jour,
             )
         if decisions:
-            self._inserer(Decision, [{**d, "import_id": self.import_id} for d in decisions])
+            entrees = [{**d, "import_id": self.import_id} for d in decisions]
+            chainer(self.s, entrees)
+            self._inserer(Decision, entrees)
 
     def _pieces_existantes(self, campagne_id: int) -> dict[tuple[int, int], dict[str, Any]]:
         return {

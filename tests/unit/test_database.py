@@ -47,7 +47,7 @@ def test_writes_take_the_lock_at_begin(tmp_path: Path) -> None:
 
 def test_schema_is_created_by_the_migration_and_is_at_head(tmp_path: Path) -> None:
     espace = ouvrir_espace(tmp_path / "d")
-    assert espace.db.current_revision() == espace.db.head_revision() == TETE == "0005"
+    assert espace.db.current_revision() == espace.db.head_revision() == TETE == "0006"
     espace.close()
 
 
@@ -74,7 +74,7 @@ def test_a_database_of_the_previous_version_is_brought_up_keeping_its_deposits(
         )
     db = Database(url)
     db.migrate()
-    assert db.current_revision() == "0005"
+    assert db.current_revision() == TETE
     with sqlite3.connect(tmp_path / "ancienne.sqlite3") as raw:
         assert raw.execute("SELECT count(*) FROM campagne").fetchone() == (1,)
         colonnes = [row[1] for row in raw.execute("PRAGMA table_info(depot)")]
@@ -109,11 +109,14 @@ def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) ->
         connection.execute("UPDATE alembic_version SET version_num = '9999_futur'")
     connection.close()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    db = Database.sqlite(path)
+    with pytest.raises(DatabaseTooNew, match="Base créée par une version plus récente"):
+        ouvrir_espace(tmp_path / "d")
+    db = Database.sqlite(path)  # and the engine's own check, for a caller that skips the first
     with pytest.raises(DatabaseTooNew, match="Base créée par une version plus récente"):
         db.migrate()
     db.dispose()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    assert not list(espace.paths.sauvegardes.glob("*")), "no backup, no migration attempted"
 
 
 def test_data_dir_option_then_environment_then_user_dir(
@@ -144,7 +147,9 @@ def test_an_unreachable_team_database_is_said_in_french_without_its_password(
     from desktop_app.models.database import DatabaseError
 
     with pytest.raises(DatabaseError) as error:
-        ouvrir_espace(tmp_path / "d", "postgresql://gestion:secret@127.0.0.1:1/controle")
+        ouvrir_espace(
+            tmp_path / "d", "postgresql://gestion:secret@127.0.0.1:1/controle", tmp_path / "f"
+        )
     message = str(error.value)
     assert message.startswith(
         "Impossible d'ouvrir la base postgresql+psycopg://gestion:***@127.0.0.1:1/controle : "
@@ -178,7 +183,7 @@ def test_a_wrong_database_address_is_said_in_french(tmp_path: Path, url: str, me
     from desktop_app.models.database import DatabaseError
 
     with pytest.raises(DatabaseError) as error:
-        ouvrir_espace(tmp_path / "d", url)
+        ouvrir_espace(tmp_path / "d", url, tmp_path / "fichiers-partages")
     assert str(error.value).startswith(message)
     assert "secret" not in str(error.value)
 

@@ -1,0 +1,44 @@
+"""The hash of a history entry (a decision): what the audit chain is made of. Here, beside the
+entities, because the migration that chained the existing history uses it too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+GENESE = "0" * 64  # the "previous hash" of the first entry
+
+CHAMPS = (
+    "piece_id",
+    "gestionnaire",
+    "horodatage",
+    "ancien_statut",
+    "nouveau_statut",
+    "commentaire",
+    "date_reception",
+    "source",
+    "import_id",
+)
+
+
+def _valeur(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        if v.tzinfo is None:
+            raise ValueError("horodatage sans fuseau horaire")
+        return v.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if hasattr(v, "name"):  # Statut, SourceDecision: stored by name
+        return v.name
+    return v
+
+
+def empreinte(precedente: str, entree: Mapping[str, Any]) -> str:
+    """The entry's hash: SHA-256 of the previous hash and the entry's fields, in a fixed
+    order and a fixed text form (UTC to the microsecond, enums by name)."""
+    contenu = json.dumps([precedente, *(_valeur(entree.get(c)) for c in CHAMPS)],
+                         ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+    return hashlib.sha256(contenu.encode("utf-8")).hexdigest()

@@ -1,0 +1,195 @@
+"""The decision history as a hash chain: each entry carries the hash of the previous one and
+its own, computed over what it says. The database already refuses UPDATE and DELETE on the
+history (triggers); the chain shows any change made around them: an entry edited in the file,
+one removed or inserted, the triggers dropped. ``verifier_historique`` reports every break.
+
+Entries are chained in insertion order (their id): the local decisions one by one, the imported
+ones in bulk. Writers are serialized while they extend the chain: SQLite's ``BEGIN IMMEDIATE``
+already does it; on PostgreSQL a transaction-level advisory lock does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from desktop_app.models import (
+    Campagne,
+    Candidat,
+    Candidature,
+    Decision,
+    Piece,
+    PieceCatalogue,
+    SourceDecision,
+)
+from desktop_app.models.chaine import CHAMPS, GENESE, empreinte
+from desktop_app.services.dates import format_date, format_datetime
+from desktop_app.services.fichiers import ecrire_atomique
+from desktop_app.services.requetes import titre_campagne
+from desktop_app.services.tabular import write_table
+
+VERROU_CHAINE = 727_011  # the advisory lock's key on PostgreSQL (any constant of our own)
+
+
+def chainer(session: Session, entrees: list[dict[str, Any]]) -> None:
+    """Give each new entry (in the order they will be inserted) its place in the chain. Call
+    in the transaction that inserts them, just before the insert."""
+    if not entrees:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:cle)"), {"cle": VERROU_CHAINE})
+    precedente = session.scalar(select(Decision.empreinte).order_by(Decision.id.desc()).limit(1))
+    precedente = precedente or GENESE
+    for entree in entrees:
+        entree["empreinte_precedente"] = precedente
+        entree["empreinte"] = precedente = empreinte(precedente, entree)
+
+
+@dataclass(frozen=True)
+class Rupture:
+    decision_id: int
+    raison: str  # French, for the report
+
+
+@dataclass(frozen=True)
+class Verification:
+    entrees: int
+    ruptures: tuple[Rupture, ...]
+    pieces_incoherentes: tuple[int, ...]  # pièce ids whose status is not their last entry's
+
+    @property
+    def intacte(self) -> bool:
+        return not self.ruptures and not self.pieces_incoherentes
+
+    def rapport(self) -> str:
+        """French, for the window and the command line."""
+        if self.intacte:
+            return (
+                f"Historique intact : {self.entrees} décision(s) vérifiée(s), chaînage "
+                "correct, et chaque pièce porte le statut de sa dernière décision."
+            )
+        lignes = [f"Historique NON intègre ({self.entrees} décision(s) lues) :"]
+        lignes += [f"- décision n° {r.decision_id} : {r.raison}" for r in self.ruptures[:50]]
+        if len(self.ruptures) > 50:
+            lignes.append(f"- … et {len(self.ruptures) - 50} autre(s) rupture(s)")
+        if self.pieces_incoherentes:
+            ids = ", ".join(str(i) for i in self.pieces_incoherentes[:20])
+            lignes.append(
+                f"- {len(self.pieces_incoherentes)} pièce(s) dont le statut ne correspond pas "
+                f"à la dernière décision de l'historique (pièces n° {ids}"
+                + (" …)" if len(self.pieces_incoherentes) > 20 else ")")
+            )
+        return "\n".join(lignes)
+
+
+def ruptures(entrees: Iterable[Mapping[str, Any]]) -> Iterator[Rupture]:
+    """Every break of the chain, entries given in id order."""
+    attendue = GENESE
+    for e in entrees:
+        if e["empreinte_precedente"] != attendue:
+            yield Rupture(
+                e["id"],
+                "ne suit pas l'entrée précédente (une décision a été supprimée, insérée ou "
+                "réordonnée avant elle)",
+            )
+        if e["empreinte"] != empreinte(e["empreinte_precedente"] or "", e):
+            yield Rupture(e["id"], "son contenu a été modifié après son enregistrement")
+        attendue = e["empreinte"]
+
+
+def verifier_historique(session: Session) -> Verification:
+    """Read the whole history once, in id order, and check the chain and the pièces."""
+    colonnes = [getattr(Decision, c) for c in ("id", *CHAMPS, "empreinte_precedente",
+                                                "empreinte")]  # fmt: skip
+    compte = 0
+    dernier_statut: dict[int, Any] = {}
+    trouvees: list[Rupture] = []
+
+    def lignes() -> Iterator[Mapping[str, Any]]:
+        nonlocal compte
+        for row in session.execute(select(*colonnes).order_by(Decision.id)).yield_per(5000):
+            compte += 1
+            m = row._mapping
+            dernier_statut[m["piece_id"]] = m["nouveau_statut"]
+            yield m
+
+    trouvees.extend(ruptures(lignes()))
+    incoherentes = [
+        piece_id
+        for piece_id, statut in session.execute(select(Piece.id, Piece.statut))
+        if piece_id in dernier_statut and dernier_statut[piece_id] != statut
+    ]
+    return Verification(compte, tuple(trouvees), tuple(sorted(incoherentes)))
+
+
+COLONNES_HISTORIQUE = [
+    "n_candidat",
+    "candidat",
+    "campagne",
+    "n_inscription",
+    "piece",
+    "decision",
+    "date_heure",
+    "gestionnaire",
+    "origine",
+    "ancien_statut",
+    "nouveau_statut",
+    "commentaire",
+    "date_reception",
+    "empreinte_precedente",
+    "empreinte",
+]
+
+
+class CandidatInconnu(LookupError):
+    pass
+
+
+def historique_candidat(session: Session, n_candidat: str) -> list[list[str]]:
+    """Every history entry of a candidat's pièces, in every campaign, oldest first, with the
+    chain's hashes (what a litigation or an inspection asks for)."""
+    candidat = session.scalar(select(Candidat).where(Candidat.n_candidat == n_candidat.strip()))
+    if candidat is None:
+        raise CandidatInconnu(f"Aucun candidat n° {n_candidat.strip()} dans la base.")
+    nom = f"{candidat.nom_usage or candidat.nom_naissance} {candidat.prenoms}".strip()
+    lignes = []
+    for d, campagne, n_inscription, libelle in session.execute(
+        select(Decision, Campagne, Candidature.n_inscription, PieceCatalogue.libelle)
+        .join(Piece, Decision.piece_id == Piece.id)
+        .join(Candidature, Piece.candidature_id == Candidature.id)
+        .join(Campagne, Candidature.campagne_id == Campagne.id)
+        .join(PieceCatalogue, Piece.catalogue_id == PieceCatalogue.id)
+        .where(Candidature.candidat_id == candidat.id)
+        .order_by(Decision.id)
+    ):
+        lignes.append(
+            [
+                candidat.n_candidat,
+                nom,
+                titre_campagne(campagne),
+                n_inscription,
+                libelle,
+                str(d.id),
+                format_datetime(d.horodatage),
+                d.gestionnaire,
+                "import" if d.source == SourceDecision.IMPORT else "décision",
+                d.ancien_statut.value if d.ancien_statut else "",
+                d.nouveau_statut.value if d.nouveau_statut else "",
+                d.commentaire,
+                format_date(d.date_reception),
+                d.empreinte_precedente or "",
+                d.empreinte or "",
+            ]
+        )
+    return lignes
+
+
+def exporter_historique(session: Session, n_candidat: str, destination: Path) -> int:
+    """The candidat's history as a CSV a spreadsheet opens; returns the number of entries."""
+    lignes = historique_candidat(session, n_candidat)
+    ecrire_atomique(destination, write_table(COLONNES_HISTORIQUE, lignes))
+    return len(lignes)
