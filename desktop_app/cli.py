@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="base partagée (mode équipe), par ex. postgresql+psycopg://…",
     )
+    common.add_argument(
+        "--dossier-fichiers",
+        metavar="DOSSIER",
+        help="dossier des fichiers des candidats (en mode équipe : le dossier partagé)",
+    )
     parser = argparse.ArgumentParser(
         prog="controle-pj",
         parents=[common],
@@ -145,7 +150,38 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("pieces", parents=[suivi], help="copie les fichiers déposés, par candidat")
     p.add_argument("--sortie", type=Path, required=True, metavar="DOSSIER")
     p.add_argument("--candidat", nargs="+", metavar="N", help="seulement ces N° candidat")
+
+    p = sub.add_parser("backup", parents=[common], help="sauvegarde la base locale (vérifiée)")
+    p.add_argument("--liste", action="store_true", help="liste les sauvegardes sans en faire")
+    p = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="remplace la base par une sauvegarde (la base actuelle est gardée)",
+    )
+    p.add_argument(
+        "sauvegarde",
+        nargs="?",
+        type=Path,
+        metavar="FICHIER",
+        help="fichier de sauvegarde (défaut : la plus récente en bon état)",
+    )
+    sub.add_parser(
+        "verify-audit",
+        parents=[common],
+        help="vérifie l'historique des décisions (chaînage, cohérence des pièces)",
+    )
+    p = sub.add_parser(
+        "historique", parents=[common], help="exporte l'historique des décisions d'un candidat"
+    )
+    p.add_argument("candidat", metavar="N_CANDIDAT", help="N° candidat (11 chiffres)")
+    p.add_argument("--sortie", type=Path, required=True, metavar="FICHIER", help="fichier .csv")
     return parser
+
+
+def _ouvrir(args: argparse.Namespace) -> Espace:
+    from desktop_app.services.espace import ouvrir_espace
+
+    return ouvrir_espace(args.data_dir, args.database_url, args.dossier_fichiers)
 
 
 def _err(message: str) -> None:
@@ -158,10 +194,9 @@ def _progress_stderr(done: int, total: int, etape: str) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desktop_app.services.espace import ouvrir_espace
     from desktop_app.services.importer import ImportRefuse, PaquetInutilisable, importer_paquet
 
-    espace = ouvrir_espace(args.data_dir, args.database_url)
+    espace = _ouvrir(args)
     try:
         rapport = importer_paquet(
             espace.db,
@@ -216,10 +251,9 @@ def _campagne(espace: Espace, demandee: int | None) -> int | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop_app.services.espace import ouvrir_espace
     from desktop_app.services.exporter import exporter_decisions
 
-    espace = ouvrir_espace(args.data_dir, args.database_url)
+    espace = _ouvrir(args)
     try:
         campagne_id = _campagne(espace, args.campagne)
         if campagne_id is None:
@@ -239,7 +273,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from desktop_app.services.dates import DateInvalide, parse_date
     from desktop_app.services.demo import installer_demo
-    from desktop_app.services.espace import ouvrir_espace
 
     try:
         reference = parse_date(args.date_reference) if args.date_reference else None
@@ -249,7 +282,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.candidatures < 1:
         _err("Le nombre de candidatures doit être positif.")
         return 2
-    espace = ouvrir_espace(args.data_dir, args.database_url)
+    espace = _ouvrir(args)
     try:
         rapports = installer_demo(
             espace.db,
@@ -317,10 +350,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_campagnes(args: argparse.Namespace) -> int:
     from desktop_app.services.dates import format_datetime
-    from desktop_app.services.espace import ouvrir_espace
     from desktop_app.services.requetes import campagnes
 
-    espace = ouvrir_espace(args.data_dir, args.database_url)
+    espace = _ouvrir(args)
     try:
         with espace.db.read() as session:
             for c in campagnes(session):
@@ -337,7 +369,6 @@ def _suivi(args: argparse.Namespace, travail: Callable[[Espace, int, dt.datetime
     """Open the workspace and the campaign, read « maintenant », run ``travail``; a file that
     cannot be written is said in French."""
     from desktop_app.services.dates import DateInvalide, now_utc, parse_datetime
-    from desktop_app.services.espace import ouvrir_espace
 
     try:
         maintenant = parse_datetime(args.date) if args.date else now_utc()
@@ -345,7 +376,7 @@ def _suivi(args: argparse.Namespace, travail: Callable[[Espace, int, dt.datetime
         _err(str(exc))
         return 2
     assert maintenant is not None
-    espace = ouvrir_espace(args.data_dir, args.database_url)
+    espace = _ouvrir(args)
     try:
         campagne_id = _campagne(espace, args.campagne)
         if campagne_id is None:
@@ -516,10 +547,95 @@ def cmd_reception(args: argparse.Namespace) -> int:
     return _suivi(args, travail)
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop_app.services.dates import format_datetime
+    from desktop_app.services.espace import donnees_locales
+    from desktop_app.services.sauvegardes import Motif, lister, sauvegarder
+
+    paths = donnees_locales(args.data_dir, args.database_url)
+    if args.liste:
+        sauvegardes = lister(paths.sauvegardes)
+        if not sauvegardes:
+            print(f"Aucune sauvegarde dans {paths.sauvegardes}")
+        for s in sauvegardes:
+            print(f"{format_datetime(s.horodatage)}  {_octets(s.taille):>9}  "
+                  f"{s.libelle_motif:<32}  {s.chemin}")  # fmt: skip
+        return 0
+    if not paths.database.exists():
+        _err(f"Aucune base à sauvegarder dans {paths.root}.")
+        return 1
+    s = sauvegarder(paths.database, paths.sauvegardes, Motif.MANUELLE)
+    print(f"Sauvegarde vérifiée : {s.chemin} ({_octets(s.taille)})")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop_app.models.database import REVISIONS
+    from desktop_app.services.dates import format_datetime
+    from desktop_app.services.espace import donnees_locales
+    from desktop_app.services.sauvegardes import externe, meilleure, restaurer
+
+    paths = donnees_locales(args.data_dir, args.database_url)
+    if args.sauvegarde is not None:
+        if not args.sauvegarde.is_file():
+            _err(f"Sauvegarde introuvable : {args.sauvegarde}")
+            return 1
+        choisie = externe(args.sauvegarde)
+    else:
+        choisie = meilleure(paths.sauvegardes)
+        if choisie is None:
+            _err(f"Aucune sauvegarde en bon état dans {paths.sauvegardes}.")
+            return 1
+    fait = restaurer(choisie, paths.database, paths.sauvegardes, REVISIONS)
+    print(f"Base restaurée depuis {choisie.chemin.name} ({format_datetime(choisie.horodatage)}).")
+    if fait.securite is not None:
+        print(f"La base remplacée est sauvegardée dans {fait.securite.chemin}")
+    if fait.mise_de_cote is not None:
+        print(f"La base endommagée est conservée telle quelle : {fait.mise_de_cote}")
+    return 0
+
+
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    from desktop_app.services.audit import verifier_historique
+
+    espace = _ouvrir(args)
+    try:
+        with espace.db.read() as session:
+            verification = verifier_historique(session)
+    finally:
+        espace.close()
+    print(verification.rapport())
+    return 0 if verification.intacte else 1
+
+
+def cmd_historique(args: argparse.Namespace) -> int:
+    from desktop_app.services.audit import CandidatInconnu, exporter_historique
+
+    espace = _ouvrir(args)
+    try:
+        with espace.db.read() as session:
+            n = exporter_historique(session, args.candidat, args.sortie)
+    except CandidatInconnu as exc:
+        _err(str(exc))
+        return 1
+    except OSError as exc:
+        _err(f"Impossible d'écrire {args.sortie} : {exc.strerror or exc}")
+        return 1
+    finally:
+        espace.close()
+    print(f"{n} décision(s) de l'historique écrite(s) dans {args.sortie}")
+    return 0
+
+
+def _octets(n: int) -> str:
+    return f"{n / 1_048_576:.1f} Mo".replace(".", ",")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from desktop_app.documents.worker import InspectionIndisponible
     from desktop_app.models.database import DatabaseError
+    from desktop_app.services.sauvegardes import SauvegardeImpossible
 
     commands = {
         "import": cmd_import,
@@ -533,6 +649,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "matrix": cmd_matrix,
         "pieces": cmd_pieces,
         "reception": cmd_reception,
+        "backup": cmd_backup,
+        "restore": cmd_restore,
+        "verify-audit": cmd_verify_audit,
+        "historique": cmd_historique,
     }
     try:
         if args.commande is None:
@@ -540,7 +660,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args)
         return commands[args.commande](args)
-    except (DatabaseError, InspectionIndisponible) as exc:
+    except (DatabaseError, InspectionIndisponible, SauvegardeImpossible) as exc:
         _err(str(exc))
         return 1
     except KeyboardInterrupt:

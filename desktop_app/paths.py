@@ -33,6 +33,10 @@ class DataPaths:
         return self.root / STORE_DIR
 
     @property
+    def sauvegardes(self) -> Path:
+        return self.root / "sauvegardes"
+
+    @property
     def settings(self) -> Path:
         return self.root / "parametres.json"
 
@@ -53,3 +57,41 @@ def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> DataPaths:
     if from_env:
         return DataPaths(Path(from_env).expanduser().resolve())
     return DataPaths(Path(user_data_dir(APP_ID, appauthor=False)))
+
+
+# File systems of another machine: SQLite's write-ahead log needs memory shared between the
+# processes of one machine, and their locks are unreliable (sqlite.org/wal.html, "useovernet").
+SYSTEMES_RESEAU = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "ncpfs", "9p", "davfs", "fuse.sshfs",
+     "fuse.davfs2", "fuse.rclone", "glusterfs", "ceph", "lustre"}
+)  # fmt: skip
+
+
+def sur_partage_reseau(path: Path, montages: str | None = None) -> bool:
+    """Whether ``path`` lives on a network share: a UNC path or a remote drive on Windows, a
+    network file system in /proc/mounts elsewhere (``montages``: that file's text, for tests)."""
+    texte = str(path)
+    if texte.startswith(("\\\\", "//")):
+        return True
+    if os.name == "nt" and montages is None:
+        import ctypes
+
+        racine = os.path.splitdrive(os.path.abspath(texte))[0] + "\\"
+        DRIVE_REMOTE = 4
+        return bool(ctypes.windll.kernel32.GetDriveTypeW(racine) == DRIVE_REMOTE)  # type: ignore[attr-defined]
+    if montages is None:
+        try:
+            montages = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:  # macOS and others: nothing to read, nothing refused
+            return False
+    meilleur, systeme = "", ""
+    absolu = os.path.abspath(texte)
+    for ligne in montages.splitlines():
+        champs = ligne.split()
+        if len(champs) < 3:
+            continue
+        point = champs[1].replace("\\040", " ")
+        dedans = absolu == point or absolu.startswith(point.rstrip("/") + "/")
+        if dedans and len(point) > len(meilleur):
+            meilleur, systeme = point, champs[2]
+    return systeme in SYSTEMES_RESEAU

@@ -14,6 +14,9 @@ ENV_DATABASE_URL = "CONTROLE_PJ_DATABASE_URL"
 class Settings:
     # Empty means the SQLite file of the data directory; a postgresql+psycopg:// URL is team mode.
     database_url: str = ""
+    # Where the candidates' files are kept; empty: the data directory. In team mode a folder
+    # every gestionnaire reaches (a network share is fine for the files, not for SQLite).
+    dossier_fichiers: str = ""
     gestionnaire: str = ""  # recorded in every decision; asked once
     specialites: list[str] = field(default_factory=list)  # "mes spécialités"
     motifs: list[str] = field(default_factory=list)  # empty: the default catalogue
@@ -27,9 +30,8 @@ class Settings:
             raw = {}
         if not isinstance(raw, dict):
             raw = {}
-        known: dict[str, object] = {
-            k: raw.pop(k) for k in ("database_url", "gestionnaire") if isinstance(raw.get(k), str)
-        }
+        textes = ("database_url", "dossier_fichiers", "gestionnaire")
+        known: dict[str, object] = {k: raw.pop(k) for k in textes if isinstance(raw.get(k), str)}
         for k in ("specialites", "motifs"):
             value = raw.get(k)
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -41,6 +43,7 @@ class Settings:
         data = {
             **self.unknown,
             "database_url": self.database_url,
+            "dossier_fichiers": self.dossier_fichiers,
             "gestionnaire": self.gestionnaire,
             "specialites": self.specialites,
             "motifs": self.motifs,

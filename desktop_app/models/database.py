@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:  # Alembic is loaded only when the schema must change: a faster start
@@ -18,14 +18,17 @@ if TYPE_CHECKING:  # Alembic is loaded only when the schema must change: a faste
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def _tete() -> str:
-    """This version's schema: the last migration (revisions are numbered 0001, 0002…, one
-    after the other; a test checks that Alembic agrees)."""
-    return max(p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+def _revisions() -> tuple[str, ...]:
+    """The schemas this version knows, oldest first: revisions are numbered 0001, 0002…, one
+    after the other (a test checks that Alembic agrees); the last one is this version's."""
+    versions = (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
+    return tuple(sorted(p.name[:4] for p in versions))
 
 
-TETE = _tete()
+REVISIONS = _revisions()
+TETE = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 10_000
+VERROU_MIGRATION = 727_006  # PostgreSQL advisory lock key: one client migrates at a time
 
 
 class DatabaseError(Exception):
@@ -34,6 +37,19 @@ class DatabaseError(Exception):
 
 class DatabaseTooNew(DatabaseError):
     pass
+
+
+def trop_recente(schema: str | None) -> str:
+    return (
+        f"Base créée par une version plus récente de Contrôle PJ (schéma {schema}) : mettez "
+        "l'application à jour. La base n'a pas été modifiée."
+    )
+
+
+def _revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def sqlite_url(path: Path) -> str:
@@ -103,9 +119,7 @@ class Database:
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as connection:
-            if not inspect(connection).has_table("alembic_version"):
-                return None
-            return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            return _revision(connection)
 
     def head_revision(self) -> str:
         from alembic.script import ScriptDirectory
@@ -114,28 +128,30 @@ class Database:
         assert head is not None
         return head
 
+    def needs_migration(self) -> bool:
+        """Whether ``migrate`` has anything to do (a new database counts: it gets created)."""
+        return self.current_revision() != TETE
+
     def migrate(self) -> None:
-        """Bring the schema to this version's head; refuse a database from a newer version."""
-        current = self.current_revision()
-        if current == TETE:
+        """Bring the schema to this version's head; refuse a database from a newer version
+        before writing anything. Clients starting together take turns: on PostgreSQL under an
+        advisory lock, on SQLite under ``BEGIN IMMEDIATE``; the later one finds the work done."""
+        if not self.needs_migration():
             return
         from alembic import command
-        from alembic.script import ScriptDirectory
 
-        script = ScriptDirectory.from_config(self._alembic_config())
-        if current is not None:
-            try:
-                script.get_revision(current)
-            except Exception as exc:
-                raise DatabaseTooNew(
-                    "Base créée par une version plus récente de Contrôle PJ "
-                    f"(schéma {current}) : mettez l'application à jour. "
-                    "La base n'a pas été modifiée."
-                ) from exc
-        if current == script.get_current_head():
-            return
-        config = self._alembic_config()
-        with self.engine.begin() as connection:
+        serialized = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        with serialized.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": VERROU_MIGRATION}
+                )
+            current = _revision(connection)
+            if current is not None and current not in REVISIONS:
+                raise DatabaseTooNew(trop_recente(current))
+            if current == TETE:
+                return
+            config = self._alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 

@@ -10,8 +10,27 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Atelier
-from desktop_app.models.database import Database, DatabaseError
-from desktop_app.paths import DataPaths, resolve_data_dir
+from desktop_app.models.database import (
+    REVISIONS,
+    TETE,
+    Database,
+    DatabaseError,
+    DatabaseTooNew,
+    trop_recente,
+)
+from desktop_app.paths import DataPaths, resolve_data_dir, sur_partage_reseau
+from desktop_app.services.dates import format_datetime
+from desktop_app.services.sauvegardes import (
+    Motif,
+    Sauvegarde,
+    SauvegardeImpossible,
+    lister,
+    meilleure,
+    probleme,
+    restaurer,
+    revision,
+    sauvegarder,
+)
 from desktop_app.settings import Settings
 
 
@@ -37,9 +56,35 @@ def normaliser_url(url: str) -> str:
     return url
 
 
-def ouvrir_espace(data_dir: str | Path | None = None, database_url: str | None = None) -> Espace:
+class BaseEndommagee(DatabaseError):
+    """The local database fails its check: it has not been touched; a backup may be offered."""
+
+    def __init__(self, base: Path, raison: str, proposee: Sauvegarde | None) -> None:
+        self.base = base
+        self.raison = raison
+        self.proposee = proposee
+        texte = (
+            f"La base {base} est endommagée : {raison}. Elle n'a pas été modifiée et ne le "
+            "sera pas."
+        )
+        if proposee is not None:
+            texte += (
+                f" La sauvegarde la plus récente en bon état date du "
+                f"{format_datetime(proposee.horodatage)} ({proposee.chemin.name}) : restaurez-la "
+                "(la base endommagée sera conservée à côté, sous un autre nom)."
+            )
+        else:
+            texte += " Aucune sauvegarde en bon état n'a été trouvée : contactez l'assistance."
+        super().__init__(texte)
+
+
+def ouvrir_espace(
+    data_dir: str | Path | None = None,
+    database_url: str | None = None,
+    dossier_fichiers: str | Path | None = None,
+) -> Espace:
     """Open (and create or migrate) the workspace. Raises DatabaseError with a French message
-    the user can act on."""
+    the user can act on: a damaged local database raises BaseEndommagee, untouched."""
     paths = resolve_data_dir(data_dir)
     try:
         paths.ensure()
@@ -56,15 +101,94 @@ def ouvrir_espace(data_dir: str | Path | None = None, database_url: str | None =
             "PostgreSQL (postgresql://utilisateur@serveur/base) ou laissez vide pour la base "
             "locale."
         )
+    fichiers = Path(dossier_fichiers or settings.dossier_fichiers or paths.store)
+    if url.startswith("postgresql") and not (dossier_fichiers or settings.dossier_fichiers):
+        raise DatabaseError(
+            "En mode équipe, les fichiers des candidats sont rangés dans un dossier partagé "
+            "par toute l'équipe : indiquez-le (Paramètres > Base de données et fichiers, ou "
+            "--dossier-fichiers)."
+        )
     try:
-        db = Database(url) if url else Database.sqlite(paths.database)
+        fichiers.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"Le dossier des fichiers {fichiers} est inaccessible : {exc.strerror or exc}."
+        ) from exc
+    try:
+        db = Database(url) if url else _base_locale(paths)
         db.migrate()
     except DatabaseError:
         raise
     except (SQLAlchemyError, ImportError, OSError, ValueError) as exc:
         where = _url_affichable(url) if url else str(paths.database)
         raise DatabaseError(f"Impossible d'ouvrir la base {where} : {_raison(exc)}") from exc
-    return Espace(paths, settings, db, ContentStore(paths.store))
+    return Espace(paths, settings, db, ContentStore(fichiers))
+
+
+def donnees_locales(data_dir: str | Path | None, database_url: str | None) -> DataPaths:
+    """The data directory of the local database, for backing it up or restoring it (which
+    must work on a damaged database: nothing is opened here)."""
+    paths = resolve_data_dir(data_dir)
+    url = Settings.load(paths.settings).effective_database_url(database_url)
+    if url and not url.startswith("sqlite"):
+        raise DatabaseError(
+            "En mode équipe, la base PostgreSQL se sauvegarde et se restaure sur son serveur "
+            "(pg_dump, pg_restore) : voyez avec son administrateur. Les sauvegardes de "
+            "Contrôle PJ concernent la base locale."
+        )
+    return paths
+
+
+def _base_locale(paths: DataPaths) -> Database:
+    """The local SQLite database, checked before anything opens it for writing; when its
+    schema must change, a verified backup is taken first and put back if the change fails."""
+    base = paths.database
+    if sur_partage_reseau(base.parent):
+        raise DatabaseError(
+            f"Le dossier des données {base.parent} est sur un partage réseau : une base SQLite "
+            "ne s'y utilise pas sans risque de la corrompre (son journal exige un disque "
+            "local). Pour travailler à plusieurs, utilisez le mode équipe (une base "
+            "PostgreSQL, Paramètres > Base de données et fichiers) ; sinon choisissez un "
+            "dossier local (--data-dir)."
+        )
+    if not base.exists() or (base.stat().st_size == 0 and not lister(paths.sauvegardes)):
+        return Database.sqlite(base)
+    raison = probleme(base, complet=False) if base.stat().st_size else "le fichier est vide"
+    if raison is not None:
+        raise BaseEndommagee(base, raison, meilleure(paths.sauvegardes))
+    schema = revision(base)
+    if schema not in REVISIONS:
+        raise DatabaseTooNew(trop_recente(schema))
+    db = Database.sqlite(base)
+    if schema == TETE:
+        return db
+    try:
+        avant = sauvegarder(base, paths.sauvegardes, Motif.MIGRATION)
+    except SauvegardeImpossible as exc:
+        db.dispose()
+        raise DatabaseError(
+            f"La base doit être mise à jour, mais sa sauvegarde préalable a échoué : {exc} "
+            "Rien n'a été modifié."
+        ) from exc
+    try:
+        db.migrate()
+    except Exception as exc:
+        db.dispose()
+        try:
+            restaurer(avant, base, paths.sauvegardes, REVISIONS)
+        except (SauvegardeImpossible, OSError) as echec:
+            raise DatabaseError(
+                f"La mise à jour de la base a échoué ({_raison(exc)}) et sa remise en état "
+                f"aussi ({echec}). La sauvegarde prise juste avant est intacte : "
+                f"{avant.chemin}."
+            ) from exc
+        raise DatabaseError(
+            f"La mise à jour de la base (schéma {schema} vers {TETE}) a échoué : "
+            f"{_raison(exc)}. La base a été remise dans son état d'avant, depuis la "
+            f"sauvegarde {avant.chemin.name} : rien n'est perdu. Signalez ce message à "
+            "l'assistance."
+        ) from exc
+    return db
 
 
 def _url_affichable(url: str) -> str:

@@ -1,0 +1,308 @@
+"""Backups of the local SQLite database, its health, and restoring it.
+
+A backup is taken with SQLite's online backup API (a consistent copy while the application
+works) into a temporary file of the backup folder, re-opened and checked with
+``PRAGMA integrity_check``, flushed to disk, and only then moved into place under its final
+name: a backup that is listed is a backup that opens. Rotation keeps the most recent ones and
+one per day, week and month.
+
+A damaged database is never written to: ``examiner`` reads it read-only, and restoring first
+sets it aside, untouched, beside the new one. Team mode (PostgreSQL) is backed up on the
+server (pg_dump): nothing here applies to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_app.services.dates import now_utc
+
+ENTETE_SQLITE = b"SQLite format 3\x00"
+SUFFIXE = ".sqlite3"
+_NOM = re.compile(r"^controle-pj-(\d{8}-\d{6})-(\d{6})-([a-z-]+)\.sqlite3$")
+
+
+class Motif:
+    """Why a backup was taken (a word of its file name)."""
+
+    DEMARRAGE = "demarrage"
+    FERMETURE = "fermeture"
+    MIGRATION = "avant-migration"
+    MANUELLE = "manuelle"
+    RESTAURATION = "avant-restauration"
+
+
+LIBELLES = {
+    Motif.DEMARRAGE: "à l'ouverture",
+    Motif.FERMETURE: "à la fermeture",
+    Motif.MIGRATION: "avant une mise à jour de la base",
+    Motif.MANUELLE: "demandée",
+    Motif.RESTAURATION: "avant une restauration",
+}
+
+# Rotation: the most recent ones, then the newest of each day, week and month.
+GARDER_RECENTES = 10
+GARDER_JOURS = 7
+GARDER_SEMAINES = 5
+GARDER_MOIS = 12
+
+
+class SauvegardeImpossible(Exception):
+    """French, for the user."""
+
+
+@dataclass(frozen=True)
+class Sauvegarde:
+    chemin: Path
+    horodatage: dt.datetime  # UTC, from the file name
+    motif: str
+    taille: int
+
+    @property
+    def libelle_motif(self) -> str:
+        return LIBELLES.get(self.motif, self.motif)
+
+
+# -- health -----------------------------------------------------------------------------------
+def probleme(chemin: Path, *, complet: bool = True) -> str | None:
+    """What is wrong with this SQLite file, in French; None when it is sound. Read-only: the
+    file is never written (``complet``: integrity_check, else the faster quick_check)."""
+    try:
+        with chemin.open("rb") as handle:
+            entete = handle.read(100)
+    except OSError as exc:
+        return f"fichier illisible ({exc.strerror or exc})"
+    if len(entete) < 100 or not entete.startswith(ENTETE_SQLITE):
+        return "l'en-tête du fichier n'est pas celui d'une base SQLite (écrasé ou tronqué)"
+    try:
+        connexion = sqlite3.connect(f"{chemin.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return f"la base ne s'ouvre pas ({exc})"
+    try:
+        pragma = "integrity_check" if complet else "quick_check"
+        lignes = [r[0] for r in connexion.execute(f"PRAGMA {pragma}(20)")]
+        if lignes != ["ok"]:
+            return "contrôle d'intégrité en échec : " + "; ".join(lignes[:3])
+        tables = {r[0] for r in connexion.execute("SELECT name FROM sqlite_master")}
+        if "alembic_version" not in tables:
+            return "ce n'est pas une base de Contrôle PJ"
+    except sqlite3.Error as exc:
+        return f"la base est illisible ({exc})"
+    finally:
+        connexion.close()
+    return None
+
+
+def revision(chemin: Path) -> str | None:
+    """The schema revision written in a sound database file (read-only)."""
+    connexion = sqlite3.connect(f"{chemin.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = connexion.execute("SELECT version_num FROM alembic_version").fetchone()
+    finally:
+        connexion.close()
+    return row[0] if row else None
+
+
+def derniere_modification(base: Path) -> float:
+    """When the database last changed: its file or its write-ahead log."""
+    dates = [p.stat().st_mtime for p in (base, _annexe(base, "-wal")) if p.exists()]
+    return max(dates, default=0.0)
+
+
+# -- backups ----------------------------------------------------------------------------------
+def lister(dossier: Path) -> list[Sauvegarde]:
+    """The backups of the folder, newest first (files of other names are ignored)."""
+    noms = dossier.glob(f"controle-pj-*{SUFFIXE}") if dossier.is_dir() else ()
+    trouvees = [externe(chemin) for chemin in noms if _NOM.match(chemin.name)]
+    return sorted(trouvees, key=lambda s: s.horodatage, reverse=True)
+
+
+def externe(chemin: Path) -> Sauvegarde:
+    """A backup file named by the user (copied elsewhere, renamed…): dated by its file."""
+    m = _NOM.match(chemin.name)
+    if m is not None:
+        quand = dt.datetime.strptime(m[1] + m[2], "%Y%m%d-%H%M%S%f").replace(tzinfo=dt.UTC)
+        return Sauvegarde(chemin, quand, m[3], chemin.stat().st_size)
+    quand = dt.datetime.fromtimestamp(chemin.stat().st_mtime, dt.UTC)
+    return Sauvegarde(chemin, quand, Motif.MANUELLE, chemin.stat().st_size)
+
+
+def a_jour(base: Path, dossier: Path) -> bool:
+    """Whether the newest backup already holds every change of the database."""
+    recentes = lister(dossier)
+    return bool(recentes) and recentes[0].chemin.stat().st_mtime >= derniere_modification(base)
+
+
+def sauvegarder(
+    base: Path,
+    dossier: Path,
+    motif: str,
+    *,
+    maintenant: dt.datetime | None = None,
+    rotation: bool = True,
+) -> Sauvegarde:
+    """Copy the database (online: others may keep working) into a checked backup."""
+    maintenant = maintenant or now_utc()
+    try:
+        dossier.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SauvegardeImpossible(
+            f"Le dossier des sauvegardes {dossier} ne peut pas être créé : {exc.strerror or exc}."
+        ) from exc
+    nom = f"controle-pj-{maintenant.astimezone(dt.UTC):%Y%m%d-%H%M%S-%f}-{motif}{SUFFIXE}"
+    final = dossier / nom
+    partielle = dossier / (nom + ".partielle")
+    modifiee = derniere_modification(base)
+    try:
+        copier(base, partielle)
+        raison = probleme(partielle)
+        if raison is not None:
+            raise SauvegardeImpossible(
+                f"La copie de sauvegarde ne passe pas le contrôle d'intégrité ({raison}) : la "
+                "base elle-même est peut-être endommagée. Rien n'a été remplacé."
+            )
+        _sur_disque(partielle)
+        os.utime(partielle, (modifiee, max(modifiee, partielle.stat().st_mtime)))
+        os.replace(partielle, final)
+        _dossier_sur_disque(dossier)
+    except (OSError, sqlite3.Error) as exc:
+        raise SauvegardeImpossible(
+            f"La sauvegarde n'a pas pu être écrite dans {dossier} : {_raison(exc)}."
+        ) from exc
+    finally:
+        for reste in (partielle, _annexe(partielle, "-journal")):
+            reste.unlink(missing_ok=True)
+    if rotation:
+        for perimee in a_supprimer(lister(dossier), maintenant):
+            perimee.chemin.unlink(missing_ok=True)
+    return Sauvegarde(final, maintenant, motif, final.stat().st_size)
+
+
+def copier(source: Path, destination: Path, *, fichier_seul: bool = True) -> None:
+    """SQLite's backup API, from a read-only connection: a consistent snapshot, including
+    what is still in the write-ahead log. Into a database in use (``fichier_seul=False``) the
+    copy is one transaction of the destination, which keeps its WAL mode."""
+    lecture = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    ecriture = sqlite3.connect(destination, timeout=30)
+    try:
+        lecture.backup(ecriture)
+        if fichier_seul:  # a backup is one file: no write-ahead log of its own
+            ecriture.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        ecriture.close()
+        lecture.close()
+
+
+def a_supprimer(sauvegardes: Iterable[Sauvegarde], maintenant: dt.datetime) -> list[Sauvegarde]:
+    """The backups rotation lets go: kept are the ``GARDER_RECENTES`` newest, and the newest
+    of each of the last days, weeks and months; any other goes."""
+    triees = sorted(sauvegardes, key=lambda s: s.horodatage, reverse=True)
+    gardees = {s.chemin for s in triees[:GARDER_RECENTES]}
+    for cle, combien in (
+        (lambda d: d.date(), GARDER_JOURS),
+        (lambda d: d.isocalendar()[:2], GARDER_SEMAINES),
+        (lambda d: (d.year, d.month), GARDER_MOIS),
+    ):
+        vues: list[object] = []
+        for s in triees:
+            periode = cle(s.horodatage)
+            if periode not in vues:
+                vues.append(periode)
+                if len(vues) > combien:
+                    break
+                gardees.add(s.chemin)
+    return [s for s in triees if s.chemin not in gardees and s.horodatage <= maintenant]
+
+
+def meilleure(dossier: Path) -> Sauvegarde | None:
+    """The newest backup that passes the integrity check (damaged ones are skipped)."""
+    for s in lister(dossier):
+        if probleme(s.chemin) is None:
+            return s
+    return None
+
+
+# -- restoring --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Restauration:
+    depuis: Sauvegarde
+    mise_de_cote: Path | None  # the damaged database, kept as it was
+    securite: Sauvegarde | None  # the sound database as it was before, backed up first
+
+
+def restaurer(
+    sauvegarde: Sauvegarde, base: Path, dossier: Path, revisions_connues: Iterable[str]
+) -> Restauration:
+    """Put a backup in place of the database. A sound database is backed up first; a damaged
+    or unreadable one is moved aside untouched (with its write-ahead log)."""
+    raison = probleme(sauvegarde.chemin)
+    if raison is not None:
+        raise SauvegardeImpossible(
+            f"La sauvegarde {sauvegarde.chemin.name} est inutilisable : {raison}."
+        )
+    schema = revision(sauvegarde.chemin)
+    if schema not in set(revisions_connues):
+        raise SauvegardeImpossible(
+            f"La sauvegarde {sauvegarde.chemin.name} vient d'une version plus récente de "
+            f"Contrôle PJ (schéma {schema}) : mettez l'application à jour pour la restaurer."
+        )
+    securite = mise_de_cote = None
+    if base.exists():
+        if probleme(base, complet=False) is None and base.stat().st_size > 0:
+            securite = sauvegarder(base, dossier, Motif.RESTAURATION, rotation=False)
+            try:
+                copier(sauvegarde.chemin, base, fichier_seul=False)
+            except sqlite3.Error as exc:
+                raise SauvegardeImpossible(
+                    f"La restauration a échoué ({_raison(exc)}) ; la base n'a pas changé."
+                ) from exc
+            return Restauration(sauvegarde, None, securite)
+        mise_de_cote = mettre_de_cote(base)
+    temporaire = base.with_name(base.name + ".restauration")
+    copier(sauvegarde.chemin, temporaire)
+    _sur_disque(temporaire)
+    os.replace(temporaire, base)
+    _dossier_sur_disque(base.parent)
+    return Restauration(sauvegarde, mise_de_cote, securite)
+
+
+def mettre_de_cote(base: Path, maintenant: dt.datetime | None = None) -> Path:
+    """Rename a damaged database (and its -wal, -shm) so nothing ever writes to it again."""
+    horodatage = f"{(maintenant or now_utc()).astimezone(dt.UTC):%Y%m%d-%H%M%S}"
+    cote = base.with_name(f"{base.stem}.endommagee-{horodatage}{base.suffix}")
+    for annexe in ("-wal", "-shm"):
+        if _annexe(base, annexe).exists():
+            os.replace(_annexe(base, annexe), _annexe(cote, annexe))
+    os.replace(base, cote)
+    return cote
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _annexe(base: Path, suffixe: str) -> Path:
+    return base.with_name(base.name + suffixe)
+
+
+def _sur_disque(chemin: Path) -> None:
+    with chemin.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _dossier_sur_disque(dossier: Path) -> None:
+    if os.name == "nt":  # a directory cannot be opened for fsync on Windows
+        return
+    fd = os.open(dossier, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _raison(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
