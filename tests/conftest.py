@@ -14,6 +14,7 @@ import pytest
 
 from desktop_app.services.demo import generer_paquet
 from desktop_app.services.espace import Espace, ouvrir_espace
+from tests.postgres import base_postgres, serveur_postgres  # noqa: F401 - fixtures
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus-dev"

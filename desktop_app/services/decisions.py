@@ -15,12 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop_app.models import Decision, Depot, Piece, SourceDecision, Statut
+from desktop_app.models import Decision, Depot, Piece, SourceDecision, Statut, libelle_statut
 from desktop_app.services.audit import chainer
-from desktop_app.services.dates import now_utc, today_paris
+from desktop_app.services.dates import format_datetime, now_utc, today_paris
 from desktop_app.services.regles import DecisionRefusee, EtatPiece, verifier
 
 __all__ = [
+    "ConflitDecision",
     "DecisionEnregistree",
     "DecisionRefusee",
     "annuler_decision",
@@ -36,6 +37,31 @@ class DecisionEnregistree:
     statut: Statut | None
     horodatage: dt.datetime
     version: int
+
+
+class ConflitDecision(DecisionRefusee):
+    """Someone else changed the pièce since it was displayed: who, when, to what. The
+    gestionnaire chooses to reload or to apply their decision over it (``version``)."""
+
+    def __init__(
+        self,
+        gestionnaire: str,
+        horodatage: dt.datetime | None,
+        statut: Statut | None,
+        commentaire: str,
+        version: int,
+    ) -> None:
+        self.gestionnaire = gestionnaire
+        self.horodatage = horodatage
+        self.statut = statut
+        self.commentaire = commentaire
+        self.version = version
+        quand = f" le {format_datetime(horodatage)}" if horodatage else ""
+        texte = f"{gestionnaire or 'Quelqu’un'} a modifié cette pièce{quand} : "
+        texte += libelle_statut(statut)
+        if commentaire:
+            texte += f" — « {commentaire} »"
+        super().__init__(texte + ". Votre décision n'a pas été enregistrée.")
 
 
 def etat_piece(session: Session, piece: Piece, fichier_affiche: bool) -> EtatPiece:
@@ -119,7 +145,16 @@ def _piece(
     if piece is None:
         raise DecisionRefusee("Cette pièce n'existe plus.")
     if version_attendue is not None and piece.version_id != version_attendue:
-        raise DecisionRefusee("Cette pièce a été modifiée entre-temps : rechargez-la.")
+        derniere = session.scalars(
+            select(Decision).where(Decision.piece_id == piece.id).order_by(Decision.id.desc())
+        ).first()
+        raise ConflitDecision(
+            derniere.gestionnaire if derniere else "",
+            derniere.horodatage if derniere else None,
+            piece.statut,
+            piece.commentaire,
+            piece.version_id,
+        )
     return piece
 
 

@@ -48,6 +48,7 @@ from desktop_app.services.dates import (
     today_paris,
 )
 from desktop_app.services.decisions import (
+    ConflitDecision,
     DecisionEnregistree,
     DecisionRefusee,
     annuler_decision,
@@ -877,6 +878,15 @@ class MainWindow(QMainWindow):
                     session, piece.id, statut, gestionnaire, commentaire=commentaire,
                     date_reception=date, version_attendue=piece.version, fichier_affiche=vus,
                 )  # fmt: skip
+        except ConflitDecision as conflit:
+            self._a_reessayer = None
+            if self._appliquer_malgre(conflit):
+                self._enregistrer(replace(piece, version=conflit.version), statut, commentaire,
+                                  date)  # fmt: skip
+            else:
+                self._apres_ecriture(piece.id)
+                self.panneau.information(f"Pièce rechargée : {conflit}")
+            return
         except DecisionRefusee as exc:
             self._a_reessayer = None
             self.panneau.erreur(str(exc), reessayable=False)
@@ -891,12 +901,30 @@ class MainWindow(QMainWindow):
         self._a_reessayer = None
         assert self.candidature_id is not None
         self._annulables.append((fait, self.candidature_id))
-        self._apres_ecriture(piece.id, fait)
+        self._apres_ecriture(piece.id)
         if statut is not None:  # save and next
             self.piece_voisine(1)
         self.panneau.enregistre(
             f"{format_time(fait.horodatage)} : « {piece.libelle} » {libelle_statut(statut)}"
         )
+
+    def _appliquer_malgre(self, conflit: ConflitDecision) -> bool:
+        """A colleague changed the pièce meanwhile: say who, when, to what, and let the
+        gestionnaire choose. True: apply my decision over theirs (knowingly)."""
+        boite = QMessageBox(self)
+        boite.setObjectName("conflitDecision")
+        boite.setIcon(QMessageBox.Icon.Warning)
+        boite.setWindowTitle("Pièce modifiée par un collègue")
+        boite.setText(str(conflit))
+        boite.setInformativeText(
+            "Rechargez pour voir son travail, ou appliquez votre décision à la place de la "
+            "sienne (les deux restent dans l'historique)."
+        )
+        recharger = boite.addButton("&Recharger la pièce", QMessageBox.ButtonRole.RejectRole)
+        appliquer = boite.addButton("&Appliquer ma décision", QMessageBox.ButtonRole.AcceptRole)
+        boite.setDefaultButton(recharger)
+        boite.exec()
+        return boite.clickedButton() is appliquer
 
     def annuler(self) -> None:
         if not self._annulables:
@@ -919,16 +947,15 @@ class MainWindow(QMainWindow):
             return
         self._annulables.pop()
         self.aller_a(candidature_id, fait.piece_id)
-        self._apres_ecriture(fait.piece_id, annulation, candidature_id)
+        self._apres_ecriture(fait.piece_id, candidature_id)
         self.panneau.enregistre(
             f"{format_time(annulation.horodatage)} : décision annulée, la pièce est revenue à "
             f"« {libelle_statut(annulation.statut)} »"
         )
 
-    def _apres_ecriture(
-        self, piece_id: int, fait: DecisionEnregistree, candidature_id: int | None = None
-    ) -> None:
-        """The dossier, its row in the list and the totals read again after a write."""
+    def _apres_ecriture(self, piece_id: int, candidature_id: int | None = None) -> None:
+        """The dossier, its row in the list and the totals read again after a write (or a
+        colleague's, seen in a conflict)."""
         candidature_id = candidature_id or self.candidature_id
         assert candidature_id is not None
         with self.espace.db.read() as session:
@@ -1049,7 +1076,7 @@ class MainWindow(QMainWindow):
             return
         assert self.candidature_id is not None
         self._annulables.extend((f, self.candidature_id) for f in faites)
-        self._apres_ecriture(faites[-1].piece_id, faites[-1])
+        self._apres_ecriture(faites[-1].piece_id)
         self.panneau.enregistre(f"{len(faites)} pièce(s) déclarée(s) conformes")
 
     # -- follow-up ---------------------------------------------------------------------------

@@ -241,3 +241,51 @@ def test_a_redeposit_is_shown_beside_the_refused_file(
     assert w.piece is not None and w.piece.id != piece_id and w.piece.tour <= 1
     assert not comparaison.isVisible()
     w.close()
+
+
+@pytest.mark.parametrize("choix", ["recharger", "appliquer"])
+def test_a_colleagues_change_is_shown_and_never_overwritten_in_silence(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch, choix: str
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.services.decisions import enregistrer_decision
+
+    espace.settings.gestionnaire = "Claire FAYOLLE"
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    w = ouvrir(qtbot, espace)
+    piece = w.piece
+    assert piece is not None
+    collegue = ouvrir_espace(espace.paths.root)  # Marc, on another workstation
+    with collegue.db.write() as s:
+        enregistrer_decision(s, piece.id, Statut.NON_CONFORME, "Marc VERNET",
+                             commentaire="Pièce illisible")  # fmt: skip
+    collegue.close()
+
+    vues: list[str] = []
+
+    def repondre(boite: QMessageBox) -> int:
+        vues.append(boite.text())
+        bouton = "Recharger" if choix == "recharger" else "Appliquer"
+        boite.clickedButton = lambda: next(  # type: ignore[method-assign]
+            b for b in boite.buttons() if bouton in b.text().replace("&", "")
+        )
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", repondre)
+    w.decider(Statut.RECUE)
+    assert len(vues) == 1
+    assert vues[0].startswith("Marc VERNET a modifié cette pièce le ")
+    assert "Non conforme — « Pièce illisible »" in vues[0]
+    with espace.db.read() as s:
+        statut = s.get(Piece, piece.id).statut  # type: ignore[union-attr]
+        historique = select(Decision.gestionnaire).where(Decision.piece_id == piece.id)
+        auteurs = list(s.scalars(historique.order_by(Decision.id)))
+    if choix == "recharger":
+        assert statut == Statut.NON_CONFORME and auteurs[-1] == "Marc VERNET"
+        assert "Pièce rechargée" in w.panneau.etat.text()
+        assert w.piece is not None and w.piece.statut == Statut.NON_CONFORME
+    else:
+        assert statut == Statut.RECUE and auteurs[-2:] == ["Marc VERNET", "Claire FAYOLLE"]
+        assert "Enregistré" in w.panneau.etat.text()
+    w.close()

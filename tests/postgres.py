@@ -1,0 +1,112 @@
+"""A throw-away PostgreSQL server for the team-mode tests: initdb in a temporary folder, a
+Unix socket only (no port to collide with), stopped at the end of the session.
+
+The server's programs are looked for in CONTROLE_PJ_TEST_PG_BIN, then beside ``pg_config``,
+then in Debian's /usr/lib/postgresql/<version>/bin. Without them the tests are skipped with
+the reason, except in CI (CI=true), where they must run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ENV_BIN = "CONTROLE_PJ_TEST_PG_BIN"
+PORT = 55_432
+
+
+def _binaires() -> Path | None:
+    candidats = []
+    if os.environ.get(ENV_BIN):
+        candidats.append(Path(os.environ[ENV_BIN]))
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        sortie = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        candidats.append(Path(sortie.stdout.strip()))
+    candidats += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    for dossier in candidats:
+        if (dossier / "initdb").exists() and (dossier / "pg_ctl").exists():
+            return dossier
+    return None
+
+
+def _absent(raison: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL est requis en CI : {raison}")
+    pytest.skip(
+        f"{raison} : les tests du mode équipe sont sautés. Installez PostgreSQL (Debian : "
+        f"apt install postgresql) ou indiquez ses programmes dans {ENV_BIN}."
+    )
+
+
+@dataclass(frozen=True)
+class Serveur:
+    socket: Path  # the folder of its Unix socket
+    port: int
+
+    def url(self, base: str) -> str:
+        return f"postgresql://postgres@/{base}?host={self.socket}&port={self.port}"
+
+    def base_vide(self, nom: str) -> str:
+        """A new empty database on the server; its URL."""
+        import psycopg
+
+        with psycopg.connect(host=str(self.socket), port=self.port, user="postgres",
+                             dbname="postgres", autocommit=True) as connexion:  # fmt: skip
+            connexion.execute(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)')
+            connexion.execute(f'CREATE DATABASE "{nom}"')
+        return self.url(nom)
+
+
+@pytest.fixture(scope="session")
+def serveur_postgres() -> Iterator[Serveur]:
+    binaires = _binaires()
+    if binaires is None:
+        _absent("programmes PostgreSQL introuvables (initdb, pg_ctl)")
+    assert binaires is not None
+    racine = Path(tempfile.mkdtemp(prefix="controle-pj-pg-"))
+    prefixe: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        import pwd
+
+        try:
+            compte = pwd.getpwnam("postgres")
+        except KeyError:
+            _absent("exécution en root sans compte « postgres » pour lancer le serveur")
+        os.chown(racine, compte.pw_uid, compte.pw_gid)
+        prefixe = ["runuser", "-u", "postgres", "--"]
+    donnees = racine / "donnees"
+    subprocess.run(
+        [*prefixe, str(binaires / "initdb"), "-D", str(donnees), "-A", "trust", "-U",
+         "postgres", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    options = f"-k {racine} -h '' -p {PORT} -F -c max_connections=60"
+    subprocess.run(
+        [*prefixe, str(binaires / "pg_ctl"), "-D", str(donnees), "-o", options, "-l",
+         str(racine / "journal.txt"), "-w", "start"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    try:
+        yield Serveur(racine, PORT)
+    finally:
+        subprocess.run(
+            [*prefixe, str(binaires / "pg_ctl"), "-D", str(donnees), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(racine, ignore_errors=True)
+
+
+@pytest.fixture
+def base_postgres(serveur_postgres: Serveur, request: pytest.FixtureRequest) -> str:
+    """An empty PostgreSQL database of its own for the test (skipped without PostgreSQL)."""
+    import re
+
+    nom = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return serveur_postgres.base_vide(nom)
