@@ -2,6 +2,7 @@
 
     python3 dev.py demo    install in .venv, then open the application on the demo campaign
     python3 dev.py test    install in .venv with the test tools, then lint and run every test
+                           (with CI=true, PostgreSQL from Debian's packages for team mode)
 
 Each step is skipped when already done; a fresh clone needs nothing but Python 3.11+."""
 
@@ -38,8 +39,26 @@ def demo(args: list[str]) -> None:
     run(PYTHON, "-m", "desktop_app", "--demo", *args)
 
 
+def postgresql() -> None:
+    """CI (CI=true) installs PostgreSQL from Debian's packages: the team-mode tests start a
+    server of their own with it. Elsewhere nothing is installed: those tests say they skip."""
+    import glob
+    import shutil
+
+    if not os.environ.get("CI") or glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        return
+    if shutil.which("apt-get") is None:
+        print("PostgreSQL absent et apt-get introuvable : les tests du mode équipe échoueront.")
+        return
+    sudo = [] if os.geteuid() == 0 or shutil.which("sudo") is None else ["sudo"]
+    quiet = {"DEBIAN_FRONTEND": "noninteractive"}
+    run(*sudo, "apt-get", "update", "-q", **quiet)
+    run(*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", "postgresql", **quiet)
+
+
 def test(args: list[str]) -> None:
     install("test")
+    postgresql()
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(BIN / "lint-imports")

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_ID, APP_NAME, __version__
 from desktop_app.models.database import DatabaseError
-from desktop_app.services.espace import Espace, ouvrir_espace
+from desktop_app.services.espace import BaseEndommagee, Espace, ouvrir_espace
 from desktop_app.services.progression import ImportAnnule
+from desktop_app.services.sauvegardes import Motif, SauvegardeImpossible
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.taches import TacheAvecProgression
 
@@ -61,19 +62,46 @@ def lancer_demo(window: MainWindow, candidatures: int = 300) -> TacheAvecProgres
     return tache
 
 
+def ouvrir(args: argparse.Namespace) -> Espace | None:
+    """The workspace, or None after telling why. A damaged database is left untouched and
+    the newest sound backup offered; once restored, the workspace opens on it."""
+    from desktop_app.views.sauvegardes import proposer_restauration
+
+    while True:
+        try:
+            return ouvrir_espace(args.data_dir, args.database_url, args.dossier_fichiers)
+        except BaseEndommagee as exc:
+            if not proposer_restauration(exc):
+                return None
+        except DatabaseError as exc:
+            QMessageBox.critical(None, APP_NAME, str(exc))
+            return None
+
+
+def sauvegarder_en_partant(espace: Espace) -> None:
+    """The closing backup, when the base changed during the session."""
+    if not espace.a_sauvegarder():
+        return
+    try:
+        espace.sauvegarder(Motif.FERMETURE)
+    except SauvegardeImpossible as exc:
+        QMessageBox.warning(None, APP_NAME, f"La sauvegarde de fermeture a échoué : {exc}")
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = creer_application()
-    try:
-        espace: Espace = ouvrir_espace(args.data_dir, args.database_url)
-    except DatabaseError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+    espace = ouvrir(args)
+    if espace is None:
         return 1
     window = MainWindow(espace)
     window.show()
     window.recharger()
     if getattr(args, "demo", False) and window.campagne is None:
         lancer_demo(window)
+    else:
+        window.sauvegarde_au_demarrage()
     try:
         return app.exec()
     finally:
+        sauvegarder_en_partant(espace)
         espace.close()

@@ -56,7 +56,10 @@ class ConflitDecision(DecisionRefusee):
         self.statut = statut
         self.commentaire = commentaire
         self.version = version
-        quand = f" le {format_datetime(horodatage)}" if horodatage else ""
+        quand = ""
+        if horodatage is not None:
+            le, a = format_datetime(horodatage).split(" ")
+            quand = f" le {le} à {a}"
         texte = f"{gestionnaire or 'Quelqu’un'} a modifié cette pièce{quand} : "
         texte += libelle_statut(statut)
         if commentaire:

@@ -16,14 +16,18 @@ from desktop_app.models.database import (
     Database,
     DatabaseError,
     DatabaseTooNew,
+    sqlite_url,
     trop_recente,
 )
 from desktop_app.paths import DataPaths, resolve_data_dir, sur_partage_reseau
 from desktop_app.services.dates import format_datetime
 from desktop_app.services.sauvegardes import (
     Motif,
+    Progression,
+    Restauration,
     Sauvegarde,
     SauvegardeImpossible,
+    a_jour,
     lister,
     meilleure,
     probleme,
@@ -32,6 +36,12 @@ from desktop_app.services.sauvegardes import (
     sauvegarder,
 )
 from desktop_app.settings import Settings
+
+EN_EQUIPE = (
+    "En mode équipe, la base PostgreSQL se sauvegarde et se restaure sur son serveur "
+    "(pg_dump, pg_restore) : voyez avec son administrateur. Les sauvegardes de Contrôle PJ "
+    "concernent la base locale."
+)
 
 
 @dataclass
@@ -47,6 +57,30 @@ class Espace:
         self.inspection.close()
         self.db.dispose()
 
+    @property
+    def locale(self) -> bool:
+        """The database is the data directory's SQLite file (backed up by the application;
+        a team's PostgreSQL is backed up on its server)."""
+        return self.db.url == sqlite_url(self.paths.database)
+
+    def a_sauvegarder(self) -> bool:
+        """A local database changed since its newest backup."""
+        return self.locale and not a_jour(self.paths.database, self.paths.sauvegardes)
+
+    def sauvegarder(self, motif: str, progression: Progression | None = None) -> Sauvegarde:
+        if not self.locale:
+            raise SauvegardeImpossible(EN_EQUIPE)
+        return sauvegarder(
+            self.paths.database, self.paths.sauvegardes, motif, progression=progression
+        )
+
+    def restaurer(self, sauvegarde: Sauvegarde) -> Restauration:
+        """Put a backup in place while the application runs (its sessions are short: the
+        next one reads the restored base), then bring its schema up to this version's."""
+        fait = restaurer(sauvegarde, self.paths.database, self.paths.sauvegardes, REVISIONS)
+        self.db.migrate()
+        return fait
+
 
 def normaliser_url(url: str) -> str:
     """``postgresql://`` and ``postgres://`` mean our driver, psycopg 3."""
@@ -59,8 +93,11 @@ def normaliser_url(url: str) -> str:
 class BaseEndommagee(DatabaseError):
     """The local database fails its check: it has not been touched; a backup may be offered."""
 
-    def __init__(self, base: Path, raison: str, proposee: Sauvegarde | None) -> None:
+    def __init__(
+        self, base: Path, sauvegardes: Path, raison: str, proposee: Sauvegarde | None
+    ) -> None:
         self.base = base
+        self.sauvegardes = sauvegardes
         self.raison = raison
         self.proposee = proposee
         texte = (
@@ -131,11 +168,7 @@ def donnees_locales(data_dir: str | Path | None, database_url: str | None) -> Da
     paths = resolve_data_dir(data_dir)
     url = Settings.load(paths.settings).effective_database_url(database_url)
     if url and not url.startswith("sqlite"):
-        raise DatabaseError(
-            "En mode équipe, la base PostgreSQL se sauvegarde et se restaure sur son serveur "
-            "(pg_dump, pg_restore) : voyez avec son administrateur. Les sauvegardes de "
-            "Contrôle PJ concernent la base locale."
-        )
+        raise DatabaseError(EN_EQUIPE)
     return paths
 
 
@@ -155,7 +188,7 @@ def _base_locale(paths: DataPaths) -> Database:
         return Database.sqlite(base)
     raison = probleme(base, complet=False) if base.stat().st_size else "le fichier est vide"
     if raison is not None:
-        raise BaseEndommagee(base, raison, meilleure(paths.sauvegardes))
+        raise BaseEndommagee(base, paths.sauvegardes, raison, meilleure(paths.sauvegardes))
     schema = revision(base)
     if schema not in REVISIONS:
         raise DatabaseTooNew(trop_recente(schema))

@@ -16,12 +16,13 @@ import datetime as dt
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app.services.dates import now_utc
 
+Progression = Callable[[int, int, str], None]
 ENTETE_SQLITE = b"SQLite format 3\x00"
 SUFFIXE = ".sqlite3"
 _NOM = re.compile(r"^controle-pj-(\d{8}-\d{6})-(\d{6})-([a-z-]+)\.sqlite3$")
@@ -145,6 +146,7 @@ def sauvegarder(
     *,
     maintenant: dt.datetime | None = None,
     rotation: bool = True,
+    progression: Progression | None = None,
 ) -> Sauvegarde:
     """Copy the database (online: others may keep working) into a checked backup."""
     maintenant = maintenant or now_utc()
@@ -159,7 +161,7 @@ def sauvegarder(
     partielle = dossier / (nom + ".partielle")
     modifiee = derniere_modification(base)
     try:
-        copier(base, partielle)
+        copier(base, partielle, progression=progression)
         raison = probleme(partielle)
         if raison is not None:
             raise SauvegardeImpossible(
@@ -183,14 +185,29 @@ def sauvegarder(
     return Sauvegarde(final, maintenant, motif, final.stat().st_size)
 
 
-def copier(source: Path, destination: Path, *, fichier_seul: bool = True) -> None:
+def copier(
+    source: Path,
+    destination: Path,
+    *,
+    fichier_seul: bool = True,
+    progression: Progression | None = None,
+) -> None:
     """SQLite's backup API, from a read-only connection: a consistent snapshot, including
     what is still in the write-ahead log. Into a database in use (``fichier_seul=False``) the
-    copy is one transaction of the destination, which keeps its WAL mode."""
+    copy is one transaction of the destination, which keeps its WAL mode. ``progression``
+    hears about every 4 Mo copied; raising from it abandons the copy."""
     lecture = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     ecriture = sqlite3.connect(destination, timeout=30)
+
+    def pages(_statut: int, restantes: int, total: int) -> None:
+        assert progression is not None
+        progression(total - restantes, total, "Sauvegarde de la base")
+
     try:
-        lecture.backup(ecriture)
+        if progression is None:
+            lecture.backup(ecriture)
+        else:
+            lecture.backup(ecriture, pages=1024, progress=pages)
         if fichier_seul:  # a backup is one file: no write-ahead log of its own
             ecriture.execute("PRAGMA journal_mode = DELETE")
     finally:

@@ -55,7 +55,7 @@ from desktop_app.services.decisions import (
     enregistrer_decision,
 )
 from desktop_app.services.depots import memoriser_rotation
-from desktop_app.services.espace import Espace
+from desktop_app.services.espace import EN_EQUIPE, Espace
 from desktop_app.services.progression import ImportAnnule
 from desktop_app.services.recherche import FILTRES
 from desktop_app.services.reglages import specialites_de
@@ -75,6 +75,7 @@ from desktop_app.services.requetes import (
     pieces_de,
     totaux,
 )
+from desktop_app.services.sauvegardes import Motif
 from desktop_app.viewer.actions import creer_action
 from desktop_app.viewer.document_viewer import DocumentViewer
 from desktop_app.viewer.service import Document, ServiceDocuments
@@ -83,6 +84,7 @@ from desktop_app.views.decision_panel import DecisionPanel
 from desktop_app.views.dialogues import AideClavier, MotifsDialog, SpecialitesDialog
 from desktop_app.views.dossier import ROLE_DEPOT, ROLE_PIECE, item_piece, texte_identite
 from desktop_app.views.item_models import CandidatureTableModel
+from desktop_app.views.sauvegardes import BaseDialog, SauvegardesDialog
 from desktop_app.views.taches import TacheAvecProgression, en_fond
 
 if TYPE_CHECKING:  # the importer and the exporter are loaded when first used: a faster start
@@ -311,6 +313,21 @@ class MainWindow(QMainWindow):
         )
         fichier.addAction(self.action_export)
         fichier.addSeparator()
+        self.action_sauvegardes = self._action(
+            "&Sauvegardes de la base…", None, self.sauvegardes, "actionSauvegardes"
+        )
+        if not self.espace.locale:
+            self.action_sauvegardes.setEnabled(False)
+            self.action_sauvegardes.setToolTip(EN_EQUIPE)
+        fichier.addAction(self.action_sauvegardes)
+        for texte, methode, nom in (
+            ("&Vérifier l'historique des décisions", self.verifier_historique,
+             "actionVerifierHistorique"),
+            ("Exporter l'&historique du candidat…", self.exporter_historique,
+             "actionExporterHistorique"),
+        ):  # fmt: skip
+            fichier.addAction(self._action(texte, None, methode, nom))
+        fichier.addSeparator()
         fichier.addAction(
             self._action("&Quitter", QKeySequence.StandardKey.Quit, self.close, "actionQuitter")
         )
@@ -409,6 +426,11 @@ class MainWindow(QMainWindow):
         )
         parametres.addAction(self._action("&Motifs de non-conformité…", None,
                                           self.modifier_motifs, "actionMotifs"))  # fmt: skip
+        parametres.addAction(
+            self._action(
+                "&Base de données et fichiers…", None, self.parametres_base, "actionParametresBase"
+            )
+        )
 
         aide = self.menuBar().addMenu("&Aide")
         aide.addAction(self._action("&Raccourcis clavier", "F1", self.aide_clavier,
@@ -1264,6 +1286,69 @@ class MainWindow(QMainWindow):
         )
         tache.start()
         return tache
+
+    # -- durability ---------------------------------------------------------------------------
+    def sauvegardes(self) -> None:
+        dialogue = SauvegardesDialog(self.espace, self)
+        dialogue.exec()
+        if dialogue.restauree is not None:
+            self.recharger()
+
+    def sauvegarde_au_demarrage(self) -> TacheAvecProgression | None:
+        """Back up the local base when it changed since its newest backup (the previous
+        session ended without its closing backup): in the background, the window answers."""
+        if self.campagne is None or not self.espace.a_sauvegarder():
+            return None
+        tache = self.suivre(en_fond(
+            self, "Sauvegarde de la base",
+            lambda progression: self.espace.sauvegarder(Motif.DEMARRAGE, progression),
+            lambda s: self.statusBar().showMessage(
+                f"Base sauvegardée et vérifiée ({s.chemin.name}).", 8000),
+        ))  # fmt: skip
+        tache.start()
+        return tache
+
+    def verifier_historique(self) -> None:
+        from desktop_app.services.audit import verifier_historique
+
+        def travail(_progression: object) -> object:
+            with self.espace.db.read() as session:
+                return verifier_historique(session)
+
+        def fin(verification: Any) -> None:
+            titre = "Historique des décisions"
+            if verification.intacte:
+                QMessageBox.information(self, titre, verification.rapport())
+            else:
+                QMessageBox.warning(self, titre, verification.rapport())
+
+        self.suivre(en_fond(self, "Vérification de l'historique", travail, fin)).start()
+
+    def exporter_historique(self) -> None:
+        from desktop_app.services.audit import exporter_historique
+
+        if self.candidature_id is None:
+            self.statusBar().showMessage("Sélectionnez d'abord une candidature.", 5000)
+            return
+        with self.espace.db.read() as session:
+            identite = identite_de(session, self.candidature_id)
+        assert identite is not None
+        chemin, _ = QFileDialog.getSaveFileName(
+            self, "Exporter l'historique du candidat",
+            f"historique-{identite.n_candidat}.csv", "Tableau CSV (*.csv)",
+        )  # fmt: skip
+        if not chemin:
+            return
+        try:
+            with self.espace.db.read() as session:
+                n = exporter_historique(session, identite.n_candidat, Path(chemin))
+        except OSError as exc:
+            QMessageBox.warning(self, APP_NAME, f"Écriture impossible : {exc.strerror or exc}")
+            return
+        self.statusBar().showMessage(f"{n} décision(s) écrite(s) dans {chemin}", 8000)
+
+    def parametres_base(self) -> None:
+        BaseDialog(self.espace.settings, self.espace.paths.settings, self).exec()
 
     def a_propos(self) -> None:
         QMessageBox.about(

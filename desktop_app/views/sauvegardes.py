@@ -1,0 +1,259 @@
+"""The backups of the local database (list, back up now, restore), the damaged-database offer
+at start-up, and where the team's database and files are (Paramètres)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import APP_NAME
+from desktop_app.services.dates import format_datetime
+from desktop_app.services.espace import BaseEndommagee, Espace
+from desktop_app.services.sauvegardes import (
+    Motif,
+    Restauration,
+    Sauvegarde,
+    SauvegardeImpossible,
+    lister,
+    restaurer,
+)
+from desktop_app.settings import Settings
+from desktop_app.views.taches import en_fond
+
+DROITE = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def _taille(octets: int) -> str:
+    return f"{octets / 1_048_576:.1f} Mo".replace(".", ",")
+
+
+def dire_restauration(fait: Restauration) -> str:
+    texte = (
+        f"La base a été restaurée depuis la sauvegarde du "
+        f"{format_datetime(fait.depuis.horodatage)}."
+    )
+    if fait.securite is not None:
+        texte += f"\n\nLa base remplacée a d'abord été sauvegardée : {fait.securite.chemin.name}."
+    if fait.mise_de_cote is not None:
+        texte += f"\n\nLa base endommagée est conservée telle quelle : {fait.mise_de_cote}."
+    return texte
+
+
+class SauvegardesDialog(QDialog):
+    """Fichier > Sauvegardes…: what is kept, a backup now, a restore (confirmed)."""
+
+    def __init__(self, espace: Espace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.espace = espace
+        self.restauree: Restauration | None = None
+        self.setObjectName("sauvegardesDialog")
+        self.setWindowTitle("Sauvegardes de la base")
+        self.resize(720, 420)
+        layout = QVBoxLayout(self)
+        explication = QLabel(
+            f"Contrôle PJ sauvegarde la base à l'ouverture et à la fermeture quand elle a "
+            f"changé, et avant chaque mise à jour de son schéma. Chaque sauvegarde est "
+            f"relue et vérifiée avant d'être gardée ; sont conservées les plus récentes, puis "
+            f"une par jour, par semaine et par mois.<br>Dossier : "
+            f"<b>{espace.paths.sauvegardes}</b>"
+        )
+        explication.setWordWrap(True)
+        layout.addWidget(explication)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setObjectName("tableSauvegardes")
+        self.table.setAccessibleName("Sauvegardes")
+        self.table.setHorizontalHeaderLabels(["Date", "Occasion", "Taille"])
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table)
+        boutons = QHBoxLayout()
+        self.maintenant = QPushButton("&Sauvegarder maintenant")
+        self.maintenant.clicked.connect(self.sauvegarder)
+        self.restaurer_bouton = QPushButton("&Restaurer la sauvegarde choisie…")
+        self.restaurer_bouton.clicked.connect(self.restaurer)
+        fermer = QPushButton("Fermer")
+        fermer.clicked.connect(self.accept)
+        boutons.addWidget(self.maintenant)
+        boutons.addWidget(self.restaurer_bouton)
+        boutons.addStretch()
+        boutons.addWidget(fermer)
+        layout.addLayout(boutons)
+        self.sauvegardes: list[Sauvegarde] = []
+        self.relire()
+
+    def relire(self) -> None:
+        self.sauvegardes = lister(self.espace.paths.sauvegardes)
+        self.table.setRowCount(len(self.sauvegardes))
+        for ligne, s in enumerate(self.sauvegardes):
+            for colonne, texte in enumerate(
+                (format_datetime(s.horodatage), s.libelle_motif, _taille(s.taille))
+            ):
+                item = QTableWidgetItem(texte)
+                if colonne == 2:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(ligne, colonne, item)
+        self.table.resizeColumnToContents(0)
+        if self.sauvegardes:
+            self.table.selectRow(0)
+        self.restaurer_bouton.setEnabled(bool(self.sauvegardes))
+
+    def sauvegarder(self) -> None:
+        tache = en_fond(
+            self,
+            "Sauvegarde de la base",
+            lambda progression: self.espace.sauvegarder(Motif.MANUELLE, progression),
+            lambda _s: self.relire(),
+        )
+        tache.start()
+
+    def restaurer(self) -> None:
+        rangee = self.table.currentRow()
+        if not 0 <= rangee < len(self.sauvegardes):
+            return
+        choisie = self.sauvegardes[rangee]
+        reponse = QMessageBox.question(
+            self,
+            "Restaurer une sauvegarde",
+            f"Remplacer la base par la sauvegarde du {format_datetime(choisie.horodatage)} ?"
+            "\n\nLes décisions enregistrées depuis ne seront plus dans la base ; elle est "
+            "d'abord sauvegardée telle qu'elle est, pour revenir en arrière si besoin.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if reponse != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.restauree = self.espace.restaurer(choisie)
+        except SauvegardeImpossible as exc:
+            QMessageBox.warning(self, "Restauration impossible", str(exc))
+            return
+        QMessageBox.information(self, "Base restaurée", dire_restauration(self.restauree))
+        self.relire()
+
+
+def proposer_restauration(erreur: BaseEndommagee) -> bool:
+    """At start-up, the database failed its check: say so, offer the newest sound backup.
+    True when it was restored (the caller opens the workspace again)."""
+    boite = QMessageBox()
+    boite.setObjectName("baseEndommagee")
+    boite.setIcon(QMessageBox.Icon.Critical)
+    boite.setWindowTitle(f"{APP_NAME} — base endommagée")
+    boite.setText(str(erreur))
+    if erreur.proposee is None:
+        boite.exec()
+        return False
+    restaurer_bouton = boite.addButton(
+        "&Restaurer cette sauvegarde", QMessageBox.ButtonRole.AcceptRole
+    )
+    boite.addButton("&Quitter sans rien changer", QMessageBox.ButtonRole.RejectRole)
+    boite.setDefaultButton(restaurer_bouton)
+    boite.exec()
+    if boite.clickedButton() is not restaurer_bouton:
+        return False
+    from desktop_app.models.database import REVISIONS
+
+    try:
+        fait = restaurer(erreur.proposee, erreur.base, erreur.sauvegardes, REVISIONS)
+    except (SauvegardeImpossible, OSError) as exc:
+        QMessageBox.critical(None, APP_NAME, f"La restauration a échoué : {exc}")
+        return False
+    QMessageBox.information(None, APP_NAME, dire_restauration(fait))
+    return True
+
+
+class BaseDialog(QDialog):
+    """Paramètres > Base de données et fichiers…: the team's PostgreSQL and shared folder."""
+
+    def __init__(self, settings: Settings, fichier: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.fichier = fichier
+        self.setObjectName("baseDialog")
+        self.setWindowTitle("Base de données et fichiers")
+        self.setMinimumWidth(600)
+        layout = QVBoxLayout(self)
+        aide = QLabel(
+            "Seul, laissez ces champs vides : la base est un fichier de votre poste. En "
+            "équipe, indiquez la base PostgreSQL commune (par exemple "
+            "<tt>postgresql://gestion@serveur/examens</tt>) et le dossier partagé où sont "
+            "rangés les fichiers des candidats. Une base SQLite ne se met pas sur un partage "
+            "réseau. Pris en compte au prochain démarrage."
+        )
+        aide.setWordWrap(True)
+        layout.addWidget(aide)
+        form = QFormLayout()
+        self.url = QLineEdit(settings.database_url)
+        self.url.setObjectName("adresseBase")
+        self.url.setPlaceholderText("vide : base locale")
+        form.addRow("&Base PostgreSQL :", self.url)
+        ligne = QHBoxLayout()
+        self.dossier = QLineEdit(settings.dossier_fichiers)
+        self.dossier.setObjectName("dossierFichiers")
+        self.dossier.setPlaceholderText("vide : le dossier des données")
+        parcourir = QPushButton("Parcourir…")
+        parcourir.clicked.connect(self._parcourir)
+        ligne.addWidget(self.dossier)
+        ligne.addWidget(parcourir)
+        etiquette = QLabel("&Dossier des fichiers :")
+        etiquette.setBuddy(self.dossier)
+        form.addRow(etiquette, ligne)
+        layout.addLayout(form)
+        boutons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        boutons.accepted.connect(self._enregistrer)
+        boutons.rejected.connect(self.reject)
+        layout.addWidget(boutons)
+
+    def _parcourir(self) -> None:
+        chemin = QFileDialog.getExistingDirectory(self, "Dossier des fichiers des candidats")
+        if chemin:
+            self.dossier.setText(chemin)
+
+    def _enregistrer(self) -> None:
+        url = self.url.text().strip()
+        if url and not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            QMessageBox.warning(
+                self,
+                "Adresse non prise en charge",
+                "Indiquez une base PostgreSQL (postgresql://utilisateur@serveur/base) ou "
+                "laissez vide pour la base locale.",
+            )
+            return
+        if url and not self.dossier.text().strip():
+            QMessageBox.warning(
+                self,
+                "Dossier des fichiers",
+                "En mode équipe, indiquez le dossier partagé des fichiers des candidats.",
+            )
+            return
+        self.settings.database_url = url
+        self.settings.dossier_fichiers = self.dossier.text().strip()
+        try:
+            self.settings.save(self.fichier)
+        except OSError as exc:
+            QMessageBox.warning(self, "Paramètres non enregistrés", str(exc.strerror or exc))
+            return
+        self.accept()
