@@ -62,7 +62,7 @@ class ContentStore:
             tmp.unlink(missing_ok=True)
             raise
         if durable:
-            _fsync_folder(target.parent)
+            fsync_dossier(target.parent)
         return digest
 
     def make_durable(self, hashes: Iterable[str]) -> None:
@@ -77,10 +77,11 @@ class ContentStore:
             with open(path, "rb+") as handle:  # Windows flushes only handles open for writing
                 os.fsync(handle.fileno())
         for folder in {p.parent for p in paths}:
-            _fsync_folder(folder)
+            fsync_dossier(folder)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_dossier(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op on Windows)."""
     if os.name != "posix":  # NTFS makes the rename durable with the file's flush
         return
     fd = os.open(folder, os.O_RDONLY)

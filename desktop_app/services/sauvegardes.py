@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.documents.store import fsync_dossier
 from desktop_app.services.dates import now_utc
 
 Progression = Callable[[int, int, str], None]
@@ -171,7 +172,7 @@ def sauvegarder(
         _sur_disque(partielle)
         os.utime(partielle, (modifiee, max(modifiee, partielle.stat().st_mtime)))
         os.replace(partielle, final)
-        _dossier_sur_disque(dossier)
+        fsync_dossier(dossier)
     except (OSError, sqlite3.Error) as exc:
         raise SauvegardeImpossible(
             f"La sauvegarde n'a pas pu être écrite dans {dossier} : {_raison(exc)}."
@@ -284,7 +285,7 @@ def restaurer(
     copier(sauvegarde.chemin, temporaire)
     _sur_disque(temporaire)
     os.replace(temporaire, base)
-    _dossier_sur_disque(base.parent)
+    fsync_dossier(base.parent)
     return Restauration(sauvegarde, mise_de_cote, securite)
 
 
@@ -307,16 +308,6 @@ def _annexe(base: Path, suffixe: str) -> Path:
 def _sur_disque(chemin: Path) -> None:
     with chemin.open("rb+") as handle:
         os.fsync(handle.fileno())
-
-
-def _dossier_sur_disque(dossier: Path) -> None:
-    if os.name == "nt":  # a directory cannot be opened for fsync on Windows
-        return
-    fd = os.open(dossier, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _raison(exc: BaseException) -> str:
