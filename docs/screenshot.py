@@ -134,6 +134,20 @@ def main() -> None:
     QImage(pixels, largeur, hauteur, pas, QImage.Format.Format_RGB888).copy().save(str(out))
     print(out)
     suivi.close()
+
+    from desktop_app.services.sauvegardes import Motif
+    from desktop_app.views.sauvegardes import SauvegardesDialog
+
+    espace.sauvegarder(Motif.MANUELLE)
+    sauvegardes = SauvegardesDialog(espace, window)
+    sauvegardes.show()
+    for _ in range(10):
+        app.processEvents()
+        time.sleep(0.02)
+    out = Path(__file__).with_name("sauvegardes.png")
+    sauvegardes.grab().save(str(out))
+    print(out)
+    sauvegardes.close()
     window.close()
     espace.close()
 
