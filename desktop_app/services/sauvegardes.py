@@ -110,10 +110,27 @@ def revision(chemin: Path) -> str | None:
     return row[0] if row else None
 
 
-def derniere_modification(base: Path) -> float:
-    """When the database last changed: its file or its write-ahead log."""
-    dates = [p.stat().st_mtime for p in (base, _annexe(base, "-wal")) if p.exists()]
-    return max(dates, default=0.0)
+# What a gestionnaire's work changes: the history (every decision, imported or local), the
+# imports, the schema, the bureau and the assignments. Indexed maxima and small tables: cheap
+# at 100,000 candidatures, and blind to checkpoints and file dates.
+_EMPREINTE = """
+    SELECT (SELECT max(id) FROM decision), (SELECT max(id) FROM import_paquet),
+           (SELECT version_num FROM alembic_version),
+           (SELECT group_concat(id || ':' || coalesce(bureau, '')) FROM campagne),
+           (SELECT group_concat(campagne_id || specialite || gestionnaire) FROM affectation)
+"""
+
+
+def empreinte_contenu(chemin: Path) -> tuple[object, ...] | None:
+    """A fingerprint of what the database holds (read-only); None if it cannot be read."""
+    try:
+        connexion = sqlite3.connect(f"{chemin.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return tuple(connexion.execute(_EMPREINTE).fetchone())
+        finally:
+            connexion.close()
+    except sqlite3.Error:
+        return None
 
 
 # -- backups ----------------------------------------------------------------------------------
@@ -135,9 +152,12 @@ def externe(chemin: Path) -> Sauvegarde:
 
 
 def a_jour(base: Path, dossier: Path) -> bool:
-    """Whether the newest backup already holds every change of the database."""
+    """Whether the newest backup already holds the database's work (see ``_EMPREINTE``)."""
     recentes = lister(dossier)
-    return bool(recentes) and recentes[0].chemin.stat().st_mtime >= derniere_modification(base)
+    if not recentes:
+        return False
+    actuelle = empreinte_contenu(base)
+    return actuelle is not None and actuelle == empreinte_contenu(recentes[0].chemin)
 
 
 def sauvegarder(
@@ -160,7 +180,6 @@ def sauvegarder(
     nom = f"controle-pj-{maintenant.astimezone(dt.UTC):%Y%m%d-%H%M%S-%f}-{motif}{SUFFIXE}"
     final = dossier / nom
     partielle = dossier / (nom + ".partielle")
-    modifiee = derniere_modification(base)
     try:
         copier(base, partielle, progression=progression)
         raison = probleme(partielle)
@@ -170,7 +189,6 @@ def sauvegarder(
                 "base elle-même est peut-être endommagée. Rien n'a été remplacé."
             )
         _sur_disque(partielle)
-        os.utime(partielle, (modifiee, max(modifiee, partielle.stat().st_mtime)))
         os.replace(partielle, final)
         fsync_dossier(dossier)
     except (OSError, sqlite3.Error) as exc:
@@ -271,7 +289,7 @@ def restaurer(
         )
     securite = mise_de_cote = None
     if base.exists():
-        if probleme(base, complet=False) is None and base.stat().st_size > 0:
+        if probleme(base, complet=False) is None:
             securite = sauvegarder(base, dossier, Motif.RESTAURATION, rotation=False)
             try:
                 copier(sauvegarde.chemin, base, fichier_seul=False)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.cli import main
-from desktop_app.models import Decision, Depot, Piece, Statut
+from desktop_app.models import Decision, Piece, Statut
 from desktop_app.models import database as database_module
 from desktop_app.models.database import REVISIONS, TETE, DatabaseError
 from desktop_app.paths import sur_partage_reseau
@@ -27,14 +26,13 @@ from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.espace import BaseEndommagee, Espace, ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.requetes import campagnes, lister_candidatures
+from tests.unit.ecrivain import pieces_decidables
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schemas"
 
 
 def _decider(espace: Espace, combien: int = 6) -> None:
-    with espace.db.read() as s:
-        pieces = sorted(set(s.scalars(select(Depot.piece_id).where(Depot.recevable.is_(True)))))
-    for n, piece_id in enumerate(pieces[:combien]):
+    for n, piece_id in enumerate(pieces_decidables(espace.db)[:combien]):
         with espace.db.write() as s:
             if n % 2:
                 enregistrer_decision(s, piece_id, Statut.CONFORME, "Claire", fichier_affiche=True)
@@ -138,7 +136,6 @@ def test_an_unchanged_database_needs_no_new_backup(espace_decide: Espace) -> Non
     sv.sauvegarder(paths.database, paths.sauvegardes, sv.Motif.MANUELLE)
     assert sv.a_jour(paths.database, paths.sauvegardes)
     _decider(espace_decide, 1)
-    os.utime(f"{paths.database}-wal", (2e9, 2e9))  # the filesystem's clock is coarse
     assert not sv.a_jour(paths.database, paths.sauvegardes)
 
 

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from desktop_app.models import Decision, Depot, Piece, Statut
+from desktop_app.models import Decision, Piece, Statut
 from desktop_app.models.database import TETE
 from desktop_app.services.audit import verifier_historique
 from desktop_app.services.decisions import (
@@ -23,6 +23,7 @@ from desktop_app.services.decisions import (
 )
 from desktop_app.services.espace import Espace, ouvrir_espace
 from desktop_app.services.importer import importer_paquet
+from tests.unit.ecrivain import pieces_decidables
 
 INTERLEAVINGS = 1000
 
@@ -65,16 +66,11 @@ def _coherente(espace: Espace) -> None:
     assert verification.intacte, verification.rapport()
 
 
-def _decidables(espace: Espace) -> list[int]:
-    with espace.db.read() as s:
-        return sorted(set(s.scalars(select(Depot.piece_id).where(Depot.recevable.is_(True)))))
-
-
 def test_the_schema_its_triggers_and_the_audit_chain_hold_on_postgresql(equipe: Espace) -> None:
     assert equipe.db.engine.dialect.name == "postgresql"
     assert equipe.db.current_revision() == TETE
     _coherente(equipe)
-    for n, piece_id in enumerate(_decidables(equipe)[:10]):
+    for n, piece_id in enumerate(pieces_decidables(equipe.db)[:10]):
         with equipe.db.write() as s:
             statut = Statut.CONFORME if n % 2 else Statut.NON_CONFORME
             enregistrer_decision(s, piece_id, statut, "Claire", commentaire="Pièce illisible",
@@ -117,7 +113,7 @@ def test_two_gestionnaires_interleaved_at_random_lose_no_update(
     applies their decision knowingly over the new version, as the window lets them."""
     autre = ouvrir_espace(tmp_path / "poste-2", base_postgres, tmp_path / "partage")
     postes = [(equipe, "Claire"), (autre, "Marc")]
-    pieces = _decidables(equipe)[:3]  # few pièces: the two meet often
+    pieces = pieces_decidables(equipe.db)[:3]  # few pièces: the two meet often
     hasard = random.Random(6)
     acquittees: list[tuple[int, int, DecisionEnregistree]] = []  # (pièce, version lue, fait)
     conflits = 0
