@@ -2,7 +2,9 @@
 
     python3 dev.py demo    install in .venv, then open the application on the demo campaign
     python3 dev.py test    install in .venv with the test tools, then lint and run every test
-                           (with CI=true, PostgreSQL from Debian's packages for team mode)
+                           (with CI=true, PostgreSQL and NSIS from Debian's packages)
+    python3 dev.py package install PyInstaller, build the frozen application in dist/, run its
+                           smoke test, and compile the installer (NSIS's makensis)
 
 Each step is skipped when already done; a fresh clone needs nothing but Python 3.11+."""
 
@@ -39,34 +41,45 @@ def demo(args: list[str]) -> None:
     run(PYTHON, "-m", "desktop_app", "--demo", *args)
 
 
-def postgresql() -> None:
-    """CI (CI=true) installs PostgreSQL from Debian's packages: the team-mode tests start a
-    server of their own with it. Elsewhere nothing is installed: those tests say they skip."""
+def debian_packages() -> None:
+    """CI (CI=true) installs from Debian's packages what some tests need: PostgreSQL (the
+    team-mode tests start a server of their own) and NSIS (the installer script is compiled).
+    Elsewhere nothing is installed: those tests say they skip."""
     import glob
     import shutil
 
-    if not os.environ.get("CI") or glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+    missing = []
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        missing.append("postgresql")
+    if shutil.which("makensis") is None:
+        missing.append("nsis")
+    if not os.environ.get("CI") or not missing or os.name == "nt":
         return
     if shutil.which("apt-get") is None:
-        print("PostgreSQL absent et apt-get introuvable : les tests du mode équipe échoueront.")
+        print(f"{', '.join(missing)} absent(s) et apt-get introuvable : des tests échoueront.")
         return
     sudo = [] if os.geteuid() == 0 or shutil.which("sudo") is None else ["sudo"]
     quiet = {"DEBIAN_FRONTEND": "noninteractive"}
     run(*sudo, "apt-get", "update", "-q", **quiet)
-    run(*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", "postgresql", **quiet)
+    run(*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, **quiet)
 
 
 def test(args: list[str]) -> None:
     install("test")
-    postgresql()
+    debian_packages()
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(BIN / "lint-imports")
     run(PYTHON, "-m", "pytest", *args, QT_QPA_PLATFORM="offscreen")
 
 
+def package(args: list[str]) -> None:
+    install("package")
+    run(PYTHON, ROOT / "packaging" / "construire.py", *args)
+
+
 if __name__ == "__main__":
-    commands = {"demo": demo, "test": test}
+    commands = {"demo": demo, "test": test, "package": package}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](sys.argv[2:])

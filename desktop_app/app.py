@@ -1,34 +1,81 @@
-"""Composition root of the GUI: QApplication, French translations, workspace, main window."""
+"""Composition root of the GUI: QApplication, French translations, log and crash dialog,
+single instance, workspace, main window."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+from importlib import resources
 from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QMessageLogContext,
+    Qt,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop_app import APP_ID, APP_NAME, __version__
+from desktop_app import APP_ID, APP_NAME, __version__, journal
 from desktop_app.models.database import DatabaseError
+from desktop_app.paths import resolve_data_dir
 from desktop_app.services.espace import BaseEndommagee, Espace, ouvrir_espace
 from desktop_app.services.progression import ImportAnnule
 from desktop_app.services.sauvegardes import Motif, SauvegardeImpossible
+from desktop_app.views import plantage
+from desktop_app.views.instance import (
+    InstanceUnique,
+    deja_lancee,
+    mettre_au_premier_plan,
+    nom_du_canal,
+)
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.taches import TacheAvecProgression
 
+log = logging.getLogger(__name__)
+_NIVEAUX_QT = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _message_qt(genre: QtMsgType, _contexte: QMessageLogContext, message: str) -> None:
+    """Qt's warnings go to the log (a windowed application has no console to show them)."""
+    logging.getLogger("qt").log(_NIVEAUX_QT.get(genre, logging.WARNING), "%s", message)
+
+
+def icone() -> QIcon:
+    return QIcon(str(resources.files("desktop_app").joinpath("resources", "icone.png")))
+
 
 def creer_application(argv: list[str] | None = None) -> QApplication:
+    if QApplication.instance() is None:
+        # Fractional scale factors (125 %, 150 % on office laptops) drawn as they are.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(icone())
+    qInstallMessageHandler(_message_qt)
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
-    translator = QTranslator(app)
-    if translator.load("qtbase_fr", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    dossier = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for nom in ("qtbase_fr", "qt_fr"):  # the standard dialogs' buttons and texts
+        traducteur = QTranslator(app)
+        if traducteur.load(nom, dossier):
+            app.installTranslator(traducteur)
     return app
 
 
@@ -90,11 +137,23 @@ def sauvegarder_en_partant(espace: Espace) -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     app = creer_application()
+    plantage.installer(journal.fichier())
+    canal = nom_du_canal(resolve_data_dir(args.data_dir).root)
+    if deja_lancee(canal):
+        return 0
+    instance = InstanceUnique(canal, app)
     espace = ouvrir(args)
     if espace is None:
         return 1
     window = MainWindow(espace)
+
+    def montrer() -> None:
+        log.info("un autre lancement ramène la fenêtre au premier plan")
+        mettre_au_premier_plan(window)
+
+    instance.montrer.connect(montrer)
     window.show()
+    log.info("fenêtre ouverte (instance unique : %s)", "oui" if instance.ecoute else "non")
     window.recharger()
     if getattr(args, "demo", False) and window.campagne is None:
         lancer_demo(window)

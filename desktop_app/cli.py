@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="crée la campagne de démonstration si la base est vide, puis ouvre",
     )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="vérifie l'installation dans un dossier temporaire (base, import, affichage d'un "
+        "PDF et d'un JPEG), sans toucher aux données",
+    )
     sub = parser.add_subparsers(dest="commande", metavar="COMMANDE")
 
     p = sub.add_parser("import", parents=[common], help="importe un paquet de dossiers")
@@ -633,8 +639,10 @@ def _octets(n: int) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from desktop_app import journal
     from desktop_app.documents.worker import InspectionIndisponible
     from desktop_app.models.database import DatabaseError
+    from desktop_app.paths import dossier_journal
     from desktop_app.services.sauvegardes import SauvegardeImpossible
 
     commands = {
@@ -654,7 +662,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify-audit": cmd_verify_audit,
         "historique": cmd_historique,
     }
+    journal.configurer(dossier_journal())
     try:
+        if args.smoke_test:
+            from desktop_app.smoke_test import executer
+
+            return executer()
         if args.commande is None:
             from desktop_app.app import run_gui
 

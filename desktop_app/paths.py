@@ -1,21 +1,25 @@
 """Where the application keeps its data: one data directory holds the database and the store.
 
 Resolution order: the ``--data-dir`` option, then the ``CONTROLE_PJ_DATA_DIR`` environment
-variable, then the user's data directory given by platformdirs (on Windows
-``%LOCALAPPDATA%\\ControlePJ``). Nothing is ever written in the installation folder.
+variable, then the folder chosen in the settings dialog (kept in the user's configuration
+directory, since it cannot live in the folder it designates), then the user's data directory
+given by platformdirs (on Windows ``%LOCALAPPDATA%\\ControlePJ``). Nothing is ever written in the
+installation folder.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir, user_log_dir
+from platformdirs import user_config_dir, user_data_dir, user_log_dir
 
 from desktop_app import APP_ID
 
 ENV_DATA_DIR = "CONTROLE_PJ_DATA_DIR"
+ENV_LOG_DIR = "CONTROLE_PJ_LOG_DIR"
 DATABASE_FILE = "controle-pj.sqlite3"
 STORE_DIR = "fichiers"
 
@@ -40,23 +44,50 @@ class DataPaths:
     def settings(self) -> Path:
         return self.root / "parametres.json"
 
-    @property
-    def logs(self) -> Path:
-        return Path(user_log_dir(APP_ID, appauthor=False))
-
     def ensure(self) -> DataPaths:
         self.root.mkdir(parents=True, exist_ok=True)
         self.store.mkdir(exist_ok=True)
         return self
 
 
+def dossier_journal() -> Path:
+    """The log directory: ``CONTROLE_PJ_LOG_DIR``, else the user's (on Windows
+    ``%LOCALAPPDATA%\\ControlePJ\\Logs``)."""
+    return Path(os.environ.get(ENV_LOG_DIR) or user_log_dir(APP_ID, appauthor=False))
+
+
+def dossier_par_defaut() -> Path:
+    return Path(user_data_dir(APP_ID, appauthor=False))
+
+
+def _emplacement() -> Path:
+    return Path(user_config_dir(APP_ID, appauthor=False)) / "emplacement.json"
+
+
+def dossier_choisi() -> Path | None:
+    """The data folder chosen in the settings dialog, if any."""
+    try:
+        choisi = json.loads(_emplacement().read_text(encoding="utf-8")).get("dossier_donnees")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return Path(choisi) if isinstance(choisi, str) and choisi else None
+
+
+def choisir_dossier(dossier: Path | None) -> None:
+    """Remember ``dossier`` as the data folder from the next start (None: the default)."""
+    fichier = _emplacement()
+    fichier.parent.mkdir(parents=True, exist_ok=True)
+    temporaire = fichier.with_name(fichier.name + ".tmp")
+    texte = json.dumps({"dossier_donnees": str(dossier) if dossier else ""}, ensure_ascii=False)
+    temporaire.write_text(texte, encoding="utf-8")
+    os.replace(temporaire, fichier)
+
+
 def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> DataPaths:
-    if option:
-        return DataPaths(Path(option).expanduser().resolve())
-    from_env = os.environ.get(ENV_DATA_DIR)
-    if from_env:
-        return DataPaths(Path(from_env).expanduser().resolve())
-    return DataPaths(Path(user_data_dir(APP_ID, appauthor=False)))
+    for choix in (option, os.environ.get(ENV_DATA_DIR), dossier_choisi()):
+        if choix:
+            return DataPaths(Path(choix).expanduser().resolve())
+    return DataPaths(dossier_par_defaut())
 
 
 # File systems of another machine: SQLite's write-ahead log needs memory shared between the

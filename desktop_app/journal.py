@@ -1,0 +1,109 @@
+"""The application's log: rotated files in the user's log directory, and native crashes.
+
+The log helps support find *where* something failed, never *whom* it concerned: it records
+code locations, exception types and error numbers, not exception messages (they may quote a
+candidate's name, a file name or a comment). The user sees the full message on screen.
+``faulthandler`` writes the Python stacks of a native crash (a parser, a driver) to
+``plantages.log`` beside it. No Qt here: the command line logs the same way."""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import logging.handlers
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import IO
+
+from desktop_app import __version__
+
+FICHIER = "controle-pj.log"
+PLANTAGES = "plantages.log"
+TAILLE_MAX = 1024 * 1024  # bytes a log file; then it rotates
+ANCIENS = 5  # rotated files kept
+
+_plantages: IO[str] | None = None
+_fichier: Path | None = None
+
+
+def resume_exception(exc: BaseException) -> str:
+    """An exception as the log keeps it: its type, and its error number when it has one."""
+    nom = type(exc).__qualname__
+    module = type(exc).__module__
+    if module not in ("builtins", "__main__"):
+        nom = f"{module}.{nom}"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return f"{nom} [errno {exc.errno}]"
+    return nom
+
+
+class SansDonnees(logging.Formatter):
+    """Tracebacks with their frames and exception types, without the exceptions' messages
+    (our own log lines name records by their number, never by a person's name)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        deja = record.exc_text  # another handler may have cached the full traceback
+        record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = deja
+
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]
+        _type, exc, tb = ei
+        lignes = ["Traceback (most recent call last):\n"]
+        lignes += [  # the frames without their source line, which may quote data
+            f'  File "{f.filename}", line {f.lineno}, in {f.name}\n'
+            for f in traceback.extract_tb(tb)
+        ]
+        lignes.append(resume_exception(exc) if exc is not None else str(_type))
+        cause = exc.__cause__ or exc.__context__ if exc is not None else None
+        if cause is not None:
+            lignes.append(f"\n(à la suite de {resume_exception(cause)})")
+        return "".join(lignes).rstrip()
+
+
+def fichier() -> Path | None:
+    """The log file, once ``configurer`` has run (None: it could not be written)."""
+    return _fichier
+
+
+def configurer(repertoire: Path) -> Path | None:
+    """Log INFO and above to a rotated file in ``repertoire``, and native crashes beside it.
+    Returns the log file, or None if the directory cannot be written (nothing is lost but the
+    log: the application still runs)."""
+    global _plantages, _fichier
+    try:
+        repertoire.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            repertoire / FICHIER, maxBytes=TAILLE_MAX, backupCount=ANCIENS, encoding="utf-8"
+        )
+    except OSError:
+        return None
+    handler.setFormatter(SansDonnees("%(asctime)s %(levelname)s %(name)s : %(message)s"))
+    racine = logging.getLogger()
+    for ancien in [h for h in racine.handlers if getattr(h, "_controle_pj", False)]:
+        racine.removeHandler(ancien)
+        ancien.close()
+    handler._controle_pj = True  # type: ignore[attr-defined]
+    racine.addHandler(handler)
+    racine.setLevel(logging.INFO)
+    if not faulthandler.is_enabled():  # already on (PYTHONFAULTHANDLER, pytest): left as is
+        try:
+            _plantages = (repertoire / PLANTAGES).open("a", encoding="utf-8")
+            faulthandler.enable(_plantages, all_threads=True)
+        except OSError:
+            pass
+    _fichier = repertoire / FICHIER
+    logging.getLogger("desktop_app").info(
+        "démarrage de la version %s, Python %s, %s, pid %s",
+        __version__, sys.version.split()[0], sys.platform, os.getpid(),
+    )  # fmt: skip
+    return _fichier
+
+
+def consigner_exception(quoi: str, exc: BaseException) -> None:
+    """Log ``exc`` with its traceback (as SansDonnees writes it)."""
+    logging.getLogger("desktop_app").error(quoi, exc_info=(type(exc), exc, exc.__traceback__))

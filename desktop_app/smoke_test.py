@@ -1,0 +1,188 @@
+"""``controle-pj --smoke-test``: proof that an installed (or frozen) application works end to end
+on this machine, without touching the user's data.
+
+In a temporary folder it creates a database, imports a small demo campaign through the worker
+processes, inspects and renders a PDF and a JPEG in the real worker, opens the main window on
+each and waits until a page is painted; it checks what a frozen build could have left behind
+(Qt's French translations, the package's version, the time zones, PostgreSQL's driver). It
+prints what it checked and exits 0, or says in French what failed and exits 1. Qt's messages go
+to the log, not to stderr: a clean run writes nothing there."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ATTENTE_AFFICHAGE = 60.0  # seconds for a page to be painted (a cold worker on a slow CI)
+
+
+class EssaiEchoue(Exception):
+    pass
+
+
+def _verifier(condition: object, message: str) -> None:
+    if not condition:
+        raise EssaiEchoue(message)
+
+
+def _depots_a_afficher(espace: Any) -> dict[str, tuple[int, int, int]]:
+    """A recevable PDF and JPEG of the demo: format → (candidature, pièce, dépôt)."""
+    from sqlalchemy import select
+
+    from desktop_app.models.entities import Depot, Piece
+
+    trouves: dict[str, tuple[int, int, int]] = {}
+    with espace.db.read() as session:
+        lignes = session.execute(
+            select(Depot.format, Piece.candidature_id, Piece.id, Depot.id)
+            .join(Piece, Depot.piece_id == Piece.id)
+            .where(Depot.recevable.is_(True), Depot.format.in_(("pdf", "jpeg")))
+            .order_by(Depot.id)
+        )
+        for fmt, candidature_id, piece_id, depot_id in lignes:
+            trouves.setdefault(fmt, (candidature_id, piece_id, depot_id))
+    return trouves
+
+
+def _dans_le_worker(espace: Any, depot_id: int, fmt: str) -> str:
+    """Inspect, then open and render the first page, in a worker process of its own."""
+    from desktop_app.documents.affichage import Ouverture, Vue
+    from desktop_app.documents.worker import Demande, InspectionWorker
+    from desktop_app.models.entities import Campagne, Depot, Piece
+    from desktop_app.models.entities import Candidature as Cand
+
+    with espace.db.read() as session:
+        depot = session.get(Depot, depot_id)
+        assert depot is not None and depot.sha256 is not None
+        piece = session.get(Piece, depot.piece_id)
+        assert piece is not None
+        candidature = session.get(Cand, piece.candidature_id)
+        assert candidature is not None
+        campagne = session.get(Campagne, candidature.campagne_id)
+        assert campagne is not None
+        chemin = str(espace.store.path(depot.sha256))
+        regles = (campagne.taille_max_octets, tuple(campagne.formats))
+    with InspectionWorker() as worker:
+        inspection = worker.demander(Demande("essai", chemin, *regles))
+        _verifier(inspection.recevable, f"{fmt} jugé non recevable : {inspection.reasons}")
+        ouvert = worker.demander(Ouverture("essai", chemin, *regles, vue=Vue(800, 1000)))
+        _verifier(ouvert.affichable, f"{fmt} non affichable : {ouvert.erreur or ouvert.refus}")
+        pixels = ouvert.premiere
+        _verifier(pixels is not None and pixels.largeur > 0, f"{fmt} : aucune page rendue")
+        assert pixels is not None
+        _verifier(len(set(pixels.data[::97])) > 1, f"{fmt} : la page rendue est uniforme")
+    return f"{fmt.upper()} inspecté et rendu par le processus de travail ({pixels.largeur}×" \
+        f"{pixels.hauteur} px)"  # fmt: skip
+
+
+def _attendre(condition: Callable[[], bool], delai: float) -> bool:
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    fin = time.monotonic() + delai
+    while not condition():
+        if time.monotonic() > fin:
+            return False
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.01)
+    return True
+
+
+def _dans_la_fenetre(espace: Any, a_voir: dict[str, tuple[int, int, int]]) -> list[str]:
+    """The main window shows each file: a page painted by the viewer's own worker."""
+    from desktop_app.views.main_window import MainWindow
+
+    faits: list[str] = []
+    window = MainWindow(espace)
+    try:
+        window.show()
+        window.recharger()
+        _verifier(window.candidatures.rowCount() > 0, "la fenêtre ne liste aucune candidature")
+        for fmt, (candidature_id, piece_id, depot_id) in a_voir.items():
+            affiches: list[str] = []
+            window.viewer.documentAffiche.connect(affiches.append)
+            window.aller_a(candidature_id, piece_id)
+            for i in range(window.fichiers.count()):  # the pièce may hold older deposits
+                if getattr(window.fichiers.itemData(i), "id", None) == depot_id:
+                    window.fichiers.setCurrentIndex(i)
+            ok = _attendre(lambda cle=str(depot_id), vus=affiches: cle in vus, ATTENTE_AFFICHAGE)
+            window.viewer.documentAffiche.disconnect(affiches.append)
+            _verifier(
+                ok, f"la fenêtre n'a pas affiché le {fmt.upper()} en {ATTENTE_AFFICHAGE:.0f} s"
+            )
+            faits.append(f"{fmt.upper()} affiché dans la fenêtre")
+    finally:
+        window.close()
+        window.deleteLater()
+    return faits
+
+
+def _empaquetage() -> list[str]:
+    """What a frozen build could miss without any other test noticing."""
+    from importlib import resources
+
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop_app import __version__
+
+    _verifier(__version__ != "0.0.0", "la version du paquet est introuvable (métadonnées)")
+    oui = QCoreApplication.translate("QPlatformTheme", "&Yes")  # a standard dialog's button
+    traduit = oui != "&Yes"
+    _verifier(traduit, "les traductions françaises de Qt sont absentes")
+    paris = resources.files("tzdata").joinpath("zoneinfo", "Europe", "Paris")
+    _verifier(paris.is_file(), "le fuseau Europe/Paris (tzdata) est absent")
+    import psycopg  # the team mode's driver, loaded by URL only: the freezer cannot see it
+
+    _verifier(psycopg.pq.__impl__ in ("binary", "c", "python"), "pilote PostgreSQL inutilisable")
+    return [
+        f"version {__version__}",
+        "traductions de Qt en français",
+        "fuseau Europe/Paris",
+        f"pilote PostgreSQL ({psycopg.pq.__impl__})",
+    ]
+
+
+def executer(candidatures: int = 12) -> int:
+    """Run the smoke test; 0 when everything worked."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from desktop_app.app import creer_application
+    from desktop_app.services.demo import installer_demo
+    from desktop_app.services.espace import ouvrir_espace
+
+    debut = time.monotonic()
+    creer_application()
+    faits: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="controle-pj-essai-") as dossier:
+        try:
+            faits += _empaquetage()
+            espace = ouvrir_espace(Path(dossier) / "donnees")
+            try:
+                faits.append(f"base créée dans {espace.paths.database.parent}")
+                rapports = installer_demo(
+                    espace.db, espace.store, candidatures, worker=espace.inspection
+                )
+                fichiers = sum(r.depots_ajoutes for r in rapports)
+                _verifier(fichiers > 0, "l'import de la démonstration n'a importé aucun fichier")
+                faits.append(f"démonstration importée ({candidatures} candidatures, {fichiers} "
+                             "fichiers)")  # fmt: skip
+                a_voir = _depots_a_afficher(espace)
+                _verifier(set(a_voir) == {"pdf", "jpeg"}, "la démonstration n'a pas de PDF et JPEG")
+                for fmt, (_, _, depot_id) in a_voir.items():
+                    faits.append(_dans_le_worker(espace, depot_id, fmt))
+                faits += _dans_la_fenetre(espace, a_voir)
+            finally:
+                espace.close()
+        except Exception as exc:
+            print(f"Essai en échec : {exc}", file=sys.stderr)
+            from desktop_app.journal import consigner_exception
+
+            consigner_exception("essai de fonctionnement en échec", exc)
+            return 1
+    for fait in faits:
+        print(f"ok  {fait}")
+    print(f"Essai réussi en {time.monotonic() - debut:.1f} s.")
+    return 0

@@ -1,0 +1,93 @@
+"""One window per user and data folder: a second launch brings the running window forward.
+
+The first instance listens on a local socket (a named pipe on Windows) whose name derives from
+the user and the data folder; a second launch connects, says « montrer » and exits."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QWidget
+
+from desktop_app import APP_ID
+
+MONTRER = b"montrer\n"
+ATTENTE_MS = 1000
+
+
+def nom_du_canal(dossier: Path) -> str:
+    try:
+        utilisateur = getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment: the data folder suffices
+        utilisateur = ""
+    cle = f"{utilisateur}\0{str(dossier.resolve()).casefold()}".encode()
+    return f"{APP_ID}-{hashlib.sha256(cle).hexdigest()[:20]}"
+
+
+def _permettre_premier_plan() -> None:
+    """Windows gives the foreground only to the process the user launched last: that is the
+    second instance, which lends it to the first."""
+    if sys.platform == "win32":
+        import ctypes
+
+        asfw_any = -1
+        ctypes.windll.user32.AllowSetForegroundWindow(asfw_any)  # type: ignore[attr-defined]
+
+
+def deja_lancee(nom: str) -> bool:
+    """Whether an instance listens on ``nom``; if so it has been asked to show its window."""
+    socket = QLocalSocket()
+    socket.connectToServer(nom)
+    if not socket.waitForConnected(ATTENTE_MS):
+        return False
+    _permettre_premier_plan()
+    socket.write(MONTRER)
+    socket.waitForBytesWritten(ATTENTE_MS)
+    socket.disconnectFromServer()
+    return True
+
+
+class InstanceUnique(QObject):
+    """The running instance's listener; ``montrer`` fires when another launch asks."""
+
+    montrer = Signal()
+
+    def __init__(self, nom: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.serveur = QLocalServer(self)
+        self.serveur.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not self.serveur.listen(nom):
+            # A socket left by a crashed instance (Unix): nobody answered on it, so remove it.
+            QLocalServer.removeServer(nom)
+            self.serveur.listen(nom)
+        self.serveur.newConnection.connect(self._connexion)
+
+    @property
+    def ecoute(self) -> bool:
+        return self.serveur.isListening()
+
+    def _connexion(self) -> None:
+        while (socket := self.serveur.nextPendingConnection()) is not None:
+            # The message is a few bytes sent at once: read it here (the other launch waits
+            # for it to be written), then let the connection go.
+            recu = socket.bytesAvailable() or socket.waitForReadyRead(ATTENTE_MS)
+            if recu and bytes(socket.readAll().data()).startswith(MONTRER.strip()):
+                self.montrer.emit()
+            socket.disconnectFromServer()
+            socket.deleteLater()
+
+    def close(self) -> None:
+        self.serveur.close()
+
+
+def mettre_au_premier_plan(fenetre: QWidget) -> None:
+    etat = fenetre.windowState() & ~Qt.WindowState.WindowMinimized
+    fenetre.setWindowState(etat | Qt.WindowState.WindowActive)
+    fenetre.show()
+    fenetre.raise_()
+    fenetre.activateWindow()
