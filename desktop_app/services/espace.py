@@ -142,7 +142,7 @@ def ouvrir_espace(
     if url.startswith("postgresql") and not (dossier_fichiers or settings.dossier_fichiers):
         raise DatabaseError(
             "En mode équipe, les fichiers des candidats sont rangés dans un dossier partagé "
-            "par toute l'équipe : indiquez-le (Paramètres > Base de données et fichiers, ou "
+            "par toute l'équipe : indiquez-le (Paramètres > Paramètres…, onglet Données, ou "
             "--dossier-fichiers)."
         )
     try:
@@ -181,7 +181,7 @@ def _base_locale(paths: DataPaths) -> Database:
             f"Le dossier des données {base.parent} est sur un partage réseau : une base SQLite "
             "ne s'y utilise pas sans risque de la corrompre (son journal exige un disque "
             "local). Pour travailler à plusieurs, utilisez le mode équipe (une base "
-            "PostgreSQL, Paramètres > Base de données et fichiers) ; sinon choisissez un "
+            "PostgreSQL, Paramètres > Paramètres…, onglet Données) ; sinon choisissez un "
             "dossier local (--data-dir)."
         )
     if not base.exists() or (base.stat().st_size == 0 and not lister(paths.sauvegardes)):

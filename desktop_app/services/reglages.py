@@ -1,5 +1,6 @@
 """Settings of a campaign that the bureau sets in the application, never a package: who signs
-the letters, and which gestionnaire covers which spécialité. No Qt."""
+the letters, and which gestionnaire covers which spécialité; and the size limit, which a
+package also brings. No Qt."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from dataclasses import asdict, dataclass, fields
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from desktop_app.models import Affectation
+from desktop_app.documents.store import ContentStore
+from desktop_app.documents.worker import Atelier, Demande
+from desktop_app.models import Affectation, Candidature, Depot, Piece
+from desktop_app.models.database import Database
+from desktop_app.services.progression import Progression
 from desktop_app.services.requetes import campagne_de
 
 
@@ -75,3 +80,60 @@ def specialites_de(session: Session, campagne_id: int, gestionnaire: str) -> lis
     return sorted(
         s for s, g in affectations(session, campagne_id).items() if g == gestionnaire.strip()
     )
+
+
+@dataclass(frozen=True)
+class NouvelleTaille:
+    rejuges: int  # deposits whose size lies between the two limits, inspected again
+    devenus_non_recevables: int
+    devenus_recevables: int
+
+
+def changer_taille_max(
+    db: Database,
+    store: ContentStore,
+    campagne_id: int,
+    octets: int,
+    atelier: Atelier,
+    progression: Progression | None = None,
+) -> NouvelleTaille:
+    """Set the campaign's size limit and judge again, in the workers, the deposits it concerns:
+    only files whose size lies between the old and the new limit can change verdict. Existing
+    statuses are kept (the history says what was decided and when); the rules apply to the
+    decisions to come."""
+    if octets < 1:
+        raise ValueError("la taille maximale doit être positive")
+    with db.read() as session:
+        campagne = campagne_de(session, campagne_id)
+        ancienne, formats = campagne.taille_max_octets, tuple(campagne.formats)
+        bas, haut = sorted((ancienne, octets))
+        concernes = session.execute(
+            select(Depot.id, Depot.sha256)
+            .join(Piece, Depot.piece_id == Piece.id)
+            .join(Candidature, Piece.candidature_id == Candidature.id)
+            .where(
+                Candidature.campagne_id == campagne_id,
+                Depot.sha256.is_not(None),
+                Depot.taille > bas,
+                Depot.taille <= haut,
+            )
+        ).all()
+    for depot_id, sha256 in concernes:
+        if store.has(sha256):
+            chemin = str(store.path(sha256))
+            atelier.soumettre_requete(Demande(str(depot_id), chemin, octets, formats))
+    verdicts = {}
+    for cle, inspection in atelier.resultats():
+        verdicts[int(cle)] = inspection
+        if progression is not None:
+            progression(len(verdicts), len(concernes), "Fichiers jugés à nouveau")
+    perdus = gagnes = 0
+    with db.write() as session:
+        campagne_de(session, campagne_id).taille_max_octets = octets
+        for depot in session.scalars(select(Depot).where(Depot.id.in_(verdicts))):
+            inspection = verdicts[depot.id]
+            perdus += depot.recevable and not inspection.recevable
+            gagnes += inspection.recevable and not depot.recevable
+            depot.recevable, depot.motif = inspection.recevable, inspection.motif
+            depot.format = inspection.format or depot.format
+    return NouvelleTaille(len(verdicts), perdus, gagnes)

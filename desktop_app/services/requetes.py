@@ -41,6 +41,7 @@ class CampagneResume:
     cloture: dt.datetime | None
     taille_max_octets: int
     candidatures: int
+    formats: tuple[str, ...] = ("pdf", "jpeg")
 
 
 class LigneCandidature(NamedTuple):
@@ -156,6 +157,7 @@ def campagnes(session: Session) -> list[CampagneResume]:
             c.cloture,
             c.taille_max_octets,
             counts.get(c.id, 0),
+            tuple(c.formats),
         )
         for c in session.scalars(select(Campagne).order_by(Campagne.id.desc()))
     ]

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -62,31 +61,6 @@ class AideClavier(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(texte)
         layout.addWidget(_boutons(self, ok_seul=True))
-
-
-class MotifsDialog(QDialog):
-    """The catalogue of reasons for a Non conforme: one per line."""
-
-    def __init__(self, motifs: Sequence[str], parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("motifsDialog")
-        self.setWindowTitle("Motifs de non-conformité")
-        self.resize(520, 420)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Un motif par ligne ; ils se cochent dans le panneau de décision "
-                                "et composent le commentaire lu par le candidat."))  # fmt: skip
-        self.texte = QPlainTextEdit("\n".join(motifs))
-        self.texte.setObjectName("motifsTexte")
-        layout.addWidget(self.texte)
-        layout.addWidget(_boutons(self))
-
-    def motifs(self) -> list[str]:
-        vus: list[str] = []
-        for ligne in self.texte.toPlainText().splitlines():
-            ligne = ligne.strip().rstrip(".")
-            if ligne and ligne not in vus:
-                vus.append(ligne)
-        return vus
 
 
 class SpecialitesDialog(QDialog):

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import sys
 from dataclasses import replace
+from importlib.metadata import version as version_de
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +39,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from desktop_app import APP_NAME, __version__
+from desktop_app import APP_NAME, __version__, journal
+from desktop_app.documents.inspection import taille_en_mo
 from desktop_app.models import Statut, libelle_statut
 from desktop_app.services.dates import (
     DateInvalide,
@@ -58,7 +61,7 @@ from desktop_app.services.depots import memoriser_rotation
 from desktop_app.services.espace import EN_EQUIPE, Espace
 from desktop_app.services.progression import ImportAnnule
 from desktop_app.services.recherche import FILTRES
-from desktop_app.services.reglages import specialites_de
+from desktop_app.services.reglages import NouvelleTaille, changer_taille_max, specialites_de
 from desktop_app.services.regles import MOTIFS_NON_CONFORMITE, a_controler, refus
 from desktop_app.services.requetes import (
     STATUTS_COMPTES,
@@ -81,10 +84,11 @@ from desktop_app.viewer.document_viewer import DocumentViewer
 from desktop_app.viewer.service import Document, ServiceDocuments
 from desktop_app.views.comparaison import Comparaison, fichier_refuse
 from desktop_app.views.decision_panel import DecisionPanel
-from desktop_app.views.dialogues import AideClavier, MotifsDialog, SpecialitesDialog
+from desktop_app.views.dialogues import AideClavier, SpecialitesDialog
 from desktop_app.views.dossier import ROLE_DEPOT, ROLE_PIECE, item_piece, texte_identite
 from desktop_app.views.item_models import CandidatureTableModel
-from desktop_app.views.sauvegardes import BaseDialog, SauvegardesDialog
+from desktop_app.views.parametres import ParametresDialog
+from desktop_app.views.sauvegardes import SauvegardesDialog
 from desktop_app.views.taches import TacheAvecProgression, en_fond
 
 if TYPE_CHECKING:  # the importer and the exporter are loaded when first used: a faster start
@@ -214,6 +218,7 @@ class MainWindow(QMainWindow):
         # -- the dossier: identity pinned beside the document, pièces by regroupement
         self.identite = QLabel()
         self.identite.setObjectName("identiteCandidat")
+        self.identite.setAccessibleName("Identité du candidat")
         self.identite.setTextFormat(Qt.TextFormat.RichText)
         self.identite.setWordWrap(True)
         self.identite.setContentsMargins(8, 6, 8, 6)
@@ -415,20 +420,11 @@ class MainWindow(QMainWindow):
 
         parametres = self.menuBar().addMenu("&Paramètres")
         parametres.addAction(
-            self._action(
-                "Mon &nom de gestionnaire…", None, self.changer_gestionnaire, "actionGestionnaire"
-            )
+            self._action("&Paramètres…", "Ctrl+,", self.parametres, "actionParametres")
         )
         parametres.addAction(
             self._action(
                 "Mes &spécialités…", None, self.choisir_specialites, "actionMesSpecialites"
-            )
-        )
-        parametres.addAction(self._action("&Motifs de non-conformité…", None,
-                                          self.modifier_motifs, "actionMotifs"))  # fmt: skip
-        parametres.addAction(
-            self._action(
-                "&Base de données et fichiers…", None, self.parametres_base, "actionParametresBase"
             )
         )
 
@@ -841,13 +837,36 @@ class MainWindow(QMainWindow):
         with self.espace.db.read() as session:
             return frozenset(specialites_de(session, self.campagne.id, nom))
 
-    def modifier_motifs(self) -> None:
+    def parametres(self, onglet: str = "gestionnaire") -> ParametresDialog:
+        """Paramètres…: the name and the reasons apply at once, a new size limit judges the
+        concerned files again in the background; the rest at the next start."""
         actuels = self.espace.settings.motifs or list(MOTIFS_NON_CONFORMITE)
-        dialogue = MotifsDialog(actuels, self)
-        if dialogue.exec():
-            self.espace.settings.motifs = dialogue.motifs()
-            self._enregistrer_parametres()
-            self.panneau.poser_motifs(self.espace.settings.motifs or MOTIFS_NON_CONFORMITE)
+        dialogue = ParametresDialog(self.espace, self.campagne, actuels, self, onglet)
+        if not dialogue.exec():
+            return dialogue
+        self.panneau.poser_motifs(self.espace.settings.motifs or MOTIFS_NON_CONFORMITE)
+        octets = dialogue.taille_demandee()
+        if octets is not None and self.campagne is not None:
+            self.changer_taille_max(self.campagne.id, octets)
+        return dialogue
+
+    def changer_taille_max(self, campagne_id: int, octets: int) -> TacheAvecProgression:
+        espace = self.espace
+
+        def travail(progression: Any) -> NouvelleTaille:
+            return changer_taille_max(
+                espace.db, espace.store, campagne_id, octets, espace.inspection, progression
+            )
+
+        def message(r: NouvelleTaille) -> str:
+            self.recharger()  # the verdicts shown in the dossier changed
+            return (
+                f"Taille maximale : {taille_en_mo(octets)}. {r.rejuges} fichier(s) jugé(s) à "
+                f"nouveau : {r.devenus_non_recevables} devenu(s) non recevable(s), "
+                f"{r.devenus_recevables} devenu(s) recevable(s)."
+            )
+
+        return self._en_fond("Nouvelle taille maximale", travail, message)
 
     def decider(self, statut: Statut | None) -> None:
         """A status key: the decision is checked by the rules, saved, and the next pièce of
@@ -1347,17 +1366,25 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"{n} décision(s) écrite(s) dans {chemin}", 8000)
 
-    def parametres_base(self) -> None:
-        BaseDialog(self.espace.settings, self.espace.paths.settings, self).exec()
-
     def a_propos(self) -> None:
+        def ligne(nom: str, chemin: object) -> str:
+            return f"{nom} : <code>{html.escape(str(chemin))}</code><br>"
+
+        journal_ = journal.fichier()
+        programme = Path(sys.executable).parent if getattr(sys, "frozen", False) else None
         QMessageBox.about(
             self,
             f"À propos de {APP_NAME}",
             f"<h3>{APP_NAME} {__version__}</h3><p>Contrôle des pièces justificatives des "
-            "candidats aux examens.</p><p>Données : "
-            f"<code>{html.escape(str(self.espace.paths.root))}"
-            f"</code><br>Base : <code>{html.escape(self.espace.db.url_affichable)}</code></p>",
+            "candidats aux examens.</p><p>"
+            + ligne("Données", self.espace.paths.root)
+            + ligne("Base", self.espace.db.url_affichable)
+            + ligne("Fichiers des candidats", self.espace.store.root)
+            + ligne("Sauvegardes", self.espace.paths.sauvegardes)
+            + ligne("Journal", journal_ or "non écrit sur ce poste")
+            + (ligne("Programme", programme) if programme else "")
+            + f"</p><p>Python {sys.version.split()[0]}, Qt {qVersion()}, PyMuPDF "
+            f"{version_de('PyMuPDF')}</p>",
         )
 
 

@@ -3,18 +3,12 @@ at start-up, and where the team's database and files are (Paramètres)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -34,7 +28,6 @@ from desktop_app.services.sauvegardes import (
     lister,
     restaurer,
 )
-from desktop_app.settings import Settings
 from desktop_app.views.taches import en_fond
 
 DROITE = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -181,79 +174,3 @@ def proposer_restauration(erreur: BaseEndommagee) -> bool:
         return False
     QMessageBox.information(None, APP_NAME, dire_restauration(fait))
     return True
-
-
-class BaseDialog(QDialog):
-    """Paramètres > Base de données et fichiers…: the team's PostgreSQL and shared folder."""
-
-    def __init__(self, settings: Settings, fichier: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.settings = settings
-        self.fichier = fichier
-        self.setObjectName("baseDialog")
-        self.setWindowTitle("Base de données et fichiers")
-        self.setMinimumWidth(600)
-        layout = QVBoxLayout(self)
-        aide = QLabel(
-            "Seul, laissez ces champs vides : la base est un fichier de votre poste. En "
-            "équipe, indiquez la base PostgreSQL commune (par exemple "
-            "<tt>postgresql://gestion@serveur/examens</tt>) et le dossier partagé où sont "
-            "rangés les fichiers des candidats. Une base SQLite ne se met pas sur un partage "
-            "réseau. Pris en compte au prochain démarrage."
-        )
-        aide.setWordWrap(True)
-        layout.addWidget(aide)
-        form = QFormLayout()
-        self.url = QLineEdit(settings.database_url)
-        self.url.setObjectName("adresseBase")
-        self.url.setPlaceholderText("vide : base locale")
-        form.addRow("&Base PostgreSQL :", self.url)
-        ligne = QHBoxLayout()
-        self.dossier = QLineEdit(settings.dossier_fichiers)
-        self.dossier.setObjectName("dossierFichiers")
-        self.dossier.setPlaceholderText("vide : le dossier des données")
-        parcourir = QPushButton("Parcourir…")
-        parcourir.clicked.connect(self._parcourir)
-        ligne.addWidget(self.dossier)
-        ligne.addWidget(parcourir)
-        etiquette = QLabel("&Dossier des fichiers :")
-        etiquette.setBuddy(self.dossier)
-        form.addRow(etiquette, ligne)
-        layout.addLayout(form)
-        boutons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        boutons.accepted.connect(self._enregistrer)
-        boutons.rejected.connect(self.reject)
-        layout.addWidget(boutons)
-
-    def _parcourir(self) -> None:
-        chemin = QFileDialog.getExistingDirectory(self, "Dossier des fichiers des candidats")
-        if chemin:
-            self.dossier.setText(chemin)
-
-    def _enregistrer(self) -> None:
-        url = self.url.text().strip()
-        if url and not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
-            QMessageBox.warning(
-                self,
-                "Adresse non prise en charge",
-                "Indiquez une base PostgreSQL (postgresql://utilisateur@serveur/base) ou "
-                "laissez vide pour la base locale.",
-            )
-            return
-        if url and not self.dossier.text().strip():
-            QMessageBox.warning(
-                self,
-                "Dossier des fichiers",
-                "En mode équipe, indiquez le dossier partagé des fichiers des candidats.",
-            )
-            return
-        self.settings.database_url = url
-        self.settings.dossier_fichiers = self.dossier.text().strip()
-        try:
-            self.settings.save(self.fichier)
-        except OSError as exc:
-            QMessageBox.warning(self, "Paramètres non enregistrés", str(exc.strerror or exc))
-            return
-        self.accept()

@@ -1,0 +1,174 @@
+"""The desktop conventions of the window: one instance, a French crash dialog pointing to a
+log without candidates' names, one settings dialog, À propos, names for screen readers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from desktop_app import journal
+from desktop_app.models import Candidat
+from desktop_app.paths import dossier_choisi
+from desktop_app.services.espace import Espace
+from desktop_app.services.importer import importer_paquet
+from desktop_app.settings import Settings
+from desktop_app.views import plantage
+from desktop_app.views.instance import InstanceUnique, deja_lancee, nom_du_canal
+from desktop_app.views.parametres import ParametresDialog
+from tests.gui.fenetre import ouvrir
+
+pytestmark = pytest.mark.gui
+
+
+def test_un_second_lancement_ramene_la_premiere_fenetre(qtbot: QtBot, tmp_path: Path) -> None:
+    nom = nom_du_canal(tmp_path)
+    assert nom != nom_du_canal(tmp_path / "autre")
+    assert not deja_lancee(nom)
+    instance = InstanceUnique(nom)
+    assert instance.ecoute
+    with qtbot.waitSignal(instance.montrer, timeout=5000):
+        assert deja_lancee(nom)
+    instance.close()
+    instance.deleteLater()
+
+
+def _attendre_ligne(journal_: Path, texte: str, delai: float = 60) -> bool:
+    fin = time.monotonic() + delai
+    while time.monotonic() < fin:
+        if journal_.is_file() and texte in journal_.read_text(encoding="utf-8"):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.slow
+def test_deux_lancements_reels_une_seule_fenetre(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CONTROLE_PJ_LOG_DIR": str(tmp_path)}
+    commande = [sys.executable, "-m", "desktop_app", "--data-dir", str(tmp_path / "donnees")]
+    premier = subprocess.Popen(commande, env=env)
+    try:
+        assert _attendre_ligne(
+            tmp_path / journal.FICHIER, "fenêtre ouverte (instance unique : oui)"
+        )
+        second = subprocess.run(commande, env=env, timeout=60, capture_output=True)
+        assert second.returncode == 0 and not second.stderr
+        assert _attendre_ligne(tmp_path / journal.FICHIER, "ramène la fenêtre au premier plan")
+        assert premier.poll() is None  # the first one still runs
+    finally:
+        premier.terminate()
+        premier.wait(30)
+
+
+@pytest.mark.qt_no_exception_capture
+def test_une_erreur_inattendue_est_dite_en_francais_et_journalisee_sans_nom(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fichier = journal.configurer(tmp_path / "journal")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    plantage.installer(fichier)
+    montres: list[plantage.PlantageDialog] = []
+    monkeypatch.setattr(plantage.PlantageDialog, "exec", lambda self: montres.append(self) or 0)
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as session:
+        noms = [(c.nom_naissance, c.prenoms) for c in session.scalars(select(Candidat))]
+    w = ouvrir(qtbot, espace)
+    nom, prenoms = noms[0]
+
+    def boguee() -> None:
+        raise ValueError(f"dossier de {prenoms} {nom} incohérent")
+
+    QTimer.singleShot(0, boguee)  # an exception in a Qt slot
+    qtbot.waitUntil(lambda: bool(montres), timeout=5000)
+    dialogue = montres[0]
+    assert "erreur inattendue" in dialogue.text() and str(fichier) in dialogue.text()
+    assert "ne sont pas perdues" in dialogue.text()
+    assert nom in dialogue.detailedText()  # on screen, for the user
+    assert w.isVisible()  # the application goes on
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    texte = fichier.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert "ValueError" in texte and "boguee" in texte
+    assert not [n for n, p in noms if n in texte or p in texte]
+
+
+def test_un_seul_dialogue_de_parametres(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    w = ouvrir(qtbot, espace)
+    avertis: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, titre, *_: avertis.append(titre))
+    ouverts: list[ParametresDialog] = []
+
+    def remplir(d: ParametresDialog) -> int:
+        ouverts.append(d)
+        d.nom.setText("  Claire FAYOLLE ")
+        d.motifs.setPlainText("Pièce illisible.\n\nPièce illisible\nDocument expiré")
+        d.taille.setValue(2.0)
+        d.url.setText("mysql://serveur/base")
+        d._enregistrer()  # refused: not PostgreSQL
+        assert avertis == ["Adresse non prise en charge"] and d.onglets.currentIndex() == 3
+        d.url.clear()
+        d.dossier_donnees.setText(str(tmp_path / "nouvelles-donnees"))
+        d._enregistrer()
+        return d.result()
+
+    monkeypatch.setattr(ParametresDialog, "exec", remplir)
+    action = w.findChild(QAction, "actionParametres")
+    assert action is not None and action.shortcut().toString() == "Ctrl+,"
+    action.trigger()
+    assert ouverts and ouverts[0].result() == ParametresDialog.DialogCode.Accepted
+    lu = Settings.load(espace.paths.settings)
+    assert lu.gestionnaire == "Claire FAYOLLE"
+    assert lu.motifs == ["Pièce illisible", "Document expiré"]
+    assert dossier_choisi() == tmp_path / "nouvelles-donnees"
+    assert Settings.load(tmp_path / "nouvelles-donnees" / "parametres.json").gestionnaire
+    # The new size limit is applied in the background, then the list is read again.
+    qtbot.waitUntil(lambda: w.tache_en_cours is None, timeout=30_000)
+    assert w.campagne is not None and w.campagne.taille_max_octets == 2 * 1024 * 1024
+    assert "Taille maximale : 2 Mo" in w.statusBar().currentMessage()
+
+
+def test_a_propos_dit_la_version_et_les_emplacements(
+    qtbot: QtBot, espace: Espace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    textes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _p, _t, texte: textes.append(texte))
+    w = ouvrir(qtbot, espace)
+    w.a_propos()
+    from desktop_app import __version__
+
+    assert __version__ in textes[0]
+    for mot in ("Données", "Base", "Sauvegardes", "Journal", str(espace.paths.root)):
+        assert mot in textes[0]
+
+
+def test_chaque_controle_de_la_fenetre_a_un_nom_pour_les_lecteurs_d_ecran(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path
+) -> None:
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    w = ouvrir(qtbot, espace)
+    sans_nom = [
+        f"{type(c).__name__} {c.objectName()!r}"
+        for c in w.findChildren(QWidget)
+        if c.isVisibleTo(w)
+        and c.focusPolicy() != c.focusPolicy().NoFocus
+        and not c.accessibleName()
+        and not (isinstance(c, QAbstractButton) and c.text().strip())
+        and c.parent() is not None
+        and not type(c).__name__.startswith("QScrollBar")
+        and not (c.objectName() == "qt_spinbox_lineedit" and c.parent().accessibleName())
+    ]
+    assert sans_nom == [], sans_nom
+    assert QApplication.instance() is not None
