@@ -94,7 +94,7 @@ def essai(dossier: Path) -> str:
 def makensis() -> str | None:
     trouve = shutil.which("makensis")
     if trouve is None and os.name == "nt":
-        for base in (os.environ.get("ProgramFiles(x86)"), os.environ.get("ProgramFiles")):
+        for base in (os.environ.get("PROGRAMFILES(X86)"), os.environ.get("PROGRAMFILES")):
             candidat = Path(base or "", "NSIS", "makensis.exe")
             if candidat.is_file():
                 return str(candidat)
