@@ -51,22 +51,22 @@ def _depots_a_afficher(espace: Any) -> dict[str, tuple[int, int, int]]:
 
 def _dans_le_worker(espace: Any, depot_id: int, fmt: str) -> str:
     """Inspect, then open and render the first page, in a worker process of its own."""
+    from sqlalchemy import select
+
     from desktop_app.documents.affichage import Ouverture, Vue
     from desktop_app.documents.worker import Demande, InspectionWorker
-    from desktop_app.models.entities import Campagne, Depot, Piece
-    from desktop_app.models.entities import Candidature as Cand
+    from desktop_app.models.entities import Campagne, Candidature, Depot, Piece
 
     with espace.db.read() as session:
-        depot = session.get(Depot, depot_id)
-        assert depot is not None and depot.sha256 is not None
-        piece = session.get(Piece, depot.piece_id)
-        assert piece is not None
-        candidature = session.get(Cand, piece.candidature_id)
-        assert candidature is not None
-        campagne = session.get(Campagne, candidature.campagne_id)
-        assert campagne is not None
-        chemin = str(espace.store.path(depot.sha256))
-        regles = (campagne.taille_max_octets, tuple(campagne.formats))
+        sha256, taille_max, formats = session.execute(
+            select(Depot.sha256, Campagne.taille_max_octets, Campagne.formats)
+            .join(Piece, Depot.piece_id == Piece.id)
+            .join(Candidature, Piece.candidature_id == Candidature.id)
+            .join(Campagne, Candidature.campagne_id == Campagne.id)
+            .where(Depot.id == depot_id)
+        ).one()
+    chemin = str(espace.store.path(sha256))
+    regles = (taille_max, tuple(formats))
     with InspectionWorker() as worker:
         inspection = worker.demander(Demande("essai", chemin, *regles))
         _verifier(inspection.recevable, f"{fmt} jugé non recevable : {inspection.reasons}")

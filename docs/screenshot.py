@@ -148,6 +148,21 @@ def main() -> None:
     sauvegardes.grab().save(str(out))
     print(out)
     sauvegardes.close()
+
+    from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
+    from desktop_app.views.parametres import ParametresDialog
+
+    motifs = espace.settings.motifs or list(MOTIFS_NON_CONFORMITE)
+    parametres = ParametresDialog(espace, window.campagne, motifs, window,
+                                  "campagne")  # fmt: skip
+    parametres.show()
+    for _ in range(10):
+        app.processEvents()
+        time.sleep(0.02)
+    out = Path(__file__).with_name("parametres.png")
+    parametres.grab().save(str(out))
+    print(out)
+    parametres.close()
     window.close()
     espace.close()
 
