@@ -139,30 +139,22 @@ def main() -> None:
     from desktop_app.views.sauvegardes import SauvegardesDialog
 
     espace.sauvegarder(Motif.MANUELLE)
-    sauvegardes = SauvegardesDialog(espace, window)
-    sauvegardes.show()
-    for _ in range(10):
-        app.processEvents()
-        time.sleep(0.02)
-    out = Path(__file__).with_name("sauvegardes.png")
-    sauvegardes.grab().save(str(out))
-    print(out)
-    sauvegardes.close()
-
     from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
     from desktop_app.views.parametres import ParametresDialog
 
     motifs = espace.settings.motifs or list(MOTIFS_NON_CONFORMITE)
-    parametres = ParametresDialog(espace, window.campagne, motifs, window,
-                                  "campagne")  # fmt: skip
-    parametres.show()
-    for _ in range(10):
-        app.processEvents()
-        time.sleep(0.02)
-    out = Path(__file__).with_name("parametres.png")
-    parametres.grab().save(str(out))
-    print(out)
-    parametres.close()
+    for nom, dialogue in (
+        ("sauvegardes.png", SauvegardesDialog(espace, window)),
+        ("parametres.png", ParametresDialog(espace, window.campagne, motifs, window, "campagne")),
+    ):
+        dialogue.show()
+        for _ in range(10):
+            app.processEvents()
+            time.sleep(0.02)
+        out = Path(__file__).with_name(nom)
+        dialogue.grab().save(str(out))
+        print(out)
+        dialogue.close()
     window.close()
     espace.close()
 
