@@ -128,7 +128,8 @@ def installateur(dossier: Path, sortie: Path, rapide: bool = False) -> Path:
 def taille(chemin: Path) -> int:
     if chemin.is_file():
         return chemin.stat().st_size
-    return sum(f.stat().st_size for f in chemin.rglob("*") if f.is_file())
+    # PyInstaller links some libraries twice on Linux (symbolic links): counted once.
+    return sum(f.stat().st_size for f in chemin.rglob("*") if f.is_file() and not f.is_symlink())
 
 
 def mo(octets: int) -> str:
