@@ -19,7 +19,7 @@ from typing import Any, Literal
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from desktop_app.documents.inspection import FORMATS_DEFAUT, TAILLE_MAX_DEFAUT
+from desktop_app.documents.inspection import FORMATS_DEFAUT, TAILLE_MAX_DEFAUT, taille_en_mo
 from desktop_app.documents.paquet import (
     CheminRefuse,
     Paquet,
@@ -47,6 +47,7 @@ from desktop_app.services import colonnes
 from desktop_app.services.audit import chainer
 from desktop_app.services.dates import DateInvalide, now_utc, parse_date, parse_datetime
 from desktop_app.services.progression import ImportAnnule, Progression
+from desktop_app.services.reglages import juger_a_nouveau
 from desktop_app.services.tabular import Ligne, TableauIllisible, cle, read_table
 
 FORMAT_PAQUET = "dossiers-pj/1"
@@ -1026,6 +1027,13 @@ def importer_paquet(
         lu = lire_paquet(paquet, rapport)
         if tout_ou_rien and rapport.lignes_refusees:
             raise ImportRefuse(rapport)
+        c = lu.campagne
+        with db.read() as session:
+            avant = session.execute(
+                select(Campagne.id, Campagne.taille_max_octets).filter_by(
+                    examen=c.examen, session=c.session, academie=c.academie
+                )
+            ).one_or_none()
         try:
             with db.write() as session:
                 _Ecrivain(session, store, paquet, lu, rapport, progression, atelier, chemin).run()
@@ -1034,6 +1042,15 @@ def importer_paquet(
             raise
         finally:
             atelier.liberer()  # the workers let go of the package (Windows locks open files)
+        if avant is not None and avant.taille_max_octets != c.taille_max_octets:
+            # The files imported before are judged under the limit the package brings.
+            r = juger_a_nouveau(db, store, avant.id, avant.taille_max_octets, atelier, progression)
+            rapport.avertissement("campagne.json", None, (
+                f"taille maximale : {taille_en_mo(avant.taille_max_octets)} → "
+                f"{taille_en_mo(c.taille_max_octets)} ; {r.rejuges} fichier(s) déjà importé(s) "
+                f"jugé(s) à nouveau, {r.devenus_non_recevables} devenu(s) non recevable(s), "
+                f"{r.devenus_recevables} devenu(s) recevable(s)"
+            ))  # fmt: skip
     return rapport
 
 

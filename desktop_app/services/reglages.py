@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, fields
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from desktop_app.documents.constats import Inspection
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Atelier, Demande
 from desktop_app.models import Affectation, Candidature, Depot, Piece
@@ -84,9 +85,57 @@ def specialites_de(session: Session, campagne_id: int, gestionnaire: str) -> lis
 
 @dataclass(frozen=True)
 class NouvelleTaille:
-    rejuges: int  # deposits whose size lies between the two limits, inspected again
+    rejuges: int  # deposits larger than the lower of the two limits, inspected again
     devenus_non_recevables: int
     devenus_recevables: int
+
+
+def _juger_a_nouveau(
+    db: Database,
+    store: ContentStore,
+    campagne_id: int,
+    ancienne: int,
+    nouvelle: int,
+    atelier: Atelier,
+    progression: Progression | None,
+) -> dict[int, Inspection]:
+    """The verdicts, under the new limit, of the deposits it concerns: the files larger than
+    the lower of the two limits (between the two, a verdict can change; above both, the refusal
+    must name the new limit; those are refused by their size alone, without parsing)."""
+    bas = min(ancienne, nouvelle)
+    with db.read() as session:
+        formats = tuple(campagne_de(session, campagne_id).formats)
+        concernes = session.execute(
+            select(Depot.id, Depot.sha256)
+            .join(Piece, Depot.piece_id == Piece.id)
+            .join(Candidature, Piece.candidature_id == Candidature.id)
+            .where(
+                Candidature.campagne_id == campagne_id,
+                Depot.sha256.is_not(None),
+                Depot.taille > bas,
+            )
+        ).all()
+    for depot_id, sha256 in concernes:
+        if store.has(sha256):
+            chemin = str(store.path(sha256))
+            atelier.soumettre_requete(Demande(str(depot_id), chemin, nouvelle, formats))
+    verdicts: dict[int, Inspection] = {}
+    for cle, inspection in atelier.resultats():
+        verdicts[int(cle)] = inspection
+        if progression is not None:
+            progression(len(verdicts), len(concernes), "Fichiers jugés à nouveau")
+    return verdicts
+
+
+def _appliquer(session: Session, verdicts: dict[int, Inspection]) -> NouvelleTaille:
+    perdus = gagnes = 0
+    for depot in session.scalars(select(Depot).where(Depot.id.in_(verdicts))):
+        inspection = verdicts[depot.id]
+        perdus += depot.recevable and not inspection.recevable
+        gagnes += inspection.recevable and not depot.recevable
+        depot.recevable, depot.motif = inspection.recevable, inspection.motif
+        depot.format = inspection.format or depot.format
+    return NouvelleTaille(len(verdicts), perdus, gagnes)
 
 
 def changer_taille_max(
@@ -97,43 +146,31 @@ def changer_taille_max(
     atelier: Atelier,
     progression: Progression | None = None,
 ) -> NouvelleTaille:
-    """Set the campaign's size limit and judge again, in the workers, the deposits it concerns:
-    only files whose size lies between the old and the new limit can change verdict. Existing
-    statuses are kept (the history says what was decided and when); the rules apply to the
-    decisions to come."""
+    """Set the campaign's size limit and judge again, in the workers, the deposits it concerns.
+    Existing statuses are kept (the history says what was decided and when); the rules apply
+    to the decisions to come."""
     if octets < 1:
         raise ValueError("la taille maximale doit être positive")
     with db.read() as session:
-        campagne = campagne_de(session, campagne_id)
-        ancienne, formats = campagne.taille_max_octets, tuple(campagne.formats)
-        bas, haut = sorted((ancienne, octets))
-        concernes = session.execute(
-            select(Depot.id, Depot.sha256)
-            .join(Piece, Depot.piece_id == Piece.id)
-            .join(Candidature, Piece.candidature_id == Candidature.id)
-            .where(
-                Candidature.campagne_id == campagne_id,
-                Depot.sha256.is_not(None),
-                Depot.taille > bas,
-                Depot.taille <= haut,
-            )
-        ).all()
-    for depot_id, sha256 in concernes:
-        if store.has(sha256):
-            chemin = str(store.path(sha256))
-            atelier.soumettre_requete(Demande(str(depot_id), chemin, octets, formats))
-    verdicts = {}
-    for cle, inspection in atelier.resultats():
-        verdicts[int(cle)] = inspection
-        if progression is not None:
-            progression(len(verdicts), len(concernes), "Fichiers jugés à nouveau")
-    perdus = gagnes = 0
+        ancienne = campagne_de(session, campagne_id).taille_max_octets
+    verdicts = _juger_a_nouveau(db, store, campagne_id, ancienne, octets, atelier, progression)
     with db.write() as session:
         campagne_de(session, campagne_id).taille_max_octets = octets
-        for depot in session.scalars(select(Depot).where(Depot.id.in_(verdicts))):
-            inspection = verdicts[depot.id]
-            perdus += depot.recevable and not inspection.recevable
-            gagnes += inspection.recevable and not depot.recevable
-            depot.recevable, depot.motif = inspection.recevable, inspection.motif
-            depot.format = inspection.format or depot.format
-    return NouvelleTaille(len(verdicts), perdus, gagnes)
+        return _appliquer(session, verdicts)
+
+
+def juger_a_nouveau(
+    db: Database,
+    store: ContentStore,
+    campagne_id: int,
+    ancienne: int,
+    atelier: Atelier,
+    progression: Progression | None = None,
+) -> NouvelleTaille:
+    """After a package changed the campaign's limit from ``ancienne``: the files imported
+    before are judged again under the limit it brought."""
+    with db.read() as session:
+        nouvelle = campagne_de(session, campagne_id).taille_max_octets
+    verdicts = _juger_a_nouveau(db, store, campagne_id, ancienne, nouvelle, atelier, progression)
+    with db.write() as session:
+        return _appliquer(session, verdicts)

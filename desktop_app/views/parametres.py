@@ -119,9 +119,10 @@ class ParametresDialog(QDialog):
             self.taille.setValue(campagne.taille_max_octets / MO)
             form.addRow(_aide(
                 f"Règles de la campagne « {campagne.titre} », reçues avec son paquet. Si vous "
-                "changez la taille maximale, les fichiers déjà importés dont la taille est "
-                "entre l'ancienne et la nouvelle limite sont jugés à nouveau ; les statuts "
-                "déjà décidés restent. Un prochain paquet peut fixer une autre limite."
+                "changez la taille maximale, les fichiers déjà importés qu'elle concerne sont "
+                "jugés à nouveau ; les statuts déjà décidés restent. Un prochain paquet peut "
+                "fixer une autre limite : ses fichiers et les précédents sont alors jugés "
+                "selon celle-ci."
             ))  # fmt: skip
             form.addRow("&Taille maximale d'un fichier :", self.taille)
             formats = ", ".join(f.upper() for f in campagne.formats)

@@ -99,3 +99,25 @@ def test_une_nouvelle_taille_maximale_juge_a_nouveau_les_fichiers_concernes(
     assert r.devenus_recevables == trop_grands and r.devenus_non_recevables == 0
     with espace.db.read() as session:
         assert session.scalars(select(Depot.recevable).where(Depot.taille == tailles[-1])).all()
+
+
+def test_un_paquet_qui_change_la_taille_maximale_fait_juger_a_nouveau_les_fichiers(
+    espace: Espace, paquet_demo: Path
+) -> None:
+    import json
+
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as session:
+        tailles = sorted(t for t in session.scalars(select(Depot.taille)) if t)
+    limite = tailles[len(tailles) // 2]
+    campagne = paquet_demo / "campagne.json"
+    donnees = json.loads(campagne.read_text(encoding="utf-8"))
+    donnees["taille_max_octets"] = limite
+    campagne.write_text(json.dumps(donnees, ensure_ascii=False), encoding="utf-8")
+    rapport = importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    dits = [str(m) for m in rapport.messages if "taille maximale" in str(m)]
+    assert len(dits) == 1 and "devenu(s) non recevable(s)" in dits[0]
+    with espace.db.read() as session:
+        trop_grands = session.scalars(select(Depot).where(Depot.taille > limite)).all()
+        assert trop_grands and not any(d.recevable for d in trop_grands)
+        assert [d.motif for d in trop_grands if d.motif != message_taille(d.taille, limite)] == []
