@@ -26,6 +26,7 @@ from desktop_app.models.database import DatabaseError
 from desktop_app.paths import resolve_data_dir
 from desktop_app.services.espace import BaseEndommagee, Espace, ouvrir_espace
 from desktop_app.services.progression import ImportAnnule
+from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
 from desktop_app.services.sauvegardes import Motif, SauvegardeImpossible
 from desktop_app.views import plantage
 from desktop_app.views.instance import (
@@ -121,8 +122,29 @@ def ouvrir(args: argparse.Namespace) -> Espace | None:
             if not proposer_restauration(exc):
                 return None
         except DatabaseError as exc:
-            QMessageBox.critical(None, APP_NAME, str(exc))
-            return None
+            if not proposer_parametres(args, str(exc)):
+                return None
+
+
+def proposer_parametres(args: argparse.Namespace, erreur: str) -> bool:
+    """The workspace cannot open (a bad team address, a data folder on a network share…):
+    say why and offer the settings' Données tab, since the window that holds them cannot open.
+    True if the settings were changed (then opening is tried again)."""
+    from desktop_app.settings import Settings
+    from desktop_app.views.parametres import ParametresDialog
+
+    boite = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, erreur)
+    boite.setObjectName("ouvertureImpossible")
+    modifier = boite.addButton("Modifier les paramètres…", QMessageBox.ButtonRole.AcceptRole)
+    boite.addButton("Quitter", QMessageBox.ButtonRole.RejectRole)
+    boite.exec()
+    if boite.clickedButton() is not modifier:
+        return False
+    paths = resolve_data_dir(args.data_dir)
+    settings = Settings.load(paths.settings)
+    motifs = settings.motifs or list(MOTIFS_NON_CONFORMITE)
+    dialogue = ParametresDialog(settings, paths, None, motifs, None, "donnees")
+    return bool(dialogue.exec())
 
 
 def sauvegarder_en_partant(espace: Espace) -> None:

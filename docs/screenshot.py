@@ -145,7 +145,12 @@ def main() -> None:
     motifs = espace.settings.motifs or list(MOTIFS_NON_CONFORMITE)
     for nom, dialogue in (
         ("sauvegardes.png", SauvegardesDialog(espace, window)),
-        ("parametres.png", ParametresDialog(espace, window.campagne, motifs, window, "campagne")),
+        (
+            "parametres.png",
+            ParametresDialog(
+                espace.settings, espace.paths, window.campagne, motifs, window, "campagne"
+            ),
+        ),
     ):
         dialogue.show()
         for _ in range(10):

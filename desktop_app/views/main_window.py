@@ -841,7 +841,9 @@ class MainWindow(QMainWindow):
         """Paramètres…: the name and the reasons apply at once, a new size limit judges the
         concerned files again in the background; the rest at the next start."""
         actuels = self.espace.settings.motifs or list(MOTIFS_NON_CONFORMITE)
-        dialogue = ParametresDialog(self.espace, self.campagne, actuels, self, onglet)
+        dialogue = ParametresDialog(
+            self.espace.settings, self.espace.paths, self.campagne, actuels, self, onglet
+        )
         if not dialogue.exec():
             return dialogue
         self.panneau.poser_motifs(self.espace.settings.motifs or MOTIFS_NON_CONFORMITE)

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.documents.inspection import taille_en_mo
-from desktop_app.paths import choisir_dossier, dossier_par_defaut
-from desktop_app.services.espace import Espace
+from desktop_app.paths import DataPaths, choisir_dossier, dossier_par_defaut
 from desktop_app.services.requetes import CampagneResume
+from desktop_app.settings import Settings
 
 MO = 1024 * 1024
 ONGLETS = ("gestionnaire", "motifs", "campagne", "donnees")
@@ -67,19 +67,20 @@ def lire_motifs(texte: str) -> list[str]:
 class ParametresDialog(QDialog):
     def __init__(
         self,
-        espace: Espace,
+        settings: Settings,
+        paths: DataPaths,
         campagne: CampagneResume | None,
         motifs: Sequence[str],
         parent: QWidget | None = None,
         onglet: str = "gestionnaire",
     ) -> None:
         super().__init__(parent)
-        self.espace = espace
+        self.settings = settings
+        self.paths = paths
         self.campagne = campagne
         self.setObjectName("parametresDialog")
         self.setWindowTitle("Paramètres")
         self.setMinimumWidth(640)
-        settings = espace.settings
         self.onglets = QTabWidget()
         self.onglets.setAccessibleName("Rubriques des paramètres")
 
@@ -138,7 +139,7 @@ class ParametresDialog(QDialog):
             "des fichiers des candidats ; une base SQLite ne se met pas sur un partage réseau. "
             "Ces réglages s'appliquent au prochain démarrage."
         ))  # fmt: skip
-        self.dossier_donnees = QLineEdit(str(espace.paths.root))
+        self.dossier_donnees = QLineEdit(str(paths.root))
         self.dossier_donnees.setObjectName("dossierDonnees")
         self.dossier_donnees.setAccessibleName("Dossier des données")
         form.addRow("Dossier des &données :",
@@ -198,16 +199,16 @@ class ParametresDialog(QDialog):
                           "Indiquez le chemin complet du dossier des données.",
                           self.dossier_donnees)  # fmt: skip
             return
-        settings = self.espace.settings
+        settings = self.settings
         settings.gestionnaire = self.nom.text().strip()
         settings.motifs = lire_motifs(self.motifs.toPlainText())
         settings.database_url = url
         settings.dossier_fichiers = self.dossier_fichiers.text().strip()
         try:
-            settings.save(self.espace.paths.settings)
-            if donnees.resolve() != self.espace.paths.root.resolve():
+            settings.save(self.paths.settings)
+            if donnees.resolve() != self.paths.root.resolve():
                 choisir_dossier(None if donnees == dossier_par_defaut() else donnees)
-                autres = donnees / self.espace.paths.settings.name
+                autres = donnees / self.paths.settings.name
                 if not autres.exists():  # the new folder starts with the same settings
                     settings.save(autres)
         except OSError as exc:

@@ -172,3 +172,38 @@ def test_chaque_controle_de_la_fenetre_a_un_nom_pour_les_lecteurs_d_ecran(
     ]
     assert sans_nom == [], sans_nom
     assert QApplication.instance() is not None
+
+
+def test_une_base_qui_ne_s_ouvre_pas_propose_les_parametres(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+
+    from desktop_app.app import creer_application, ouvrir
+
+    creer_application()
+    donnees = tmp_path / "donnees"
+    Settings(database_url="mysql://serveur/examens").save(donnees / "parametres.json")
+    dits: list[str] = []
+
+    def choisir_modifier(boite: QMessageBox) -> int:
+        dits.append(boite.text())
+        boite.buttons()[0].click()  # « Modifier les paramètres… »
+        return 0
+
+    def corriger(d: ParametresDialog) -> int:
+        assert d.onglets.currentIndex() == 3 and d.url.text() == "mysql://serveur/examens"
+        d.url.clear()
+        d._enregistrer()
+        return d.result()
+
+    monkeypatch.setattr(QMessageBox, "exec", choisir_modifier)
+    monkeypatch.setattr(ParametresDialog, "exec", corriger)
+    args = argparse.Namespace(data_dir=str(donnees), database_url=None, dossier_fichiers=None)
+    espace = ouvrir(args)
+    assert espace is not None
+    try:
+        assert "Adresse de base non prise en charge" in dits[0]
+        assert Settings.load(donnees / "parametres.json").database_url == ""
+    finally:
+        espace.close()
