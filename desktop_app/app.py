@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QLocale,
     QMessageLogContext,
     Qt,
+    QTimer,
     QtMsgType,
     QTranslator,
     qInstallMessageHandler,
@@ -144,7 +145,9 @@ def proposer_parametres(args: argparse.Namespace, erreur: str) -> bool:
     settings = Settings.load(paths.settings)
     motifs = settings.motifs or list(MOTIFS_NON_CONFORMITE)
     dialogue = ParametresDialog(settings, paths, None, motifs, None, "donnees")
-    return bool(dialogue.exec())
+    change = bool(dialogue.exec())
+    dialogue.deleteLater()
+    return change
 
 
 def sauvegarder_en_partant(espace: Espace) -> None:
@@ -155,6 +158,16 @@ def sauvegarder_en_partant(espace: Espace) -> None:
         espace.sauvegarder(Motif.FERMETURE)
     except SauvegardeImpossible as exc:
         QMessageBox.warning(None, APP_NAME, f"La sauvegarde de fermeture a échoué : {exc}")
+
+
+def dire_plantage_precedent(window: MainWindow) -> None:
+    QMessageBox.warning(
+        window,
+        APP_NAME,
+        f"La dernière session de {APP_NAME} s'est arrêtée brutalement. Les décisions "
+        "enregistrées avant l'arrêt sont dans la base.\n\nLe rapport technique (sans donnée "
+        f"des candidats) est dans :\n{journal.plantage_precedent()}\nTransmettez-le au support.",
+    )
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -175,6 +188,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
     instance.montrer.connect(montrer)
     window.show()
+    if journal.plantage_precedent() is not None:
+        QTimer.singleShot(0, lambda: dire_plantage_precedent(window))
     log.info("fenêtre ouverte (instance unique : %s)", "oui" if instance.ecoute else "non")
     window.recharger()
     if getattr(args, "demo", False) and window.campagne is None:

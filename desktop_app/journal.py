@@ -13,6 +13,7 @@ import logging
 import logging.handlers
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import IO
@@ -25,6 +26,7 @@ TAILLE_MAX = 1024 * 1024  # bytes a log file; then it rotates
 ANCIENS = 5  # rotated files kept
 
 _plantages: IO[str] | None = None
+_plantage_precedent: Path | None = None
 _fichier: Path | None = None
 
 
@@ -70,11 +72,32 @@ def fichier() -> Path | None:
     return _fichier
 
 
+def plantage_precedent() -> Path | None:
+    """The report of a native crash that ended the previous session, set aside at start."""
+    return _plantage_precedent
+
+
+def _mettre_de_cote(repertoire: Path) -> Path | None:
+    """A non-empty plantages.log is a crash of the previous session: renamed with the time,
+    the five newest kept. (On Windows a running instance holds the file: it stays.)"""
+    rapport = repertoire / PLANTAGES
+    try:
+        if rapport.stat().st_size == 0:
+            return None
+        garde = repertoire / f"plantage-{time.strftime('%Y%m%d-%H%M%S')}.log"
+        os.replace(rapport, garde)
+        for vieux in sorted(repertoire.glob("plantage-*.log"))[:-ANCIENS]:
+            vieux.unlink()
+    except OSError:
+        return None
+    return garde
+
+
 def configurer(repertoire: Path) -> Path | None:
     """Log INFO and above to a rotated file in ``repertoire``, and native crashes beside it.
     Returns the log file, or None if the directory cannot be written (nothing is lost but the
     log: the application still runs)."""
-    global _plantages, _fichier
+    global _plantages, _fichier, _plantage_precedent
     try:
         repertoire.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(
@@ -90,6 +113,7 @@ def configurer(repertoire: Path) -> Path | None:
     handler._controle_pj = True  # type: ignore[attr-defined]
     racine.addHandler(handler)
     racine.setLevel(logging.INFO)
+    _plantage_precedent = _mettre_de_cote(repertoire)
     if not faulthandler.is_enabled():  # already on (PYTHONFAULTHANDLER, pytest): left as is
         try:
             _plantages = (repertoire / PLANTAGES).open("a", encoding="utf-8")

@@ -837,20 +837,21 @@ class MainWindow(QMainWindow):
         with self.espace.db.read() as session:
             return frozenset(specialites_de(session, self.campagne.id, nom))
 
-    def parametres(self, onglet: str = "gestionnaire") -> ParametresDialog:
+    def parametres(self, onglet: str = "gestionnaire") -> None:
         """Paramètres…: the name and the reasons apply at once, a new size limit judges the
         concerned files again in the background; the rest at the next start."""
         actuels = self.espace.settings.motifs or list(MOTIFS_NON_CONFORMITE)
         dialogue = ParametresDialog(
             self.espace.settings, self.espace.paths, self.campagne, actuels, self, onglet
         )
-        if not dialogue.exec():
-            return dialogue
-        self.panneau.poser_motifs(self.espace.settings.motifs or MOTIFS_NON_CONFORMITE)
+        accepte = dialogue.exec()
         octets = dialogue.taille_demandee()
+        dialogue.deleteLater()
+        if not accepte:
+            return
+        self.panneau.poser_motifs(self.espace.settings.motifs or MOTIFS_NON_CONFORMITE)
         if octets is not None and self.campagne is not None:
             self.changer_taille_max(self.campagne.id, octets)
-        return dialogue
 
     def changer_taille_max(self, campagne_id: int, octets: int) -> TacheAvecProgression:
         espace = self.espace

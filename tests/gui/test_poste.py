@@ -109,10 +109,9 @@ def test_un_seul_dialogue_de_parametres(
     w = ouvrir(qtbot, espace)
     avertis: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, titre, *_: avertis.append(titre))
-    ouverts: list[ParametresDialog] = []
+    acceptes: list[int] = []
 
     def remplir(d: ParametresDialog) -> int:
-        ouverts.append(d)
         d.nom.setText("  Claire FAYOLLE ")
         d.motifs.setPlainText("Pièce illisible.\n\nPièce illisible\nDocument expiré")
         d.taille.setValue(2.0)
@@ -122,13 +121,14 @@ def test_un_seul_dialogue_de_parametres(
         d.url.clear()
         d.dossier_donnees.setText(str(tmp_path / "nouvelles-donnees"))
         d._enregistrer()
+        acceptes.append(d.result())
         return d.result()
 
     monkeypatch.setattr(ParametresDialog, "exec", remplir)
     action = w.findChild(QAction, "actionParametres")
     assert action is not None and action.shortcut().toString() == "Ctrl+,"
     action.trigger()
-    assert ouverts and ouverts[0].result() == ParametresDialog.DialogCode.Accepted
+    assert acceptes == [ParametresDialog.DialogCode.Accepted]
     lu = Settings.load(espace.paths.settings)
     assert lu.gestionnaire == "Claire FAYOLLE"
     assert lu.motifs == ["Pièce illisible", "Document expiré"]
@@ -207,3 +207,17 @@ def test_une_base_qui_ne_s_ouvre_pas_propose_les_parametres(
         assert Settings.load(donnees / "parametres.json").database_url == ""
     finally:
         espace.close()
+
+
+def test_un_plantage_de_la_session_precedente_est_dit_au_demarrage(
+    qtbot: QtBot, espace: Espace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.app import dire_plantage_precedent
+
+    (tmp_path / "journal").mkdir()
+    (tmp_path / "journal" / journal.PLANTAGES).write_text("Fatal Python error: Segmentation fault")
+    journal.configurer(tmp_path / "journal")
+    dits: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, texte: dits.append(texte))
+    dire_plantage_precedent(ouvrir(qtbot, espace))
+    assert "arrêtée brutalement" in dits[0] and str(journal.plantage_precedent()) in dits[0]

@@ -61,6 +61,13 @@ def test_un_plantage_natif_est_ecrit_dans_le_journal(tmp_path: Path) -> None:
     assert resultat.returncode != 0
     plantage = (tmp_path / journal.PLANTAGES).read_text(encoding="utf-8")
     assert "Fatal Python error" in plantage
+    # The next start sets the report aside and knows the previous session crashed.
+    journal.configurer(tmp_path)
+    precedent = journal.plantage_precedent()
+    assert precedent is not None and precedent.read_text(encoding="utf-8") == plantage
+    assert not (tmp_path / journal.PLANTAGES).is_file()  # (pytest's faulthandler is on)
+    journal.configurer(tmp_path)
+    assert journal.plantage_precedent() is None  # told once
 
 
 def test_le_dossier_des_donnees_choisi_vaut_au_prochain_demarrage(
