@@ -20,6 +20,7 @@ from desktop_app import APP_ID
 
 ENV_DATA_DIR = "CONTROLE_PJ_DATA_DIR"
 ENV_LOG_DIR = "CONTROLE_PJ_LOG_DIR"
+ENV_CONFIG_DIR = "CONTROLE_PJ_CONFIG_DIR"  # where the chosen data folder is remembered
 DATABASE_FILE = "controle-pj.sqlite3"
 STORE_DIR = "fichiers"
 
@@ -61,7 +62,8 @@ def dossier_par_defaut() -> Path:
 
 
 def _emplacement() -> Path:
-    return Path(user_config_dir(APP_ID, appauthor=False)) / "emplacement.json"
+    dossier = os.environ.get(ENV_CONFIG_DIR) or user_config_dir(APP_ID, appauthor=False)
+    return Path(dossier) / "emplacement.json"
 
 
 def dossier_choisi() -> Path | None:

@@ -156,7 +156,10 @@ def executer(candidatures: int = 12) -> int:
     debut = time.monotonic()
     creer_application()
     faits: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="controle-pj-essai-") as dossier:
+    # (Windows may still hold a file of the closed workers for a moment: left to the system.)
+    with tempfile.TemporaryDirectory(
+        prefix="controle-pj-essai-", ignore_cleanup_errors=True
+    ) as dossier:
         try:
             faits += _empaquetage()
             espace = ouvrir_espace(Path(dossier) / "donnees")

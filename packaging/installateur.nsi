@@ -63,9 +63,31 @@ VIAddVersionKey /LANG=1036 "LegalCopyright" "${NOM}"
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "French"
 
+; A running copy locks its files: ask the user to close it (a running executable cannot be
+; opened for writing) rather than fail in the middle of the copy.
+!macro FERMER_APPLICATION un
+Function ${un}FermerApplication
+  essai:
+    IfFileExists "$INSTDIR\${EXE}" 0 fin
+    ClearErrors
+    FileOpen $0 "$INSTDIR\${EXE}" a
+    IfErrors 0 libre
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION \
+      "${NOM} est ouvert. Fermez-le (vos décisions sont déjà enregistrées), puis cliquez sur \
+Réessayer." /SD IDCANCEL IDRETRY essai
+    Abort
+  libre:
+    FileClose $0
+  fin:
+FunctionEnd
+!macroend
+!insertmacro FERMER_APPLICATION ""
+!insertmacro FERMER_APPLICATION "un."
+
 Section "${NOM} (obligatoire)" SecApplication
   SectionIn RO
   SetShellVarContext current
+  Call FermerApplication
   ; An upgrade replaces the program's files: nothing of the earlier version is left to load.
   RMDir /r "$INSTDIR\_internal"
   SetOutPath "$INSTDIR"
@@ -95,6 +117,7 @@ SectionEnd
 
 Section "Uninstall"
   SetShellVarContext current
+  Call un.FermerApplication
   Delete "$SMPROGRAMS\${NOM}.lnk"
   Delete "$DESKTOP\${NOM}.lnk"
   RMDir /r "$INSTDIR\_internal"

@@ -27,6 +27,7 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONTROLE_PJ_DATA_DIR", str(tmp_path / "donnees-par-defaut"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("CONTROLE_PJ_LOG_DIR", str(tmp_path / "journal"))
+    monkeypatch.setenv("CONTROLE_PJ_CONFIG_DIR", str(tmp_path / "config"))  # Windows too
     monkeypatch.delenv("CONTROLE_PJ_DATABASE_URL", raising=False)
 
 

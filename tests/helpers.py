@@ -85,3 +85,11 @@ def write_package(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return root
+
+
+def tuer(pid: int) -> None:
+    """End a process at once, as a crash would: SIGKILL, or TerminateProcess on Windows."""
+    import os
+    import signal
+
+    os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))

@@ -60,7 +60,7 @@ def test_un_plantage_natif_est_ecrit_dans_le_journal(tmp_path: Path) -> None:
     resultat = subprocess.run([sys.executable, "-c", programme], capture_output=True, timeout=60)
     assert resultat.returncode != 0
     plantage = (tmp_path / journal.PLANTAGES).read_text(encoding="utf-8")
-    assert "Fatal Python error" in plantage
+    assert "Fatal Python error" in plantage or "Windows fatal exception" in plantage
     # The next start sets the report aside and knows the previous session crashed.
     journal.configurer(tmp_path)
     precedent = journal.plantage_precedent()

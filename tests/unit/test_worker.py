@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.documents.worker import InspectionWorker
-from tests.helpers import jpeg_bytes, pdf_bytes, png_bytes
+from tests.helpers import jpeg_bytes, pdf_bytes, png_bytes, tuer
 
 FORMATS = ("pdf", "jpeg")
 
@@ -43,7 +43,7 @@ def test_a_crash_refuses_one_file_and_the_others_go_on(tmp_path: Path) -> None:
         worker.demarrer(attendre=True)
         pid = worker.pid
         assert pid is not None
-        os.kill(pid, signal.SIGKILL)  # as if the parser had crashed on the first file
+        tuer(pid)  # as if the parser had crashed on the first file
         for path in paths:
             worker.soumettre(path.name, path, 5 * 1024 * 1024, FORMATS)
         results = dict(worker.resultats())
@@ -60,7 +60,7 @@ def test_a_crash_inside_a_batch_is_narrowed_to_its_file(tmp_path: Path) -> None:
         worker.demarrer(attendre=True)
         pid = worker.pid
         assert pid is not None
-        os.kill(pid, signal.SIGKILL)
+        tuer(pid)
         for path in paths:
             worker.soumettre(path.name, path, 5 * 1024 * 1024, FORMATS)
         results = list(worker.resultats())
@@ -127,7 +127,7 @@ def test_the_pool_acquires_a_package_s_files_and_survives_a_crash(tmp_path: Path
             atelier.soumettre_requete(acquisition(name))
         first = atelier.workers[0].pid
         assert first is not None
-        os.kill(first, signal.SIGKILL)  # one child dies in the middle of the work
+        tuer(first)  # one child dies in the middle of the work
         results: dict[str, Acquis] = dict(atelier.resultats())
         atelier.liberer()
 
