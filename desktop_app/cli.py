@@ -662,7 +662,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify-audit": cmd_verify_audit,
         "historique": cmd_historique,
     }
-    journal.configurer(dossier_journal())
+    journal.configurer(dossier_journal(), fenetre=args.commande is None and not args.smoke_test)
     try:
         if args.smoke_test:
             from desktop_app.smoke_test import executer

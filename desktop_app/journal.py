@@ -93,10 +93,12 @@ def _mettre_de_cote(repertoire: Path) -> Path | None:
     return garde
 
 
-def configurer(repertoire: Path) -> Path | None:
+def configurer(repertoire: Path, fenetre: bool = True) -> Path | None:
     """Log INFO and above to a rotated file in ``repertoire``, and native crashes beside it.
-    Returns the log file, or None if the directory cannot be written (nothing is lost but the
-    log: the application still runs)."""
+    ``fenetre``: the window starts, and takes up the report of a crash of the previous session
+    (a command of the command line leaves it for the window to tell). Returns the log file, or
+    None if the directory cannot be written (nothing is lost but the log: the application
+    still runs)."""
     global _plantages, _fichier, _plantage_precedent
     try:
         repertoire.mkdir(parents=True, exist_ok=True)
@@ -113,7 +115,7 @@ def configurer(repertoire: Path) -> Path | None:
     handler._controle_pj = True  # type: ignore[attr-defined]
     racine.addHandler(handler)
     racine.setLevel(logging.INFO)
-    _plantage_precedent = _mettre_de_cote(repertoire)
+    _plantage_precedent = _mettre_de_cote(repertoire) if fenetre else None
     if not faulthandler.is_enabled():  # already on (PYTHONFAULTHANDLER, pytest): left as is
         try:
             _plantages = (repertoire / PLANTAGES).open("a", encoding="utf-8")

@@ -25,7 +25,10 @@ def nom_du_canal(dossier: Path) -> str:
         utilisateur = getpass.getuser()
     except (OSError, KeyError):  # no user name in the environment: the data folder suffices
         utilisateur = ""
-    cle = f"{utilisateur}\0{str(dossier.resolve()).casefold()}".encode()
+    chemin = str(dossier.resolve())
+    if sys.platform == "win32":  # C:\Users\… and c:\users\… are one folder there
+        chemin = chemin.casefold()
+    cle = f"{utilisateur}\0{chemin}".encode()
     return f"{APP_ID}-{hashlib.sha256(cle).hexdigest()[:20]}"
 
 
