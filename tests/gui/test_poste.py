@@ -221,3 +221,15 @@ def test_un_plantage_de_la_session_precedente_est_dit_au_demarrage(
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, texte: dits.append(texte))
     dire_plantage_precedent(ouvrir(qtbot, espace))
     assert "arrêtée brutalement" in dits[0] and str(journal.plantage_precedent()) in dits[0]
+
+
+def test_la_fenetre_reprend_sa_taille_et_ses_separateurs(qtbot: QtBot, espace: Espace) -> None:
+    w = ouvrir(qtbot, espace)
+    taille = (w.minimumSizeHint().width(), 701)  # within the offscreen screen (800 × 800)
+    w.resize(*taille)
+    w.splitter.setSizes([250, w.splitter.width() - 250])
+    attendu = w.splitter.sizes()
+    w.close()
+    w2 = ouvrir(qtbot, espace)
+    assert (w2.width(), w2.height()) == taille
+    assert w2.splitter.sizes() == attendu
