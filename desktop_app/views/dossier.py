@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from PySide6.QtCore import Qt
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 
 from desktop_app.models import Statut, libelle_statut
 from desktop_app.services.dates import format_date, format_datetime
+from desktop_app.services.echeances import echeance_piece
 from desktop_app.services.requetes import Identite, LigneDepot, LignePiece
 from desktop_app.views.item_models import COULEURS
 
@@ -39,9 +41,12 @@ def pastille(statut: Statut | None) -> QIcon:
     return _PASTILLES[statut]
 
 
-def item_piece(p: LignePiece, depots: list[LigneDepot]) -> QTreeWidgetItem:
-    """A pièce of the dossier, its files under it."""
-    echeance = format_datetime(p.fin)
+def item_piece(
+    p: LignePiece, depots: list[LigneDepot], cloture: dt.datetime | None
+) -> QTreeWidgetItem:
+    """A pièce of the dossier, its files under it; its deadline is the candidate's (the
+    campaign's closing date once a new file is awaited)."""
+    echeance = format_datetime(echeance_piece(p.statut, p.fin, cloture))
     item = QTreeWidgetItem([p.libelle, libelle_statut(p.statut), p.modalite.libelle, echeance])
     item.setIcon(0, pastille(p.statut))
     item.setData(0, ROLE_PIECE, p)

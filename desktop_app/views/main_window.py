@@ -582,6 +582,7 @@ class MainWindow(QMainWindow):
         cible = None
         premiere = _premiere_a_voir(pieces)
         voulue = piece_id if piece_id is not None else premiere.id if premiere else None
+        cloture = self.campagne.cloture if self.campagne else None
         for p in pieces:
             groupe = groupes.get(p.regroupement)
             if groupe is None:
@@ -593,7 +594,7 @@ class MainWindow(QMainWindow):
                 groupes[p.regroupement] = groupe
                 self.arbre.addTopLevelItem(groupe)
                 groupe.setFirstColumnSpanned(True)  # once in the tree, or it is ignored
-            item = item_piece(p, self.depots.get(p.id, []))
+            item = item_piece(p, self.depots.get(p.id, []), cloture)
             groupe.addChild(item)
             for k in range(item.childCount()):
                 item.child(k).setFirstColumnSpanned(True)

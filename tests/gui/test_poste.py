@@ -233,3 +233,24 @@ def test_la_fenetre_reprend_sa_taille_et_ses_separateurs(qtbot: QtBot, espace: E
     w2 = ouvrir(qtbot, espace)
     assert (w2.width(), w2.height()) == taille
     assert w2.splitter.sizes() == attendu
+
+
+def test_l_echeance_d_une_piece_est_celle_du_candidat(qtbot: QtBot) -> None:
+    """A pièce awaiting a new file is due at the campaign's closing date, not at the end of
+    its deposit window (services.echeances)."""
+    import datetime as dt
+
+    from desktop_app.models import Modalite, Statut
+    from desktop_app.services.requetes import LignePiece
+    from desktop_app.views.dossier import item_piece
+
+    fin = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)  # shown in Paris time
+    cloture = dt.datetime(2026, 12, 15, 12, 0, tzinfo=dt.UTC)
+
+    def ligne(statut: Statut | None) -> LignePiece:
+        return LignePiece(1, "CNI", "Pièce d'identité", "Identité", Modalite.EN_LIGNE, statut,
+                          None, "", None, 1, 0, None, "", "", fin=fin)  # fmt: skip
+
+    assert "01/11/2026" in item_piece(ligne(None), [], cloture).text(3)
+    attente = item_piece(ligne(Statut.EN_ATTENTE_NOUVELLE_PJ), [], cloture).text(3)
+    assert "15/12/2026" in attente
