@@ -199,5 +199,7 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
+        # From here on nobody answers a second launch: it starts a window of its own.
+        instance.close()
         sauvegarder_en_partant(espace)
         espace.close()
