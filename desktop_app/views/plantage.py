@@ -28,9 +28,9 @@ class PlantageDialog(QMessageBox):
         self.setIcon(QMessageBox.Icon.Critical)
         self.setWindowTitle(f"{APP_NAME} — erreur inattendue")
         ou = (
-            f"Le détail technique est dans le journal :<br><code>{html.escape(str(journal))}"
-            "</code><br>Transmettez ce fichier au support (il ne contient aucun nom de "
-            "candidat)."
+            "Le détail technique est dans le journal :<br>"
+            f"<code>{html.escape(str(journal))}</code><br>"
+            "Transmettez ce fichier au support (il ne contient aucun nom de candidat)."
             if journal is not None
             else "Le journal n'a pas pu être écrit sur ce poste."
         )
@@ -40,6 +40,7 @@ class PlantageDialog(QMessageBox):
             f"continuer ; si l'erreur revient, redémarrez {APP_NAME}.</p><p>{ou}</p>"
         )
         self.setTextFormat(Qt.TextFormat.RichText)
+        self.setStyleSheet("QLabel#qt_msgbox_label { min-width: 34em; }")  # the path on one line
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setDetailedText("".join(traceback.format_exception(exc)))
         self.setStandardButtons(QMessageBox.StandardButton.Ok)
