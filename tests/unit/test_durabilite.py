@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -385,7 +386,14 @@ tmpfs /mnt/examens/local tmpfs rw 0 0
     ],
 )
 def test_network_shares_are_recognised(chemin: str, reseau: bool) -> None:
+    if os.name == "nt" and chemin.startswith("/"):
+        pytest.skip("chemins et montages de Linux")
     assert sur_partage_reseau(Path(chemin), MONTAGES) is reseau
+
+
+def test_the_system_says_a_local_folder_is_not_a_share(tmp_path: Path) -> None:
+    """Asked of the system itself: /proc/mounts on Linux, GetDriveTypeW on Windows."""
+    assert not sur_partage_reseau(tmp_path)
 
 
 def test_a_local_database_on_a_network_share_is_refused_pointing_to_team_mode(
