@@ -27,7 +27,6 @@ from desktop_app.models.database import DatabaseError
 from desktop_app.paths import resolve_data_dir
 from desktop_app.services.espace import BaseEndommagee, Espace, ouvrir_espace
 from desktop_app.services.progression import ImportAnnule
-from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
 from desktop_app.services.sauvegardes import Motif, SauvegardeImpossible
 from desktop_app.views import plantage
 from desktop_app.views.instance import (
@@ -143,8 +142,7 @@ def proposer_parametres(args: argparse.Namespace, erreur: str) -> bool:
         return False
     paths = resolve_data_dir(args.data_dir)
     settings = Settings.load(paths.settings)
-    motifs = settings.motifs or list(MOTIFS_NON_CONFORMITE)
-    dialogue = ParametresDialog(settings, paths, None, motifs, None, "donnees")
+    dialogue = ParametresDialog(settings, paths, None, None, "donnees")
     change = bool(dialogue.exec())
     dialogue.deleteLater()
     return change

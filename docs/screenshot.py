@@ -139,17 +139,13 @@ def main() -> None:
     from desktop_app.views.sauvegardes import SauvegardesDialog
 
     espace.sauvegarder(Motif.MANUELLE)
-    from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
     from desktop_app.views.parametres import ParametresDialog
 
-    motifs = espace.settings.motifs or list(MOTIFS_NON_CONFORMITE)
     for nom, dialogue in (
         ("sauvegardes.png", SauvegardesDialog(espace, window)),
         (
             "parametres.png",
-            ParametresDialog(
-                espace.settings, espace.paths, window.campagne, motifs, window, "campagne"
-            ),
+            ParametresDialog(espace.settings, espace.paths, window.campagne, window, "campagne"),
         ),
     ):
         dialogue.show()

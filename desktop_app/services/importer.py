@@ -1047,9 +1047,7 @@ def importer_paquet(
             r = juger_a_nouveau(db, store, avant.id, avant.taille_max_octets, atelier, progression)
             rapport.avertissement("campagne.json", None, (
                 f"taille maximale : {taille_en_mo(avant.taille_max_octets)} → "
-                f"{taille_en_mo(c.taille_max_octets)} ; {r.rejuges} fichier(s) déjà importé(s) "
-                f"jugé(s) à nouveau, {r.devenus_non_recevables} devenu(s) non recevable(s), "
-                f"{r.devenus_recevables} devenu(s) recevable(s)"
+                f"{taille_en_mo(c.taille_max_octets)} ; {r.resume()}"
             ))  # fmt: skip
     return rapport
 

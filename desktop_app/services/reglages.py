@@ -89,6 +89,13 @@ class NouvelleTaille:
     devenus_non_recevables: int
     devenus_recevables: int
 
+    def resume(self) -> str:
+        return (
+            f"{self.rejuges} fichier(s) déjà importé(s) jugé(s) à nouveau : "
+            f"{self.devenus_non_recevables} devenu(s) non recevable(s), "
+            f"{self.devenus_recevables} devenu(s) recevable(s)"
+        )
+
 
 def _juger_a_nouveau(
     db: Database,

@@ -841,9 +841,8 @@ class MainWindow(QMainWindow):
     def parametres(self, onglet: str = "gestionnaire") -> None:
         """Paramètres…: the name and the reasons apply at once, a new size limit judges the
         concerned files again in the background; the rest at the next start."""
-        actuels = self.espace.settings.motifs or list(MOTIFS_NON_CONFORMITE)
         dialogue = ParametresDialog(
-            self.espace.settings, self.espace.paths, self.campagne, actuels, self, onglet
+            self.espace.settings, self.espace.paths, self.campagne, self, onglet
         )
         accepte = dialogue.exec()
         octets = dialogue.taille_demandee()
@@ -864,11 +863,7 @@ class MainWindow(QMainWindow):
 
         def message(r: NouvelleTaille) -> str:
             self.recharger()  # the verdicts shown in the dossier changed
-            return (
-                f"Taille maximale : {taille_en_mo(octets)}. {r.rejuges} fichier(s) jugé(s) à "
-                f"nouveau : {r.devenus_non_recevables} devenu(s) non recevable(s), "
-                f"{r.devenus_recevables} devenu(s) recevable(s)."
-            )
+            return f"Taille maximale : {taille_en_mo(octets)}. {r.resume()}."
 
         return self._en_fond("Nouvelle taille maximale", travail, message)
 

@@ -4,7 +4,6 @@ files again; the data folder and the team's database apply at the next start."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.documents.inspection import taille_en_mo
 from desktop_app.paths import DataPaths, choisir_dossier, dossier_par_defaut
+from desktop_app.services.espace import normaliser_url
+from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
 from desktop_app.services.requetes import CampagneResume
 from desktop_app.settings import Settings
 
@@ -70,7 +71,6 @@ class ParametresDialog(QDialog):
         settings: Settings,
         paths: DataPaths,
         campagne: CampagneResume | None,
-        motifs: Sequence[str],
         parent: QWidget | None = None,
         onglet: str = "gestionnaire",
     ) -> None:
@@ -98,7 +98,7 @@ class ParametresDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(_aide("Un motif par ligne ; ils se cochent dans le panneau de décision "
                                "et composent le commentaire lu par le candidat."))  # fmt: skip
-        self.motifs = QPlainTextEdit("\n".join(motifs))
+        self.motifs = QPlainTextEdit("\n".join(settings.motifs or MOTIFS_NON_CONFORMITE))
         self.motifs.setObjectName("motifsTexte")
         self.motifs.setAccessibleName("Motifs de non-conformité, un par ligne")
         layout.addWidget(self.motifs)
@@ -182,7 +182,7 @@ class ParametresDialog(QDialog):
 
     def _enregistrer(self) -> None:
         url = self.url.text().strip()
-        if url and not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        if url and not normaliser_url(url).startswith("postgresql+psycopg://"):
             self._refuser("donnees", "Adresse non prise en charge",
                           "Indiquez une base PostgreSQL (postgresql://utilisateur@serveur/base) "
                           "ou laissez vide pour la base locale.", self.url)  # fmt: skip
