@@ -22,6 +22,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from version_windows import quatre_nombres  # beside this file
+
+from desktop_app import __version__
+
 ICI = Path(__file__).resolve().parent
 RACINE = ICI.parent
 SPEC = ICI / "controle-pj.spec"
@@ -103,11 +107,6 @@ def makensis() -> str | None:
 
 def installateur(dossier: Path, sortie: Path, rapide: bool = False) -> Path:
     """Compile packaging/installateur.nsi around ``dossier``."""
-    sys.path.insert(0, str(ICI))
-    from version_windows import quatre_nombres
-
-    from desktop_app import __version__
-
     programme = makensis()
     if programme is None:
         raise ConstructionEchouee("makensis introuvable : installez NSIS (Debian : paquet nsis)")
