@@ -6,14 +6,21 @@ a French refusal for the file being parsed; the child is restarted and the other
 Requests are pipelined: the caller submits files and collects verdicts in the same order, which
 also lets the parsing use the machine's second core while the caller copies and hashes.
 
+The time limit is per file, whatever travels with it: requests go to the child in batches (one
+pipe message for many small files), but the child answers each as soon as it is done and
+writes in shared memory which request it is on and since when. The parent gives that request
+its own delay from that moment: a file's verdict never depends on the files beside it.
+
 No Qt here: the importer, the CLI and the viewer (``affichage.py`` requests) use it."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.documents.affichage import Ouverture, RenduPage, oublier_tout
+from desktop_app.documents.formats import sniff
 from desktop_app.documents.inspection import (
     Finding,
     Inspection,
@@ -29,7 +37,7 @@ from desktop_app.documents.inspection import (
     inspect_bytes,
     lire,
 )
-from desktop_app.documents.paquet import Paquet, ouvrir_paquet
+from desktop_app.documents.paquet import Lecture, Paquet, ouvrir_paquet
 from desktop_app.documents.store import ContentStore
 
 TIMEOUT_PAR_FICHIER = 30.0
@@ -38,14 +46,25 @@ PRET = "pret"
 MEMOIRE_MAX = 2 * 1024**3  # per child process, where the OS lets us cap it
 ILLISIBLE = "Document illisible : son contenu n'a pas pu être lu."
 EN_VOL_MAX = 32  # requests sent ahead of their answers (two batches: no idle child)
+ECHEC = "Document illisible : il a fait échouer l'analyse."
 
 
 class InspectionIndisponible(RuntimeError):
     """The worker process cannot start at all: nothing can be inspected. French message."""
 
 
-def _refus(raison: str, size: int = 0) -> Inspection:
-    return Inspection(size, None, (Finding("refus", "illisible", raison),))
+def _refus(raison: str, size: int = 0, fmt: str | None = None) -> Inspection:
+    return Inspection(size, fmt, (Finding("refus", "illisible", raison),))
+
+
+def _tete(chemin: str) -> tuple[int, str | None]:
+    """Size and format of a file the child failed on, read here (no parser: the first bytes
+    say the format), so that a refusal after a crash or a timeout still names it."""
+    try:
+        with open(chemin, "rb") as handle:
+            return os.fstat(handle.fileno()).st_size, sniff(handle.read(4096))
+    except OSError:
+        return 0, None
 
 
 @dataclass(frozen=True)
@@ -64,11 +83,7 @@ class Demande:
 
     def echec(self, raison: str) -> Inspection:
         """The answer when the child died or hung on this request."""
-        try:
-            size = os.path.getsize(self.chemin)
-        except OSError:
-            size = 0
-        return _refus(raison, size)
+        return _refus(raison, *_tete(self.chemin))
 
 
 @dataclass(frozen=True)
@@ -96,10 +111,40 @@ class Acquisition:
     delai: float | None = None
 
     def traiter(self) -> Acquis:
-        return _acquerir(self)
+        paquet = _PAQUETS.get(self.paquet)
+        if paquet is None:
+            paquet = _PAQUETS[self.paquet] = ouvrir_paquet(Path(self.paquet))
+        lecture, sha = self.garder(paquet)
+        if lecture.data is None:
+            return Acquis(None, lecture.erreur, None)
+        size = lecture.size if lecture.size is not None else len(lecture.data)
+        return Acquis(sha, "", _juger(lecture.data, size, self.taille_max, self.formats))
+
+    def garder(self, paquet: Paquet) -> tuple[Lecture, str | None]:
+        """Read the file and keep it in the store if whole (even if it will be refused: the
+        gestionnaire decides); no parser sees its bytes here."""
+        lecture = paquet.lire(self.chemin, self.plafond)
+        if lecture.data is None or len(lecture.data) > self.plafond:
+            return lecture, None
+        sha = hashlib.sha256(lecture.data).hexdigest()
+        magasin = _MAGASINS.get(self.magasin)
+        if magasin is None:
+            magasin = _MAGASINS[self.magasin] = ContentStore(Path(self.magasin))
+        magasin.put(lecture.data, sha, durable=False)
+        return lecture, sha
 
     def echec(self, raison: str) -> Acquis:
-        return Acquis(None, "", _refus(raison))
+        """The child died or hung on this file: it is still kept (read and hashed here, which
+        parses nothing) and refused with its format, like any file the gestionnaire sees."""
+        try:
+            with ouvrir_paquet(Path(self.paquet)) as paquet:
+                lecture, sha = self.garder(paquet)
+        except Exception:
+            return Acquis(None, "", _refus(raison))
+        if lecture.data is None:
+            return Acquis(None, lecture.erreur, None)
+        size = lecture.size if lecture.size is not None else len(lecture.data)
+        return Acquis(sha, "", _refus(raison, size, sniff(lecture.data[:4096])))
 
 
 @dataclass(frozen=True)
@@ -221,27 +266,10 @@ def _inspecter(demande: Demande) -> Inspection:
     return _juger(data, size, demande.taille_max, demande.formats, demande.malgre_la_taille)
 
 
-def _acquerir(a: Acquisition) -> Acquis:
-    paquet = _PAQUETS.get(a.paquet)
-    if paquet is None:
-        paquet = _PAQUETS[a.paquet] = ouvrir_paquet(Path(a.paquet))
-    lecture = paquet.lire(a.chemin, a.plafond)
-    if lecture.data is None:
-        return Acquis(None, lecture.erreur, None)
-    size = lecture.size if lecture.size is not None else len(lecture.data)
-    sha = None
-    if len(lecture.data) <= a.plafond:  # whole: kept even if refused, the gestionnaire decides
-        sha = hashlib.sha256(lecture.data).hexdigest()
-        magasin = _MAGASINS.get(a.magasin)
-        if magasin is None:
-            magasin = _MAGASINS[a.magasin] = ContentStore(Path(a.magasin))
-        magasin.put(lecture.data, sha, durable=False)
-    return Acquis(sha, "", _juger(lecture.data, size, a.taille_max, a.formats))
-
-
-def _boucle(connection: Connection) -> None:
-    """The child: for each batch of requests, answer the list of (cle, result); stop on None
-    or when the parent goes away."""
+def _boucle(connection: Connection, etat: Any = None) -> None:
+    """The child: for each batch of (numéro, request), answer each (cle, result) as soon as it
+    is done; stop on None or when the parent goes away. ``etat`` (shared memory) holds the
+    numéro of the request in hand (0 between two) and the monotonic time it began."""
     _limiter_memoire()
     # Warm up: the first file should not pay for the imports.
     import pymupdf  # noqa: F401
@@ -257,7 +285,14 @@ def _boucle(connection: Connection) -> None:
             return
         if lot is None:
             return
-        connection.send([(requete.cle, _traiter(requete)) for requete in lot])
+        for numero, requete in lot:
+            if etat is not None:
+                etat[1] = time.monotonic()
+                etat[0] = numero
+            resultat = _traiter(requete)
+            if etat is not None:
+                etat[0] = 0
+            connection.send((requete.cle, resultat))
 
 
 def _traiter(requete: Requete) -> Any:
@@ -273,7 +308,8 @@ def _traiter(requete: Requete) -> Any:
 class InspectionWorker:
     """``soumettre()`` files, then iterate ``resultats()`` (same order). Use as a context
     manager; the child process is stopped on exit. Requests travel in batches of ``LOT``
-    (one pipe round trip per file costs as much as a small file's parsing)."""
+    (one pipe round trip per file costs as much as a small file's parsing); answers come back
+    one by one, and each request has its own time limit (see the module's docstring)."""
 
     LOT = 16
     cible = staticmethod(_boucle)  # what the child runs
@@ -283,9 +319,12 @@ class InspectionWorker:
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None
         self._connection: Connection | None = None
-        self._lot: list[Requete] = []  # not sent yet
-        self._en_vol: deque[list[Requete]] = deque()  # sent, unanswered, oldest first
+        self._etat: Any = None  # the child's (numéro in hand, since when), shared memory
+        self._numeros = itertools.count(1)
+        self._lot: list[tuple[int, Requete]] = []  # not sent yet
+        self._en_vol: deque[tuple[int, Requete]] = deque()  # sent, unanswered, oldest first
         self._prets: deque[tuple[str, Any]] = deque()
+        self._suspects: set[int] = set()  # requests a child already died on once
         self._pret = False  # the child said it is ready since its last start
         self.redemarrages = 0
 
@@ -302,8 +341,12 @@ class InspectionWorker:
             return self._connection
         parent, child = self._context.Pipe()
         self._pret = False
+        self._etat = self._context.RawArray("d", 2)
         self._process = self._context.Process(
-            target=self.cible, args=(child,), name="controle-pj-inspection", daemon=True
+            target=self.cible,
+            args=(child, self._etat),
+            name="controle-pj-inspection",
+            daemon=True,
         )
         self._process.start()
         child.close()
@@ -336,24 +379,24 @@ class InspectionWorker:
         self.soumettre_requete(Demande(cle, str(chemin), taille_max, tuple(formats)))
 
     def soumettre_requete(self, requete: Requete) -> None:
-        self._lot.append(requete)
+        self._lot.append((next(self._numeros), requete))
         if len(self._lot) >= self.LOT:
             self._envoyer_lot()
 
     def _envoyer_lot(self) -> None:
         if not self._lot:
             return
-        while len(self._en_vol) * self.LOT >= EN_VOL_MAX:
+        while self._en_vol and len(self._en_vol) + len(self._lot) > EN_VOL_MAX:
             self._recevoir()
         lot, self._lot = self._lot, []
         self._envoyer(lot)
 
-    def _envoyer(self, lot: list[Requete]) -> None:
-        self._en_vol.append(lot)
+    def _envoyer(self, lot: list[tuple[int, Requete]]) -> None:
+        self._en_vol.extend(lot)
         try:
             self._connexion().send(lot)
         except (OSError, ValueError):  # the child died between two batches
-            self._reprendre("Document illisible : il a fait échouer l'analyse.")
+            self._reprendre(ECHEC, crash=True)
 
     def _attendre_pret(self, connection: Connection) -> None:
         """A child that dies or stays silent before it is ready will not do better on a
@@ -372,52 +415,66 @@ class InspectionWorker:
             "support."
         )
 
+    def _reste(self, numero: int, delai: float, attente: float) -> float:
+        """Seconds left to request ``numero``: its delay counts from when the child began it
+        (or, while it has not, from when the parent began waiting for it)."""
+        debut = self._etat[1] if self._etat is not None and self._etat[0] == numero else attente
+        return debut + delai - time.monotonic()
+
     def _recevoir(self) -> None:
+        """Wait for the answer to the oldest request sent, no longer than its own delay."""
         connection = self._connexion()
         if not self._pret:
             self._attendre_pret(connection)
-        lot = self._en_vol[0]
-        delai = sum(requete.delai or self.timeout for requete in lot)
+        numero, requete = self._en_vol[0]
+        delai = requete.delai or self.timeout
+        attente = time.monotonic()
         try:
-            if not connection.poll(delai):
-                duree = f"{delai:g}".replace(".", ",")
-                self._reprendre(
-                    f"Document illisible : son analyse a dépassé {duree} secondes "
-                    "et a été interrompue."
-                )
-                return
-            answers = connection.recv()
+            while not connection.poll(max(0.0, self._reste(numero, delai, attente))):
+                if self._reste(numero, delai, attente) <= 0:
+                    duree = f"{delai:g}".replace(".", ",")
+                    self._reprendre(
+                        f"Document illisible : son analyse a dépassé {duree} secondes "
+                        "et a été interrompue.",
+                        crash=False,
+                    )
+                    return
+            cle, resultat = connection.recv()
         except (EOFError, OSError):
-            self._reprendre("Document illisible : il a fait échouer l'analyse.")
+            self._reprendre(ECHEC, crash=True)
             return
-        assert [cle for cle, _ in answers] == [d.cle for d in lot]
+        assert cle == requete.cle
         self._en_vol.popleft()
-        self._prets.extend(answers)
+        self._suspects.discard(numero)
+        self._prets.append((cle, resultat))
 
-    def _reprendre(self, raison: str) -> None:
-        """The child crashed or hung on the oldest batch. A batch of one file: that file is
-        refused. A larger batch: its files are sent again one by one, to find the culprit.
-        Either way the child is restarted and the unanswered batches sent again."""
+    def _reprendre(self, raison: str, crash: bool) -> None:
+        """The child hung or died on the oldest unanswered request; the answers it gave
+        before are kept. A hang refuses that request at once (trying again would cost another
+        whole delay). A crash gives it one more try on a fresh child, first in line (the child
+        may have died of something else, killed from outside); a second crash refuses it.
+        Either way the requests after it are sent again to the new child."""
         self._arreter(brutalement=True)
         self.redemarrages += 1
-        lots = list(self._en_vol)
+        attente = list(self._en_vol)
         self._en_vol.clear()
-        if not lots:
+        if not attente:
             return
-        oldest, *others = lots
-        if len(oldest) == 1:
-            self._prets.append((oldest[0].cle, oldest[0].echec(raison)))
-            retry = others
+        (numero, requete), *suite = attente
+        if crash and numero not in self._suspects:
+            self._suspects.add(numero)
+            suite = attente
         else:
-            retry = [[demande] for demande in oldest] + others
-        for lot in retry:
-            self._envoyer(lot)
+            self._suspects.discard(numero)
+            self._prets.append((requete.cle, requete.echec(raison)))
+        if suite:
+            self._envoyer(suite)
 
     def demander(self, requete: Requete) -> Any:
         """One request answered now, on its own (the viewer's way: a page at a time). Nothing
         else may be pending."""
         assert not (self._lot or self._en_vol or self._prets)
-        self._envoyer([requete])
+        self._envoyer([(next(self._numeros), requete)])
         [(_, resultat)] = list(self.resultats())
         return resultat
 
@@ -438,6 +495,7 @@ class InspectionWorker:
         self._lot.clear()
         self._en_vol.clear()
         self._prets.clear()
+        self._suspects.clear()
 
     def close(self) -> None:
         self._arreter(brutalement=False)

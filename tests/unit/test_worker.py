@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from desktop_app.documents.worker import InspectionWorker
+from desktop_app.documents.inspection import Inspection
+from desktop_app.documents.worker import Demande, InspectionWorker
 from tests.helpers import jpeg_bytes, pdf_bytes, png_bytes, tuer
 
 FORMATS = ("pdf", "jpeg")
@@ -36,25 +39,54 @@ def test_verdicts_come_back_in_order(tmp_path: Path) -> None:
     assert [r.recevable for _, r in results[:3]] == [True, True, False]
 
 
+@dataclass(frozen=True)
+class Plantage(Demande):
+    """A file on which the parser brings the whole child down, every time."""
+
+    def traiter(self) -> Inspection:
+        os._exit(11)
+
+
+@dataclass(frozen=True)
+class Lente(Demande):
+    """A file whose parsing takes ``duree`` seconds."""
+
+    duree: float = 1.0
+
+    def traiter(self) -> Inspection:
+        time.sleep(self.duree)
+        return super().traiter()
+
+
+def demande(path: Path, genre: type[Demande] = Demande, **options: float) -> Demande:
+    return genre(path.name, str(path), 5 * 1024 * 1024, FORMATS, **options)  # type: ignore[arg-type]
+
+
 def test_a_crash_refuses_one_file_and_the_others_go_on(tmp_path: Path) -> None:
-    paths = files(tmp_path, 5)
+    paths = files(tmp_path, 7)
     with InspectionWorker() as worker:
-        worker.LOT = 1  # one request per message: the culprit is the oldest unanswered one
-        worker.demarrer(attendre=True)
-        pid = worker.pid
-        assert pid is not None
-        tuer(pid)  # as if the parser had crashed on the first file
-        for path in paths:
-            worker.soumettre(path.name, path, 5 * 1024 * 1024, FORMATS)
-        results = dict(worker.resultats())
-        assert worker.redemarrages == 1
-    assert not results["f000"].recevable
-    assert results["f000"].reasons == ["Document illisible : il a fait échouer l'analyse."]
-    assert results["f001"].recevable and results["f001"].format == "jpeg"
-    assert results["f003"].recevable and results["f003"].format == "pdf"
+        for i, path in enumerate(paths):
+            worker.soumettre_requete(demande(path, Plantage if i == 3 else Demande))
+        results = list(worker.resultats())
+        # Tried twice, on two fresh children: once could have been bad luck.
+        assert worker.redemarrages == 2
+    assert [cle for cle, _ in results] == [p.name for p in paths]
+    verdicts = dict(results)
+    assert verdicts["f003"].reasons == ["Document illisible : il a fait échouer l'analyse."]
+    assert verdicts["f003"].format == "pdf"  # the refusal still names what the file is
+    assert [r.format for _, r in results] == ["pdf", "jpeg", "png"] * 2 + ["pdf"]
+    assert [verdicts[p.name].recevable for p in paths] == [
+        True,
+        True,
+        False,
+        False,
+        True,
+        False,
+        True,
+    ]
 
 
-def test_a_crash_inside_a_batch_is_narrowed_to_its_file(tmp_path: Path) -> None:
+def test_a_child_killed_from_outside_costs_no_file_its_verdict(tmp_path: Path) -> None:
     paths = files(tmp_path, 6)
     with InspectionWorker() as worker:
         worker.demarrer(attendre=True)
@@ -64,10 +96,31 @@ def test_a_crash_inside_a_batch_is_narrowed_to_its_file(tmp_path: Path) -> None:
         for path in paths:
             worker.soumettre(path.name, path, 5 * 1024 * 1024, FORMATS)
         results = list(worker.resultats())
-    # The whole batch was lost with the child; replayed one by one, every file gets its
-    # true verdict (the crash was not caused by any of them).
+    # The batch was lost with the child; sent again to a new one, every file gets its true
+    # verdict (the crash was not caused by any of them).
     assert [cle for cle, _ in results] == [p.name for p in paths]
     assert [r.format for _, r in results] == ["pdf", "jpeg", "png"] * 2
+    assert [r.recevable for _, r in results] == [True, True, False] * 2
+
+
+def test_the_time_limit_is_per_file_whatever_the_batch(tmp_path: Path) -> None:
+    """A file's verdict does not depend on the files beside it: a slow file is refused in a
+    batch as it is alone, and a batch of files each within the limit is not cut short
+    because together they take longer than one file may."""
+    paths = files(tmp_path, 9)
+    with InspectionWorker(timeout=1.0) as worker:
+        for i, path in enumerate(paths):
+            worker.soumettre_requete(demande(path, Lente, duree=2.5 if i == 4 else 0.3))
+        in_batch = dict(worker.resultats())
+        assert worker.redemarrages == 1
+        alone = worker.demander(demande(paths[4], Lente, duree=2.5))
+    message = "Document illisible : son analyse a dépassé 1 secondes et a été interrompue."
+    assert in_batch["f004"].reasons == alone.reasons == [message]
+    assert in_batch["f004"].format == alone.format == "jpeg"
+    for i, path in enumerate(paths):  # the others' results are kept, true verdicts
+        if i != 4:
+            assert in_batch[path.name].format == ["pdf", "jpeg", "png"][i % 3]
+            assert in_batch[path.name].recevable is (i % 3 != 2)
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")
@@ -88,7 +141,7 @@ def test_a_hang_is_cut_short_with_a_french_message(tmp_path: Path) -> None:
     assert results["f001"].recevable and results["f002"].format == "png"
 
 
-def _ne_demarre_pas(connection: object) -> None:
+def _ne_demarre_pas(*connexion: object) -> None:
     os._exit(3)  # as a broken installation would: the child dies before it is ready
 
 
