@@ -83,17 +83,22 @@ def _ouvrir(chemin: str, taille_max: int, formats: tuple[str, ...], malgre: bool
         if refus_pdf:
             ouvert.close()
             raise _NonAffichable([refus_pdf], fmt)
+        pdf.neutraliser_images_demesurees(ouvert.doc)  # as the inspection does: said there
         ouvert.pages = pdf.pages(ouvert.doc)
     else:
         from desktop_app.documents import jpeg
 
         try:
-            ouvert.pages = (jpeg.page(jpeg.ouvrir(data)),)
+            examen = jpeg.examiner(data)  # the inspection's own test: both agree
         except jpeg.JpegIllisible as exc:
             raise _NonAffichable([Finding("refus", exc.code, str(exc))], fmt) from exc
-        coupe = jpeg.tronque(data)
-        if coupe:
-            raise _NonAffichable([coupe], fmt)
+        except Exception as exc:
+            refus = Finding("refus", "illisible", "Image JPEG illisible ou endommagée.")
+            raise _NonAffichable([refus], fmt) from exc
+        refus_jpeg = examen.refus()
+        if refus_jpeg:
+            raise _NonAffichable([refus_jpeg], fmt)
+        ouvert.pages = (jpeg.page(examen.image),)
     _OUVERTS[cle] = ouvert
     while len(_OUVERTS) > OUVERTS_MAX:
         _OUVERTS.popitem(last=False)[1].close()

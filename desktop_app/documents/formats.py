@@ -31,6 +31,7 @@ NOMS = {
     "text": "du texte",
 }
 
+_BALISES_HTML = (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--", b"<meta", b"<title")
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _AVIF_BRANDS = {b"avif", b"avis"}
 
@@ -70,7 +71,12 @@ def sniff(data: bytes) -> str | None:
         return None
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
-    if b"%PDF-" in head[:1024]:
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    debut = head.lstrip()[:256].lower()
+    if debut.startswith(_BALISES_HTML):  # a web page, even one that quotes « %PDF- »
+        return "html"
+    if b"%PDF-" in head[:1024]:  # readers accept a few bytes before the header
         return "pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
@@ -101,9 +107,6 @@ def sniff(data: bytes) -> str | None:
         return "7z"
     if head.startswith(b"\x1f\x8b"):
         return "gzip"
-    lowered = head.lstrip()[:256].lower()
-    if lowered.startswith((b"<!doctype html", b"<html")):
-        return "html"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:

@@ -50,11 +50,28 @@ def taille_en_mo(octets: int) -> str:
     return text.replace(".", ",") + " Mo"
 
 
+def en_octets(octets: int) -> str:
+    """'5 000 000 octets' (no-break spaces between thousands)."""
+    return f"{octets:,} octet{'s' if octets > 1 else ''}".replace(",", "\u00a0")
+
+
+def taille_limite(octets: int) -> str:
+    """A limit as the campaign writes it: '5 Mo' for 5,242,880 bytes, but '5 000 000 octets'
+    for 5,000,000, which 'Mo' could only round (to 4,8)."""
+    if octets % (1024 * 1024) == 0 or (octets % 1024 == 0 and octets < 1024 * 1024):
+        return taille_en_mo(octets)
+    return en_octets(octets)
+
+
 def message_taille(taille: int, taille_max: int) -> str:
-    dit = taille_en_mo(taille)
-    if dit == taille_en_mo(taille_max):  # just over: rounding would say the same figure
-        dit = f"plus de {dit}"
-    return f"Le fichier fait {dit} : il ne doit pas excéder {taille_en_mo(taille_max)}."
+    limite = taille_limite(taille_max)
+    if limite.endswith("octets") and taille_max >= 1024:
+        dit = en_octets(taille)  # the same unit as the limit, to be compared
+    else:
+        dit = taille_en_mo(taille)
+        if dit == limite:  # just over: rounding would say the same figure
+            dit = f"plus de {dit}"
+    return f"Le fichier fait {dit} : il ne doit pas excéder {limite}."
 
 
 def _libelle_formats(formats: Iterable[str]) -> str:
@@ -110,9 +127,11 @@ def refus_sans_analyse(
 
 
 def pdf_tronque(data: bytes) -> Finding | None:
-    # A complete PDF ends with %%EOF (readers tolerate up to 1 KiB of trailing bytes); without
-    # it the upload was interrupted, even if MuPDF can rebuild part of the pages.
-    if b"%%EOF" not in data[-1024:]:
+    # A complete PDF ends with %%EOF (readers tolerate up to 1 KiB of trailing bytes, and any
+    # padding of NULs or blanks, as some upload forms and disks add); without it the upload
+    # was interrupted, even if MuPDF can rebuild part of the pages.
+    fin = len(data.rstrip(b"\x00 \t\r\n\x0c"))
+    if b"%%EOF" not in data[max(0, fin - 1024) : fin]:
         return Finding("refus", "tronque", "PDF incomplet (fichier tronqué).")
     return None
 

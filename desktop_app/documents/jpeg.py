@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageOps, ImageStat
 
@@ -16,6 +17,8 @@ from desktop_app.documents.pixels import PageInfo, Pixels, taille_rendue
 PIXELS_MAX = 120_000_000  # above it Pillow's bomb warning becomes a refusal
 PIXELS_FAIBLES = 480_000  # under 800 × 600 a document photo is hard to read
 APERCU_AU_DELA = 4_000_000  # photos larger than this get a quick draft before the sharp render
+PASSES_MAX = 500  # scans: a progressive JPEG has about ten (libjpeg-turbo's advice: 500 at most)
+MANQUE_REFUSE = 0.25  # a quarter of the image missing: refused; less: said, for the eye to judge
 _ORIENTATION = 0x0112
 _TOURNEES = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 
@@ -58,18 +61,22 @@ def page(image: Image.Image) -> PageInfo:
 
 def _premier_sos(data: bytes) -> int | None:
     """Offset of the main image's first Start Of Scan, walking the top-level markers by their
-    lengths (so an EXIF thumbnail, inside APP1, is stepped over)."""
+    lengths (so an EXIF thumbnail, inside APP1, is stepped over). Bytes between two segments
+    are skipped as libjpeg skips them (it warns and decodes): stray bytes are not an end."""
     i = 2
     while i + 4 <= len(data):
         if data[i] != 0xFF:
-            return None
+            i = data.find(b"\xff", i)
+            if i < 0:
+                return None
+            continue
         marker = data[i + 1]
         if marker == 0xFF:  # fill byte
             i += 1
             continue
         if marker == 0xDA:
             return i
-        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+        if 0xD0 <= marker <= 0xD8 or marker in (0x00, 0x01):  # no length: nothing to step over
             i += 2
             continue
         i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
@@ -78,30 +85,116 @@ def _premier_sos(data: bytes) -> int | None:
 
 def tronque(data: bytes) -> Finding | None:
     """Inside a scan, 0xFF is always followed by 0x00 or a restart marker: an FF D9 after the
-    first scan can only be the End Of Image. Without it, the upload was cut short."""
+    first scan can only be the End Of Image. Without it, the upload was cut short. Too many
+    scans refuse the file too: each is a pass over the whole image, and a crafted progressive
+    JPEG of thousands of them holds a parser for minutes (libjpeg-turbo advises a limit)."""
     sos = _premier_sos(data)
     if sos is None or data.find(b"\xff\xd9", sos) < 0:
         return Finding("refus", "tronque", "Image JPEG incomplète (fichier tronqué).")
+    passes = data.count(b"\xff\xda", sos)  # FF DA cannot occur inside a scan's data
+    if passes > PASSES_MAX:
+        return Finding(
+            "refus",
+            "passes",
+            f"Image JPEG construite de façon anormale ({passes:,} passes de décodage au lieu "
+            "d'une dizaine au plus) : refusée.".replace(",", "\u00a0"),
+        )
     return None
+
+
+@dataclass(frozen=True)
+class Examen:
+    """What a JPEG decoded at reduced size says: the image (header read), its decoded pixels
+    small, and the share of it lost to a premature end of its data."""
+
+    image: Image.Image
+    petite: Image.Image
+    manque: float
+
+    def refus(self) -> Finding | None:
+        if self.manque >= MANQUE_REFUSE:
+            return Finding(
+                "refus",
+                "incomplete",
+                f"Image JPEG incomplète : le bas de l'image manque ({_pourcent(self.manque)} "
+                "de l'image est remplacé par du gris).",
+            )
+        return None
+
+
+def _pourcent(part: float) -> str:
+    return f"{max(1, round(part * 100))} %"
+
+
+def examiner(data: bytes) -> Examen:
+    """Open, check the structure and decode the whole image at 1/8 scale (the DCT does it
+    cheaply): corrupt data fails here. Raises JpegIllisible with the French reason; the
+    inspection and the viewer both start here, so they agree on every file."""
+    image = ouvrir(data)
+    coupe = tronque(data)
+    if coupe:
+        raise JpegIllisible(coupe.message, coupe.code)
+    try:
+        petite = _decoder_reduit(image)
+    except Exception:
+        # A lossless JPEG (SOF3) or a side under 8 pixels has no 1/8 scale: at full size.
+        image = ouvrir(data)
+        try:
+            petite = _en_rgb(image)
+        except Exception as exc:
+            raise JpegIllisible("Image JPEG illisible ou endommagée.") from exc
+        return Examen(ouvrir(data), petite, 0.0)
+    return Examen(ouvrir(data), petite, _manque(petite))
+
+
+def _decoder_reduit(image: Image.Image) -> Image.Image:
+    width, height = image.size
+    if min(width, height) < 8:
+        raise ValueError("pas de réduction DCT")
+    # Luma alone for a colour photo: what libjpeg fills a missing part with is exact there.
+    image.draft("L" if image.mode in ("L", "RGB") else None, (width // 8, height // 8))
+    return _en_rgb(image)
+
+
+def _manque(petite: Image.Image) -> float:
+    """The share of the image lost to a premature end of its data. When the scan data stops
+    before the last row (and the file still ends with FF D9), libjpeg warns, which Pillow does
+    not pass on, and fills the rest with zero coefficients: at 1/8 scale, luma of exactly 128
+    from there to the end. At least one whole row of blocks, and not the whole image (a
+    uniform grey picture is said to be uniform)."""
+    if petite.mode != "L":
+        return 0.0
+    octets = petite.tobytes()
+    gris = len(octets) - len(octets.rstrip(b"\x80"))
+    if gris < petite.width or gris == len(octets):
+        return 0.0
+    return gris / len(octets)
 
 
 def constats(data: bytes) -> list[Finding]:
     """Refusal, warnings and facts of a JPEG file."""
     try:
-        image = ouvrir(data)
-        width, height = image.size
-        affiche, sens, mode = page(image), orientation(image), image.mode
-        coupe = tronque(data)
-        if coupe:
-            return [coupe]
-        # Decode it all at 1/8 scale (the DCT does it cheaply): corrupt data fails here.
-        image.draft(image.mode if image.mode in ("L", "RGB") else None, (width // 8, height // 8))
-        petite = _en_rgb(image)
+        examen = examiner(data)
     except JpegIllisible as exc:
         return [Finding("refus", exc.code, str(exc))]
     except Exception:
         return [Finding("refus", "illisible", "Image JPEG illisible ou endommagée.")]
+    refus = examen.refus()
+    if refus:
+        return [refus]
+    image, petite = examen.image, examen.petite
+    width, height = image.size
+    affiche, sens, mode = page(image), orientation(image), image.mode
     findings = []
+    if examen.manque:
+        findings.append(
+            Finding(
+                "avertissement",
+                "incomplete",
+                f"Image incomplète : le bas de l'image manque ({_pourcent(examen.manque)} de "
+                "l'image est remplacé par du gris).",
+            )
+        )
     if sens != 1:
         findings.append(
             Finding(
@@ -166,9 +259,12 @@ def rendre(data: bytes, echelle: float, apercu: bool = False) -> Pixels:
     cible = (largeur, hauteur) if orientation(image) not in _TOURNEES else (hauteur, largeur)
     if apercu:
         cible = (max(1, image.size[0] // 8), max(1, image.size[1] // 8))
-    # draft() decodes at the smallest scale (1/2, 1/4, 1/8) still at least the target size.
-    image.draft("RGB" if image.mode != "L" else "L", cible)
-    image = ImageOps.exif_transpose(_en_rgb(image))
+    try:
+        # draft() decodes at the smallest scale (1/2, 1/4, 1/8) still at least the target size.
+        image.draft("RGB" if image.mode != "L" else "L", cible)
+        image = ImageOps.exif_transpose(_en_rgb(image))
+    except Exception:  # no DCT scaling (a lossless JPEG): decoded at full size
+        image = ImageOps.exif_transpose(_en_rgb(ouvrir(data)))
     if largeur > image.width:  # enlarging a small photo is the screen's job
         largeur, hauteur = image.size
     if not apercu and image.size != (largeur, hauteur):

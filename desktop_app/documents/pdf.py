@@ -17,6 +17,8 @@ PAGES_HABITUELLES = 10  # a pièce is one to a few pages: beyond this the gestio
 PAGES_BLANCHES_VUES = 10  # the first pages looked at for a blank one
 OBJETS_MAX = 200_000  # objects read for active content (a crafted file may declare millions)
 LARGEUR_VIGNETTE_BLANCHE = 120  # pixels: enough to see a line of text, cheap for a scan
+ENCRE_BLANCHE = 0.0005  # share of dark pixels under which a page without text is blank
+IMAGE_OCTETS_MAX = 256 * 1024**2  # decoded pixels of one image (A4 at 600 dpi in RGB: 100 Mo)
 # Active content: the name that says it, as it appears in the file's dictionaries.
 _ACTIF = re.compile(
     r"/(JavaScript|JS|Launch|URI|GoToR|GoToE|SubmitForm|ImportData|EmbeddedFiles?|"
@@ -68,6 +70,9 @@ def _silence() -> None:
 
 def ouvrir(data: bytes) -> pymupdf.Document:
     _silence()
+    # Padding after the end (NULs from an upload form or a disk) is not part of the PDF: left
+    # on, it hides the cross-reference offset and MuPDF would call a sound file repaired.
+    data = data.rstrip(b"\x00")
     try:
         return pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:
@@ -96,6 +101,12 @@ def constats(doc: pymupdf.Document) -> list[Finding]:
     n = doc.page_count
     findings = [Finding("info", "pages", f"{pluriel(n, 'page')}.")]
     findings.extend(_contenu_actif(doc))
+    xfa = formulaire_xfa(doc)
+    if xfa:
+        findings.append(xfa)
+    demesurees = neutraliser_images_demesurees(doc)
+    if demesurees:
+        findings.append(_constat_demesurees(demesurees))
     blanches = _pages_blanches(doc)
     if blanches:
         vues = min(n, PAGES_BLANCHES_VUES)
@@ -145,16 +156,12 @@ def _contenu_actif(doc: pymupdf.Document) -> list[Finding]:
         nombre = annotations_jointes
         with contextlib.suppress(Exception):  # the /EmbeddedFiles name tree, counted by MuPDF
             nombre += doc.embfile_count()
-        quoi = "des fichiers joints"
-        if nombre:
-            quoi = pluriel(nombre, "fichier joint", "fichiers joints")
-        findings.append(
-            Finding(
-                "avertissement",
-                "piece_jointe",
-                f"Contient {quoi} : ils ne sont ni ouverts ni affichés ici.",
-            )
-        )
+        if nombre == 1:
+            message = "Contient 1 fichier joint : il n'est ni ouvert ni affiché ici."
+        else:
+            quoi = f"{nombre} fichiers joints" if nombre else "des fichiers joints"
+            message = f"Contient {quoi} : ils ne sont ni ouverts ni affichés ici."
+        findings.append(Finding("avertissement", "piece_jointe", message))
     if champs:
         findings.append(
             Finding(
@@ -175,11 +182,116 @@ def _contenu_actif(doc: pymupdf.Document) -> list[Finding]:
     return findings
 
 
+def formulaire_xfa(doc: pymupdf.Document) -> Finding | None:
+    """An XFA form (Adobe LiveCycle): what the candidate typed lives in XML that only Adobe's
+    readers lay out; the page itself often says only « Please wait… »."""
+    try:
+        catalogue = doc.pdf_catalog()
+        genre, _ = doc.xref_get_key(catalogue, "AcroForm/XFA")
+    except Exception:
+        return None
+    if genre in ("null", ""):
+        return None
+    return Finding(
+        "avertissement",
+        "xfa",
+        "Formulaire XFA : il ne peut pas être affiché fidèlement ici (ce que montre la page peut "
+        "différer de ce que le candidat a saisi, ou n'être qu'un message d'attente) ; ses "
+        "scripts ne sont jamais exécutés. Demandez une version imprimée en PDF.",
+    )
+
+
+_COMPOSANTES = {"DeviceGray": 1, "CalGray": 1, "Indexed": 1, "Separation": 1, "DeviceRGB": 3}
+
+
+def neutraliser_images_demesurees(doc: pymupdf.Document) -> list[tuple[int, int, int]]:
+    """(page, width, height) of each image whose pixels would take more than IMAGE_OCTETS_MAX
+    once decoded: a Flate « bomb » of a few Mo can hold gigabytes of pixels, which every
+    render would inflate again (seconds each). In this in-memory copy of the document, such an
+    image becomes one grey pixel: the page shows a grey frame in its place, and the findings
+    say why. Nothing is written back to the file."""
+    vues: set[int] = set()
+    demesurees = []
+    for index in range(doc.page_count):
+        try:
+            images = doc.get_page_images(index)
+        except Exception:
+            continue
+        for xref, smask, largeur, hauteur, bits, espace, *_ in images:
+            if xref in vues:
+                continue
+            vues.add(xref)
+            composantes = _COMPOSANTES.get(espace, 4)
+            if largeur * hauteur * composantes * max(bits, 1) / 8 <= IMAGE_OCTETS_MAX:
+                continue
+            demesurees.append((index + 1, largeur, hauteur))
+            for cible in (xref, smask):
+                if cible:
+                    _un_pixel_gris(doc, cible)
+    return demesurees
+
+
+def _un_pixel_gris(doc: pymupdf.Document, xref: int) -> None:
+    for cle, valeur in (
+        ("Filter", "null"),
+        ("DecodeParms", "null"),
+        ("Decode", "null"),
+        ("SMask", "null"),
+        ("Mask", "null"),
+        ("ImageMask", "false"),
+        ("Width", "1"),
+        ("Height", "1"),
+        ("BitsPerComponent", "8"),
+        ("ColorSpace", "/DeviceGray"),
+    ):
+        doc.xref_set_key(xref, cle, valeur)
+    doc.update_stream(xref, b"\x80", compress=False)  # mid grey: not paper, never « blank »
+
+
+def _constat_demesurees(demesurees: list[tuple[int, int, int]]) -> Finding:
+    _, largeur, hauteur = demesurees[0]
+    dimensions = f"{largeur:,} × {hauteur:,} pixels".replace(",", "\u00a0")
+    pages = sorted({page for page, _, _ in demesurees})
+    ou = f"la page {pages[0]}" if len(pages) == 1 else f"les pages {enumerer(pages)}"
+    if len(demesurees) == 1:
+        texte = (
+            f"Contient une image démesurée ({dimensions}) dans {ou} : elle n'est pas affichée "
+            "ici (un cadre gris la remplace), son décodage prendrait des gigaoctets de mémoire."
+        )
+    else:
+        texte = (
+            f"Contient des images démesurées ({dimensions}…) dans {ou} : elles ne sont pas "
+            "affichées ici (un cadre gris les remplace), leur décodage prendrait des gigaoctets "
+            "de mémoire."
+        )
+    return Finding("avertissement", "image_demesuree", texte)
+
+
+def _texte_visible(page: pymupdf.Page) -> bool:
+    """Text drawn on the page (not the invisible layer a scanner's OCR adds): a page that
+    holds text is never blank, however little ink it takes. Asked of MuPDF's bounding-box
+    device, which interprets the page without rendering it."""
+    try:
+        dessins = page.get_bboxlog()
+    except Exception:
+        return False
+    cadre = page.rect
+    return any(
+        genre in ("fill-text", "stroke-text") and not (pymupdf.Rect(rect) & cadre).is_empty
+        for genre, rect in dessins
+    )
+
+
 def _pages_blanches(doc: pymupdf.Document) -> list[int]:
-    """Numbers (from 1) of the first pages on which nothing shows: rendered tiny, in grey."""
+    """Numbers (from 1) of the first pages on which nothing shows. A page that holds visible
+    text is not blank (no render needed: most pièces are text PDFs); any other page (a scan,
+    a drawing) is rendered tiny, in grey, and is blank when under ENCRE_BLANCHE of its pixels
+    are dark."""
     blanches = []
     for index in range(min(doc.page_count, PAGES_BLANCHES_VUES)):
         page = doc.load_page(index)
+        if _texte_visible(page):
+            continue
         largeur = max(page.rect.width, 1)
         echelle = LARGEUR_VIGNETTE_BLANCHE / largeur
         if page.rect.height * echelle > 4 * LARGEUR_VIGNETTE_BLANCHE:  # a very long page
@@ -189,7 +301,7 @@ def _pages_blanches(doc: pymupdf.Document) -> list[int]:
         )
         samples = pix.samples
         sombres = len(samples) - samples.translate(_CLAIRS).count(b"\x01")
-        if sombres <= max(2, len(samples) // 2000):
+        if sombres <= max(2, len(samples) * ENCRE_BLANCHE):
             blanches.append(index + 1)
     return blanches
 
