@@ -98,7 +98,7 @@ def _ouvrir(chemin: str, taille_max: int, formats: tuple[str, ...], malgre: bool
         refus_jpeg = examen.refus()
         if refus_jpeg:
             raise _NonAffichable([refus_jpeg], fmt)
-        ouvert.pages = (jpeg.page(examen.image),)
+        ouvert.pages = (examen.affiche,)
     _OUVERTS[cle] = ouvert
     while len(_OUVERTS) > OUVERTS_MAX:
         _OUVERTS.popitem(last=False)[1].close()

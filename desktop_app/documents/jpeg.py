@@ -104,10 +104,14 @@ def tronque(data: bytes) -> Finding | None:
 
 @dataclass(frozen=True)
 class Examen:
-    """What a JPEG decoded at reduced size says: the image (header read), its decoded pixels
-    small, and the share of it lost to a premature end of its data."""
+    """What a JPEG says once decoded at reduced size: its header's facts, its pixels small,
+    and the share of it lost to a premature end of its data."""
 
-    image: Image.Image
+    largeur: int
+    hauteur: int
+    mode: str
+    sens: int  # EXIF orientation
+    affiche: PageInfo  # as displayed, upright
     petite: Image.Image
     manque: float
 
@@ -134,17 +138,18 @@ def examiner(data: bytes) -> Examen:
     coupe = tronque(data)
     if coupe:
         raise JpegIllisible(coupe.message, coupe.code)
+    largeur, hauteur = image.size
+    faits = (largeur, hauteur, image.mode, orientation(image), page(image))
     try:
         petite = _decoder_reduit(image)
+        manque = _manque(petite)
     except Exception:
         # A lossless JPEG (SOF3) or a side under 8 pixels has no 1/8 scale: at full size.
-        image = ouvrir(data)
         try:
-            petite = _en_rgb(image)
+            petite, manque = _en_rgb(ouvrir(data)), 0.0
         except Exception as exc:
             raise JpegIllisible("Image JPEG illisible ou endommagée.") from exc
-        return Examen(ouvrir(data), petite, 0.0)
-    return Examen(ouvrir(data), petite, _manque(petite))
+    return Examen(*faits, petite, manque)
 
 
 def _decoder_reduit(image: Image.Image) -> Image.Image:
@@ -182,9 +187,8 @@ def constats(data: bytes) -> list[Finding]:
     refus = examen.refus()
     if refus:
         return [refus]
-    image, petite = examen.image, examen.petite
-    width, height = image.size
-    affiche, sens, mode = page(image), orientation(image), image.mode
+    width, height, mode, sens = examen.largeur, examen.hauteur, examen.mode, examen.sens
+    affiche, petite = examen.affiche, examen.petite
     findings = []
     if examen.manque:
         findings.append(

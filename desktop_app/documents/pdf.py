@@ -268,18 +268,22 @@ def _constat_demesurees(demesurees: list[tuple[int, int, int]]) -> Finding:
 
 
 def _texte_visible(page: pymupdf.Page) -> bool:
-    """Text drawn on the page (not the invisible layer a scanner's OCR adds): a page that
-    holds text is never blank, however little ink it takes. Asked of MuPDF's bounding-box
-    device, which interprets the page without rendering it."""
+    """The page's own content shows text: a page that holds text is never blank, however
+    little ink it takes. Read from the content stream's operators (a string shown by Tj, TJ,
+    ' or "), which costs a decompression where interpreting the page costs its fonts. Text
+    that may be invisible (render modes 3 and 7: a scanner's OCR layer) or text only inside
+    form XObjects does not count here: such a page is rendered."""
     try:
-        dessins = page.get_bboxlog()
+        contenu = page.read_contents()
     except Exception:
         return False
-    cadre = page.rect
-    return any(
-        genre in ("fill-text", "stroke-text") and not (pymupdf.Rect(rect) & cadre).is_empty
-        for genre, rect in dessins
-    )
+    if _INVISIBLE.search(contenu):
+        return False
+    return _MONTRE_TEXTE.search(contenu) is not None
+
+
+_MONTRE_TEXTE = re.compile(rb"[)>\]]\s*(?:Tj|TJ|'|\")")
+_INVISIBLE = re.compile(rb"(?<![\d.])[37]\s+Tr\b")
 
 
 def _pages_blanches(doc: pymupdf.Document) -> list[int]:
