@@ -19,7 +19,7 @@ from typing import Any, Literal
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from desktop_app.documents.inspection import FORMATS_DEFAUT, TAILLE_MAX_DEFAUT, taille_en_mo
+from desktop_app.documents.inspection import FORMATS_DEFAUT, TAILLE_MAX_DEFAUT, taille_limite
 from desktop_app.documents.paquet import (
     CheminRefuse,
     Paquet,
@@ -1046,8 +1046,8 @@ def importer_paquet(
             # The files imported before are judged under the limit the package brings.
             r = juger_a_nouveau(db, store, avant.id, avant.taille_max_octets, atelier, progression)
             rapport.avertissement("campagne.json", None, (
-                f"taille maximale : {taille_en_mo(avant.taille_max_octets)} → "
-                f"{taille_en_mo(c.taille_max_octets)} ; {r.resume()}"
+                f"taille maximale : {taille_limite(avant.taille_max_octets)} → "
+                f"{taille_limite(c.taille_max_octets)} ; {r.resume()}"
             ))  # fmt: skip
     return rapport
 

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop_app import APP_NAME, __version__, journal
-from desktop_app.documents.inspection import taille_en_mo
+from desktop_app.documents.inspection import taille_limite
 from desktop_app.models import Statut, libelle_statut
 from desktop_app.services.dates import (
     DateInvalide,
@@ -863,7 +863,7 @@ class MainWindow(QMainWindow):
 
         def message(r: NouvelleTaille) -> str:
             self.recharger()  # the verdicts shown in the dossier changed
-            return f"Taille maximale : {taille_en_mo(octets)}. {r.resume()}."
+            return f"Taille maximale : {taille_limite(octets)}. {r.resume()}."
 
         return self._en_fond("Nouvelle taille maximale", travail, message)
 
