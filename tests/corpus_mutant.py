@@ -96,9 +96,8 @@ def _bombe_flate(mo: int) -> bytes:
     )
 
 
-def _bombe_image(cote: int) -> bytes:
-    """An image XObject declaring ``cote`` x ``cote`` pixels of flate-compressed grey."""
-    donnees = zlib.compress(b"\x00" * min(cote * cote, 64 * 1024 * 1024), 9)
+def page_d_image(image: bytes) -> bytes:
+    """A one-page A4 PDF whose page is covered by the image XObject ``image``."""
     return _pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -106,12 +105,20 @@ def _bombe_image(cote: int) -> bytes:
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
             b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
             _flux(b"", b"q 595 0 0 842 0 0 cm /Im1 Do Q"),
-            _flux(
-                b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
-                b"/BitsPerComponent 8 /Filter /FlateDecode" % (cote, cote),
-                donnees,
-            ),
+            image,
         ]
+    )
+
+
+def _bombe_image(cote: int) -> bytes:
+    """An image XObject declaring ``cote`` x ``cote`` pixels of flate-compressed grey."""
+    donnees = zlib.compress(b"\x00" * min(cote * cote, 64 * 1024 * 1024), 9)
+    return page_d_image(
+        _flux(
+            b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+            b"/BitsPerComponent 8 /Filter /FlateDecode" % (cote, cote),
+            donnees,
+        )
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from tests.corpus_mutant import _flux, _pdf
+from tests.corpus_mutant import _flux, _pdf, page_d_image
 from tests.helpers import pdf_bytes
 
 
@@ -196,23 +196,12 @@ def bombe_flate(cote: int = 23_000) -> bytes:
     compresseur = zlib.compressobj(9)
     morceaux = [compresseur.compress(ligne) for _ in range(cote)]
     morceaux.append(compresseur.flush())
-    flux = b"".join(morceaux)
-    image = (
-        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
-        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n"
-        % (cote, cote, len(flux))
-        + flux
-        + b"\nendstream"
-    )
-    return _pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-            b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
-            _flux(b"", b"q 595 0 0 842 0 0 cm /Im1 Do Q"),
-            image,
-        ]
+    return page_d_image(
+        _flux(
+            b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
+            b"/BitsPerComponent 8 /Filter /FlateDecode" % (cote, cote),
+            b"".join(morceaux),
+        )
     )
 
 
