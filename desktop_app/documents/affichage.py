@@ -92,9 +92,6 @@ def _ouvrir(chemin: str, taille_max: int, formats: tuple[str, ...], malgre: bool
             examen = jpeg.examiner(data)  # the inspection's own test: both agree
         except jpeg.JpegIllisible as exc:
             raise _NonAffichable([Finding("refus", exc.code, str(exc))], fmt) from exc
-        except Exception as exc:
-            refus = Finding("refus", "illisible", "Image JPEG illisible ou endommagée.")
-            raise _NonAffichable([refus], fmt) from exc
         refus_jpeg = examen.refus()
         if refus_jpeg:
             raise _NonAffichable([refus_jpeg], fmt)

@@ -23,6 +23,9 @@ _ORIENTATION = 0x0112
 _TOURNEES = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 
 
+ENDOMMAGEE = "Image JPEG illisible ou endommagée."
+
+
 class JpegIllisible(Exception):
     """The bytes are not a JPEG Pillow can decode; the message is French."""
 
@@ -42,7 +45,7 @@ def ouvrir(data: bytes) -> Image.Image:
             "Image JPEG aux dimensions démesurées : refusée.", "dimensions"
         ) from exc
     except Exception as exc:
-        raise JpegIllisible("Image JPEG illisible ou endommagée.") from exc
+        raise JpegIllisible(ENDOMMAGEE) from exc
 
 
 def orientation(image: Image.Image) -> int:
@@ -134,6 +137,15 @@ def examiner(data: bytes) -> Examen:
     """Open, check the structure and decode the whole image at 1/8 scale (the DCT does it
     cheaply): corrupt data fails here. Raises JpegIllisible with the French reason; the
     inspection and the viewer both start here, so they agree on every file."""
+    try:
+        return _examiner(data)
+    except JpegIllisible:
+        raise
+    except Exception as exc:  # a parser's unexpected error: the same refusal everywhere
+        raise JpegIllisible(ENDOMMAGEE) from exc
+
+
+def _examiner(data: bytes) -> Examen:
     image = ouvrir(data)
     coupe = tronque(data)
     if coupe:
@@ -148,7 +160,7 @@ def examiner(data: bytes) -> Examen:
         try:
             petite, manque = _en_rgb(ouvrir(data)), 0.0
         except Exception as exc:
-            raise JpegIllisible("Image JPEG illisible ou endommagée.") from exc
+            raise JpegIllisible(ENDOMMAGEE) from exc
     return Examen(*faits, petite, manque)
 
 
@@ -182,8 +194,6 @@ def constats(data: bytes) -> list[Finding]:
         examen = examiner(data)
     except JpegIllisible as exc:
         return [Finding("refus", exc.code, str(exc))]
-    except Exception:
-        return [Finding("refus", "illisible", "Image JPEG illisible ou endommagée.")]
     refus = examen.refus()
     if refus:
         return [refus]
