@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.models import Decision, Depot, Piece, SourceDecision, Statut, libelle_statut
@@ -186,6 +187,9 @@ def _ecrire(
     piece.statut = statut
     piece.commentaire = commentaire.strip()
     piece.date_reception = date_reception
+    # Every decision is a new version of the pièce, even one that repeats its status: whoever
+    # decided on the version before it is told who came in between, never passed in silence.
+    flag_modified(piece, "statut")
     session.add(decision)
     try:
         session.flush()

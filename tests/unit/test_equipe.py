@@ -105,6 +105,7 @@ def test_two_clients_starting_together_on_an_empty_database(
     assert resultats == [TETE, TETE]
 
 
+@pytest.mark.slow
 def test_two_gestionnaires_interleaved_at_random_lose_no_update(
     equipe: Espace, base_postgres: str, tmp_path: Path
 ) -> None:
@@ -160,7 +161,8 @@ def test_two_gestionnaires_interleaved_at_random_lose_no_update(
     autre.close()
 
     assert len(acquittees) == 2 * INTERLEAVINGS
-    assert conflits >= INTERLEAVINGS // 2, "the interleavings did make them meet"
+    # Both read the same version each time: whoever writes second always meets the first.
+    assert conflits == INTERLEAVINGS
     # No lost update: on each pièce, every acknowledged decision was made on the version the
     # previous one produced; no two were made on the same version.
     for piece_id in pieces:
