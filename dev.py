@@ -70,6 +70,7 @@ def test(args: list[str]) -> None:
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(BIN / "lint-imports")
+    run(PYTHON, "-m", "mypy")  # strict where pyproject's [tool.mypy] says
     run(PYTHON, "-m", "pytest", *args, QT_QPA_PLATFORM="offscreen")
 
 

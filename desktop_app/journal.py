@@ -53,6 +53,7 @@ class SansDonnees(logging.Formatter):
         finally:
             record.exc_text = deja
 
+    # type: ignore below: logging's own signature takes an exc_info tuple it does not annotate.
     def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]
         _type, exc, tb = ei
         lignes = ["Traceback (most recent call last):\n"]
@@ -112,6 +113,7 @@ def configurer(repertoire: Path, fenetre: bool = True) -> Path | None:
     for ancien in [h for h in racine.handlers if getattr(h, "_controle_pj", False)]:
         racine.removeHandler(ancien)
         ancien.close()
+    # type: ignore below: a mark of our own on the handler, to find it again.
     handler._controle_pj = True  # type: ignore[attr-defined]
     racine.addHandler(handler)
     racine.setLevel(logging.INFO)

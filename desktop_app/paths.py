@@ -111,6 +111,7 @@ def sur_partage_reseau(path: Path, montages: str | None = None) -> bool:
 
         racine = os.path.splitdrive(os.path.abspath(texte))[0] + "\\"
         DRIVE_REMOTE = 4
+        # type: ignore below: ctypes.windll exists on Windows only, where this branch runs.
         return bool(ctypes.windll.kernel32.GetDriveTypeW(racine) == DRIVE_REMOTE)  # type: ignore[attr-defined]
     if montages is None:
         try:

@@ -36,6 +36,7 @@ class Settings:
             value = raw.get(k)
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 known[k] = raw.pop(k)
+        # type: ignore below: the known keys were checked one by one above.
         return cls(**known, unknown=raw)  # type: ignore[arg-type]
 
     def save(self, path: Path) -> None:

@@ -227,6 +227,7 @@ def deposer(pixels: Pixels, tampon: str) -> Pixels:
         _TAMPONS[tampon] = bloc
     if pixels.octets > bloc.size:
         return pixels
+    assert bloc.buf is not None  # None only once the block is closed, never here
     bloc.buf[: pixels.octets] = pixels.data
     return replace(pixels, data=b"", dans_tampon=True)
 

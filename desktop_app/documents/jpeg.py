@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import Literal
 
 from PIL import Image, ImageCms, ImageOps, ImageStat
 
@@ -257,7 +258,9 @@ def _en_rgb(image: Image.Image) -> Image.Image:
             if _SRGB is None:
                 _SRGB = ImageCms.createProfile("sRGB")
             source = ImageCms.ImageCmsProfile(io.BytesIO(image.info["icc_profile"]))
-            return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+            converti = ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB")
+            if converti is not None:  # None only when asked to convert in place
+                return converti
         except Exception:
             pass  # a broken profile: the plain conversion below
     return image.convert("RGB")
@@ -285,7 +288,7 @@ def rendre(data: bytes, echelle: float, apercu: bool = False) -> Pixels:
         # draft() left a factor between 1/2 and 1: an area average is sharp enough there, and
         # a few times faster than Lanczos (which dominated the whole render).
         image = image.resize((largeur, hauteur), Image.Resampling.BOX)
-    fmt = "gris" if image.mode == "L" else "rgb"
+    fmt: Literal["rgb", "gris"] = "gris" if image.mode == "L" else "rgb"
     octets = image.tobytes()
     return Pixels(
         image.width,

@@ -41,7 +41,7 @@ def normaliser_chemin(chemin: str) -> str:
         raise CheminRefuse("chemin vide")
     if text.startswith("/") or (len(text) > 1 and text[1] == ":") or text.startswith("//"):
         raise CheminRefuse(f"chemin absolu refusé : « {chemin} »")
-    parts = []
+    parts: list[str] = []
     for part in PurePosixPath(text).parts:
         if part in ("", "."):
             continue

@@ -222,7 +222,8 @@ def _limiter_memoire_windows() -> None:
     job_object_limit_process_memory = 0x100
     job_object_limit_kill_on_job_close = 0x2000
     job_object_extended_limit_information = 9
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    # WinDLL exists on Windows only, where this runs: unknown to mypy elsewhere.
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
     kernel32.CreateJobObjectW.restype = wintypes.HANDLE
     kernel32.GetCurrentProcess.restype = wintypes.HANDLE
     job = kernel32.CreateJobObjectW(None, None)

@@ -347,6 +347,7 @@ def nom_de_fichier(destinataire: Destinataire, genre: Genre, avec_inscription: b
 
 Element = Dossier | Fiche
 DESSINS: dict[Genre, Callable[[Mise, Contexte, Element], None]] = {
+    # type: ignore below: each drawer takes its own kind of element, which its genre picks.
     Genre.RELANCE: dessiner_relance,  # type: ignore[dict-item]
     Genre.FICHE: dessiner_fiche,  # type: ignore[dict-item]
 }

@@ -229,6 +229,7 @@ def _fichiers(
             select(Depot.piece_id, Depot.tour, Depot.recevable)
             .join(Piece, Depot.piece_id == Piece.id)
             .join(Candidature, Piece.candidature_id == Candidature.id)
+            # type: ignore below: SQLAlchemy types a boolean column expression loosely here.
             .where(*conditions, a_voir)  # type: ignore[arg-type]
             .order_by(Depot.id)
         )

@@ -234,6 +234,7 @@ def _url_affichable(url: str) -> str:
 
 def _raison(exc: BaseException) -> str:
     if isinstance(exc, SQLAlchemyError) and getattr(exc, "orig", None) is not None:
+        # type: ignore below: the driver's own exception says the cause in words.
         exc = exc.orig  # type: ignore[assignment]
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text

@@ -198,6 +198,7 @@ class DecisionPanel(QWidget):
         self.historique.setHtml("".join(lignes) or "<p><i>Aucun dépôt ni décision.</i></p>")
 
     def date_choisie(self) -> dt.date:
+        # type: ignore below: PySide6 types QDate.toPython() as object.
         return self.date_reception.date().toPython()  # type: ignore[no-any-return]
 
     def enregistre(self, quand: str) -> None:

@@ -36,6 +36,7 @@ _PASTILLES: dict[Statut | None, QIcon] = {}
 
 def pastille(statut: Statut | None) -> QIcon:
     if statut not in _PASTILLES:
+        # type: ignore below: a pièce without status has no colour: get() answers None.
         couleur = COULEURS.get(statut)  # type: ignore[arg-type]
         _PASTILLES[statut] = _pastille(couleur.name() if couleur else "#c8c6c4")
     return _PASTILLES[statut]
@@ -51,6 +52,7 @@ def item_piece(
     item.setIcon(0, pastille(p.statut))
     item.setData(0, ROLE_PIECE, p)
     if p.statut in COULEURS:
+        # type: ignore below: checked just above: the status has a colour.
         item.setForeground(1, COULEURS[p.statut])  # type: ignore[index]
     infobulle = [f"{p.code} — {p.libelle}"]
     if p.commentaire:

@@ -39,6 +39,7 @@ def _permettre_premier_plan() -> None:
         import ctypes
 
         asfw_any = -1
+        # type: ignore below: ctypes.windll exists on Windows only, where this branch runs.
         ctypes.windll.user32.AllowSetForegroundWindow(asfw_any)  # type: ignore[attr-defined]
 
 
