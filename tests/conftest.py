@@ -59,3 +59,11 @@ def corpus_manifest() -> list[dict[str, str]]:
         return []
     with manifest.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that creates widgets uses the qtbot or qapp fixture: that makes it a GUI test
+    (qutebrowser's way), so ``-m "not gui"`` never depends on remembering a marker."""
+    for item in items:
+        if {"qtbot", "qapp"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)

@@ -20,8 +20,6 @@ from desktop_app.services.importer import importer_paquet
 from desktop_app.views.sauvegardes import SauvegardesDialog
 from tests.gui.fenetre import ouvrir as ouvrir_fenetre
 
-pytestmark = pytest.mark.gui
-
 
 def _repondre(monkeypatch: pytest.MonkeyPatch, bouton: str, vues: list[str]) -> None:
     """Every message box answers by the button whose text contains ``bouton``."""

@@ -15,8 +15,6 @@ from desktop_app.views.main_window import MainWindow
 from tests.gui.fenetre import ouvrir
 from tests.helpers import write_package
 
-pytestmark = pytest.mark.gui
-
 
 @pytest.fixture
 def window(qtbot: QtBot, espace: Espace) -> MainWindow:

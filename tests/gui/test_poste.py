@@ -28,8 +28,6 @@ from desktop_app.views.instance import InstanceUnique, deja_lancee, nom_du_canal
 from desktop_app.views.parametres import ParametresDialog
 from tests.gui.fenetre import ouvrir
 
-pytestmark = pytest.mark.gui
-
 
 def test_un_second_lancement_ramene_la_premiere_fenetre(qtbot: QtBot, tmp_path: Path) -> None:
     nom = nom_du_canal(tmp_path)
@@ -53,6 +51,7 @@ def _attendre_ligne(journal_: Path, texte: str, delai: float = 60) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.gui  # the window opens in a child process: no qtbot to mark it
 def test_deux_lancements_reels_une_seule_fenetre(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CONTROLE_PJ_LOG_DIR": str(tmp_path)}
     commande = [sys.executable, "-m", "desktop_app", "--data-dir", str(tmp_path / "donnees")]

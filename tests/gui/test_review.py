@@ -17,8 +17,6 @@ from desktop_app.services.regles import EtatDossier
 from desktop_app.views.main_window import MainWindow
 from tests.gui.fenetre import ouvrir
 
-pytestmark = pytest.mark.gui
-
 
 def touche(
     qtbot: QtBot,

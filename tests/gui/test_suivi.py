@@ -19,8 +19,6 @@ from desktop_app.views.suivi import SuiviFenetre
 from tests.gui.fenetre import ouvrir
 from tests.unit.printemps import importer_printemps
 
-pytestmark = pytest.mark.gui
-
 UTC = dt.UTC
 
 

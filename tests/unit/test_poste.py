@@ -105,7 +105,8 @@ def test_une_nouvelle_taille_maximale_juge_a_nouveau_les_fichiers_concernes(
     r = changer_taille_max(espace.db, espace.store, campagne_id, 5 * 1024 * 1024, espace.inspection)
     assert r.devenus_recevables == trop_grands and r.devenus_non_recevables == 0
     with espace.db.read() as session:
-        assert session.scalars(select(Depot.recevable).where(Depot.taille == tailles[-1])).all()
+        recevables = session.scalars(select(Depot.recevable).where(Depot.taille == tailles[-1]))
+        assert set(recevables) == {True}
 
 
 def test_un_paquet_qui_change_la_taille_maximale_fait_juger_a_nouveau_les_fichiers(
