@@ -141,10 +141,13 @@ def main() -> None:
     for _ in range(min(150, 4 * args.candidatures_demo)):
         attendre(lambda: False, 0.3)  # the gestionnaire looks; the next one is prefetched
         debut = time.perf_counter()
-        if len(window._items_pieces()) and window.arbre.currentItem() is window._items_pieces()[-1]:
-            window.dossier_voisin(1)
+        if (
+            len(window.dossier.items_pieces())
+            and window.arbre.currentItem() is window.dossier.items_pieces()[-1]
+        ):
+            window.liste.voisine(1)
         else:
-            window.piece_voisine(1)
+            window.revue.piece_voisine(1)
         attendre(montree)
         QCoreApplication.sendPostedEvents()
         viewer.surface.repaint()

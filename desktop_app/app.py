@@ -26,7 +26,7 @@ from desktop_app import APP_ID, APP_NAME, __version__, journal
 from desktop_app.models.database import DatabaseError
 from desktop_app.paths import resolve_data_dir
 from desktop_app.services.espace import BaseEndommagee, Espace, ouvrir_espace
-from desktop_app.services.progression import ImportAnnule
+from desktop_app.services.progression import TacheAnnulee
 from desktop_app.services.sauvegardes import Motif, SauvegardeImpossible
 from desktop_app.views import plantage
 from desktop_app.views.instance import (
@@ -92,7 +92,7 @@ def lancer_demo(window: MainWindow, candidatures: int = 300) -> TacheAvecProgres
 
     def fini(_result: object, error: BaseException | None) -> None:
         window.vide.setText(window.ETAT_VIDE)
-        if error is not None and not isinstance(error, ImportAnnule):
+        if error is not None and not isinstance(error, TacheAnnulee):
             QMessageBox.critical(
                 window, APP_NAME, f"La campagne de démonstration n'a pas pu être créée.\n\n{error}"
             )

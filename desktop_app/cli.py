@@ -513,7 +513,7 @@ def cmd_pieces(args: argparse.Namespace) -> int:
 def cmd_reception(args: argparse.Namespace) -> int:
     from desktop_app.services.dates import DateInvalide, parse_date, today_paris
     from desktop_app.services.decisions import DecisionRefusee
-    from desktop_app.services.lots import appliquer_reception, lire_liste, preparer_reception
+    from desktop_app.services.reception import appliquer_reception, lire_liste, preparer_reception
 
     try:
         le = parse_date(args.le) if args.le else today_paris()

@@ -384,7 +384,7 @@ def ecrire_courriers(
     progression: Progression | None = None,
 ) -> CourriersEcrits:
     """Write the letters into ``dossier`` (each file atomically). ``progression`` may raise
-    ImportAnnule: the files already written stay, the combined file is not written."""
+    TacheAnnulee: the files already written stay, the combined file is not written."""
     dossier.mkdir(parents=True, exist_ok=True)
     doublons = _doublons(e.destinataire.n_candidat for e in elements)
     tous = document() if combine else None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Atelier
@@ -43,6 +46,17 @@ EN_EQUIPE = (
     "concernent la base locale."
 )
 
+T = TypeVar("T")
+
+
+class BaseIndisponible(Exception):
+    """The database did not answer (locked, unreachable, disk error): said in French. A write
+    that raised it committed nothing. ``raison``: the cause alone, in a few words."""
+
+    def __init__(self, message: str, raison: str) -> None:
+        super().__init__(message)
+        self.raison = raison
+
 
 @dataclass
 class Espace:
@@ -56,6 +70,33 @@ class Espace:
     def close(self) -> None:
         self.inspection.close()
         self.db.dispose()
+
+    def lire(self, fonction: Callable[[Session], T]) -> T:
+        """``fonction(session)`` in one read transaction: how the windows read the base."""
+        try:
+            with self.db.read() as session:
+                return fonction(session)
+        except SQLAlchemyError as exc:
+            raison = _raison(exc)
+            raise BaseIndisponible(
+                f"La base de données n'a pas répondu ({raison}). Réessayez ; si cela dure, "
+                "fermez et rouvrez l'application.",
+                raison,
+            ) from exc
+
+    def ecrire(self, fonction: Callable[[Session], T]) -> T:
+        """``fonction(session)`` in one write transaction, committed when this returns: the
+        only way the windows write, so that « Enregistré » always means committed."""
+        try:
+            with self.db.write() as session:
+                return fonction(session)
+        except SQLAlchemyError as exc:
+            raison = _raison(exc)
+            raise BaseIndisponible(
+                f"Rien n'a été enregistré : la base de données n'a pas répondu ({raison}). "
+                "Réessayez.",
+                raison,
+            ) from exc
 
     @property
     def locale(self) -> bool:

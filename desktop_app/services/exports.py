@@ -1,6 +1,6 @@
 """What the chef de bureau takes away: the candidate × pièce status matrix (XLSX, and CSV with
 ';' and UTF-8 with BOM), and the files of a selection copied into a folder tree. Long exports
-report progress and can be cancelled (``Progression`` raising ``ImportAnnule``); nothing is left
+report progress and can be cancelled (``Progression`` raising ``TacheAnnulee``); nothing is left
 half-written under the final name. No Qt."""
 
 from __future__ import annotations

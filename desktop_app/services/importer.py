@@ -46,7 +46,7 @@ from desktop_app.models.database import Database
 from desktop_app.services import colonnes
 from desktop_app.services.audit import chainer
 from desktop_app.services.dates import DateInvalide, now_utc, parse_date, parse_datetime
-from desktop_app.services.progression import ImportAnnule, Progression
+from desktop_app.services.progression import Progression, TacheAnnulee
 from desktop_app.services.reglages import juger_a_nouveau
 from desktop_app.services.tabular import Ligne, TableauIllisible, cle, read_table
 
@@ -1017,7 +1017,7 @@ def importer_paquet(
     worker: Atelier | None = None,
 ) -> RapportImport:
     """Import a package. Raises PaquetInutilisable when the package as a whole cannot be used,
-    ImportRefuse when ``tout_ou_rien`` and a row was refused, ImportAnnule when cancelled.
+    ImportRefuse when ``tout_ou_rien`` and a row was refused, TacheAnnulee when cancelled.
     ``worker`` is a warm pool of workers to reuse (one is started for this import if not)."""
     rapport = RapportImport(paquet=chemin.name)
     with contextlib.ExitStack() as stack:
@@ -1055,11 +1055,11 @@ def importer_paquet(
 __all__ = [
     "CheminRefuse",
     "Conflit",
-    "ImportAnnule",
     "ImportRefuse",
     "Message",
     "PaquetInutilisable",
     "RapportImport",
+    "TacheAnnulee",
     "importer_paquet",
     "parse_statut",
 ]

@@ -8,5 +8,5 @@ from collections.abc import Callable
 Progression = Callable[[int, int, str], None]  # (done, total, French step)
 
 
-class ImportAnnule(Exception):
+class TacheAnnulee(Exception):
     """Raised by a progress callback to cancel; the transaction is rolled back."""

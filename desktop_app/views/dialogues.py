@@ -1,22 +1,37 @@
-"""Small dialogs of the review: the keyboard help, the catalogue of reasons, my spécialités."""
+"""The windows' small dialogs: the keyboard help, my spécialités, my name, an import's report,
+a letter's preview, the bureau that signs the letters."""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
+
+from desktop_app.services.espace import Espace
+from desktop_app.services.mise_en_page import pages_en_pixels
+from desktop_app.services.reglages import Bureau
+
+if TYPE_CHECKING:  # the importer is loaded when first used: a faster start
+    from desktop_app.services.importer import RapportImport
 
 
 def _boutons(dialogue: QDialog, ok_seul: bool = False) -> QDialogButtonBox:
@@ -92,3 +107,144 @@ class SpecialitesDialog(QDialog):
             for i in range(self.liste.count())
             if self.liste.item(i).checkState() == Qt.CheckState.Checked
         ]
+
+
+class RapportDialog(QDialog):
+    """What an import did, and every refused row, in words a gestionnaire reads."""
+
+    def __init__(self, rapport: RapportImport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("rapportImport")
+        self.setWindowTitle("Rapport d'import")
+        self.resize(760, 420)
+        layout = QVBoxLayout(self)
+        resume = QLabel(rapport.resume())
+        resume.setWordWrap(True)
+        layout.addWidget(resume)
+        lines = [
+            f"{'Refusé' if m.niveau == 'erreur' else 'Attention'} — {m}" for m in rapport.messages
+        ]
+        lines += [f"Conflit — {c}" for c in rapport.conflits]
+        if lines:
+            details = QPlainTextEdit("\n".join(lines))
+            details.setReadOnly(True)
+            details.setObjectName("rapportDetails")
+            layout.addWidget(details)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+
+class ApercuPdf(QDialog):
+    """The pages of a letter before it is saved."""
+
+    def __init__(
+        self, titre: str, pdf: bytes, parent: QWidget | None = None, *, suite: str = ""
+    ) -> None:
+        """``suite``: the label of a button that accepts (« Enregistrer… »); else Close."""
+        super().__init__(parent)
+        self.setObjectName("apercuCourrier")
+        self.setWindowTitle(titre)
+        self.resize(720, 900)
+        colonne = QWidget()
+        disposition = QVBoxLayout(colonne)
+        self.pages: list[QLabel] = []
+        for largeur, hauteur, pas, pixels in pages_en_pixels(pdf, zoom=1.1):
+            image = QImage(pixels, largeur, hauteur, pas, QImage.Format.Format_RGB888).copy()
+            page = QLabel()
+            page.setPixmap(QPixmap.fromImage(image))
+            page.setStyleSheet("border: 1px solid #999; background: white")
+            disposition.addWidget(page, 0, Qt.AlignmentFlag.AlignHCenter)
+            self.pages.append(page)
+        defilement = QScrollArea()
+        defilement.setWidget(colonne)
+        defilement.setWidgetResizable(True)
+        boutons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Cancel
+            if suite
+            else QDialogButtonBox.StandardButton.Close
+        )
+        if suite:
+            boutons.addButton(suite, QDialogButtonBox.ButtonRole.AcceptRole)
+        boutons.accepted.connect(self.accept)
+        boutons.rejected.connect(self.reject)
+        fond = QVBoxLayout(self)
+        fond.addWidget(defilement)
+        fond.addWidget(boutons)
+
+
+class BureauDialog(QDialog):
+    """Who signs the letters: a setting of the campaign, shared by the team."""
+
+    def __init__(self, bureau: Bureau, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bureauDialog")
+        self.setWindowTitle("Bureau expéditeur des courriers")
+        self.champs: dict[str, QLineEdit | QPlainTextEdit] = {}
+        formulaire = QFormLayout()
+        for nom, libelle, multiligne in (
+            ("nom", "&Nom", False),
+            ("service", "&Service", False),
+            ("adresse", "&Adresse", True),
+            ("contact", "&Contact (téléphone, courriel)", False),
+            ("ville", "&Ville (« …, le »)", False),
+            ("signature", "Si&gnature", False),
+        ):
+            valeur = getattr(bureau, nom)
+            champ: QLineEdit | QPlainTextEdit
+            if multiligne:
+                champ = QPlainTextEdit(valeur)
+                champ.setTabChangesFocus(True)
+                champ.setFixedHeight(70)
+            else:
+                champ = QLineEdit(valeur)
+            champ.setObjectName(f"bureau_{nom}")
+            etiquette = QLabel(libelle)
+            etiquette.setBuddy(champ)
+            formulaire.addRow(etiquette, champ)
+            self.champs[nom] = champ
+        boutons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        boutons.accepted.connect(self.accept)
+        boutons.rejected.connect(self.reject)
+        fond = QVBoxLayout(self)
+        fond.addLayout(formulaire)
+        fond.addWidget(boutons)
+
+    def bureau(self) -> Bureau:
+        valeurs = {
+            nom: c.toPlainText() if isinstance(c, QPlainTextEdit) else c.text()
+            for nom, c in self.champs.items()
+        }
+        return Bureau(**valeurs)
+
+
+def demander_gestionnaire(parent: QWidget, espace: Espace) -> str:
+    """The gestionnaire's name, written in each of their decisions: asked once, then kept in
+    the settings. Empty if they declined."""
+    settings = espace.settings
+    if not settings.gestionnaire.strip():
+        changer_gestionnaire(parent, espace)
+    return settings.gestionnaire.strip()
+
+
+def changer_gestionnaire(parent: QWidget, espace: Espace) -> None:
+    nom, ok = QInputDialog.getText(
+        parent, "Nom du gestionnaire", "Votre nom, inscrit dans chacune de vos décisions :",
+        text=espace.settings.gestionnaire,
+    )  # fmt: skip
+    if ok and nom.strip():
+        espace.settings.gestionnaire = nom.strip()
+        enregistrer_parametres(parent, espace)
+
+
+def enregistrer_parametres(parent: QWidget, espace: Espace) -> None:
+    try:
+        espace.settings.save(espace.paths.settings)
+    except OSError as exc:
+        QMessageBox.warning(
+            parent,
+            "Paramètres non enregistrés",
+            f"Impossible d'écrire les paramètres : {exc.strerror or exc}",
+        )

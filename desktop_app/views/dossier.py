@@ -1,19 +1,41 @@
-"""The dossier panel's pieces: the candidate's identity and the pièces tree."""
+"""The dossier room: the candidate's identity pinned beside the document, and the pièces
+grouped by regroupement, each with its files. It reads the dossier the gestionnaire chose into
+the review state, and reads it again when a write announces a change to it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QTreeWidgetItem
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.models import Statut, libelle_statut
 from desktop_app.services.dates import format_date, format_datetime
 from desktop_app.services.echeances import echeance_piece
-from desktop_app.services.requetes import Identite, LigneDepot, LignePiece
+from desktop_app.services.espace import Espace
+from desktop_app.services.requetes import (
+    Identite,
+    LigneDepot,
+    LignePiece,
+    depots_des_pieces,
+    identite_de,
+    pieces_de,
+)
+from desktop_app.views.etat import EtatRevue, a_voir, premiere_a_voir
 from desktop_app.views.item_models import COULEURS
+from desktop_app.views.operations import Annonces, Changements, Operation
+
+AUCUN_DOSSIER = "<i>Sélectionnez une candidature pour voir son dossier.</i>"
 
 ROLE_PIECE = Qt.ItemDataRole.UserRole
 ROLE_DEPOT = Qt.ItemDataRole.UserRole + 1
@@ -106,3 +128,162 @@ def texte_identite(i: Identite) -> str:
         + ligne("Aménagement (handicap)", handicap)
         + "</table>"
     )  # fmt: skip
+
+
+class PanneauDossier(QWidget):
+    """``depotChoisi(LigneDepot)``: a file chosen in the tree, under its pièce."""
+
+    depotChoisi = Signal(object)
+
+    def __init__(self, espace: Espace, etat: EtatRevue, annonces: Annonces) -> None:
+        super().__init__()
+        self.setObjectName("panneauDossier")
+        self.espace, self.etat = espace, etat
+        self.identite = QLabel()
+        self.identite.setObjectName("identiteCandidat")
+        self.identite.setAccessibleName("Identité du candidat")
+        self.identite.setTextFormat(Qt.TextFormat.RichText)
+        self.identite.setWordWrap(True)
+        self.identite.setContentsMargins(8, 6, 8, 6)
+        self.identite.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.arbre = QTreeWidget()
+        self.arbre.setObjectName("pieceTree")
+        self.arbre.setAccessibleName("Pièces du dossier")
+        self.arbre.setHeaderLabels(["Pièce", "Statut", "Modalité", "Échéance"])
+        self.arbre.setUniformRowHeights(True)
+        entete = self.arbre.header()
+        entete.setStretchLastSection(False)
+        entete.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for colonne in (1, 2, 3):
+            entete.setSectionResizeMode(colonne, QHeaderView.ResizeMode.ResizeToContents)
+        self.arbre.setRootIsDecorated(True)
+        self.arbre.itemSelectionChanged.connect(self._choisie)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.identite)
+        layout.addWidget(self.arbre, 1)
+        annonces.changements.connect(self._changements)
+
+    def ouvrir(self, candidature_id: int | None, piece_id: int | None = None) -> None:
+        """Read a candidature's dossier and show it, on ``piece_id`` or its first pièce to
+        check; None: no dossier."""
+        if candidature_id is None:
+            self._montrer(None, None, [], {}, None)
+            return
+
+        def lire(s: Any) -> tuple[Identite | None, list[LignePiece], dict[int, list[LigneDepot]]]:
+            return (identite_de(s, candidature_id), pieces_de(s, candidature_id),
+                    depots_des_pieces(s, candidature_id))  # fmt: skip
+
+        Operation(self, lambda _: self.espace.lire(lire)).succes(
+            lambda lu: self._montrer(candidature_id, *lu, piece_id)
+        ).lancer()
+
+    def _montrer(
+        self,
+        candidature_id: int | None,
+        identite: Identite | None,
+        pieces: list[LignePiece],
+        depots: dict[int, list[LigneDepot]],
+        piece_id: int | None,
+    ) -> None:
+        self.etat.poser_dossier(candidature_id, identite, pieces, depots)
+        self.identite.setText(texte_identite(identite) if identite else AUCUN_DOSSIER)
+        self.arbre.blockSignals(True)
+        self.arbre.clear()
+        groupes: dict[str, QTreeWidgetItem] = {}
+        cible = None
+        premiere = premiere_a_voir(pieces)
+        voulue = piece_id if piece_id is not None else premiere.id if premiere else None
+        cloture = self.etat.campagne.cloture if self.etat.campagne else None
+        for p in pieces:
+            groupe = groupes.get(p.regroupement)
+            if groupe is None:
+                groupe = QTreeWidgetItem([p.regroupement or "Autres pièces"])
+                groupe.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                police = groupe.font(0)
+                police.setBold(True)
+                groupe.setFont(0, police)
+                groupes[p.regroupement] = groupe
+                self.arbre.addTopLevelItem(groupe)
+                groupe.setFirstColumnSpanned(True)  # once in the tree, or it is ignored
+            item = item_piece(p, depots.get(p.id, []), cloture)
+            groupe.addChild(item)
+            for enfant in _enfants(item):
+                enfant.setFirstColumnSpanned(True)
+            if p.id == voulue:
+                cible = item
+        self.arbre.expandAll()
+        self.arbre.blockSignals(False)
+        if cible is not None:
+            self.arbre.setCurrentItem(cible)  # -> _choisie
+        else:
+            self.etat.poser_piece(None)
+
+    def _changements(self, c: Changements) -> None:
+        """A write touched the dossier on screen: read it again, on the same pièce."""
+        courant = self.etat.candidature_id
+        if courant is not None and courant in c.candidatures and not c.campagne:
+            self.ouvrir(courant, self.etat.piece.id if self.etat.piece else None)
+
+    # -- the pièces, in the tree's order -----------------------------------------------------
+    def items_pieces(self) -> list[QTreeWidgetItem]:
+        return [p for i in range(self.arbre.topLevelItemCount())
+                for p in _enfants(self.arbre.topLevelItem(i))]  # fmt: skip
+
+    def pieces_affichees(self) -> list[LignePiece]:
+        """The dossier's pièces in the order the tree shows them."""
+        return [item.data(0, ROLE_PIECE) for item in self.items_pieces()]
+
+    def _courant(self) -> QTreeWidgetItem | None:
+        courant = self.arbre.currentItem()
+        if courant is not None and courant.data(0, ROLE_DEPOT) is not None:
+            return courant.parent()
+        return courant
+
+    def _choisie(self) -> None:
+        item, courant = self.arbre.currentItem(), self._courant()
+        piece = courant.data(0, ROLE_PIECE) if courant is not None else None
+        if item is None or piece is None:
+            return
+        if self.etat.piece is None or self.etat.piece.id != piece.id:
+            self.etat.poser_piece(piece)
+        depot = item.data(0, ROLE_DEPOT)
+        if depot is not None:  # a file under its pièce: that pièce, that file
+            self.depotChoisi.emit(depot)
+
+    def voisine(self, pas: int) -> bool:
+        """Move ``pas`` pièces; False at either end of the dossier."""
+        items = self.items_pieces()
+        courant = self._courant()
+        if not items:
+            return True
+        i = items.index(courant) + pas if courant in items else 0
+        if 0 <= i < len(items):
+            self.arbre.setCurrentItem(items[i])
+            return True
+        return False
+
+    def suivante(self) -> LignePiece | None:
+        """The pièce after the one on screen, if any (what to prefetch)."""
+        items = self.items_pieces()
+        courant = self._courant()
+        suivants = items[items.index(courant) + 1 :] if courant in items else []
+        return suivants[0].data(0, ROLE_PIECE) if suivants else None
+
+    def prochaine_a_voir(self) -> bool:
+        """Move to the next pièce of this dossier awaiting the gestionnaire, if any."""
+        items = self.items_pieces()
+        courant = self._courant()
+        debut = items.index(courant) + 1 if courant in items else 0
+        for item in items[debut:]:
+            if a_voir(item.data(0, ROLE_PIECE)):
+                self.arbre.setCurrentItem(item)
+                return True
+        return False
+
+
+def _enfants(item: QTreeWidgetItem | None) -> list[QTreeWidgetItem]:
+    if item is None:
+        return []
+    return [c for c in (item.child(k) for k in range(item.childCount())) if c is not None]

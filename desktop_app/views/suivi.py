@@ -10,23 +10,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPixmap
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -48,12 +43,10 @@ from desktop_app.services.courriers import (
     nom_combine,
 )
 from desktop_app.services.dates import format_datetime, now_utc
-from desktop_app.services.decisions import DecisionRefusee, enregistrer_decision
+from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.echeances import Dossier, Suivi, suivi
 from desktop_app.services.espace import Espace
 from desktop_app.services.fichiers import ecrire_atomique
-from desktop_app.services.mise_en_page import pages_en_pixels
-from desktop_app.services.progression import ImportAnnule
 from desktop_app.services.reglages import (
     Bureau,
     affectations,
@@ -63,6 +56,7 @@ from desktop_app.services.reglages import (
 )
 from desktop_app.services.tableau_de_bord import TableauDeBord, exporter_tableau, tableau_de_bord
 from desktop_app.viewer.actions import creer_action
+from desktop_app.views.dialogues import ApercuPdf, BureauDialog, demander_gestionnaire
 from desktop_app.views.graphiques import (
     BLEU,
     COULEURS_ETATS,
@@ -72,95 +66,10 @@ from desktop_app.views.graphiques import (
     Barres,
     ParJour,
 )
-from desktop_app.views.taches import TacheAvecProgression, en_fond
+from desktop_app.views.operations import TOUT, Annonces, Changements, Operation, Progression
+from desktop_app.views.taches import TacheAvecProgression
 
 COMMENTAIRE_ECHU = "Aucun fichier recevable n'a été reçu avant la date limite."
-
-
-# ---------------------------------------------------------------- small dialogs
-class ApercuPdf(QDialog):
-    """The pages of a letter before it is saved."""
-
-    def __init__(
-        self, titre: str, pdf: bytes, parent: QWidget | None = None, *, suite: str = ""
-    ) -> None:
-        """``suite``: the label of a button that accepts (« Enregistrer… »); else Close."""
-        super().__init__(parent)
-        self.setObjectName("apercuCourrier")
-        self.setWindowTitle(titre)
-        self.resize(720, 900)
-        colonne = QWidget()
-        disposition = QVBoxLayout(colonne)
-        self.pages: list[QLabel] = []
-        for largeur, hauteur, pas, pixels in pages_en_pixels(pdf, zoom=1.1):
-            image = QImage(pixels, largeur, hauteur, pas, QImage.Format.Format_RGB888).copy()
-            page = QLabel()
-            page.setPixmap(QPixmap.fromImage(image))
-            page.setStyleSheet("border: 1px solid #999; background: white")
-            disposition.addWidget(page, 0, Qt.AlignmentFlag.AlignHCenter)
-            self.pages.append(page)
-        defilement = QScrollArea()
-        defilement.setWidget(colonne)
-        defilement.setWidgetResizable(True)
-        boutons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Cancel
-            if suite
-            else QDialogButtonBox.StandardButton.Close
-        )
-        if suite:
-            boutons.addButton(suite, QDialogButtonBox.ButtonRole.AcceptRole)
-        boutons.accepted.connect(self.accept)
-        boutons.rejected.connect(self.reject)
-        fond = QVBoxLayout(self)
-        fond.addWidget(defilement)
-        fond.addWidget(boutons)
-
-
-class BureauDialog(QDialog):
-    """Who signs the letters: a setting of the campaign, shared by the team."""
-
-    def __init__(self, bureau: Bureau, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("bureauDialog")
-        self.setWindowTitle("Bureau expéditeur des courriers")
-        self.champs: dict[str, QLineEdit | QPlainTextEdit] = {}
-        formulaire = QFormLayout()
-        for nom, libelle, multiligne in (
-            ("nom", "&Nom", False),
-            ("service", "&Service", False),
-            ("adresse", "&Adresse", True),
-            ("contact", "&Contact (téléphone, courriel)", False),
-            ("ville", "&Ville (« …, le »)", False),
-            ("signature", "Si&gnature", False),
-        ):
-            valeur = getattr(bureau, nom)
-            champ: QLineEdit | QPlainTextEdit
-            if multiligne:
-                champ = QPlainTextEdit(valeur)
-                champ.setTabChangesFocus(True)
-                champ.setFixedHeight(70)
-            else:
-                champ = QLineEdit(valeur)
-            champ.setObjectName(f"bureau_{nom}")
-            etiquette = QLabel(libelle)
-            etiquette.setBuddy(champ)
-            formulaire.addRow(etiquette, champ)
-            self.champs[nom] = champ
-        boutons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        boutons.accepted.connect(self.accept)
-        boutons.rejected.connect(self.reject)
-        fond = QVBoxLayout(self)
-        fond.addLayout(formulaire)
-        fond.addWidget(boutons)
-
-    def bureau(self) -> Bureau:
-        valeurs = {
-            nom: c.toPlainText() if isinstance(c, QPlainTextEdit) else c.text()
-            for nom, c in self.champs.items()
-        }
-        return Bureau(**valeurs)
 
 
 def _table(nom: str, colonnes: Sequence[str]) -> QTableWidget:
@@ -194,12 +103,11 @@ def _lignes_selectionnees(table: QTableWidget) -> list[int]:
 
 # ---------------------------------------------------------------- the window
 class SuiviFenetre(QMainWindow):
-    """Opened from the main window (F9); ``decisions_enregistrees`` asks it to reload."""
-
-    decisions_enregistrees = Signal()
+    """Opened from the main window (F9); what it writes is announced on the window's
+    ``Annonces``, so the main window's panels read it again."""
 
     def __init__(
-        self, espace: Espace, campagne_id: int, gestionnaire: Callable[[], str], parent: QWidget
+        self, espace: Espace, campagne_id: int, annonces: Annonces, parent: QWidget
     ) -> None:
         super().__init__(parent)
         self.setObjectName("suiviFenetre")
@@ -207,7 +115,7 @@ class SuiviFenetre(QMainWindow):
         self.resize(1100, 760)
         self.espace = espace
         self.campagne_id = campagne_id
-        self.gestionnaire = gestionnaire
+        self.annonces = annonces
         self.donnees: Suivi | None = None
         self.tableau: TableauDeBord | None = None
         self.ctx: Contexte | None = None
@@ -357,34 +265,27 @@ class SuiviFenetre(QMainWindow):
     # -- data ---------------------------------------------------------------------------------
     def actualiser(self) -> TacheAvecProgression | None:
         """Compute the lists and the dashboard in the background."""
-        if self.tache is not None:
-            return None
-        campagne_id, db, maintenant = self.campagne_id, self.espace.db, self.horloge()
+        campagne_id, maintenant = self.campagne_id, self.horloge()
 
-        def travail(progression: Any) -> tuple[Suivi, TableauDeBord, Contexte]:
+        def lire(session: Any, progression: Progression) -> Any:
             progression(0, 3, "Calcul des échéances")
-            with db.read() as session:
-                donnees = suivi(session, campagne_id, maintenant)
-                progression(1, 3, "Tableau de bord")
-                tableau = tableau_de_bord(session, campagne_id, maintenant)
-                ctx = contexte(session, campagne_id, maintenant)
-            return donnees, tableau, ctx
+            donnees = suivi(session, campagne_id, maintenant)
+            progression(1, 3, "Tableau de bord")
+            tableau = tableau_de_bord(session, campagne_id, maintenant)
+            qui = affectations(session, campagne_id)
+            return donnees, tableau, contexte(session, campagne_id, maintenant), qui
 
-        self.tache = TacheAvecProgression(self, "Suivi de la campagne", travail)
-        self.tache.finished.connect(self._calcule)
-        self.tache.start()
-        return self.tache
+        def calcule(resultat: Any) -> None:
+            self.donnees, self.tableau, self.ctx, qui = resultat
+            self._montrer(qui)
 
-    def _calcule(self, resultat: Any, erreur: BaseException | None) -> None:
-        self.tache = None
-        if erreur is not None:
-            if not isinstance(erreur, ImportAnnule):
-                QMessageBox.warning(self, "Suivi indisponible", f"Calcul impossible : {erreur}")
-            return
-        self.donnees, self.tableau, self.ctx = resultat
-        self._montrer()
+        return self._lancer(
+            "Suivi de la campagne",
+            lambda progression: self.espace.lire(lambda s: lire(s, progression)),
+            calcule,
+        )
 
-    def _montrer(self) -> None:
+    def _montrer(self, qui: dict[str, str]) -> None:
         d, t = self.donnees, self.tableau
         assert d is not None and t is not None
         self.echeance.setText(f"{t.titre} — {t.dossiers} dossiers. {t.echeance}")
@@ -449,7 +350,7 @@ class SuiviFenetre(QMainWindow):
             if d.cloture_passee
             else "La clôture n'est pas passée : aucun dossier à annuler pour l'instant."
         )
-        self._montrer_affectations()
+        self._montrer_affectations(qui)
         self._titres_onglets()
 
     def _titres_onglets(self) -> None:
@@ -463,10 +364,8 @@ class SuiviFenetre(QMainWindow):
         ):
             self.onglets.setTabText(index, f"{texte} ({n})")
 
-    def _montrer_affectations(self) -> None:
+    def _montrer_affectations(self, qui: dict[str, str]) -> None:
         assert self.tableau is not None
-        with self.espace.db.read() as session:
-            qui = affectations(session, self.campagne_id)
         specialites = sorted({s.specialite for s in self.tableau.par_specialite})
         noms = sorted({*qui.values(), *(g.gestionnaire for g in self.tableau.par_gestionnaire)})
         self.table_affectations.setRowCount(len(specialites))
@@ -503,12 +402,16 @@ class SuiviFenetre(QMainWindow):
         chemin = QFileDialog.getExistingDirectory(self, titre)
         return Path(chemin) if chemin else None
 
-    def _lancer(self, titre: str, travail: Any, fini: Callable[[Any], None]) -> None:
-        """Long writing (letters) in the background, with progress and « Annuler »."""
-
-        self.tache = en_fond(self, titre, travail, fini)
+    def _lancer(
+        self, titre: str, travail: Any, fini: Callable[[Any], None]
+    ) -> TacheAvecProgression | None:
+        """Long work (the lists, letters) in the background, with progress and « Annuler »;
+        one at a time."""
+        if self.tache is not None:
+            return None
+        self.tache = Operation(self, travail, titre).succes(fini).avec_progression(titre)
         self.tache.finished.connect(lambda *_: setattr(self, "tache", None))
-        self.tache.start()
+        return self.tache
 
     def enregistrer_relances(self) -> None:
         if self.donnees is None or self.ctx is None or self.tache is not None:
@@ -543,12 +446,11 @@ class SuiviFenetre(QMainWindow):
         self.ecrire_fiches([d.destinataire.candidature_id for d in dossiers], sortie)
 
     def ecrire_fiches(self, candidatures: list[int], sortie: Path) -> None:
-        ctx, db, campagne_id = self.ctx, self.espace.db, self.campagne_id
+        ctx, campagne_id = self.ctx, self.campagne_id
         assert ctx is not None
 
-        def travail(progression: Any) -> Any:
-            with db.read() as session:
-                elements = fiches(session, campagne_id, candidatures)
+        def travail(progression: Progression) -> Any:
+            elements = self.espace.lire(lambda s: fiches(s, campagne_id, candidatures))
             return ecrire_courriers(ctx, Genre.FICHE, elements, sortie, progression=progression)
 
         self._lancer(
@@ -576,12 +478,11 @@ class SuiviFenetre(QMainWindow):
         )
         if not chemin:
             return
-        try:
-            ecrire_atomique(Path(chemin), liste_annulations(self.ctx, self.donnees.a_annuler))
-        except OSError as exc:
-            QMessageBox.warning(self, "Liste non enregistrée", f"{exc.strerror or exc}")
-            return
-        self._dire(f"Liste de {len(self.donnees.a_annuler)} dossier(s) enregistrée : {chemin}")
+        ctx, dossiers = self.ctx, self.donnees.a_annuler
+        Operation(self, lambda _: ecrire_atomique(Path(chemin), liste_annulations(ctx, dossiers)),
+                  "Liste non enregistrée").succes(lambda _: self._dire(
+            f"Liste de {len(dossiers)} dossier(s) enregistrée : {chemin}"
+        )).lancer()  # fmt: skip
 
     def confirmer_attente(self) -> None:
         """The suggested pièces the gestionnaire selected become « En attente d'une nouvelle
@@ -599,22 +500,25 @@ class SuiviFenetre(QMainWindow):
         )
         if reponse != QMessageBox.StandardButton.Yes:
             return
-        gestionnaire = self.gestionnaire()
+        gestionnaire = demander_gestionnaire(self, self.espace)
         if not gestionnaire:
             return
-        try:
-            with self.espace.db.write() as session:
-                for p in choisies:
-                    enregistrer_decision(
-                        session, p.piece_id, Statut.EN_ATTENTE_NOUVELLE_PJ, gestionnaire,
-                        commentaire=p.commentaire or COMMENTAIRE_ECHU, version_attendue=p.version,
-                    )  # fmt: skip
-        except DecisionRefusee as exc:
-            QMessageBox.warning(self, "Rien n'a été enregistré", str(exc))
-            return
-        self._dire(f"{len(choisies)} pièce(s) passée(s) en attente d'une nouvelle PJ.")
-        self.decisions_enregistrees.emit()
-        self.actualiser()
+
+        def ecrire(session: Any) -> None:
+            for p in choisies:
+                enregistrer_decision(
+                    session, p.piece_id, Statut.EN_ATTENTE_NOUVELLE_PJ, gestionnaire,
+                    commentaire=p.commentaire or COMMENTAIRE_ECHU, version_attendue=p.version,
+                )  # fmt: skip
+
+        def fait(_: None) -> None:
+            self._dire(f"{len(choisies)} pièce(s) passée(s) en attente d'une nouvelle PJ.")
+            self.actualiser()
+
+        candidatures = [self._suggestions[r][0].destinataire.candidature_id for r in lignes]
+        Operation(self, lambda _: self.espace.ecrire(ecrire), "Rien n'a été enregistré").annonce(
+            self.annonces, Changements.de(candidatures, [p.piece_id for p in choisies])
+        ).succes(fait).lancer()
 
     def _bureau_renseigne(self) -> bool:
         if self.ctx is not None and self.ctx.bureau.complet:
@@ -628,26 +532,40 @@ class SuiviFenetre(QMainWindow):
         return self.modifier_bureau()
 
     def modifier_bureau(self) -> bool:
-        with self.espace.db.read() as session:
-            actuel = bureau_de(session, self.campagne_id)
-        dialogue = BureauDialog(actuel, self)
-        if not dialogue.exec():
+        """The bureau that signs the letters; True once its address and contact are known."""
+        campagne_id, maintenant = self.campagne_id, self.horloge()
+        lu: list[Bureau] = []
+        Operation(self, lambda _: self.espace.lire(lambda s: bureau_de(s, campagne_id)),
+                  "Bureau expéditeur").succes(lu.append).lancer()  # fmt: skip
+        dialogue = BureauDialog(lu[0], self) if lu else None
+        if dialogue is None or not dialogue.exec():
             return False
-        with self.espace.db.write() as session:
-            enregistrer_bureau(session, self.campagne_id, dialogue.bureau())
-            self.ctx = contexte(session, self.campagne_id, self.horloge())
-        return self.ctx.bureau.complet
+
+        def ecrire(session: Any) -> Contexte:
+            enregistrer_bureau(session, campagne_id, dialogue.bureau())
+            return contexte(session, campagne_id, maintenant)
+
+        Operation(self, lambda _: self.espace.ecrire(ecrire), "Bureau non enregistré").succes(
+            lambda ctx: setattr(self, "ctx", ctx)
+        ).lancer()
+        return self.ctx is not None and self.ctx.bureau.complet
 
     def enregistrer_affectations(self) -> None:
         nouvelles = {}
         for r in range(self.table_affectations.rowCount()):
             choix = self.table_affectations.cellWidget(r, 1)
             assert isinstance(choix, QComboBox)
-            nouvelles[self.table_affectations.item(r, 0).text()] = choix.currentText()
-        with self.espace.db.write() as session:
-            affecter(session, self.campagne_id, nouvelles)
-        self._dire("Affectations enregistrées.")
-        self.decisions_enregistrees.emit()
+            specialite = self.table_affectations.item(r, 0)
+            assert specialite is not None
+            nouvelles[specialite.text()] = choix.currentText()
+        campagne_id = self.campagne_id
+        Operation(
+            self,
+            lambda _: self.espace.ecrire(lambda s: affecter(s, campagne_id, nouvelles)),
+            "Affectations non enregistrées",
+        ).annonce(self.annonces, TOUT).succes(
+            lambda _: self._dire("Affectations enregistrées.")
+        ).lancer()
 
     def exporter_tableau(self) -> None:
         if self.tableau is None:
@@ -658,12 +576,10 @@ class SuiviFenetre(QMainWindow):
             "Classeur Excel (*.xlsx)",
         )  # fmt: skip
         if chemin:
-            try:
-                exporter_tableau(self.tableau, Path(chemin))
-            except OSError as exc:
-                QMessageBox.warning(self, "Export impossible", f"{exc.strerror or exc}")
-                return
-            self._dire(f"Tableau de bord exporté : {chemin}")
+            tableau = self.tableau
+            Operation(
+                self, lambda _: exporter_tableau(tableau, Path(chemin)), "Export impossible"
+            ).succes(lambda _: self._dire(f"Tableau de bord exporté : {chemin}")).lancer()
 
     def enregistrer_image(self) -> None:
         date = dt.date.today().isoformat()

@@ -10,14 +10,16 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desktop_app.services.progression import ImportAnnule
+from desktop_app.services.progression import TacheAnnulee
 
 log = logging.getLogger(__name__)
 
 Travail = Callable[[Callable[[int, int, str], None]], Any]
 
 
-class _Thread(QThread):
+class Fil(QThread):
+    """``travail(progression)`` in a thread; its end is signalled to the GUI thread."""
+
     progress = Signal(int, int, str)
     succeeded = Signal(object)
     failed = Signal(object)
@@ -29,14 +31,14 @@ class _Thread(QThread):
 
     def _progress(self, done: int, total: int, etape: str) -> None:
         if self.annule.is_set():
-            raise ImportAnnule()
+            raise TacheAnnulee()
         self.progress.emit(done, total, etape)
 
     def run(self) -> None:
         try:
             result = self.travail(self._progress)
         except BaseException as exc:  # reported to the GUI thread, never lost
-            if not isinstance(exc, ImportAnnule):
+            if not isinstance(exc, TacheAnnulee):
                 log.exception("tâche de fond en échec")
             self.failed.emit(exc)
         else:
@@ -45,7 +47,7 @@ class _Thread(QThread):
 
 class TacheAvecProgression(QObject):
     """Runs ``travail(progress)`` in a thread behind a modal progress dialog with « Annuler ».
-    ``finished`` carries (result, None) or (None, exception); ImportAnnule means cancelled."""
+    ``finished`` carries (result, None) or (None, exception); TacheAnnulee means cancelled."""
 
     finished = Signal(object, object)
 
@@ -58,7 +60,7 @@ class TacheAvecProgression(QObject):
         self.dialog.setMinimumDuration(300)
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
-        self.thread = _Thread(travail, self)
+        self.thread = Fil(travail, self)
         self.thread.progress.connect(self._on_progress)
         self.thread.succeeded.connect(lambda result: self._done(result, None))
         self.thread.failed.connect(lambda exc: self._done(None, exc))
@@ -97,7 +99,7 @@ def en_fond(
         elif isinstance(erreur, OSError):
             raison = erreur.strerror or str(erreur)
             QMessageBox.warning(parent, titre, f"Écriture impossible : {raison}")
-        elif not isinstance(erreur, ImportAnnule):
+        elif not isinstance(erreur, TacheAnnulee):
             QMessageBox.warning(parent, titre, f"Échec : {erreur}")
 
     tache = TacheAvecProgression(parent, titre, travail)

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.services.espace import Espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.recherche import normaliser
-from desktop_app.views import main_window
+from desktop_app.views import campagne
 from desktop_app.views.main_window import MainWindow
 from tests.gui.fenetre import ouvrir
 from tests.helpers import write_package
@@ -71,7 +71,7 @@ def test_import_from_the_window_lists_candidatures_and_their_pieces(
     # The first row is selected: its pièces and identity are shown.
     arbre = window.findChild(QTreeWidget, "pieceTree")
     assert arbre is not None and arbre.topLevelItemCount() >= 2  # grouped by regroupement
-    pieces = window._items_pieces()
+    pieces = window.dossier.items_pieces()
     assert len(pieces) >= 3 and all(item.text(1) for item in pieces)  # each with its status
     premier = candidatures.model().row_at(0)
     assert premier.n_candidat in window.identite.text()
@@ -112,7 +112,7 @@ def test_refused_rows_are_shown_after_an_import(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(
-        main_window.RapportDialog,
+        campagne.RapportDialog,
         "exec",
         lambda self: shown.append(self.findChild(object, "rapportDetails").toPlainText()),
     )
@@ -135,7 +135,7 @@ def test_an_unusable_package_is_refused_with_a_french_message(
 ) -> None:
     warnings: list[str] = []
     monkeypatch.setattr(
-        main_window.QMessageBox,
+        campagne.QMessageBox,
         "warning",
         lambda _parent, title, text: warnings.append(f"{title} : {text}"),
     )

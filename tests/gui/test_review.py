@@ -31,7 +31,7 @@ def touche(
 def attendre_affichage(qtbot: QtBot, w: MainWindow) -> None:
     """The pièce's file has been painted (Conforme requires it)."""
     qtbot.waitUntil(lambda: not w.depots.get(w.piece.id) or all(  # type: ignore[union-attr]
-        d.id in w._vus for d in w.depots[w.piece.id] if d.courant), timeout=20_000)  # type: ignore[union-attr]  # fmt: skip
+        d.id in w.etat.vus for d in w.depots[w.piece.id] if d.courant), timeout=20_000)  # type: ignore[union-attr]  # fmt: skip
 
 
 def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
@@ -43,7 +43,7 @@ def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
     w = ouvrir(qtbot, espace)
 
     # Search as you type, insensitive to case and accents.
-    w.chercher()
+    w.liste.chercher()
     assert isinstance(QApplication.focusWidget(), QLineEdit)
     premiere = w.candidatures.toutes()[0]
     sans_accents = premiere.prenoms.lower().translate(
@@ -72,10 +72,15 @@ def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
     candidature_id = w.candidature_id
     w.candidature_view.selectRow(row)
     w.arbre.setFocus()
-    pieces = [item.data(0, Qt.ItemDataRole.UserRole) for item in w._items_pieces()]
+    pieces = [item.data(0, Qt.ItemDataRole.UserRole) for item in w.dossier.items_pieces()]
     assert w.piece is not None and w.piece.id == pieces[0].id
 
     # C before the file is on screen is refused in words; once shown, C saves and moves on.
+    assert not w.etat.fichiers_vus(w.piece)  # no event processed yet: nothing painted
+    touche(qtbot, w, Qt.Key.Key_C)
+    assert "Enregistré" not in w.panneau.etat.text()
+    assert "Affichez le fichier" in w.panneau.etat.text()
+    assert w.piece.id == pieces[0].id and w.piece.statut is None
     attendre_affichage(qtbot, w)
     touche(qtbot, w, Qt.Key.Key_C)
     assert "Enregistré" in w.panneau.etat.text()
@@ -126,8 +131,8 @@ def test_conforme_is_refused_before_the_file_is_seen_and_on_a_non_recevable_file
     w = ouvrir(qtbot, espace)
     with espace.db.read() as s:
         avant = len(s.scalars(select(Decision.id)).all())
-    w.viewer.documentAffiche.disconnect(w._document_affiche)  # as if never painted
-    w._vus.clear()
+    w.viewer.documentAffiche.disconnect()  # as if never painted
+    w.etat.vus.clear()
     w.decider(Statut.CONFORME)
     assert "Affichez le fichier" in w.panneau.etat.text()
     with espace.db.read() as s:
@@ -137,11 +142,11 @@ def test_conforme_is_refused_before_the_file_is_seen_and_on_a_non_recevable_file
     w.filtre.setCurrentIndex(index)
     assert w.candidatures.rowCount() >= 1
     w.candidature_view.selectRow(0)
-    for item in w._items_pieces():
+    for item in w.dossier.items_pieces():
         if item.data(0, Qt.ItemDataRole.UserRole).non_recevables:
             w.arbre.setCurrentItem(item)
             break
-    w._vus.update(d.id for d in w.depots[w.piece.id])  # type: ignore[union-attr]
+    w.etat.vus.update(d.id for d in w.depots[w.piece.id])  # type: ignore[union-attr]
     w.decider(Statut.CONFORME)
     assert "non recevable" in w.panneau.etat.text()
     w.close()

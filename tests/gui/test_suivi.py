@@ -72,7 +72,7 @@ def test_relances_and_bulk_suggestions(
     table.setSelectionMode(table.SelectionMode.MultiSelection)
     table.selectRow(0)
     table.selectRow(2)
-    with qtbot.waitSignal(fenetre.decisions_enregistrees):
+    with qtbot.waitSignal(fenetre.annonces.changements):  # the main window hears it
         fenetre.confirmer_attente()
     with espace.db.read() as s:
         apres = s.execute(
@@ -148,14 +148,14 @@ def test_bulk_conforme_only_on_displayed_files(
         questions.append(texte)
         return QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr("desktop_app.views.main_window.QMessageBox.question", oui)
-    pieces = {i.data(0, ROLE_PIECE).code: i.data(0, ROLE_PIECE) for i in w._items_pieces()}
-    w._vus.clear()
-    w.conformes_affichees()
+    monkeypatch.setattr("desktop_app.views.revue.QMessageBox.question", oui)
+    pieces = {i.data(0, ROLE_PIECE).code: i.data(0, ROLE_PIECE) for i in w.dossier.items_pieces()}
+    w.etat.vus.clear()
+    w.revue.conformes_affichees()
     assert questions == []  # nothing displayed: nothing proposed
     for depot in w.depots[pieces["1NATID01"].id] + w.depots[pieces["CINSIG01"].id]:
-        w._document_affiche(str(depot.id))
-    w.conformes_affichees()
+        w.etat.marquer_vu(depot.id)
+    w.revue.conformes_affichees()
     # the identity only: the confirmation was already judged Non conforme
     assert len(questions) == 1 and "1 pièce(s)" in questions[0]
     assert "Document justifiant l'identité (1NATID01)" in questions[0]
@@ -187,8 +187,8 @@ def test_fiches_of_the_list_are_previewed_before_saving(
 
     monkeypatch.setattr(ApercuPdf, "exec", montrer)
     monkeypatch.setattr(
-        "desktop_app.views.main_window.QFileDialog.getExistingDirectory",
+        "desktop_app.views.campagne.QFileDialog.getExistingDirectory",
         lambda *a, **k: pytest.fail("no folder is asked after a cancelled preview"),
     )
-    w.fiches_de_la_liste()
+    w.actions_campagne.fiches_de_la_liste()
     assert vus == [1] and w.tache_en_cours is None

@@ -88,7 +88,7 @@ def test_a_database_of_the_previous_version_is_brought_up_keeping_its_deposits(
             sa.text("SELECT id, rotation_affichage FROM depot LIMIT 1")
         ).one()
     assert rotation == 0
-    memoriser_rotation(espace.db, depot_id, 270)
+    espace.ecrire(lambda s: memoriser_rotation(s, depot_id, 270))
     with espace.db.read() as session:
         assert (
             session.execute(
@@ -97,7 +97,7 @@ def test_a_database_of_the_previous_version_is_brought_up_keeping_its_deposits(
             == 270
         )
     with pytest.raises(ValueError):
-        memoriser_rotation(espace.db, depot_id, 45)
+        espace.ecrire(lambda s: memoriser_rotation(s, depot_id, 45))
     espace.close()
 
 

@@ -19,7 +19,7 @@ from desktop_app.services.exports import (
     ecrire_matrice_xlsx,
     matrice,
 )
-from desktop_app.services.progression import ImportAnnule
+from desktop_app.services.progression import TacheAnnulee
 from desktop_app.services.reglages import affecter
 from desktop_app.services.requetes import lister_candidatures
 from tests.unit.printemps import FICHIERS, importer_printemps
@@ -90,9 +90,9 @@ def test_a_cancelled_export_leaves_no_file(espace: Espace, printemps: int, tmp_p
     m.lignes.extend(m.lignes[0] for _ in range(5000))
 
     def annuler(fait: int, total: int, etape: str) -> None:
-        raise ImportAnnule()
+        raise TacheAnnulee()
 
-    with pytest.raises(ImportAnnule):
+    with pytest.raises(TacheAnnulee):
         ecrire_matrice_xlsx(m, tmp_path / "sortie" / "m.xlsx", "BP", annuler)
     assert list((tmp_path / "sortie").iterdir()) == []
 

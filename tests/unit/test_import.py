@@ -24,9 +24,9 @@ from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.espace import Espace, ouvrir_espace
 from desktop_app.services.exporter import exporter_decisions
 from desktop_app.services.importer import (
-    ImportAnnule,
     ImportRefuse,
     PaquetInutilisable,
+    TacheAnnulee,
     importer_paquet,
 )
 from tests.helpers import jpeg_bytes, pdf_bytes, png_bytes, write_package
@@ -467,9 +467,9 @@ def test_all_or_nothing_writes_nothing_when_a_row_is_refused(
 def test_cancelled_import_leaves_the_database_as_it_was(espace: Espace, paquet_demo: Path) -> None:
     def cancel(done: int, total: int, etape: str) -> None:
         if etape == "Fichiers déposés":
-            raise ImportAnnule()
+            raise TacheAnnulee()
 
-    with pytest.raises(ImportAnnule):
+    with pytest.raises(TacheAnnulee):
         importer_paquet(espace.db, espace.store, paquet_demo, progression=cancel)
     assert etat(espace)["candidatures"] == []
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from desktop_app.models import Candidat, Candidature, Decision, Piece, PieceCatalogue, Statut
 from desktop_app.services.decisions import DecisionRefusee, enregistrer_decision
 from desktop_app.services.espace import Espace
-from desktop_app.services.lots import appliquer_reception, lire_liste, preparer_reception
+from desktop_app.services.reception import appliquer_reception, lire_liste, preparer_reception
 from tests.unit.printemps import importer_printemps
 
 LISTE_SCANNEE = """00000000001 PSNATT03

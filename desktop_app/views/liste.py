@@ -1,0 +1,227 @@
+"""The list room: the campaign's candidatures, their search and quick filters, the counts.
+
+It shows what the window's review state says of the campaign, tells which candidature the
+gestionnaire chose, and reads again the rows a write announced (``Annonces``)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.models import libelle_statut
+from desktop_app.services.dates import now_utc
+from desktop_app.services.espace import Espace
+from desktop_app.services.recherche import FILTRES
+from desktop_app.services.requetes import STATUTS_COMPTES, LigneCandidature, ligne_candidature
+from desktop_app.views.etat import EtatRevue
+from desktop_app.views.item_models import CandidatureTableModel
+from desktop_app.views.operations import Annonces, Changements, Operation
+
+LARGEURS = (100, 170, 140, 82, 260, 130)  # N°, nom, prénoms, naissance, spécialité, état
+
+
+def _table(name: str, accessible: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setSortingEnabled(True)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setHighlightSections(False)
+    view.setWordWrap(False)
+    return view
+
+
+class ListeCandidatures(QWidget):
+    """``candidatureChoisie(id)``: the gestionnaire selected a row."""
+
+    candidatureChoisie = Signal(int)
+
+    def __init__(self, espace: Espace, etat: EtatRevue, annonces: Annonces) -> None:
+        super().__init__()
+        self.setObjectName("panneauListe")
+        self.espace, self.etat = espace, etat
+        self.mes_specialites: frozenset[str] = frozenset()  # assigned by the chef de bureau
+        self._totaux = [0] * len(STATUTS_COMPTES)
+        self.recherche = QLineEdit()
+        self.recherche.setObjectName("searchField")
+        self.recherche.setAccessibleName("Rechercher une candidature")
+        self.recherche.setPlaceholderText("Nom, prénom ou N° candidat (Ctrl+F)")
+        self.recherche.setClearButtonEnabled(True)
+        self.recherche.textChanged.connect(self.filtrer)
+        self.filtre = QComboBox()
+        self.filtre.setObjectName("filtreCandidatures")
+        self.filtre.setAccessibleName("Filtre rapide")
+        for f in FILTRES:
+            self.filtre.addItem(f.libelle, f)
+        self.filtre.currentIndexChanged.connect(self.filtrer)
+        self.filtre_specialite = QComboBox()
+        self.filtre_specialite.setObjectName("filtreSpecialite")
+        self.filtre_specialite.setAccessibleName("Spécialités")
+        self.filtre_specialite.currentIndexChanged.connect(self.filtrer)
+        self.candidatures = CandidatureTableModel(self)
+        self.vue = _table("candidatureTable", "Liste des candidatures")
+        self.vue.setModel(self.candidatures)
+        self.vue.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by name
+        self.vue.selectionModel().selectionChanged.connect(self._selection)
+        self.nombre = QLabel()
+        self.nombre.setObjectName("nombreAffiche")
+        self.compteurs = QLabel()  # the status bar's, placed by the window
+        self.compteurs.setObjectName("compteurs")
+        filtres = QHBoxLayout()
+        filtres.setContentsMargins(4, 4, 4, 0)
+        filtres.addWidget(self.recherche, 2)
+        filtres.addWidget(self.filtre, 1)
+        filtres.addWidget(self.filtre_specialite, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filtres)
+        layout.addWidget(self.vue, 1)
+        layout.addWidget(self.nombre)
+        annonces.changements.connect(self._changements)
+
+    # -- what is listed ----------------------------------------------------------------------
+    def montrer(self, lignes: list[LigneCandidature], totaux: list[int]) -> None:
+        """The campaign's candidatures (or none), read by the window."""
+        c = self.etat.campagne
+        self._specialites(sorted({r.specialite for r in lignes}))
+        self.candidatures.set_rows(lignes, bool(c and c.cloture and c.cloture < now_utc()))
+        self._totaux = totaux
+        if c is None:
+            self.compteurs.clear()
+            return
+        self._compter()
+        header = self.vue.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate(LARGEURS):
+            header.resizeSection(column, width)
+        for column in range(len(LARGEURS), self.candidatures.columnCount()):
+            header.resizeSection(column, 70)
+        header.resizeSection(self.candidatures.columnCount() - 1, 120)
+        if self.candidatures.rowCount():
+            self.vue.selectRow(0)
+
+    def _specialites(self, toutes: list[str]) -> None:
+        self.filtre_specialite.blockSignals(True)
+        self.filtre_specialite.clear()
+        self.filtre_specialite.addItem("Toutes les spécialités", None)
+        self.filtre_specialite.addItem("Mes spécialités", "miennes")
+        for specialite in toutes:
+            self.filtre_specialite.addItem(specialite, specialite)
+        self.filtre_specialite.blockSignals(False)
+
+    def filtrer(self, *_: object) -> None:
+        choix = self.filtre_specialite.currentData()
+        m = self.candidatures
+        m.recherche = self.recherche.text()
+        m.filtre = self.filtre.currentData() or FILTRES[0]
+        if choix == "miennes":
+            m.specialites = self.mes_specialites or frozenset(self.espace.settings.specialites)
+        else:
+            m.specialites = None if choix is None else frozenset({choix})
+        m.filtrer()
+        self._compter()
+        if m.rowCount() and self.etat.candidature_id is not None:
+            # the dossier on screen stays selected if the filter keeps it
+            self.selectionner(self.etat.candidature_id, silencieux=True)
+
+    def _compter(self) -> None:
+        details = " · ".join(
+            f"{libelle_statut(s)} : {n}" for s, n in zip(STATUTS_COMPTES, self._totaux, strict=True)
+        )
+        total = len(self.candidatures.toutes())
+        self.compteurs.setText(f"{total} candidatures · {sum(self._totaux)} pièces — {details}")
+        shown = self.candidatures.rowCount()
+        self.nombre.setText(
+            f"{shown} candidature{'s' if shown > 1 else ''} affichée{'s' if shown > 1 else ''}"
+            + (f" sur {total}" if shown != total else "")
+        )
+
+    def _changements(self, c: Changements) -> None:
+        """A write changed some dossiers: their rows and the totals are read again."""
+        if c.campagne or not c.candidatures:
+            return  # the window reads the whole campaign again
+        ids = sorted(c.candidatures)
+        Operation(self, lambda _: self.espace.lire(
+            lambda s: [ligne_candidature(s, i) for i in ids]
+        )).succes(self._remplacer).lancer()  # fmt: skip
+
+    def _remplacer(self, lignes: list[LigneCandidature | None]) -> None:
+        for ligne in lignes:
+            ancienne = self.candidatures.remplacer(ligne) if ligne is not None else None
+            if ligne is not None and ancienne is not None:
+                self._totaux = [
+                    t - a + n
+                    for t, a, n in zip(self._totaux, ancienne.compteurs, ligne.compteurs,
+                                       strict=True)
+                ]  # fmt: skip
+        self._compter()
+
+    # -- moving in the list ------------------------------------------------------------------
+    def _selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self.candidatureChoisie.emit(self.candidatures.row_at(indexes[0].row()).id)
+
+    def ligne_courante(self) -> int:
+        rows = self.vue.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def selectionner(self, candidature_id: int, silencieux: bool = False) -> bool:
+        """Select that candidature's row; ``silencieux``: without opening it again."""
+        row = self.candidatures.ligne_de(candidature_id)
+        if row < 0:
+            return False
+        self.vue.selectionModel().blockSignals(silencieux)
+        self.vue.selectRow(row)
+        self.vue.selectionModel().blockSignals(False)
+        self.vue.scrollTo(self.candidatures.index(row, 0))
+        return True
+
+    def montrer_toutes(self) -> None:
+        """The filters give way (to show a candidature they hid)."""
+        self.recherche.clear()
+        self.filtre.setCurrentIndex(0)
+        self.filtre_specialite.setCurrentIndex(0)
+
+    def voisine(self, pas: int) -> None:
+        row = self.ligne_courante() + pas
+        if 0 <= row < self.candidatures.rowCount():
+            self.vue.selectRow(row)
+
+    def suivante(self) -> int | None:
+        """The candidature after the selected one, if any (what to prefetch)."""
+        row = self.ligne_courante() + 1
+        return self.candidatures.row_at(row).id if 0 < row < self.candidatures.rowCount() else None
+
+    def prochaine_a_controler(self) -> bool:
+        """Select the next listed dossier with a pièce awaiting the gestionnaire (counted by
+        the database), going round the list once."""
+        m = self.candidatures
+        depart = self.ligne_courante()
+        for row in [*range(depart + 1, m.rowCount()), *range(0, max(depart, 0))]:
+            if m.row_at(row).a_controler:
+                self.vue.selectRow(row)  # -> its first pièce to check
+                self.vue.scrollTo(m.index(row, 0))
+                return True
+        return False
+
+    def listees(self) -> list[int]:
+        return [ligne.id for ligne in self.candidatures.rows()]
+
+    def chercher(self) -> None:
+        self.recherche.setFocus()
+        self.recherche.selectAll()

@@ -1,0 +1,183 @@
+"""How a window runs a service (Anki's ``aqt/operations``, in our words).
+
+A view hands the work to an ``Operation``; the work calls the services through
+``espace.lire`` / ``espace.ecrire`` (views never open a session, never import SQLAlchemy). The
+operation runs it synchronously (« Enregistré » then means committed), in the background (the
+window keeps answering), or behind a progress dialog with « Annuler »; it turns every expected
+failure into one French message; and after success it announces what changed on the window's
+one ``Annonces`` signal, which every panel observes instead of being refreshed by hand.
+
+    Operation(self, lambda _: espace.ecrire(lambda s: enregistrer_decision(s, ...)))
+        .annonce(annonces, Changements(pieces={id}, candidatures={cid}))
+        .succes(suite).echec(panneau.erreur).lancer()
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop_app.documents.paquet import PaquetInutilisable
+from desktop_app.documents.worker import InspectionIndisponible
+from desktop_app.services.audit import CandidatInconnu
+from desktop_app.services.dates import DateInvalide
+from desktop_app.services.decisions import ConflitDecision
+from desktop_app.services.espace import BaseIndisponible
+from desktop_app.services.progression import Progression, TacheAnnulee
+from desktop_app.services.regles import DecisionRefusee
+from desktop_app.services.sauvegardes import SauvegardeImpossible
+from desktop_app.services.tabular import TableauIllisible
+from desktop_app.views.taches import Fil, TacheAvecProgression
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# The services' refusals: each already says in French what is wrong and what to do.
+REFUS: tuple[type[Exception], ...] = (
+    DecisionRefusee,  # conflicts included, when no one handles them
+    SauvegardeImpossible,
+    PaquetInutilisable,
+    TableauIllisible,
+    DateInvalide,
+    CandidatInconnu,
+    InspectionIndisponible,
+)
+
+
+@dataclass(frozen=True)
+class Changements:
+    """What a write changed: the panels showing any of it read it again."""
+
+    pieces: frozenset[int] = field(default_factory=frozenset)
+    candidatures: frozenset[int] = field(default_factory=frozenset)
+    campagne: bool = False  # anything may have changed (import, restore, assignments)
+
+    @staticmethod
+    def de(candidatures: Iterable[int] = (), pieces: Iterable[int] = ()) -> Changements:
+        return Changements(frozenset(pieces), frozenset(candidatures))
+
+
+TOUT = Changements(campagne=True)
+
+
+class Annonces(QObject):
+    """The window's one signal of what changed; every panel listens to it."""
+
+    changements = Signal(object)
+
+    def annoncer(self, changements: Changements) -> None:
+        self.changements.emit(changements)
+
+
+@dataclass(frozen=True)
+class Echec:
+    """A failure, said in French. ``reessayable``: nothing was written and the same action can
+    simply be tried again (the database or the disk did not answer)."""
+
+    message: str
+    reessayable: bool
+    cause: BaseException | None = None
+
+
+def echec_de(exc: BaseException) -> Echec | None:
+    """The French words for an expected failure; None for a cancel. Anything else is a bug,
+    raised to the crash dialog."""
+    if isinstance(exc, TacheAnnulee):
+        return None
+    if isinstance(exc, REFUS):
+        return Echec(str(exc), False, exc)
+    if isinstance(exc, BaseIndisponible):
+        return Echec(str(exc), True, exc)
+    if isinstance(exc, OSError):
+        fichier = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        return Echec(f"Écriture ou lecture impossible{fichier} : {exc.strerror or exc}.", True, exc)
+    raise exc
+
+
+class Operation(Generic[T]):
+    """One user action's work: ``travail(progression)`` then, on the GUI thread, the
+    announcement and ``succes(resultat)``, or ``echec(Echec)`` (by default a dialog titled
+    ``titre``), or ``conflit(ConflitDecision)`` when a colleague changed the pièce."""
+
+    def __init__(
+        self, parent: QWidget, travail: Callable[[Progression], T], titre: str = ""
+    ) -> None:
+        self.parent = parent
+        self.travail = travail
+        self.titre = titre or parent.window().windowTitle()
+        self._succes: Callable[[T], None] = lambda _resultat: None
+        self._echec: Callable[[Echec], None] = self._dialogue
+        self._conflit: Callable[[ConflitDecision], None] | None = None
+        self._annonces: Annonces | None = None
+        self._changements: Changements | Callable[[T], Changements] = Changements()
+
+    def succes(self, f: Callable[[T], None]) -> Operation[T]:
+        self._succes = f
+        return self
+
+    def echec(self, f: Callable[[Echec], None]) -> Operation[T]:
+        self._echec = f
+        return self
+
+    def conflit(self, f: Callable[[ConflitDecision], None]) -> Operation[T]:
+        self._conflit = f
+        return self
+
+    def annonce(
+        self, annonces: Annonces, changements: Changements | Callable[[T], Changements]
+    ) -> Operation[T]:
+        self._annonces, self._changements = annonces, changements
+        return self
+
+    # -- the three ways to run ---------------------------------------------------------------
+    def lancer(self) -> None:
+        """Now, on the GUI thread: when this returns, the work is committed (or failed)."""
+        try:
+            resultat = self.travail(lambda *_: None)
+        except Exception as exc:
+            self._fin(None, exc)
+        else:
+            self._fin(resultat, None)
+
+    def en_fond(self) -> Fil:
+        """In a thread, without a dialog: the window keeps answering; the end comes back on
+        the GUI thread."""
+        fil = Fil(self.travail, self.parent)
+        fil.succeeded.connect(lambda resultat: self._fin(resultat, None))
+        fil.failed.connect(lambda exc: self._fin(None, exc))
+        fil.finished.connect(fil.deleteLater)
+        fil.start()
+        return fil
+
+    def avec_progression(self, titre: str) -> TacheAvecProgression:
+        """In a thread, behind a progress dialog with « Annuler » (long work)."""
+        tache = TacheAvecProgression(self.parent, titre, self.travail)
+        # A lambda, not the bound method: the connection then keeps this operation alive.
+        tache.finished.connect(lambda resultat, erreur: self._fin(resultat, erreur))
+        tache.start()
+        return tache
+
+    # -- the end -----------------------------------------------------------------------------
+    def _fin(self, resultat: Any, erreur: BaseException | None) -> None:
+        if erreur is None:
+            if self._annonces is not None:
+                c = self._changements
+                self._annonces.annoncer(c(resultat) if callable(c) else c)
+            self._succes(resultat)
+            return
+        if isinstance(erreur, ConflitDecision) and self._conflit is not None:
+            self._conflit(erreur)
+            return
+        echec = echec_de(erreur)
+        if echec is not None:
+            log.info("opération refusée : %s", echec.message)
+            self._echec(echec)
+
+    def _dialogue(self, echec: Echec) -> None:
+        QMessageBox.warning(self.parent, self.titre, echec.message)
