@@ -1,6 +1,6 @@
-"""Two small charts drawn with QPainter (QtCharts is not in PySide6-Essentials): horizontal
-bars with their figures, and one column per day. What a chef de bureau looks at rather than
-reads; each keeps its numbers in its accessible description for screen readers."""
+"""The dashboard a chef de bureau looks at rather than reads, and its two small charts drawn
+with QPainter (QtCharts is not in PySide6-Essentials): horizontal bars with their figures, and
+one column per day; each keeps its numbers in its accessible description for screen readers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from desktop_app.services.tableau_de_bord import TableauDeBord
 
 BLEU = QColor("#3b6fb6")
 VERT = QColor("#3c8d4a")
@@ -170,3 +172,46 @@ class ParJour(QWidget):
         p.drawText(QRectF(0, haut - 4, self.width() - 4, 16), Qt.AlignmentFlag.AlignRight,
                    f"max {maximum}/jour")  # fmt: skip
         p.end()
+
+
+class TableauDeBordVue(QWidget):
+    """The campaign's dashboard: its deadline, then dossiers, pièces, spécialités,
+    gestionnaires and decisions per day."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("tableauDeBord")
+        self.echeance = QLabel()
+        self.echeance.setObjectName("echeanceCampagne")
+        self.echeance.setStyleSheet("font-size: 13pt; font-weight: bold")
+        self.etats = Barres("Dossiers par état")
+        self.statuts = Barres("Pièces par statut")
+        self.specialites = Barres("Dossiers complets par spécialité")
+        self.gestionnaires = Barres("À contrôler par gestionnaire (spécialités affectées)")
+        self.jours = ParJour("Décisions par jour")
+        haut = Qt.AlignmentFlag.AlignTop
+        grille = QGridLayout()
+        grille.addWidget(self.etats, 0, 0, haut)
+        grille.addWidget(self.statuts, 0, 1, haut)
+        grille.addWidget(self.specialites, 1, 0, 2, 1, haut)
+        grille.addWidget(self.gestionnaires, 1, 1, haut)
+        grille.addWidget(self.jours, 2, 1, haut)
+        disposition = QVBoxLayout(self)
+        disposition.addWidget(self.echeance)
+        disposition.addLayout(grille)
+        disposition.addStretch(1)
+
+    def poser(self, t: TableauDeBord) -> None:
+        self.echeance.setText(f"{t.titre} — {t.dossiers} dossiers. {t.echeance}")
+        self.etats.poser([(e, n, None, COULEURS_ETATS.get(e, BLEU)) for e, n in t.par_etat])
+        self.statuts.poser([(s, n, None, COULEURS_STATUTS.get(s, BLEU)) for s, n in t.par_statut])
+        self.specialites.poser(
+            [(s.specialite, s.dossiers, s.complets, VERT) for s in t.par_specialite],
+            "foncé : complets ; clair : tous les dossiers",
+        )
+        self.gestionnaires.poser(
+            [(g.gestionnaire, g.dossiers, g.a_controler, ORANGE) for g in t.par_gestionnaire
+             if g.specialites],
+            "foncé : à contrôler ; clair : tous les dossiers de ses spécialités",
+        )  # fmt: skip
+        self.jours.poser([(j.strftime("%d/%m"), n) for j, n in t.par_jour])

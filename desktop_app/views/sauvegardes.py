@@ -28,7 +28,7 @@ from desktop_app.services.sauvegardes import (
     lister,
     restaurer,
 )
-from desktop_app.views.taches import en_fond
+from desktop_app.views.operations import Operation
 
 DROITE = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -113,13 +113,9 @@ class SauvegardesDialog(QDialog):
         self.restaurer_bouton.setEnabled(bool(self.sauvegardes))
 
     def sauvegarder(self) -> None:
-        tache = en_fond(
-            self,
-            "Sauvegarde de la base",
-            lambda progression: self.espace.sauvegarder(Motif.MANUELLE, progression),
-            lambda _s: self.relire(),
-        )
-        tache.start()
+        Operation(
+            self, lambda progression: self.espace.sauvegarder(Motif.MANUELLE, progression)
+        ).succes(lambda _s: self.relire()).avec_progression("Sauvegarde de la base")
 
     def restaurer(self) -> None:
         rangee = self.table.currentRow()
@@ -137,12 +133,12 @@ class SauvegardesDialog(QDialog):
         )
         if reponse != QMessageBox.StandardButton.Yes:
             return
-        try:
-            self.restauree = self.espace.restaurer(choisie)
-        except SauvegardeImpossible as exc:
-            QMessageBox.warning(self, "Restauration impossible", str(exc))
-            return
-        QMessageBox.information(self, "Base restaurée", dire_restauration(self.restauree))
+        Operation(self, lambda _: self.espace.restaurer(choisie), "Restauration impossible")\
+            .succes(self._restauree).lancer()  # fmt: skip
+
+    def _restauree(self, fait: Restauration) -> None:
+        self.restauree = fait
+        QMessageBox.information(self, "Base restaurée", dire_restauration(fait))
         self.relire()
 
 

@@ -6,7 +6,7 @@ by the services in a background thread; every write goes through the same servic
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +16,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -57,51 +53,20 @@ from desktop_app.services.reglages import (
 from desktop_app.services.tableau_de_bord import TableauDeBord, exporter_tableau, tableau_de_bord
 from desktop_app.viewer.actions import creer_action
 from desktop_app.views.dialogues import ApercuPdf, BureauDialog, demander_gestionnaire
-from desktop_app.views.graphiques import (
-    BLEU,
-    COULEURS_ETATS,
-    COULEURS_STATUTS,
-    ORANGE,
-    VERT,
-    Barres,
-    ParJour,
-)
+from desktop_app.views.graphiques import TableauDeBordVue
 from desktop_app.views.operations import TOUT, Annonces, Changements, Operation, Progression
+from desktop_app.views.tableaux import (
+    lignes_selectionnees,
+    page_de_liste,
+    rangee_de_boutons,
+    remplir,
+    table_de_liste,
+)
 from desktop_app.views.taches import TacheAvecProgression
 
 COMMENTAIRE_ECHU = "Aucun fichier recevable n'a été reçu avant la date limite."
 
 
-def _table(nom: str, colonnes: Sequence[str]) -> QTableWidget:
-    table = QTableWidget(0, len(colonnes))
-    table.setObjectName(nom)
-    table.setAccessibleName(nom)
-    table.setHorizontalHeaderLabels(list(colonnes))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return table
-
-
-def _remplir(table: QTableWidget, lignes: Sequence[Sequence[str]], limite: int = 5000) -> None:
-    """At most ``limite`` rows on screen (the letters and exports take them all)."""
-    table.setUpdatesEnabled(False)
-    table.setRowCount(min(len(lignes), limite))
-    for r, ligne in enumerate(lignes[:limite]):
-        for c, texte in enumerate(ligne):
-            table.setItem(r, c, QTableWidgetItem(texte))
-    table.resizeColumnsToContents()
-    table.setUpdatesEnabled(True)
-
-
-def _lignes_selectionnees(table: QTableWidget) -> list[int]:
-    return sorted({i.row() for i in table.selectionModel().selectedRows()})
-
-
-# ---------------------------------------------------------------- the window
 class SuiviFenetre(QMainWindow):
     """Opened from the main window (F9); what it writes is announced on the window's
     ``Annonces``, so the main window's panels read it again."""
@@ -136,48 +101,22 @@ class SuiviFenetre(QMainWindow):
     # -- tabs -------------------------------------------------------------------------------
     def _onglet_tableau(self) -> QWidget:
         page = QWidget()
-        self.echeance = QLabel()
-        self.echeance.setObjectName("echeanceCampagne")
-        self.echeance.setStyleSheet("font-size: 13pt; font-weight: bold")
-        self.graphe_etats = Barres("Dossiers par état")
-        self.graphe_statuts = Barres("Pièces par statut")
-        self.graphe_specialites = Barres("Dossiers complets par spécialité")
-        self.graphe_gestionnaires = Barres("À contrôler par gestionnaire (spécialités affectées)")
-        self.graphe_jours = ParJour("Décisions par jour")
-        grille = QGridLayout()
-        grille.addWidget(self.graphe_etats, 0, 0, Qt.AlignmentFlag.AlignTop)
-        grille.addWidget(self.graphe_statuts, 0, 1, Qt.AlignmentFlag.AlignTop)
-        grille.addWidget(self.graphe_specialites, 1, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
-        grille.addWidget(self.graphe_gestionnaires, 1, 1, Qt.AlignmentFlag.AlignTop)
-        grille.addWidget(self.graphe_jours, 2, 1, Qt.AlignmentFlag.AlignTop)
-        contenu = QWidget()
-        contenu.setObjectName("tableauDeBord")
-        disposition = QVBoxLayout(contenu)
-        disposition.addWidget(self.echeance)
-        disposition.addLayout(grille)
-        disposition.addStretch(1)
-        self.contenu_tableau = contenu
+        self.contenu_tableau = TableauDeBordVue()
+        self.echeance = self.contenu_tableau.echeance
         defilement = QScrollArea()
-        defilement.setWidget(contenu)
+        defilement.setWidget(self.contenu_tableau)
         defilement.setWidgetResizable(True)
-        boutons = QHBoxLayout()
-        for texte, slot, nom in (
+        fond = QVBoxLayout(page)
+        fond.addWidget(defilement)
+        fond.addLayout(rangee_de_boutons([
             ("Exporter le tableau de bord (XLSX)…", self.exporter_tableau, "exporterTableau"),
             ("Enregistrer l'image (PNG)…", self.enregistrer_image, "imageTableau"),
             ("Actualiser (F5)", self.actualiser, "actualiserSuivi"),
-        ):
-            bouton = QPushButton(texte)
-            bouton.setObjectName(nom)
-            bouton.clicked.connect(slot)
-            boutons.addWidget(bouton)
-        boutons.addStretch(1)
-        fond = QVBoxLayout(page)
-        fond.addWidget(defilement)
-        fond.addLayout(boutons)
+        ]))  # fmt: skip
         return page
 
     def _onglet_relances(self) -> QWidget:
-        self.table_relances = _table(
+        self.table_relances = table_de_liste(
             "tableRelances",
             [
                 "N° candidat",
@@ -188,7 +127,7 @@ class SuiviFenetre(QMainWindow):
             ],
         )
         self.resume_relances = QLabel()
-        return self._page(
+        return page_de_liste(
             self.resume_relances,
             self.table_relances,
             [
@@ -200,12 +139,12 @@ class SuiviFenetre(QMainWindow):
         )  # fmt: skip
 
     def _onglet_suggestions(self) -> QWidget:
-        self.table_suggestions = _table(
+        self.table_suggestions = table_de_liste(
             "tableSuggestions",
             ["N° candidat", "Candidat", "Pièce", "Statut", "Échéance passée le"],
         )
         self.resume_suggestions = QLabel()
-        return self._page(
+        return page_de_liste(
             self.resume_suggestions,
             self.table_suggestions,
             [("&Passer la sélection « En attente d'une nouvelle PJ »…", self.confirmer_attente,
@@ -213,11 +152,11 @@ class SuiviFenetre(QMainWindow):
         )  # fmt: skip
 
     def _onglet_annulations(self) -> QWidget:
-        self.table_annulations = _table(
+        self.table_annulations = table_de_liste(
             "tableAnnulations", ["N° candidat", "Candidat", "Spécialité", "Pièces non conformes"]
         )
         self.resume_annulations = QLabel()
-        return self._page(
+        return page_de_liste(
             self.resume_annulations,
             self.table_annulations,
             [
@@ -230,7 +169,9 @@ class SuiviFenetre(QMainWindow):
         )  # fmt: skip
 
     def _onglet_affectations(self) -> QWidget:
-        self.table_affectations = _table("tableAffectations", ["Spécialité", "Gestionnaire"])
+        self.table_affectations = table_de_liste(
+            "tableAffectations", ["Spécialité", "Gestionnaire"]
+        )
         self.table_affectations.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         explication = QLabel(
             "Chaque spécialité est confiée à un gestionnaire ; le filtre « Mes spécialités » de "
@@ -238,29 +179,12 @@ class SuiviFenetre(QMainWindow):
             "dans Paramètres > Mon nom de gestionnaire."
         )
         explication.setWordWrap(True)
-        return self._page(
+        return page_de_liste(
             explication,
             self.table_affectations,
             [("&Enregistrer les affectations", self.enregistrer_affectations,
               "enregistrerAffectations")],
         )  # fmt: skip
-
-    def _page(
-        self, entete: QWidget, table: QTableWidget, boutons: list[tuple[str, Any, str]]
-    ) -> QWidget:
-        page = QWidget()
-        rangee = QHBoxLayout()
-        for texte, slot, nom in boutons:
-            bouton = QPushButton(texte)
-            bouton.setObjectName(nom)
-            bouton.clicked.connect(slot)
-            rangee.addWidget(bouton)
-        rangee.addStretch(1)
-        fond = QVBoxLayout(page)
-        fond.addWidget(entete)
-        fond.addWidget(table, 1)
-        fond.addLayout(rangee)
-        return page
 
     # -- data ---------------------------------------------------------------------------------
     def actualiser(self) -> TacheAvecProgression | None:
@@ -288,23 +212,9 @@ class SuiviFenetre(QMainWindow):
     def _montrer(self, qui: dict[str, str]) -> None:
         d, t = self.donnees, self.tableau
         assert d is not None and t is not None
-        self.echeance.setText(f"{t.titre} — {t.dossiers} dossiers. {t.echeance}")
-        self.graphe_etats.poser([(e, n, None, COULEURS_ETATS.get(e, BLEU)) for e, n in t.par_etat])
-        self.graphe_statuts.poser(
-            [(s, n, None, COULEURS_STATUTS.get(s, BLEU)) for s, n in t.par_statut]
-        )
-        self.graphe_specialites.poser(
-            [(s.specialite, s.dossiers, s.complets, VERT) for s in t.par_specialite],
-            "foncé : complets ; clair : tous les dossiers",
-        )
-        self.graphe_gestionnaires.poser(
-            [(g.gestionnaire, g.dossiers, g.a_controler, ORANGE) for g in t.par_gestionnaire
-             if g.specialites],
-            "foncé : à contrôler ; clair : tous les dossiers de ses spécialités",
-        )  # fmt: skip
-        self.graphe_jours.poser([(j.strftime("%d/%m"), n) for j, n in t.par_jour])
+        self.contenu_tableau.poser(t)
         relances = d.a_relancer
-        _remplir(
+        remplir(
             self.table_relances,
             [
                 [r.destinataire.n_candidat, r.destinataire.nom_complet, r.destinataire.specialite,
@@ -322,7 +232,7 @@ class SuiviFenetre(QMainWindow):
                if len(relances) > 5000 else "")
         )  # fmt: skip
         self._suggestions = [(s, p) for s in d.suggestions for p in s.pieces]
-        _remplir(
+        remplir(
             self.table_suggestions,
             [
                 [s.destinataire.n_candidat, s.destinataire.nom_complet,
@@ -335,7 +245,7 @@ class SuiviFenetre(QMainWindow):
             "utilisable. Sélectionnez celles à passer « En attente d'une nouvelle PJ » (Ctrl+A : "
             "toutes) : c'est une décision, enregistrée à votre nom."
         )
-        _remplir(
+        remplir(
             self.table_annulations,
             [
                 [a.destinataire.n_candidat, a.destinataire.nom_complet, a.destinataire.specialite,
@@ -383,7 +293,7 @@ class SuiviFenetre(QMainWindow):
 
     # -- actions ------------------------------------------------------------------------------
     def _dossiers_selectionnes(self, table: QTableWidget, tous: list[Dossier]) -> list[Dossier]:
-        lignes = _lignes_selectionnees(table)
+        lignes = lignes_selectionnees(table)
         if len(lignes) == table.rowCount():  # everything selected: the rows not shown too
             return tous
         return [tous[r] for r in lignes]
@@ -487,7 +397,7 @@ class SuiviFenetre(QMainWindow):
     def confirmer_attente(self) -> None:
         """The suggested pièces the gestionnaire selected become « En attente d'une nouvelle
         PJ », in one transaction, each with its history row; never without a confirmation."""
-        lignes = _lignes_selectionnees(self.table_suggestions)
+        lignes = lignes_selectionnees(self.table_suggestions)
         choisies = [self._suggestions[r][1] for r in lignes]
         if not choisies:
             self._dire("Sélectionnez d'abord les pièces à passer en attente.")

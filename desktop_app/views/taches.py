@@ -84,24 +84,3 @@ class TacheAvecProgression(QObject):
         self.dialog.hide()
         self.finished.emit(result, error)
         self.dialog.deleteLater()
-
-
-def en_fond(
-    parent: QWidget, titre: str, travail: Travail, reussite: Callable[[Any], None]
-) -> TacheAvecProgression:
-    """Start ``travail`` behind a progress dialog; ``reussite(result)`` when it ends well. A
-    file that cannot be written or a failure is said in French; a cancel says nothing."""
-    from PySide6.QtWidgets import QMessageBox
-
-    def fini(resultat: Any, erreur: BaseException | None) -> None:
-        if erreur is None:
-            reussite(resultat)
-        elif isinstance(erreur, OSError):
-            raison = erreur.strerror or str(erreur)
-            QMessageBox.warning(parent, titre, f"Écriture impossible : {raison}")
-        elif not isinstance(erreur, TacheAnnulee):
-            QMessageBox.warning(parent, titre, f"Échec : {erreur}")
-
-    tache = TacheAvecProgression(parent, titre, travail)
-    tache.finished.connect(fini)
-    return tache

@@ -104,7 +104,7 @@ def test_cancellations_dashboard_and_assignments(
         "DUPONT Hélène", "MARTIN Paul", "PETIT Léo",
     ]  # fmt: skip
     assert "Clôture passée (05/04/2024)" in fenetre.echeance.text()
-    assert "Incomplet : 3" in fenetre.graphe_etats.accessibleDescription()
+    assert "Incomplet : 3" in fenetre.contenu_tableau.etats.accessibleDescription()
     chemin = tmp_path / "annuler.pdf"
     monkeypatch.setattr(
         "desktop_app.views.suivi.QFileDialog.getSaveFileName", lambda *a, **k: (str(chemin), "")
