@@ -30,7 +30,8 @@ from desktop_app.models import Campagne
 from desktop_app.models.database import Database
 from desktop_app.services.colonnes import CANDIDATURES_ORDRE, PIECES_ORDRE
 from desktop_app.services.dates import PARIS, iso
-from desktop_app.services.importer import Progression, RapportImport, importer_paquet
+from desktop_app.services.importer import RapportImport, importer_paquet
+from desktop_app.services.progression import Progression
 
 NOMS = [
     "MARTIN",
