@@ -23,8 +23,8 @@ from bench.harness import ligne, mesurer
 
 
 def main() -> None:
-    from desktop_app.documents.affichage import Ouverture, Vue
     from desktop_app.documents.inspection import FORMATS_DEFAUT
+    from desktop_app.documents.rendu import Ouverture, Vue
     from desktop_app.documents.worker import Demande, InspectionWorker
     from tests.corpus_pieges import ecrire
 

@@ -134,7 +134,7 @@ def main() -> None:
     def montree() -> bool:
         return viewer.doc is None or (
             viewer.ouvert is not None
-            and (not viewer.ouvert.affichable or viewer.service.image(viewer.cle(0)) is not None)
+            and (not viewer.ouvert.affichable or viewer.source.image(viewer.cle(0)) is not None)
         )
 
     suivante = Mesure("suivante", [])

@@ -107,7 +107,7 @@ def main() -> None:
     from desktop_app.documents.inspection import FORMATS_DEFAUT
     from desktop_app.services.demo import generer_paquet
     from desktop_app.viewer.document_viewer import DocumentViewer
-    from desktop_app.viewer.service import Document, ServiceDocuments
+    from desktop_app.viewer.source import Document, SourceDocuments
 
     QApplication([])
     racine = Path(tempfile.mkdtemp(prefix="bench-viewer-"))
@@ -125,7 +125,7 @@ def main() -> None:
         print(f"Visionneuse — {len(demo)} fichiers de la démo, {len(scans)} scans de ~5 Mo, "
               f"écran ×{args.dpr:g}")  # fmt: skip
 
-        service = ServiceDocuments()
+        service = SourceDocuments()
         viewer = DocumentViewer(service)
         viewer.resize(720, 940)
         viewer.show()

@@ -130,7 +130,7 @@ def proposer_parametres(args: argparse.Namespace, erreur: str) -> bool:
     """The workspace cannot open (a bad team address, a data folder on a network share…):
     say why and offer the settings' Données tab, since the window that holds them cannot open.
     True if the settings were changed (then opening is tried again)."""
-    from desktop_app.settings import Settings
+    from desktop_app.preferences import Preferences
     from desktop_app.views.parametres import ParametresDialog
 
     boite = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, erreur)
@@ -141,7 +141,7 @@ def proposer_parametres(args: argparse.Namespace, erreur: str) -> bool:
     if boite.clickedButton() is not modifier:
         return False
     paths = resolve_data_dir(args.data_dir)
-    settings = Settings.load(paths.settings)
+    settings = Preferences.load(paths.preferences)
     dialogue = ParametresDialog(settings, paths, None, None, "donnees")
     change = bool(dialogue.exec())
     dialogue.deleteLater()

@@ -257,7 +257,7 @@ def _campagne(espace: Espace, demandee: int | None) -> int | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop_app.services.exporter import exporter_decisions
+    from desktop_app.services.exports import exporter_decisions
 
     espace = _ouvrir(args)
     try:
@@ -527,7 +527,7 @@ def cmd_reception(args: argparse.Namespace) -> int:
     assert le is not None
 
     def travail(espace: Espace, campagne_id: int, maintenant: dt.datetime) -> int:
-        gestionnaire = (args.gestionnaire or espace.settings.gestionnaire).strip()
+        gestionnaire = (args.gestionnaire or espace.preferences.gestionnaire).strip()
         with espace.db.read() as session:
             plan = preparer_reception(
                 session, campagne_id, lire_liste(donnees, args.liste.name), args.liste.name

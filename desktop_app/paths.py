@@ -42,7 +42,7 @@ class DataPaths:
         return self.root / "sauvegardes"
 
     @property
-    def settings(self) -> Path:
+    def preferences(self) -> Path:
         return self.root / "parametres.json"
 
     def ensure(self) -> DataPaths:

@@ -53,7 +53,7 @@ def _dans_le_worker(espace: Any, depot_id: int, fmt: str) -> str:
     """Inspect, then open and render the first page, in a worker process of its own."""
     from sqlalchemy import select
 
-    from desktop_app.documents.affichage import Ouverture, Vue
+    from desktop_app.documents.rendu import Ouverture, Vue
     from desktop_app.documents.worker import Demande, InspectionWorker
     from desktop_app.models.entities import Campagne, Candidature, Depot, Piece
 

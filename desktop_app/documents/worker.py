@@ -11,7 +11,7 @@ pipe message for many small files), but the child answers each as soon as it is 
 writes in shared memory which request it is on and since when. The parent gives that request
 its own delay from that moment: a file's verdict never depends on the files beside it.
 
-No Qt here: the importer, the CLI and the viewer (``affichage.py`` requests) use it."""
+No Qt here: the importer, the CLI and the viewer (``rendu.py`` requests) use it."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from desktop_app.documents.affichage import Ouverture, RenduPage, oublier_tout
 from desktop_app.documents.formats import sniff
 from desktop_app.documents.inspection import (
     Finding,
@@ -38,6 +37,7 @@ from desktop_app.documents.inspection import (
     lire,
 )
 from desktop_app.documents.paquet import Lecture, Paquet, ouvrir_paquet
+from desktop_app.documents.rendu import Ouverture, RenduPage, oublier_tout
 from desktop_app.documents.store import ContentStore
 
 TIMEOUT_PAR_FICHIER = 30.0

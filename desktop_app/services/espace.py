@@ -1,4 +1,4 @@
-"""Opening the user's workspace: data directory, settings, database (migrated), file store."""
+"""Opening the user's workspace: data directory, preferences, database (migrated), file store."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from desktop_app.models.database import (
     trop_recente,
 )
 from desktop_app.paths import DataPaths, resolve_data_dir, sur_partage_reseau
+from desktop_app.preferences import Preferences
 from desktop_app.services.dates import format_datetime
 from desktop_app.services.sauvegardes import (
     Motif,
@@ -38,7 +39,6 @@ from desktop_app.services.sauvegardes import (
     revision,
     sauvegarder,
 )
-from desktop_app.settings import Settings
 
 EN_EQUIPE = (
     "En mode équipe, la base PostgreSQL se sauvegarde et se restaure sur son serveur "
@@ -61,7 +61,7 @@ class BaseIndisponible(Exception):
 @dataclass
 class Espace:
     paths: DataPaths
-    settings: Settings
+    preferences: Preferences
     db: Database
     store: ContentStore
     # Workers kept warm between imports; started with the first one. One import at a time.
@@ -171,16 +171,16 @@ def ouvrir_espace(
             f"Impossible de créer le dossier des données {paths.root} : {exc.strerror or exc}. "
             "Choisissez un autre dossier (--data-dir)."
         ) from exc
-    settings = Settings.load(paths.settings)
-    url = normaliser_url(settings.effective_database_url(database_url))
+    preferences = Preferences.load(paths.preferences)
+    url = normaliser_url(preferences.effective_database_url(database_url))
     if url and not url.startswith(("sqlite", "postgresql")):
         raise DatabaseError(
             f"Adresse de base non prise en charge : {_url_affichable(url)}. Indiquez une base "
             "PostgreSQL (postgresql://utilisateur@serveur/base) ou laissez vide pour la base "
             "locale."
         )
-    fichiers = Path(dossier_fichiers or settings.dossier_fichiers or paths.store)
-    if url.startswith("postgresql") and not (dossier_fichiers or settings.dossier_fichiers):
+    fichiers = Path(dossier_fichiers or preferences.dossier_fichiers or paths.store)
+    if url.startswith("postgresql") and not (dossier_fichiers or preferences.dossier_fichiers):
         raise DatabaseError(
             "En mode équipe, les fichiers des candidats sont rangés dans un dossier partagé "
             "par toute l'équipe : indiquez-le (Paramètres > Paramètres…, onglet Données, ou "
@@ -200,14 +200,14 @@ def ouvrir_espace(
     except (SQLAlchemyError, ImportError, OSError, ValueError) as exc:
         where = _url_affichable(url) if url else str(paths.database)
         raise DatabaseError(f"Impossible d'ouvrir la base {where} : {_raison(exc)}") from exc
-    return Espace(paths, settings, db, ContentStore(fichiers))
+    return Espace(paths, preferences, db, ContentStore(fichiers))
 
 
 def donnees_locales(data_dir: str | Path | None, database_url: str | None) -> DataPaths:
     """The data directory of the local database, for backing it up or restoring it (which
     must work on a damaged database: nothing is opened here)."""
     paths = resolve_data_dir(data_dir)
-    url = Settings.load(paths.settings).effective_database_url(database_url)
+    url = Preferences.load(paths.preferences).effective_database_url(database_url)
     if url and not url.startswith("sqlite"):
         raise DatabaseError(EN_EQUIPE)
     return paths

@@ -1,4 +1,4 @@
-"""Settings of a campaign that the bureau sets in the application, never a package: who signs
+"""Preferences of a campaign that the bureau sets in the application, never a package: who signs
 the letters, and which gestionnaire covers which spécialité; and the size limit, which a
 package also brings. No Qt."""
 

@@ -1,6 +1,6 @@
 """DocumentViewer: the file of a pièce, as the candidate sent it, with what the inspection says.
 
-It shows pixels rendered by a worker process (``service.py``); it never parses a file, never
+It shows pixels rendered by a worker process (``source.py``); it never parses a file, never
 follows a link, never runs a document's actions, never opens anything outside the application.
 Rotation is for display only (the file is never modified) and remembered per deposit.
 """
@@ -41,16 +41,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.documents.affichage import Ouvert, Vue
 from desktop_app.documents.constats import Finding, Inspection
 from desktop_app.documents.pixels import Mode, PageInfo
+from desktop_app.documents.rendu import Ouvert, Vue
 from desktop_app.viewer.actions import creer_action
-from desktop_app.viewer.service import (
+from desktop_app.viewer.source import (
     PAGE_PROCHE,
     PAGE_VISIBLE,
     VIGNETTE,
     Document,
-    ServiceDocuments,
+    SourceDocuments,
     cle_page,
 )
 
@@ -107,7 +107,7 @@ class _Surface(QWidget):
             if not rect.intersects(zone):
                 continue
             cle = v.cle(index)
-            image = v.service.image(cle)
+            image = v.source.image(cle)
             if image is not None and not v._vu:
                 v._vu = True  # told after this paint: the slot may change other widgets
                 QTimer.singleShot(0, v._signaler_affichage)
@@ -124,7 +124,7 @@ class _Surface(QWidget):
                 painter.restore()
             else:
                 painter.fillRect(rect, Qt.GlobalColor.white)
-                echec = v.service.echecs.get(cle)
+                echec = v.source.echecs.get(cle)
                 painter.setPen(QColor("#a4262c") if echec else QColor("#8a8886"))
                 texte = echec or f"Chargement de la page {index + 1}…"
                 painter.drawText(rect.adjusted(16, 16, -16, -16), Qt.AlignmentFlag.AlignCenter
@@ -149,7 +149,7 @@ class DocumentViewer(QWidget):
     documentAffiche = Signal(str)  # deposit key: a page of it has been painted on screen
 
     def __init__(
-        self, service: ServiceDocuments, parent: QWidget | None = None, *, raccourcis: bool = True
+        self, source: SourceDocuments, parent: QWidget | None = None, *, raccourcis: bool = True
     ) -> None:
         """``raccourcis``: its actions answer the window's keys (one viewer per window may;
         a second one, beside it, is driven from its toolbar)."""
@@ -157,7 +157,7 @@ class DocumentViewer(QWidget):
         self.setObjectName("documentViewer")
         self._raccourcis = raccourcis
         self.setAccessibleName("Visionneuse du fichier déposé")
-        self.service = service
+        self.source = source
         self.doc: Document | None = None
         self.malgre = False  # shown although over the size limit (asked explicitly)
         self.ouvert: Ouvert | None = None
@@ -248,10 +248,10 @@ class DocumentViewer(QWidget):
         self._patience.timeout.connect(self._ouverture_lente)
         self._relayout = QTimer(self, singleShot=True, interval=30)
         self._relayout.timeout.connect(self._disposer)
-        service.ouvert.connect(self._ouvert)
-        service.constate.connect(self._constate)
-        service.page_rendue.connect(self._page_rendue)
-        service.page_en_echec.connect(self._page_rendue)
+        source.ouvert.connect(self._ouvert)
+        source.constate.connect(self._constate)
+        source.page_rendue.connect(self._page_rendue)
+        source.page_en_echec.connect(self._page_rendue)
         self.afficher(None)
 
     # -- actions -----------------------------------------------------------------------------
@@ -364,28 +364,28 @@ class DocumentViewer(QWidget):
         )
 
     def afficher(self, doc: Document | None, *, malgre: bool = False, vide: str = "") -> None:
-        """Show ``doc``; None: nothing to show, and ``vide`` says why (HTML). What the service
+        """Show ``doc``; None: nothing to show, and ``vide`` says why (HTML). What the source
         already has shows at once."""
         self.doc, self.malgre = doc, malgre
         self._vu = False
         if doc is not None:  # first of all: the worker starts while this widget tidies up
             self.rotation = doc.rotation % 360
-            self.service.oublier(doc.chemin, viewer=self)  # the previous one's requests can wait
-            self.service.ouvrir(doc, self.vue(), malgre)
-            if (doc.chemin, malgre) not in self.service.ouverts:
+            self.source.oublier(doc.chemin, viewer=self)  # the previous one's requests can wait
+            self.source.ouvrir(doc, self.vue(), malgre)
+            if (doc.chemin, malgre) not in self.source.ouverts:
                 time.sleep(0)  # let the channel's thread take the GIL and send the request now
         else:
-            self.service.oublier("", viewer=self)  # shows nothing: needs nothing
+            self.source.oublier("", viewer=self)  # shows nothing: needs nothing
         self.ouvert, self.inspection = None, None
         self.malgre_bouton.hide()
         cle = (doc.chemin, malgre) if doc is not None else None
-        if cle in self.service.ouverts:  # prefetched, or seen before: shown now, in one pass
-            self._ouvert(*cle, self.service.ouverts[cle])
+        if cle in self.source.ouverts:  # prefetched, or seen before: shown now, in one pass
+            self._ouvert(*cle, self.source.ouverts[cle])
         else:
             self.pages, self._page_courante = (), 0
             self._vignettes(0)
-        if cle in self.service.inspections:
-            self._constate(*cle, self.service.inspections[cle])
+        if cle in self.source.inspections:
+            self._constate(*cle, self.source.inspections[cle])
         else:
             self._bandeau(())
         if doc is None:
@@ -418,7 +418,7 @@ class DocumentViewer(QWidget):
         if doc is not None:
             vue = self.vue()
             vue = Vue(vue.largeur, vue.hauteur, vue.mode, vue.zoom, vue.dpr, doc.rotation % 360)
-            self.service.ouvrir(doc, vue, prechargement=True)
+            self.source.ouvrir(doc, vue, prechargement=True)
 
     def afficher_quand_meme(self) -> None:
         if self.doc is not None:
@@ -544,17 +544,17 @@ class DocumentViewer(QWidget):
         proches = [i for i in (visibles[0] - 1, visibles[-1] + 1) if 0 <= i < len(self.pages)]
         garder = set()
         for index in visibles:
-            garder.add(self.service.rendre(self.doc, index, self.echelle(), self.malgre,
+            garder.add(self.source.rendre(self.doc, index, self.echelle(), self.malgre,
                                            PAGE_VISIBLE))  # fmt: skip
         for index in proches:
-            garder.add(self.service.rendre(self.doc, index, self.echelle(), self.malgre,
+            garder.add(self.source.rendre(self.doc, index, self.echelle(), self.malgre,
                                            PAGE_PROCHE))  # fmt: skip
         if self.action_vignettes.isChecked():
             for index in range(self.vignettes.count()):
                 cle = self._cle_vignette(index)
-                garder.add(self.service.rendre(self.doc, index, cle[2], self.malgre, VIGNETTE))
+                garder.add(self.source.rendre(self.doc, index, cle[2], self.malgre, VIGNETTE))
                 self._poser_vignette(index)
-        self.service.oublier(self.doc.chemin, garder, viewer=self)
+        self.source.oublier(self.doc.chemin, garder, viewer=self)
         courante = visibles[0]
         for i in visibles:  # the page that fills most of the view
             r = self.surface.rects[i]
@@ -591,7 +591,7 @@ class DocumentViewer(QWidget):
         item = self.vignettes.item(index)
         if item is None or item.data(Qt.ItemDataRole.UserRole):
             return
-        image = self.service.cache.get(self._cle_vignette(index))
+        image = self.source.cache.get(self._cle_vignette(index))
         if image is None:
             return
         if self.rotation:

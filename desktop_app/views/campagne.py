@@ -126,7 +126,7 @@ class ActionsCampagne:
         )
         if not chemin:
             return
-        from desktop_app.services.exporter import exporter_decisions
+        from desktop_app.services.exports import exporter_decisions
 
         self._longue(
             "Exporter les décisions",

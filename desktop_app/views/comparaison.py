@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from desktop_app.services.dates import format_datetime
 from desktop_app.services.requetes import LigneDepot, LignePiece
 from desktop_app.viewer.document_viewer import DocumentViewer
-from desktop_app.viewer.service import Document, ServiceDocuments
+from desktop_app.viewer.source import Document, SourceDocuments
 
 
 def fichier_refuse(depots: list[LigneDepot]) -> LigneDepot | None:
@@ -28,7 +28,7 @@ class Comparaison(QWidget):
     """The refused file, its date and the comment given, in a second viewer (driven from its
     own toolbar: the keys stay with the main viewer)."""
 
-    def __init__(self, service: ServiceDocuments, parent: QWidget | None = None) -> None:
+    def __init__(self, source: SourceDocuments, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("comparaisonRefus")
         self.titre = QLabel()
@@ -39,7 +39,7 @@ class Comparaison(QWidget):
         self.titre.setStyleSheet(
             "QLabel { background: #fdecea; color: #5f2120; border-left: 4px solid #b3261e; }"
         )
-        self.viewer = DocumentViewer(service, raccourcis=False)
+        self.viewer = DocumentViewer(source, raccourcis=False)
         self.viewer.setObjectName("viewerRefuse")
         self.viewer.setAccessibleName("Fichier refusé au dépôt précédent")
         self.viewer.action_vignettes.setChecked(False)  # half the width: the page first

@@ -222,26 +222,26 @@ class BureauDialog(QDialog):
 
 def demander_gestionnaire(parent: QWidget, espace: Espace) -> str:
     """The gestionnaire's name, written in each of their decisions: asked once, then kept in
-    the settings. Empty if they declined."""
-    settings = espace.settings
-    if not settings.gestionnaire.strip():
+    the preferences. Empty if they declined."""
+    preferences = espace.preferences
+    if not preferences.gestionnaire.strip():
         changer_gestionnaire(parent, espace)
-    return settings.gestionnaire.strip()
+    return preferences.gestionnaire.strip()
 
 
 def changer_gestionnaire(parent: QWidget, espace: Espace) -> None:
     nom, ok = QInputDialog.getText(
         parent, "Nom du gestionnaire", "Votre nom, inscrit dans chacune de vos décisions :",
-        text=espace.settings.gestionnaire,
+        text=espace.preferences.gestionnaire,
     )  # fmt: skip
     if ok and nom.strip():
-        espace.settings.gestionnaire = nom.strip()
+        espace.preferences.gestionnaire = nom.strip()
         enregistrer_parametres(parent, espace)
 
 
 def enregistrer_parametres(parent: QWidget, espace: Espace) -> None:
     try:
-        espace.settings.save(espace.paths.settings)
+        espace.preferences.save(espace.paths.preferences)
     except OSError as exc:
         QMessageBox.warning(
             parent,

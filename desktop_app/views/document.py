@@ -16,18 +16,18 @@ from desktop_app.services.espace import Espace
 from desktop_app.services.requetes import LigneDepot
 from desktop_app.viewer.actions import creer_action
 from desktop_app.viewer.document_viewer import DocumentViewer
-from desktop_app.viewer.service import Document, ServiceDocuments
+from desktop_app.viewer.source import Document, SourceDocuments
 from desktop_app.views.comparaison import Comparaison, fichier_refuse
 from desktop_app.views.etat import EtatRevue
 from desktop_app.views.operations import Operation
 
 
 class PanneauDocument(QWidget):
-    def __init__(self, espace: Espace, etat: EtatRevue, service: ServiceDocuments) -> None:
+    def __init__(self, espace: Espace, etat: EtatRevue, source: SourceDocuments) -> None:
         super().__init__()
         self.setObjectName("panneauDocument")
         self.espace, self.etat = espace, etat
-        self.viewer = DocumentViewer(service)
+        self.viewer = DocumentViewer(source)
         self.viewer.rotationChangee.connect(self._rotation_changee)
         self.viewer.documentAffiche.connect(lambda cle: self.etat.marquer_vu(int(cle)))
         self.fichiers = QComboBox()
@@ -40,7 +40,7 @@ class PanneauDocument(QWidget):
         barre.setContentsMargins(8, 4, 8, 0)
         barre.addWidget(etiquette)
         barre.addWidget(self.fichiers, 1)
-        self.comparaison = Comparaison(service)
+        self.comparaison = Comparaison(source)
         self.comparaison.viewer.rotationChangee.connect(self._rotation_changee)
         self.comparaison.hide()
         self.action_comparer = creer_action(

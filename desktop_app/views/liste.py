@@ -129,7 +129,7 @@ class ListeCandidatures(QWidget):
         m.recherche = self.recherche.text()
         m.filtre = self.filtre.currentData() or FILTRES[0]
         if choix == "miennes":
-            m.specialites = self.mes_specialites or frozenset(self.espace.settings.specialites)
+            m.specialites = self.mes_specialites or frozenset(self.espace.preferences.specialites)
         else:
             m.specialites = None if choix is None else frozenset({choix})
         m.filtrer()

@@ -46,7 +46,7 @@ from desktop_app.services.requetes import (
     totaux,
 )
 from desktop_app.viewer.actions import creer_action
-from desktop_app.viewer.service import ServiceDocuments
+from desktop_app.viewer.source import SourceDocuments
 from desktop_app.views.campagne import ActionsCampagne
 from desktop_app.views.dialogues import (
     AideClavier,
@@ -97,10 +97,10 @@ class MainWindow(QMainWindow):
         self.resize(1600, 900)
         self.annonces = Annonces(self)
         self.etat = EtatRevue(self)
-        self.service_documents = ServiceDocuments(self)
+        self.source_documents = SourceDocuments(self)
         self.liste = ListeCandidatures(espace, self.etat, self.annonces)
         self.dossier = PanneauDossier(espace, self.etat, self.annonces)
-        self.document = PanneauDocument(espace, self.etat, self.service_documents)
+        self.document = PanneauDocument(espace, self.etat, self.source_documents)
         self.revue = Revue(self, espace, self.etat, self.annonces, self.liste, self.dossier,
                            self.document, self.gestionnaire)  # fmt: skip
         self.actions_campagne = ActionsCampagne(self, espace, self.etat, self.annonces,
@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.statusBar().addPermanentWidget(self.liste.compteurs)
         self._menus()
-        self.panneau.poser_motifs(self.espace.settings.motifs or MOTIFS_NON_CONFORMITE)
+        self.panneau.poser_motifs(self.espace.preferences.motifs or MOTIFS_NON_CONFORMITE)
         self.etat.poser_piece(None)
         self._restore()
 
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
     def recharger(self) -> None:
         """Read the campaign and its candidatures again (at start, after an import, a
         restore, a reception, new assignments)."""
-        nom = self.espace.settings.gestionnaire.strip()
+        nom = self.espace.preferences.gestionnaire.strip()
 
         def lire(s: Any) -> Any:
             toutes = campagnes(s)
@@ -308,9 +308,9 @@ class MainWindow(QMainWindow):
 
     def choisir_specialites(self) -> None:
         toutes = sorted({r.specialite for r in self.candidatures.toutes()})
-        dialogue = SpecialitesDialog(toutes, self.espace.settings.specialites, self)
+        dialogue = SpecialitesDialog(toutes, self.espace.preferences.specialites, self)
         if dialogue.exec():
-            self.espace.settings.specialites = dialogue.choisies()
+            self.espace.preferences.specialites = dialogue.choisies()
             enregistrer_parametres(self, self.espace)
             self.liste.filtre_specialite.setCurrentIndex(1)  # "Mes spécialités"
             self.liste.filtrer()
@@ -319,14 +319,14 @@ class MainWindow(QMainWindow):
         """Paramètres…: the name and the reasons apply at once, a new size limit judges the
         concerned files again in the background; the rest at the next start."""
         dialogue = ParametresDialog(
-            self.espace.settings, self.espace.paths, self.campagne, self, onglet
+            self.espace.preferences, self.espace.paths, self.campagne, self, onglet
         )
         accepte = dialogue.exec()
         octets = dialogue.taille_demandee()
         dialogue.deleteLater()
         if not accepte:
             return
-        self.panneau.poser_motifs(self.espace.settings.motifs or MOTIFS_NON_CONFORMITE)
+        self.panneau.poser_motifs(self.espace.preferences.motifs or MOTIFS_NON_CONFORMITE)
         if octets is not None:
             self.actions_campagne.changer_taille_max(octets)
 
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         settings.setValue("fenetre/separateur", self.splitter.saveState())
         settings.setValue("fenetre/separateurDocument2", self.splitter_document.saveState())
         settings.setValue("fenetre/comparer", self.action_comparer.isChecked())
-        self.service_documents.close()
+        self.source_documents.close()
         super().closeEvent(event)
 
     def a_propos(self) -> None:

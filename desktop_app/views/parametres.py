@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app.documents.inspection import taille_en_mo
 from desktop_app.paths import DataPaths, choisir_dossier, dossier_par_defaut
+from desktop_app.preferences import Preferences
 from desktop_app.services.espace import normaliser_url
 from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
 from desktop_app.services.requetes import CampagneResume
-from desktop_app.settings import Settings
 
 MO = 1024 * 1024
 ONGLETS = ("gestionnaire", "motifs", "campagne", "donnees")
@@ -68,14 +68,14 @@ def lire_motifs(texte: str) -> list[str]:
 class ParametresDialog(QDialog):
     def __init__(
         self,
-        settings: Settings,
+        settings: Preferences,
         paths: DataPaths,
         campagne: CampagneResume | None,
         parent: QWidget | None = None,
         onglet: str = "gestionnaire",
     ) -> None:
         super().__init__(parent)
-        self.settings = settings
+        self.preferences = settings
         self.paths = paths
         self.campagne = campagne
         self.setObjectName("parametresDialog")
@@ -199,16 +199,16 @@ class ParametresDialog(QDialog):
                           "Indiquez le chemin complet du dossier des données.",
                           self.dossier_donnees)  # fmt: skip
             return
-        settings = self.settings
+        settings = self.preferences
         settings.gestionnaire = self.nom.text().strip()
         settings.motifs = lire_motifs(self.motifs.toPlainText())
         settings.database_url = url
         settings.dossier_fichiers = self.dossier_fichiers.text().strip()
         try:
-            settings.save(self.paths.settings)
+            settings.save(self.paths.preferences)
             if donnees.resolve() != self.paths.root.resolve():
                 choisir_dossier(None if donnees == dossier_par_defaut() else donnees)
-                autres = donnees / self.paths.settings.name
+                autres = donnees / self.paths.preferences.name
                 if not autres.exists():  # the new folder starts with the same settings
                     settings.save(autres)
         except OSError as exc:

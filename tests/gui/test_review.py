@@ -38,7 +38,7 @@ def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
     qtbot: QtBot, tmp_path: Path, paquet_demo: Path
 ) -> None:
     espace = ouvrir_espace(tmp_path / "donnees")
-    espace.settings.gestionnaire = "Claire FAYOLLE"
+    espace.preferences.gestionnaire = "Claire FAYOLLE"
     importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     w = ouvrir(qtbot, espace)
 
@@ -126,7 +126,7 @@ def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
 def test_conforme_is_refused_before_the_file_is_seen_and_on_a_non_recevable_file(
     qtbot: QtBot, espace: Espace, paquet_demo: Path
 ) -> None:
-    espace.settings.gestionnaire = "Marc VERNET"
+    espace.preferences.gestionnaire = "Marc VERNET"
     importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     w = ouvrir(qtbot, espace)
     with espace.db.read() as s:
@@ -157,7 +157,7 @@ def test_a_failed_commit_keeps_the_decision_for_a_retry(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    espace.settings.gestionnaire = "Claire FAYOLLE"
+    espace.preferences.gestionnaire = "Claire FAYOLLE"
     importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     w = ouvrir(qtbot, espace)
     piece = w.piece
@@ -254,7 +254,7 @@ def test_a_colleagues_change_is_shown_and_never_overwritten_in_silence(
 
     from desktop_app.services.decisions import enregistrer_decision
 
-    espace.settings.gestionnaire = "Claire FAYOLLE"
+    espace.preferences.gestionnaire = "Claire FAYOLLE"
     importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     w = ouvrir(qtbot, espace)
     piece = w.piece

@@ -41,7 +41,7 @@ def test_relances_and_bulk_suggestions(
     campagne_id = importer_printemps(espace, tmp_path / "p")
     with espace.db.write() as s:
         enregistrer_bureau(s, campagne_id, Bureau(nom="DEC", adresse="1 rue", contact="01"))
-    espace.settings.gestionnaire = "Mme Roux"
+    espace.preferences.gestionnaire = "Mme Roux"
     fenetre = _suivi(qtbot, espace, dt.datetime(2024, 3, 30, 23, 0, tzinfo=UTC))
     assert fenetre.onglets.tabText(1) == "À &relancer (2)"
     assert fenetre.onglets.tabText(2) == "&Suggestions (3)"
@@ -97,7 +97,7 @@ def test_cancellations_dashboard_and_assignments(
     qtbot: QtBot, espace: Espace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     importer_printemps(espace, tmp_path / "p")
-    espace.settings.gestionnaire = "M. Blanc"
+    espace.preferences.gestionnaire = "M. Blanc"
     fenetre = _suivi(qtbot, espace, dt.datetime(2024, 4, 5, 15, 1, tzinfo=UTC))
     assert fenetre.onglets.tabText(3) == "À a&nnuler (3)"
     assert [fenetre.table_annulations.item(r, 1).text() for r in range(3)] == [
@@ -135,7 +135,7 @@ def test_bulk_conforme_only_on_displayed_files(
     from desktop_app.views.dossier import ROLE_PIECE
 
     importer_printemps(espace, tmp_path / "p")
-    espace.settings.gestionnaire = "Mme Roux"
+    espace.preferences.gestionnaire = "Mme Roux"
     w = ouvrir(qtbot, espace)
     liste = w.candidatures
     martin = next(

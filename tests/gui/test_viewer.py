@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.documents.inspection import FORMATS_DEFAUT
 from desktop_app.services.demo import heic_bytes
 from desktop_app.viewer.document_viewer import DocumentViewer
-from desktop_app.viewer.service import Document, ServiceDocuments
+from desktop_app.viewer.source import Document, SourceDocuments
 from tests.conftest import CORPUS, corpus_manifest
 from tests.helpers import pdf_bytes
 
@@ -24,15 +24,15 @@ LIMITE = 5 * 1024 * 1024
 
 
 @pytest.fixture
-def service(qapp: object) -> Iterator[ServiceDocuments]:
-    s = ServiceDocuments(timeout=20)
+def source(qapp: object) -> Iterator[SourceDocuments]:
+    s = SourceDocuments(timeout=20)
     yield s
     s.close()
 
 
 @pytest.fixture
-def viewer(qtbot: QtBot, service: ServiceDocuments) -> DocumentViewer:
-    v = DocumentViewer(service)
+def viewer(qtbot: QtBot, source: SourceDocuments) -> DocumentViewer:
+    v = DocumentViewer(source)
     qtbot.addWidget(v)
     v.resize(700, 900)
     v.show()
@@ -50,7 +50,7 @@ def montre(viewer: DocumentViewer) -> bool:
     if not viewer.ouvert.affichable:
         return True
     premiere = viewer.cle(0)
-    page_faite = viewer.service.cache.get(premiere) is not None or premiere in viewer.service.echecs
+    page_faite = viewer.source.cache.get(premiere) is not None or premiere in viewer.source.echecs
     return page_faite and viewer.inspection is not None
 
 
@@ -69,7 +69,7 @@ def test_a_pdf_is_shown_page_by_page_with_its_findings(
     assert viewer.numero_page.maximum() == 3 and viewer.total_pages.text().strip() == "/ 3"
     assert "3 pages" in viewer.banniere.toPlainText() and viewer.bandeau.isVisible()
     assert viewer.vignettes.count() == 3
-    image = viewer.service.cache.get(viewer.cle(0))
+    image = viewer.source.cache.get(viewer.cle(0))
     assert image is not None
     # Sharp: rendered at the zoom times the screen's pixel ratio, not stretched.
     rect = viewer.surface.rects[0]
@@ -79,7 +79,7 @@ def test_a_pdf_is_shown_page_by_page_with_its_findings(
     viewer.action_zoom_plus.trigger()
     assert viewer.zoom == pytest.approx(zoom * 1.25) and viewer.mode == "libre"
     assert viewer.indicateur_zoom.text() == f"{round(viewer.zoom * 100)} %"
-    qtbot.waitUntil(lambda: viewer.service.cache.get(viewer.cle(0)) is not None)
+    qtbot.waitUntil(lambda: viewer.source.cache.get(viewer.cle(0)) is not None)
     viewer.action_largeur.trigger()
     marge_totale = 2 * 12
     assert viewer.surface.rects[0].width() == pytest.approx(
@@ -124,7 +124,7 @@ def test_a_file_refused_for_its_format_is_never_rendered(
     assert "photo HEIC" in viewer.message.text()
     assert "Non recevable" in viewer.banniere.toPlainText()
     assert not viewer.pages and not viewer.malgre_bouton.isVisible()
-    assert not any(key[0] == str(heic) for key in viewer.service.cache._images)
+    assert not any(key[0] == str(heic) for key in viewer.source.cache._images)
 
 
 def test_an_oversized_file_is_shown_only_on_request_and_stays_refused(
@@ -153,23 +153,23 @@ def test_a_prefetched_document_shows_at_once(
     afficher(qtbot, viewer, document(premier))
     suivant = document(second, cle="2")
     viewer.precharger(suivant)
-    service = viewer.service
+    source = viewer.source
     qtbot.waitUntil(
         lambda: (
-            (str(second), False) in service.ouverts and (str(second), False) in service.inspections
+            (str(second), False) in source.ouverts and (str(second), False) in source.inspections
         )
     )
     viewer.afficher(suivant)  # no waiting: everything is in the GUI process already
     assert viewer.pages and viewer.inspection is not None
-    assert service.cache.get(viewer.cle(0)) is not None
+    assert source.cache.get(viewer.cle(0)) is not None
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")
 def test_a_worker_that_hangs_or_crashes_costs_one_document(
     qtbot: QtBot, tmp_path: Path, qapp: object
 ) -> None:
-    service = ServiceDocuments(timeout=1.0)
-    viewer = DocumentViewer(service)
+    source = SourceDocuments(timeout=1.0)
+    viewer = DocumentViewer(source)
     qtbot.addWidget(viewer)
     viewer.resize(500, 700)
     viewer.show()
@@ -179,14 +179,14 @@ def test_a_worker_that_hangs_or_crashes_costs_one_document(
             chemins.append(tmp_path / f"d{i}.pdf")
             chemins[-1].write_bytes(pdf_bytes(f"Document {i}"))
         afficher(qtbot, viewer, document(chemins[0]))
-        worker = service.affichage.worker
+        worker = source.affichage.worker
         assert worker is not None and worker.pid is not None
         os.kill(worker.pid, signal.SIGSTOP)  # the parser loops forever on the next file
         afficher(qtbot, viewer, document(chemins[1]))
         assert "Document illisible" in viewer.message.text()
         assert "dépassé" in viewer.message.text()
         afficher(qtbot, viewer, document(chemins[2]))  # the next one renders normally
-        assert viewer.pages and service.cache.get(viewer.cle(0)) is not None
+        assert viewer.pages and source.cache.get(viewer.cle(0)) is not None
         assert worker.pid is not None
         os.kill(worker.pid, signal.SIGKILL)  # now a crash
         chemins.append(tmp_path / "d3.pdf")
@@ -197,9 +197,9 @@ def test_a_worker_that_hangs_or_crashes_costs_one_document(
         chemins.append(tmp_path / "d4.pdf")
         chemins[-1].write_bytes(pdf_bytes("Document 4"))
         afficher(qtbot, viewer, document(chemins[4]))
-        assert viewer.pages and service.cache.get(viewer.cle(0)) is not None
+        assert viewer.pages and source.cache.get(viewer.cle(0)) is not None
     finally:
-        service.close()
+        source.close()
 
 
 def test_viewing_never_opens_links_runs_actions_or_starts_programs(
@@ -239,13 +239,13 @@ def test_viewing_never_opens_links_runs_actions_or_starts_programs(
 
 @pytest.mark.slow
 def test_the_gui_survives_every_mutant(
-    qtbot: QtBot, service: ServiceDocuments, tmp_path: Path
+    qtbot: QtBot, source: SourceDocuments, tmp_path: Path
 ) -> None:
     """Each of the generated hostile files is shown or refused in French; the GUI stays up
     and keeps rendering."""
     from tests.corpus_mutant import ecrire
 
-    viewer = DocumentViewer(service)
+    viewer = DocumentViewer(source)
     qtbot.addWidget(viewer)
     viewer.resize(360, 480)  # small pages: this is about surviving, not about sharpness
     viewer.action_vignettes.setChecked(False)
@@ -255,7 +255,7 @@ def test_the_gui_survives_every_mutant(
         afficher(qtbot, viewer, document(chemin), timeout=60_000)
         if viewer.pages:
             vus += 1
-            echec = viewer.service.echecs.get(viewer.cle(0))
+            echec = viewer.source.echecs.get(viewer.cle(0))
             assert echec is None or echec.startswith("Document illisible"), echec
         else:
             refuses += 1
@@ -265,4 +265,4 @@ def test_the_gui_survives_every_mutant(
     sain = tmp_path / "sain.pdf"
     sain.write_bytes(pdf_bytes("Après la tempête"))
     afficher(qtbot, viewer, document(sain))
-    assert viewer.pages and viewer.service.cache.get(viewer.cle(0)) is not None
+    assert viewer.pages and viewer.source.cache.get(viewer.cle(0)) is not None

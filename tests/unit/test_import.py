@@ -22,7 +22,7 @@ from desktop_app.models import (
 )
 from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.espace import Espace, ouvrir_espace
-from desktop_app.services.exporter import exporter_decisions
+from desktop_app.services.exports import exporter_decisions
 from desktop_app.services.importer import (
     ImportRefuse,
     PaquetInutilisable,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.documents.affichage import Ouverture, Vue, oublier_tout
 from desktop_app.documents.inspection import FORMATS_DEFAUT, Inspection
+from desktop_app.documents.rendu import Ouverture, Vue, oublier_tout
 from desktop_app.documents.worker import Atelier, Demande, InspectionWorker
 from tests.conftest import CORPUS, corpus_manifest
 from tests.corpus_pieges import Piege, ecrire

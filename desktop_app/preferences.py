@@ -1,4 +1,6 @@
-"""User settings, read from JSON in the data directory (no Qt: the CLI reads them too)."""
+"""The preferences of the gestionnaire on this poste (name, reasons, spécialités, data folder,
+team database), read from JSON in the data directory (no Qt: the CLI reads them too). Not to
+be confused with the campaign's réglages (services/reglages.py), shared by the bureau."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ ENV_DATABASE_URL = "CONTROLE_PJ_DATABASE_URL"
 
 
 @dataclass
-class Settings:
+class Preferences:
     # Empty means the SQLite file of the data directory; a postgresql+psycopg:// URL is team mode.
     database_url: str = ""
     # Where the candidates' files are kept; empty: the data directory. In team mode a folder
@@ -23,7 +25,7 @@ class Settings:
     unknown: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> Settings:
+    def load(cls, path: Path) -> Preferences:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from desktop_app import journal
 from desktop_app.models import Candidat
 from desktop_app.paths import dossier_choisi
+from desktop_app.preferences import Preferences
 from desktop_app.services.espace import Espace
 from desktop_app.services.importer import importer_paquet
-from desktop_app.settings import Settings
 from desktop_app.views import plantage
 from desktop_app.views.instance import InstanceUnique, deja_lancee, nom_du_canal
 from desktop_app.views.parametres import ParametresDialog
@@ -128,11 +128,11 @@ def test_un_seul_dialogue_de_parametres(
     assert action is not None and action.shortcut().toString() == "Ctrl+,"
     action.trigger()
     assert acceptes == [ParametresDialog.DialogCode.Accepted]
-    lu = Settings.load(espace.paths.settings)
+    lu = Preferences.load(espace.paths.preferences)
     assert lu.gestionnaire == "Claire FAYOLLE"
     assert lu.motifs == ["Pièce illisible", "Document expiré"]
     assert dossier_choisi() == tmp_path / "nouvelles-donnees"
-    assert Settings.load(tmp_path / "nouvelles-donnees" / "parametres.json").gestionnaire
+    assert Preferences.load(tmp_path / "nouvelles-donnees" / "parametres.json").gestionnaire
     # The new size limit is applied in the background, then the list is read again.
     qtbot.waitUntil(lambda: w.tache_en_cours is None, timeout=30_000)
     assert w.campagne is not None and w.campagne.taille_max_octets == 2 * 1024 * 1024
@@ -182,7 +182,7 @@ def test_une_base_qui_ne_s_ouvre_pas_propose_les_parametres(
 
     creer_application()
     donnees = tmp_path / "donnees"
-    Settings(database_url="mysql://serveur/examens").save(donnees / "parametres.json")
+    Preferences(database_url="mysql://serveur/examens").save(donnees / "parametres.json")
     dits: list[str] = []
 
     def choisir_modifier(boite: QMessageBox) -> int:
@@ -203,7 +203,7 @@ def test_une_base_qui_ne_s_ouvre_pas_propose_les_parametres(
     assert espace is not None
     try:
         assert "Adresse de base non prise en charge" in dits[0]
-        assert Settings.load(donnees / "parametres.json").database_url == ""
+        assert Preferences.load(donnees / "parametres.json").database_url == ""
     finally:
         espace.close()
 

@@ -23,9 +23,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtGui import QImage
 
-from desktop_app.documents.affichage import Ouvert, Ouverture, Rendu, RenduPage, Vue
 from desktop_app.documents.constats import Finding, Inspection
 from desktop_app.documents.pixels import Pixels
+from desktop_app.documents.rendu import Ouvert, Ouverture, Rendu, RenduPage, Vue
 from desktop_app.documents.worker import (
     TIMEOUT_PAR_FICHIER,
     Demande,
@@ -220,7 +220,7 @@ def cle_page(chemin: str, page: int, echelle: float, malgre: bool) -> tuple[Any,
 OUVRIR, PAGE_VISIBLE, CONSTATER, PAGE_PROCHE, PRECHARGER, VIGNETTE = range(6)
 
 
-class ServiceDocuments(QObject):
+class SourceDocuments(QObject):
     """What the viewer asks for and what it gets back. Results are remembered (documents
     opened, findings, rendered pages) so that a document seen again, or prefetched, shows at
     once."""
