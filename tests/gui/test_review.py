@@ -292,3 +292,65 @@ def test_a_colleagues_change_is_shown_and_never_overwritten_in_silence(
         assert statut == Statut.RECUE and auteurs[-2:] == ["Marc VERNET", "Claire FAYOLLE"]
         assert "Enregistré" in w.panneau.etat.text()
     w.close()
+
+
+def test_in_team_mode_a_decision_commits_in_the_background_keys_held_meanwhile(
+    qtbot: QtBot, base_postgres: str, tmp_path: Path, paquet_demo: Path
+) -> None:
+    """On the shared PostgreSQL base the window keeps painting while the server answers: the
+    decision keys are held until then, and « Enregistré » comes only once committed."""
+    espace = ouvrir_espace(tmp_path / "poste", base_postgres, tmp_path / "partage")
+    try:
+        espace.preferences.gestionnaire = "Claire FAYOLLE"
+        importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+        w = ouvrir(qtbot, espace)
+        attendre_affichage(qtbot, w)
+        piece = w.piece
+        assert piece is not None
+        w.decider(Statut.RECUE)
+        conforme = w.revue.actions_statut[Statut.CONFORME]
+        assert not conforme.isEnabled()  # held: the write runs in its thread
+        assert "Enregistrement" in w.panneau.etat.text()
+        qtbot.waitUntil(lambda: "Enregistré" in w.panneau.etat.text(), timeout=20_000)
+        qtbot.waitUntil(conforme.isEnabled, timeout=5_000)
+        with espace.db.read() as s:
+            assert s.get(Piece, piece.id).statut == Statut.RECUE  # type: ignore[union-attr]
+        assert w.piece is not None and w.piece.id != piece.id  # and the next pièce came
+        w.close()
+    finally:
+        espace.close()
+
+
+def test_a_database_that_does_not_answer_is_said_in_french_everywhere(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every window goes through the operations: a base that does not answer is one French
+    message, never the crash dialog (the follow-up window's assignments and the undo too)."""
+    from sqlalchemy.exc import OperationalError
+
+    from desktop_app.views import operations
+
+    espace.preferences.gestionnaire = "Claire FAYOLLE"
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    w = ouvrir(qtbot, espace)
+    attendre_affichage(qtbot, w)
+    touche(qtbot, w, Qt.Key.Key_R)
+    suivi = w.ouvrir_suivi()
+    assert suivi is not None
+    qtbot.waitUntil(lambda: suivi.tache is None, timeout=30_000)
+    dits: list[str] = []
+    monkeypatch.setattr(operations.QMessageBox, "warning", lambda _p, t, m: dits.append(m))
+
+    def en_panne(self: object) -> object:
+        raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(type(espace.db), "write", en_panne)
+    suivi.enregistrer_affectations()
+    assert len(dits) == 1 and "la base de données n'a pas répondu" in dits[0]
+    w.revue.annuler()  # the decision stays undoable: nothing was written
+    assert "n'a pas répondu" in w.panneau.etat.text() and w.etat.annulables
+    monkeypatch.setattr(type(espace.db), "read", en_panne)
+    w.recharger()
+    assert len(dits) == 2 and "n'a pas répondu" in dits[1]
+    suivi.close()
+    w.close()
