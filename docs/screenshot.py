@@ -23,7 +23,7 @@ def attendre_et_saisir(app: object, window: object, out: Path) -> None:
 
     def peints() -> bool:
         return all(
-            not v.isVisible() or (v.pages and v.service.cache.get(v.cle(0)) is not None)
+            not v.isVisible() or (v.pages and v.source.cache.get(v.cle(0)) is not None)
             for v in viewers
         )
 
@@ -145,7 +145,7 @@ def main() -> None:
         ("sauvegardes.png", SauvegardesDialog(espace, window)),
         (
             "parametres.png",
-            ParametresDialog(espace.settings, espace.paths, window.campagne, window, "campagne"),
+            ParametresDialog(espace.preferences, espace.paths, window.campagne, window, "campagne"),
         ),
     ):
         dialogue.show()

@@ -22,10 +22,9 @@ def premiere_a_voir(pieces: list[LignePiece]) -> LignePiece | None:
 
 
 class EtatRevue(QObject):
-    """``dossierChange``: another candidature (or the same one read again);
-    ``pieceChangee``: another pièce on screen (or the same one read again)."""
+    """``pieceChangee``: another pièce on screen, or the same one read again (a new dossier
+    always ends with one)."""
 
-    dossierChange = Signal()
     pieceChangee = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -50,7 +49,6 @@ class EtatRevue(QObject):
         self.candidature_id, self.identite = candidature_id, identite
         self.pieces, self.depots = pieces or [], depots or {}
         self.piece = None
-        self.dossierChange.emit()
 
     def poser_piece(self, piece: LignePiece | None) -> None:
         self.piece = piece

@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         self.actions_campagne = ActionsCampagne(self, espace, self.etat, self.annonces,
                                                 self.liste)  # fmt: skip
         self.annonces.changements.connect(self._changements)
+        self.liste.candidatureChoisie.connect(self.dossier.ouvrir)
+        self.dossier.depotChoisi.connect(self.document.montrer_depot)
         # The handles automation, screen readers and the tests use.
         self.candidatures, self.candidature_view = self.liste.candidatures, self.liste.vue
         self.recherche, self.filtre = self.liste.recherche, self.liste.filtre
@@ -353,6 +355,7 @@ class MainWindow(QMainWindow):
                 8000,
             )
             return
+        self.revue.attendre()
         settings = QSettings()
         settings.setValue("fenetre/geometrie", self.saveGeometry())
         settings.setValue("fenetre/separateur", self.splitter.saveState())

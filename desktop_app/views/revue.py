@@ -41,6 +41,7 @@ from desktop_app.views.dossier import PanneauDossier
 from desktop_app.views.etat import EtatRevue, a_voir, premiere_a_voir
 from desktop_app.views.liste import ListeCandidatures
 from desktop_app.views.operations import Annonces, Changements, Echec, Operation
+from desktop_app.views.taches import Fil
 
 Decision = tuple[LignePiece, Statut | None, str, dt.date | None]  # pièce, statut, comment, date
 
@@ -64,8 +65,7 @@ class Revue(QObject):
         self.panneau = DecisionPanel()
         self.panneau.reessayer.clicked.connect(self.reessayer)
         self.a_reessayer: Decision | None = None
-        liste.candidatureChoisie.connect(dossier.ouvrir)
-        dossier.depotChoisi.connect(document.montrer_depot)
+        self.en_cours: Fil | None = None  # a decision being written in team mode
         etat.pieceChangee.connect(self._piece_changee)
         self._actions()
 
@@ -246,8 +246,18 @@ class Revue(QObject):
         for action in self.actions_statut.values():
             action.setEnabled(False)
         self.panneau.information("Enregistrement…")
-        fil = operation.en_fond()
-        fil.finished.connect(lambda: [a.setEnabled(True) for a in self.actions_statut.values()])
+        self.en_cours = operation.en_fond()
+        self.en_cours.finished.connect(self._ecrite)
+
+    def _ecrite(self) -> None:
+        self.en_cours = None
+        for action in self.actions_statut.values():
+            action.setEnabled(True)
+
+    def attendre(self) -> None:
+        """Before the window closes: a decision being written ends first (committed or not)."""
+        if self.en_cours is not None:
+            self.en_cours.wait()
 
     def _echec(self, echec: Echec) -> None:
         if not echec.reessayable:
