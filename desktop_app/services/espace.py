@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -73,30 +74,14 @@ class Espace:
 
     def lire(self, fonction: Callable[[Session], T]) -> T:
         """``fonction(session)`` in one read transaction: how the windows read the base."""
-        try:
-            with self.db.read() as session:
-                return fonction(session)
-        except SQLAlchemyError as exc:
-            raison = _raison(exc)
-            raise BaseIndisponible(
-                f"La base de données n'a pas répondu ({raison}). Réessayez ; si cela dure, "
-                "fermez et rouvrez l'application.",
-                raison,
-            ) from exc
+        return _dans(self.db.read, fonction, "La base de données n'a pas répondu ({}). "
+                     "Réessayez ; si cela dure, fermez et rouvrez l'application.")  # fmt: skip
 
     def ecrire(self, fonction: Callable[[Session], T]) -> T:
         """``fonction(session)`` in one write transaction, committed when this returns: the
         only way the windows write, so that « Enregistré » always means committed."""
-        try:
-            with self.db.write() as session:
-                return fonction(session)
-        except SQLAlchemyError as exc:
-            raison = _raison(exc)
-            raise BaseIndisponible(
-                f"Rien n'a été enregistré : la base de données n'a pas répondu ({raison}). "
-                "Réessayez.",
-                raison,
-            ) from exc
+        return _dans(self.db.write, fonction, "Rien n'a été enregistré : la base de données "
+                     "n'a pas répondu ({}). Réessayez.")  # fmt: skip
 
     @property
     def locale(self) -> bool:
@@ -263,6 +248,21 @@ def _base_locale(paths: DataPaths) -> Database:
             "l'assistance."
         ) from exc
     return db
+
+
+def _dans(
+    transaction: Callable[[], AbstractContextManager[Session]],
+    fonction: Callable[[Session], T],
+    message: str,
+) -> T:
+    """``fonction`` in ``transaction``; the database's own errors become BaseIndisponible with
+    ``message`` (its ``{}`` is the cause in a few words)."""
+    try:
+        with transaction() as session:
+            return fonction(session)
+    except SQLAlchemyError as exc:
+        raison = _raison(exc)
+        raise BaseIndisponible(message.format(raison), raison) from exc
 
 
 def _url_affichable(url: str) -> str:
