@@ -22,7 +22,12 @@ def creer_action(
     if symbole:  # what a toolbar shows; the tooltip and screen readers say the text
         action.setIconText(symbole)
     action.setObjectName(nom)
-    action.setShortcuts([QKeySequence(r) for r in raccourcis])
+    sequences: list[QKeySequence] = []
+    for r in raccourcis:  # a platform's standard key may repeat one given: never twice (ambiguous)
+        sequence = QKeySequence(r)
+        if not sequence.isEmpty() and sequence not in sequences:
+            sequences.append(sequence)
+    action.setShortcuts(sequences)
     action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     sequence = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
     libelle = texte.replace("&", "").rstrip("…")

@@ -164,6 +164,7 @@ class DocumentViewer(QWidget):
         self.inspection: Inspection | None = None
         self.pages: tuple[PageInfo, ...] = ()
         self.mode: Mode = "page"
+        self.ajustement: Mode = "page"  # the fit chosen: each new document opens with it
         self.zoom = 1.0
         self.rotation = 0
         self._page_courante = 0
@@ -344,11 +345,16 @@ class DocumentViewer(QWidget):
         self.action_vignettes.setCheckable(True)
         self.action_vignettes.setChecked(True)
         t.addAction(self.action_vignettes)
+        self.action_garder_zoom = self._action(
+            "Garder ce zoom pour les documents suivants", ["Ctrl+Shift+0"], lambda: None,
+            "garderZoom",
+        )  # fmt: skip
+        self.action_garder_zoom.setCheckable(True)
         self._navigation = [
             self.action_precedente, self.action_suivante, self.action_zoom_moins,
             self.action_zoom_plus, self.action_largeur, self.action_page,
             self.action_taille_reelle, self.action_gauche, self.action_droite,
-            self.action_vignettes,
+            self.action_vignettes, self.action_garder_zoom,
         ]  # fmt: skip
 
     # -- what is shown -----------------------------------------------------------------------
@@ -366,6 +372,9 @@ class DocumentViewer(QWidget):
     def afficher(self, doc: Document | None, *, malgre: bool = False, vide: str = "") -> None:
         """Show ``doc``; None: nothing to show, and ``vide`` says why (HTML). What the source
         already has shows at once."""
+        autre = doc is not None and (self.doc is None or doc.chemin != self.doc.chemin)
+        if autre and not self.action_garder_zoom.isChecked():  # another document: the fit
+            self.mode = self.ajustement
         self.doc, self.malgre = doc, malgre
         self._vu = False
         if doc is not None:  # first of all: the worker starts while this widget tidies up
@@ -648,7 +657,8 @@ class DocumentViewer(QWidget):
         self._disposer()
 
     def ajuster(self, mode: Mode) -> None:
-        self.mode = mode
+        """Fit the page (``page``) or its width (``largeur``); the next documents too."""
+        self.mode = self.ajustement = mode
         self._disposer()
         self.action_largeur.setChecked(mode == "largeur")
         self.action_page.setChecked(mode == "page")

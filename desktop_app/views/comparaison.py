@@ -14,7 +14,7 @@ from desktop_app.viewer.document_viewer import DocumentViewer
 from desktop_app.viewer.source import Document, SourceDocuments
 
 
-def fichier_refuse(depots: list[LigneDepot]) -> LigneDepot | None:
+def depot_precedent(depots: list[LigneDepot]) -> LigneDepot | None:
     """The first file of the round before the latest one (the one judged Non conforme), if
     the pièce was deposited again."""
     anciens = [d for d in depots if not d.courant]
@@ -24,9 +24,13 @@ def fichier_refuse(depots: list[LigneDepot]) -> LigneDepot | None:
     return next(d for d in anciens if d.tour == tour)
 
 
+ROUGE = "QLabel { background: #fdecea; color: #5f2120; border-left: 4px solid #b3261e; }"
+NEUTRE = "QLabel { background: #f3f2f1; color: #323130; border-left: 4px solid #8a8886; }"
+
+
 class Comparaison(QWidget):
-    """The refused file, its date and the comment given, in a second viewer (driven from its
-    own toolbar: the keys stay with the main viewer)."""
+    """The previous deposit (the refused file, its date and the comment given) in a second
+    viewer, driven from its own toolbar: the keys stay with the main viewer."""
 
     def __init__(self, source: SourceDocuments, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,12 +40,9 @@ class Comparaison(QWidget):
         self.titre.setTextFormat(Qt.TextFormat.RichText)
         self.titre.setWordWrap(True)
         self.titre.setMargin(6)
-        self.titre.setStyleSheet(
-            "QLabel { background: #fdecea; color: #5f2120; border-left: 4px solid #b3261e; }"
-        )
         self.viewer = DocumentViewer(source, raccourcis=False)
         self.viewer.setObjectName("viewerRefuse")
-        self.viewer.setAccessibleName("Fichier refusé au dépôt précédent")
+        self.viewer.setAccessibleName("Fichier du dépôt précédent")
         self.viewer.action_vignettes.setChecked(False)  # half the width: the page first
         self.viewer.vignettes.hide()
         layout = QVBoxLayout(self)
@@ -53,9 +54,14 @@ class Comparaison(QWidget):
     def montrer(self, piece: LignePiece, refuse: LigneDepot, document: Document | None) -> None:
         e = html.escape
         depose = format_datetime(refuse.date_depot)
-        lignes = [
-            f"<b>Fichier refusé</b> — {e(refuse.nom)}" + (f", déposé le {depose}" if depose else "")
-        ]
+        # Refused: judged Non conforme (its comment is kept), or not recevable. Otherwise the
+        # candidate simply sent the pièce again: say what it was, nothing more.
+        refuse_vraiment = bool(piece.commentaire_precedent) or not refuse.recevable
+        quoi = "Fichier refusé" if refuse_vraiment else "Dépôt précédent"
+        self.titre.setStyleSheet(ROUGE if refuse_vraiment else NEUTRE)
+        lignes = [f"<b>{quoi}</b> — {e(refuse.nom)}" + (f", déposé le {depose}" if depose else "")]
+        if not refuse.recevable and refuse.motif:
+            lignes.append(f"Non recevable : {e(refuse.motif, quote=False)}")
         if piece.commentaire_precedent:
             lignes.append(f"Commentaire : « {e(piece.commentaire_precedent, quote=False)} »")
         if piece.redepot_identique:

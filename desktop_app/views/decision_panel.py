@@ -7,8 +7,8 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
@@ -29,9 +29,22 @@ from desktop_app.models import libelle_statut
 from desktop_app.services.dates import format_datetime
 from desktop_app.services.requetes import Evenement, LignePiece
 
+_DELIBERES = (
+    Qt.FocusReason.MouseFocusReason,
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,  # its label's Alt+C
+)
+
 
 class DecisionPanel(QWidget):
-    """Shows the current pièce's decision state; its buttons are the window's actions."""
+    """Shows the current pièce's decision state; its buttons are the window's actions.
+
+    No key lands in the comment by accident: the comment takes letters only once entered
+    deliberately (a click, Tab, Alt+C, or N then Tab); otherwise, while it is empty, a letter
+    is the window's status key. Escape leaves the reasons and the comment (``sortie``)."""
+
+    sortie = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +98,9 @@ class DecisionPanel(QWidget):
         etiquette.setBuddy(self.commentaire)
         layout.addWidget(etiquette)
         layout.addWidget(self.commentaire)
+        self._delibere = False  # the comment was entered on purpose: its letters are text
+        self.commentaire.installEventFilter(self)
+        self.motifs.installEventFilter(self)
         self.valider = QPushButton()
         self.valider.setObjectName("validerNonConforme")
         layout.addWidget(self.valider)
@@ -105,6 +121,27 @@ class DecisionPanel(QWidget):
         self.historique.setOpenLinks(False)
         self.historique.setAccessibleName("Historique de la pièce")
         layout.addWidget(self.historique, 1)
+
+    def eventFilter(self, objet: QObject, event: QEvent) -> bool:
+        t = event.type()
+        echap = isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+        if t == QEvent.Type.KeyPress and echap and objet in (self.commentaire, self.motifs):
+            self.sortie.emit()
+            return True
+        if objet is not self.commentaire:
+            return False
+        if t == QEvent.Type.MouseButtonPress:
+            self._delibere = True
+        elif t == QEvent.Type.FocusIn and isinstance(event, QFocusEvent):
+            self._delibere = event.reason() in _DELIBERES
+        elif t == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            lettre = event.text().isalpha() or event.text() == "0"
+            sans = event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                         Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+            if lettre and sans and not self._delibere and not self.commentaire.toPlainText():
+                event.ignore()  # not typing: the window's status key takes it
+                return True
+        return False
 
     def poser_actions(self, statuts: Sequence[QAction], valider: QAction) -> None:
         """One button per status action (its shortcut shown), and the Non conforme's."""

@@ -1,5 +1,5 @@
 """The document room: the files deposited for the pièce on screen, the embedded viewer, and,
-for a pièce deposited again after a refusal, the refused file beside the new one.
+for a pièce deposited again, the previous deposit (the refused file, after a refusal) beside.
 
 It follows the review state's pièce, records in it each file actually displayed (Conforme
 requires it), and remembers how the gestionnaire turned a file (the file is never modified)."""
@@ -17,7 +17,7 @@ from desktop_app.services.requetes import LigneDepot
 from desktop_app.viewer.actions import creer_action
 from desktop_app.viewer.document_viewer import DocumentViewer
 from desktop_app.viewer.source import Document, SourceDocuments
-from desktop_app.views.comparaison import Comparaison, fichier_refuse
+from desktop_app.views.comparaison import Comparaison, depot_precedent
 from desktop_app.views.etat import EtatRevue
 from desktop_app.views.operations import Operation
 
@@ -34,7 +34,7 @@ class PanneauDocument(QWidget):
         self.fichiers.setObjectName("fichiersPiece")
         self.fichiers.setAccessibleName("Fichiers déposés pour la pièce")
         self.fichiers.currentIndexChanged.connect(self._fichier_choisi)
-        etiquette = QLabel("&Fichier :")
+        etiquette = QLabel("F&ichier :")
         etiquette.setBuddy(self.fichiers)
         barre = QHBoxLayout()
         barre.setContentsMargins(8, 4, 8, 0)
@@ -44,7 +44,7 @@ class PanneauDocument(QWidget):
         self.comparaison.viewer.rotationChangee.connect(self._rotation_changee)
         self.comparaison.hide()
         self.action_comparer = creer_action(
-            self, "&Comparer avec le fichier refusé", ["Ctrl+D"], self.comparer, "actionComparer"
+            self, "&Comparer avec le dépôt précédent", ["Ctrl+D"], self.comparer, "actionComparer"
         )
         self.action_comparer.setCheckable(True)
         self.action_comparer.setChecked(True)
@@ -83,9 +83,9 @@ class PanneauDocument(QWidget):
                 self.fichiers.setCurrentIndex(i)
 
     def comparer(self) -> None:
-        """The refused file beside the new one, for a pièce deposited again (Ctrl+D)."""
+        """The previous deposit beside the new one, for a pièce deposited again (Ctrl+D)."""
         piece = self.etat.piece
-        refuse = fichier_refuse(self.etat.depots_de(piece))
+        refuse = depot_precedent(self.etat.depots_de(piece))
         if piece is None or refuse is None or not self.action_comparer.isChecked():
             self.comparaison.hide()
             self.comparaison.effacer()

@@ -5,7 +5,8 @@ gestionnaire chose, and reads again the rows a write announced (``Annonces``).""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,9 +47,12 @@ def _table(name: str, accessible: str) -> QTableView:
 
 
 class ListeCandidatures(QWidget):
-    """``candidatureChoisie(id)``: the gestionnaire selected a row."""
+    """``candidatureChoisie(id)``: the gestionnaire selected a row; None: the dossier on
+    screen is no longer listed (a search or a filter hid it). ``remise``: Enter or ↓ in the
+    search field opened the first result, the pièces take the keys."""
 
-    candidatureChoisie = Signal(int)
+    candidatureChoisie = Signal(object)
+    remise = Signal()
 
     def __init__(self, espace: Espace, etat: EtatRevue, annonces: Annonces) -> None:
         super().__init__()
@@ -62,6 +66,7 @@ class ListeCandidatures(QWidget):
         self.recherche.setPlaceholderText("Nom, prénom ou N° candidat (Ctrl+F)")
         self.recherche.setClearButtonEnabled(True)
         self.recherche.textChanged.connect(self.filtrer)
+        self.recherche.installEventFilter(self)
         self.filtre = QComboBox()
         self.filtre.setObjectName("filtreCandidatures")
         self.filtre.setAccessibleName("Filtre rapide")
@@ -92,6 +97,21 @@ class ListeCandidatures(QWidget):
         layout.addWidget(self.vue, 1)
         layout.addWidget(self.nombre)
         annonces.changements.connect(self._changements)
+
+    def eventFilter(self, objet: QObject, event: QEvent) -> bool:
+        """In the search field: Enter or ↓ opens the first result; Escape clears the search."""
+        if objet is self.recherche and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            touche = event.key()
+            if touche in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down):
+                if self.candidatures.rowCount():
+                    self.vue.selectRow(0)
+                    self.remise.emit()
+                return True
+            if touche == Qt.Key.Key_Escape and self.recherche.text():
+                self.recherche.clear()
+                return True
+        return False
 
     # -- what is listed ----------------------------------------------------------------------
     def montrer(self, lignes: list[LigneCandidature], totaux: list[int]) -> None:
@@ -134,9 +154,10 @@ class ListeCandidatures(QWidget):
             m.specialites = None if choix is None else frozenset({choix})
         m.filtrer()
         self._compter()
-        if m.rowCount() and self.etat.candidature_id is not None:
-            # the dossier on screen stays selected if the filter keeps it
-            self.selectionner(self.etat.candidature_id, silencieux=True)
+        courante = self.etat.candidature_id
+        if courante is not None and not self.selectionner(courante, silencieux=True):
+            self.vue.clearSelection()  # never a dossier on screen that the list does not show
+            self.candidatureChoisie.emit(None)
 
     def _compter(self) -> None:
         details = " · ".join(

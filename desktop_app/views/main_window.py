@@ -3,7 +3,7 @@ reading of the campaign. The rooms do the work:
 
     liste.ListeCandidatures   the candidatures, their search and filters, the counts
     dossier.PanneauDossier    the candidate's identity and the pièces tree
-    document.PanneauDocument  the files of the pièce, the viewer, the refused file beside
+    document.PanneauDocument  the files of the pièce, the viewer, the previous deposit beside
     revue.Revue               the decision keys, undo, retry, conflicts, bulk Conforme, moving
     campagne.ActionsCampagne  import, exports, letters, reception, backups, the follow-up
 
@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
                                                 self.liste)  # fmt: skip
         self.annonces.changements.connect(self._changements)
         self.liste.candidatureChoisie.connect(self.dossier.ouvrir)
+        self.liste.remise.connect(self.revue.surface)
         self.dossier.depotChoisi.connect(self.document.montrer_depot)
         # The handles automation, screen readers and the tests use.
         self.candidatures, self.candidature_view = self.liste.candidatures, self.liste.vue
@@ -221,7 +222,7 @@ class MainWindow(QMainWindow):
             decision.addSeparator() if action is None else decision.addAction(action)
         navigation = self.menuBar().addMenu("&Navigation")
         navigation.addActions(self.revue.actions_navigation)
-        affichage = self.menuBar().addMenu("&Affichage")
+        affichage = self.menuBar().addMenu("Affic&hage")
         affichage.addActions(self.viewer.actions())
         affichage.addSeparator()
         self.action_comparer = self.document.action_comparer

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -64,6 +64,7 @@ class Revue(QObject):
         self.gestionnaire = gestionnaire
         self.panneau = DecisionPanel()
         self.panneau.reessayer.clicked.connect(self.reessayer)
+        self.panneau.sortie.connect(self.surface)
         self.a_reessayer: Decision | None = None
         self.en_cours: Fil | None = None  # a decision being written in team mode
         etat.pieceChangee.connect(self._piece_changee)
@@ -113,6 +114,10 @@ class Revue(QObject):
               "actionProchaine"),
             a("Rechercher une candidature", ["Ctrl+F"], self.liste.chercher, "actionRechercher"),
         ]  # fmt: skip
+
+    def surface(self) -> None:
+        """Focus back on the review surface (the pièces), where a letter is a status key."""
+        self.dossier.arbre.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- the pièce on screen -----------------------------------------------------------------
     def _piece_changee(self) -> None:
@@ -225,6 +230,7 @@ class Revue(QObject):
             self.etat.annulables.append((fait, candidature_id))
             if statut is not None:  # save and next
                 self.piece_voisine(1)
+            self.surface()
             self.panneau.enregistre(
                 f"{format_time(fait.horodatage)} : « {piece.libelle} » {libelle_statut(statut)}"
             )
@@ -305,6 +311,7 @@ class Revue(QObject):
         def annulee(annulation: DecisionEnregistree) -> None:
             self.etat.annulables.pop()
             self.aller_a(candidature_id, fait.piece_id)
+            self.surface()
             self.panneau.enregistre(
                 f"{format_time(annulation.horodatage)} : décision annulée, la pièce est revenue "
                 f"à « {libelle_statut(annulation.statut)} »"
@@ -358,6 +365,7 @@ class Revue(QObject):
 
         def faites(decisions: list[DecisionEnregistree]) -> None:
             self.etat.annulables.extend((f, candidature_id) for f in decisions)
+            self.surface()
             self.panneau.enregistre(f"{len(decisions)} pièce(s) déclarée(s) conformes")
 
         Operation(self.fenetre, lambda _: self.espace.ecrire(ecrire)).annonce(

@@ -163,7 +163,7 @@ class SuiviFenetre(QMainWindow):
                 ("A&perçu de la liste…", self.apercu_annulations, "apercuAnnulations"),
                 ("&Enregistrer la liste (PDF)…", self.enregistrer_annulations,
                  "enregistrerAnnulations"),
-                ("&Fiches de contrôle de la sélection…", self.enregistrer_fiches,
+                ("Fiches de &contrôle de la sélection…", self.enregistrer_fiches,
                  "fichesAnnulations"),
             ],
         )  # fmt: skip

@@ -253,3 +253,23 @@ def test_l_echeance_d_une_piece_est_celle_du_candidat(qtbot: QtBot) -> None:
     assert "01/11/2026" in item_piece(ligne(None), [], cloture).text(3)
     attente = item_piece(ligne(Statut.EN_ATTENTE_NOUVELLE_PJ), [], cloture).text(3)
     assert "15/12/2026" in attente
+
+
+def test_chaque_lettre_alt_mene_a_une_seule_chose(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path
+) -> None:
+    """Alt+F opens Fichier, Alt+H Affichage: no mnemonic answers twice in a window, in the
+    main window as in each tab of the follow-up window."""
+    from tests.gui.mnemoniques import doublons
+
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    w = ouvrir(qtbot, espace)
+    assert doublons(w) == {}
+    suivi = w.ouvrir_suivi()
+    assert suivi is not None
+    qtbot.waitUntil(lambda: suivi.tache is None, timeout=30_000)
+    for onglet in range(suivi.onglets.count()):
+        suivi.onglets.setCurrentIndex(onglet)
+        assert doublons(suivi) == {}, suivi.onglets.tabText(onglet)
+    suivi.close()
+    w.close()
