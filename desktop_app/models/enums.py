@@ -43,7 +43,10 @@ class Modalite(enum.Enum):
 
 
 class SourceDecision(enum.Enum):
-    """Who wrote a decision row: a gestionnaire in this application, or an imported package."""
+    """Who wrote a decision row: a gestionnaire in this application, or an imported package;
+    ANNULATION: a gestionnaire here undid the decision before it (the pièce got back the status
+    that decision replaced, and that status's author stays its author)."""
 
     LOCALE = "locale"
     IMPORT = "import"
+    ANNULATION = "annulation"

@@ -176,7 +176,9 @@ def historique_candidat(session: Session, n_candidat: str) -> list[list[str]]:
                 str(d.id),
                 format_datetime(d.horodatage),
                 d.gestionnaire,
-                "import" if d.source == SourceDecision.IMPORT else "décision",
+                {SourceDecision.IMPORT: "import", SourceDecision.ANNULATION: "annulation"}.get(
+                    d.source, "décision"
+                ),
                 d.ancien_statut.value if d.ancien_statut else "",
                 d.nouveau_statut.value if d.nouveau_statut else "",
                 d.commentaire,

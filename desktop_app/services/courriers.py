@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_app.models import Decision, Depot, Modalite, Piece, Statut, libelle_statut
+from desktop_app.models import Depot, Modalite, Piece, Statut, libelle_statut
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import PARIS, format_date, format_datetime, now_utc
 from desktop_app.services.echeances import Destinataire, Dossier, PieceASuivre, destinataires_de
@@ -26,7 +26,13 @@ from desktop_app.services.mise_en_page import Colonne, Mise, document, octets
 from desktop_app.services.progression import Progression
 from desktop_app.services.recherche import normaliser
 from desktop_app.services.reglages import Bureau, bureau_de
-from desktop_app.services.requetes import campagne_de, dernier_tour, par_lots, titre_campagne
+from desktop_app.services.requetes import (
+    auteurs_courants,
+    campagne_de,
+    dernier_tour,
+    par_lots,
+    titre_campagne,
+)
 
 __all__ = [
     "Contexte",
@@ -220,20 +226,7 @@ def fiches(session: Session, campagne_id: int, candidatures: Iterable[int]) -> l
     destinataires = destinataires_de(session, ids)
     pieces: dict[int, list[LignePieceFiche]] = {cid: [] for cid in destinataires}
     for lot in par_lots(ids):
-        derniere = (
-            select(func.max(Decision.id))
-            .join(Piece, Piece.id == Decision.piece_id)
-            .where(Piece.candidature_id.in_(lot))
-            .group_by(Decision.piece_id)
-        )
-        auteurs = {
-            row.piece_id: (row.gestionnaire, row.horodatage)
-            for row in session.execute(
-                select(Decision.piece_id, Decision.gestionnaire, Decision.horodatage).where(
-                    Decision.id.in_(derniere)
-                )
-            )
-        }
+        auteurs = auteurs_courants(session, select(Piece.id).where(Piece.candidature_id.in_(lot)))
         empreintes = dernier_tour(
             session.execute(
                 select(Depot.piece_id, Depot.tour, Depot.sha256)

@@ -136,8 +136,9 @@ def annuler_decision(session: Session, decision_id: int, gestionnaire: str) -> D
     commentaire = avant.commentaire if avant is not None else ""
     date_reception = avant.date_reception if avant is not None else None
     return _ecrire(
-        session, piece, decision.ancien_statut, gestionnaire, commentaire, date_reception
-    )
+        session, piece, decision.ancien_statut, gestionnaire, commentaire, date_reception,
+        SourceDecision.ANNULATION,
+    )  # fmt: skip
 
 
 def _piece(
@@ -169,6 +170,7 @@ def _ecrire(
     gestionnaire: str,
     commentaire: str,
     date_reception: dt.date | None,
+    source: SourceDecision = SourceDecision.LOCALE,
 ) -> DecisionEnregistree:
     horodatage = now_utc()
     entree: dict[str, Any] = {
@@ -179,7 +181,7 @@ def _ecrire(
         "nouveau_statut": statut,
         "commentaire": commentaire.strip(),
         "date_reception": date_reception,
-        "source": SourceDecision.LOCALE,
+        "source": source,
         "import_id": None,
     }
     chainer(session, [entree])

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.documents.store import ContentStore
-from desktop_app.models import Candidat, Candidature, Decision, Depot, Piece, PieceCatalogue, Statut
+from desktop_app.models import Candidat, Candidature, Depot, Piece, PieceCatalogue, Statut
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.colonnes import PIECES_ORDRE
 from desktop_app.services.dates import format_date, iso, now_utc
@@ -30,7 +30,7 @@ from desktop_app.services.progression import Progression
 from desktop_app.services.recherche import normaliser
 from desktop_app.services.reglages import affectations
 from desktop_app.services.regles import etat_dossier
-from desktop_app.services.requetes import COMPTEURS, campagne_de, par_lots
+from desktop_app.services.requetes import COMPTEURS, auteurs_courants, campagne_de, par_lots
 from desktop_app.services.tabular import sans_accents, write_table
 
 IDENTITE = [
@@ -259,15 +259,12 @@ def lignes_decisions(session: Session, campagne_id: int) -> Iterator[list[str]]:
         .order_by(Depot.id)
     ):
         fichiers.setdefault(row.piece_id, []).append((row.chemin_paquet, iso(row.date_depot)))
-    derniere = select(func.max(Decision.id)).group_by(Decision.piece_id).scalar_subquery()
+    de_la_campagne = (
+        select(Piece.id).join(Candidature).where(Candidature.campagne_id == campagne_id)
+    )
     auteurs = {
-        row.piece_id: (row.gestionnaire, iso(row.horodatage))
-        for row in session.execute(
-            select(Decision.piece_id, Decision.gestionnaire, Decision.horodatage)
-            .join(Piece)
-            .join(Candidature)
-            .where(Candidature.campagne_id == campagne_id, Decision.id.in_(derniere))
-        )
+        piece_id: (a.gestionnaire, iso(a.horodatage))
+        for piece_id, a in auteurs_courants(session, de_la_campagne).items()
     }
     query = (
         select(

@@ -109,6 +109,50 @@ class LignePiece:
 LOT = 20_000  # ids per IN list: bounded, whatever the database
 
 
+class Auteur(NamedTuple):
+    """Who set a pièce's current status, and when (an undo gives it back to its author)."""
+
+    gestionnaire: str
+    horodatage: dt.datetime | None
+
+
+def auteur_courant(decisions: Iterable[Any]) -> Auteur:
+    """From a pièce's decisions in order (rows with gestionnaire, horodatage, source): the
+    author of its current status. An undo takes back the decision before it."""
+    pile: list[Auteur] = []
+    for d in decisions:
+        if d.source == SourceDecision.ANNULATION:
+            if pile:
+                pile.pop()
+        else:
+            pile.append(Auteur(d.gestionnaire, d.horodatage))
+    return pile[-1] if pile else Auteur("", None)
+
+
+def auteurs_courants(session: Session, pieces: Any) -> dict[int, Auteur]:
+    """``auteur_courant`` of each pièce among ``pieces`` (a select of pièce ids) that has a
+    decision: the last decision's author, read again in full for the few undone ones."""
+    derniere = (
+        select(func.max(Decision.id)).where(Decision.piece_id.in_(pieces))
+        .group_by(Decision.piece_id)
+    )  # fmt: skip
+    auteurs: dict[int, Auteur] = {}
+    annulees: list[int] = []
+    colonnes = (Decision.piece_id, Decision.gestionnaire, Decision.horodatage, Decision.source)
+    for row in session.execute(select(*colonnes).where(Decision.id.in_(derniere))):
+        if row.source == SourceDecision.ANNULATION:
+            annulees.append(row.piece_id)
+        else:
+            auteurs[row.piece_id] = Auteur(row.gestionnaire, row.horodatage)
+    for lot in par_lots(annulees):
+        toutes: dict[int, list[Any]] = {}
+        requete = select(*colonnes).where(Decision.piece_id.in_(lot)).order_by(Decision.id)
+        for row in session.execute(requete):
+            toutes.setdefault(row.piece_id, []).append(row)
+        auteurs.update({p: auteur_courant(rows) for p, rows in toutes.items()})
+    return auteurs
+
+
 def par_lots(ids: Sequence[int]) -> Iterator[list[int]]:
     """``ids`` in slices small enough for one ``IN (...)`` each."""
     for k in range(0, len(ids), LOT):
@@ -258,8 +302,8 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
         depots.setdefault(row.piece_id, []).append(row)
     decisions: dict[int, list[Any]] = {}
     for row in session.execute(
-        select(Decision.piece_id, Decision.gestionnaire, Decision.nouveau_statut,
-               Decision.commentaire)
+        select(Decision.piece_id, Decision.gestionnaire, Decision.horodatage, Decision.source,
+               Decision.nouveau_statut, Decision.commentaire)
         .join(Piece)
         .where(Piece.candidature_id == candidature_id)
         .order_by(Decision.id)
@@ -295,7 +339,7 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
                 len(refuses),
                 max(dates, default=None),
                 refuses[0].motif if refuses else "",
-                historique[-1].gestionnaire if historique else "",
+                auteur_courant(historique).gestionnaire,
                 p.version_id,
                 cat.fin,
                 tour,
@@ -355,7 +399,7 @@ class Evenement:
     """One line of a pièce's history: a file deposited, or a decision (who, when, what)."""
 
     horodatage: dt.datetime | None
-    quoi: str  # "depot" | "decision"
+    quoi: str  # "depot" | "decision" | "annulation" (the decision before it undone)
     auteur: str  # the gestionnaire, "import" for a status that came with a package, "" a file
     statut: Statut | None
     texte: str  # file name and whether recevable, or the comment
@@ -376,8 +420,8 @@ def historique_de(session: Session, piece_id: int) -> list[Evenement]:
     evenements += [
         Evenement(
             d.horodatage,
-            "decision",
-            d.gestionnaire if d.source == SourceDecision.LOCALE else f"{d.gestionnaire} (import)",
+            "annulation" if d.source == SourceDecision.ANNULATION else "decision",
+            f"{d.gestionnaire} (import)" if d.source == SourceDecision.IMPORT else d.gestionnaire,
             d.nouveau_statut,
             d.commentaire,
         )

@@ -226,6 +226,12 @@ class DecisionPanel(QWidget):
             quand = format_datetime(e.horodatage)
             if e.quoi == "depot":
                 lignes.append(f"<p><b>{quand}</b> — fichier déposé : {html.escape(e.texte)}</p>")
+            elif e.quoi == "annulation":
+                lignes.append(
+                    f"<p><b>{quand}</b> — décision précédente annulée par "
+                    f"{html.escape(e.auteur)} : retour à "
+                    f"« {html.escape(libelle_statut(e.statut))} »</p>"
+                )
             else:
                 texte = f" — « {html.escape(e.texte)} »" if e.texte else ""
                 lignes.append(

@@ -25,11 +25,11 @@ def mnemoniques(fenetre: QWidget) -> list[tuple[str, str]]:
     for barre in fenetre.findChildren(QTabBar):
         if barre.isVisibleTo(fenetre):
             textes += [barre.tabText(i) for i in range(barre.count())]
-    return [(m.group(1).lower(), t) for t in textes for m in _MNEMONIQUE.finditer(t)][:]
+    return [(m.group(1).lower(), t) for t in textes for m in _MNEMONIQUE.finditer(t)]
 
 
 def doublons(fenetre: QWidget) -> dict[str, list[str]]:
     """The letters two things answer to, with those things."""
     liste = mnemoniques(fenetre)
     compte = Counter(lettre for lettre, _ in liste)
-    return {l: [t for x, t in liste if x == l] for l, n in compte.items() if n > 1}
+    return {c: [t for x, t in liste if x == c] for c, n in compte.items() if n > 1}

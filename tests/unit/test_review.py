@@ -8,12 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from desktop_app.models import Decision, Depot, Modalite, Piece, Statut
+from desktop_app.services.dates import iso
 from desktop_app.services.decisions import (
     DecisionRefusee,
     annuler_decision,
     enregistrer_decision,
 )
 from desktop_app.services.espace import Espace
+from desktop_app.services.exports import lignes_decisions
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.recherche import (
     FILTRES,
@@ -168,8 +170,18 @@ def test_undo_restores_the_previous_state_as_a_new_history_row(
             Statut.NON_CONFORME, Statut.CONFORME, Statut.NON_CONFORME,
         ]  # fmt: skip
         evenements = historique_de(s, piece_id)
-        assert [e.quoi for e in evenements].count("decision") == len(historique)
+        decisions = [e for e in evenements if e.quoi != "depot"]
+        assert [e.quoi for e in decisions][-3:] == ["decision", "decision", "annulation"]
+        assert decisions[-1].auteur == "Marc"  # who undid it, said as an undo
         assert any(e.quoi == "depot" for e in evenements)
+        # The status is Claire's again: in the dossier and in decisions.csv, with her time.
+        premiere_decision = historique[-3]
+        [ligne] = [p for p in pieces_de(s, piece.candidature_id) if p.id == piece_id]
+        assert ligne.gestionnaire == "Claire"
+        n_candidat = piece.candidature.candidat.n_candidat
+        auteurs = {(r[-2], r[-1]) for r in lignes_decisions(s, piece.candidature.campagne_id)
+                   if r[0] == n_candidat and r[2] == ligne.code}  # fmt: skip
+        assert auteurs == {("Claire", iso(premiere_decision.horodatage))}
     # Undoing again what is no longer the last decision is refused.
     with pytest.raises(DecisionRefusee, match="a changé"), espace.db.write() as s:
         annuler_decision(s, seconde.decision_id, "Marc")

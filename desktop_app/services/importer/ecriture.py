@@ -431,7 +431,7 @@ class Ecrivain:
         """The (statut, commentaire, date de réception, motif) to apply, or None."""
         current = (piece["statut"], piece["commentaire"], piece["date_reception"])
         target = (p.statut, p.commentaire, p.date_reception)
-        locale = source == SourceDecision.LOCALE
+        locale = source in (SourceDecision.LOCALE, SourceDecision.ANNULATION)
         if nouveau_tour:
             if piece["statut"] == Statut.CONFORME and locale:
                 self._conflit(
