@@ -30,10 +30,19 @@ def run(*args: str | Path, **env: str) -> None:
 
 
 def install(extra: str = "") -> None:
+    """Install in .venv, editable; skipped when pyproject.toml has not changed since the last
+    install of the same extra (a stamp of its hash in .venv): a later launch starts at once."""
+    import hashlib
+
     if not PYTHON.exists():
         venv.create(VENV, with_pip=True)
+    empreinte = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    tampon = VENV / f".installe-{extra or 'base'}"
+    if tampon.is_file() and tampon.read_text() == empreinte:
+        return
     target = f".[{extra}]" if extra else "."
     run(PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target)
+    tampon.write_text(empreinte)
 
 
 def demo(args: list[str]) -> None:

@@ -159,12 +159,23 @@ def sauvegarder_en_partant(espace: Espace) -> None:
 
 
 def dire_plantage_precedent(window: MainWindow) -> None:
+    rapport = journal.plantage_precedent()
+    if journal.avant_la_fenetre():  # nothing was running: no decision to reassure about
+        texte = (
+            f"Le précédent lancement de {APP_NAME} s'est arrêté avant d'ouvrir sa fenêtre. "
+            "Aucune donnée n'a été touchée. Sous Linux, c'est le plus souvent une "
+            "bibliothèque d'affichage de Qt qui manque (voir le README : libxcb-cursor0…)."
+        )
+    else:
+        texte = (
+            f"La dernière session de {APP_NAME} s'est arrêtée brutalement. Les décisions "
+            "enregistrées avant l'arrêt sont dans la base."
+        )
     QMessageBox.warning(
         window,
         APP_NAME,
-        f"La dernière session de {APP_NAME} s'est arrêtée brutalement. Les décisions "
-        "enregistrées avant l'arrêt sont dans la base.\n\nLe rapport technique (sans donnée "
-        f"des candidats) est dans :\n{journal.plantage_precedent()}\nTransmettez-le au support.",
+        f"{texte}\n\nLe rapport technique (sans donnée des candidats) est dans :\n{rapport}\n"
+        "Transmettez-le au support.",
     )
 
 
@@ -186,6 +197,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     instance.montrer.connect(montrer)
     window.show()
+    journal.fenetre_ouverte()
     if journal.plantage_precedent() is not None:
         QTimer.singleShot(0, lambda: dire_plantage_precedent(window))
     log.info("fenêtre ouverte (instance unique : %s)", "oui" if instance.ecoute else "non")

@@ -8,6 +8,7 @@ candidate's name, a file name or a comment). The user sees the full message on s
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import logging
 import logging.handlers
@@ -22,11 +23,13 @@ from desktop_app import __version__
 
 FICHIER = "controle-pj.log"
 PLANTAGES = "plantages.log"
+FENETRE = "fenetre-ouverte"  # a session that got as far as its window leaves this mark
 TAILLE_MAX = 1024 * 1024  # bytes a log file; then it rotates
 ANCIENS = 5  # rotated files kept
 
 _plantages: IO[str] | None = None
 _plantage_precedent: Path | None = None
+_avant_la_fenetre = False  # that crash came before any window: a failed start, not a session
 _fichier: Path | None = None
 
 
@@ -78,6 +81,19 @@ def plantage_precedent() -> Path | None:
     return _plantage_precedent
 
 
+def avant_la_fenetre() -> bool:
+    """The previous crash came before the window opened (Qt missing a library, typically):
+    the start failed, no session was cut short."""
+    return _avant_la_fenetre
+
+
+def fenetre_ouverte() -> None:
+    """Mark that this session opened its window (a crash from now on ends a session)."""
+    if _fichier is not None:
+        with contextlib.suppress(OSError):
+            (_fichier.parent / FENETRE).touch()
+
+
 def _mettre_de_cote(repertoire: Path) -> Path | None:
     """A non-empty plantages.log is a crash of the previous session: renamed with the time,
     the five newest kept. (On Windows a running instance holds the file: it stays.)"""
@@ -100,7 +116,7 @@ def configurer(repertoire: Path, fenetre: bool = True) -> Path | None:
     (a command of the command line leaves it for the window to tell). Returns the log file, or
     None if the directory cannot be written (nothing is lost but the log: the application
     still runs)."""
-    global _plantages, _fichier, _plantage_precedent
+    global _plantages, _fichier, _plantage_precedent, _avant_la_fenetre
     try:
         repertoire.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(
@@ -118,6 +134,11 @@ def configurer(repertoire: Path, fenetre: bool = True) -> Path | None:
     racine.addHandler(handler)
     racine.setLevel(logging.INFO)
     _plantage_precedent = _mettre_de_cote(repertoire) if fenetre else None
+    marque = repertoire / FENETRE
+    _avant_la_fenetre = _plantage_precedent is not None and not marque.exists()
+    if fenetre:
+        with contextlib.suppress(OSError):
+            marque.unlink(missing_ok=True)  # this session has not opened its window yet
     if not faulthandler.is_enabled():  # already on (PYTHONFAULTHANDLER, pytest): left as is
         try:
             _plantages = (repertoire / PLANTAGES).open("a", encoding="utf-8")

@@ -214,12 +214,20 @@ def test_un_plantage_de_la_session_precedente_est_dit_au_demarrage(
     from desktop_app.app import dire_plantage_precedent
 
     (tmp_path / "journal").mkdir()
+    (tmp_path / "journal" / journal.FENETRE).touch()  # that session had opened its window
     (tmp_path / "journal" / journal.PLANTAGES).write_text("Fatal Python error: Segmentation fault")
     journal.configurer(tmp_path / "journal")
     dits: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, texte: dits.append(texte))
-    dire_plantage_precedent(ouvrir(qtbot, espace))
+    w = ouvrir(qtbot, espace)
+    dire_plantage_precedent(w)
     assert "arrêtée brutalement" in dits[0] and str(journal.plantage_precedent()) in dits[0]
+    # Qt aborted before any window (a library missing), on a brand-new folder: a failed start
+    # is said, never a session « arrêtée brutalement ».
+    (tmp_path / "journal" / journal.PLANTAGES).write_text("Fatal Python error: Aborted")
+    journal.configurer(tmp_path / "journal")
+    dire_plantage_precedent(w)
+    assert "avant d'ouvrir sa fenêtre" in dits[1] and "brutalement" not in dits[1]
 
 
 def test_la_fenetre_reprend_sa_taille_et_ses_separateurs(qtbot: QtBot, espace: Espace) -> None:
