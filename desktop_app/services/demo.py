@@ -295,6 +295,7 @@ class Calendrier:
     ouverture: dt.datetime
     cloture: dt.datetime
     session: str
+    maintenant: dt.datetime  # the reference day, early: nothing the demo holds comes later
 
     @classmethod
     def autour_de(cls, reference: dt.date) -> Calendrier:
@@ -303,7 +304,8 @@ class Calendrier:
         ouverture = dt.datetime.combine(reference - dt.timedelta(days=35), dt.time(9), PARIS)
         cloture = dt.datetime.combine(reference + dt.timedelta(days=12), dt.time(17), PARIS)
         session = cloture.year + (1 if cloture.month >= 9 else 0)
-        return cls(ouverture, cloture, str(session))
+        maintenant = dt.datetime.combine(reference, dt.time(8), PARIS)
+        return cls(ouverture, cloture, str(session), maintenant)
 
 
 # -- documents ---------------------------------------------------------------------------------
@@ -474,18 +476,25 @@ def attestation_pdf(titre: str, c: _Candidature, lignes: list[str]) -> bytes:
     return _pdf_bytes(build, titre)
 
 
+def _police(taille: int) -> Any:
+    """Helvetica as MuPDF bundles it: Pillow's default font has no « É », « Ç »."""
+    import pymupdf
+    from PIL import ImageFont
+
+    return ImageFont.truetype(io.BytesIO(pymupdf.Font("helv").buffer), taille)
+
+
 def photo_identite_jpeg(
     c: _Candidature, rng: random.Random, *, basse_resolution: bool = False, orientation: int = 1
 ) -> bytes:
     """A phone photo of an identity card lying on a desk."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     width, height = (1400, 1050)
     desk = Image.new("RGB", (width, height), (rng.randint(95, 140), rng.randint(80, 110), 70))
     card = Image.new("RGB", (1000, 640), (232, 236, 242))
     draw = ImageDraw.Draw(card)
-    font = ImageFont.load_default(size=34)
-    small = ImageFont.load_default(size=26)
+    font, small = _police(34), _police(26)
     draw.rectangle((0, 0, 1000, 70), fill=(40, 70, 140))
     draw.text(
         (30, 16),
@@ -768,7 +777,8 @@ def generer_paquet(
                 row["fichier"] = _fichier_demo(ecriture, code, c, rng, cal, defaut)
                 row["date_depot"] = f"{depot:%d/%m/%Y %H:%M}"
                 row["date_validation"] = f"{validation:%d/%m/%Y %H:%M}" if validation else ""
-            _decision_demo(row, modalite, rng, cal, validation)
+            if not defaut:  # a file that is not recevable awaits the gestionnaire: never Conforme
+                _decision_demo(row, modalite, rng, cal, validation)
             piece_rows.append(row)
         if progression and index % 25 == 0:
             progression(index, n, "Création des dossiers de démonstration")
@@ -842,9 +852,10 @@ def _decision_demo(
     validation: dt.datetime | None,
 ) -> None:
     """About a quarter of the pièces were already looked at; the rest is the day's work."""
-    quand = (validation or cal.ouverture) + dt.timedelta(
-        days=rng.randint(1, 4), hours=rng.randint(1, 8)
-    )
+    debut = validation or cal.ouverture
+    quand = debut + dt.timedelta(days=rng.randint(1, 4), hours=rng.randint(1, 8))
+    if quand > cal.maintenant:  # looked at before today, never after
+        quand = debut + (cal.maintenant - debut) * rng.uniform(0.2, 0.9)
     if modalite == "postal":
         tirage = rng.random()
         if tirage < 0.3:
@@ -891,7 +902,8 @@ def ajouter_redepots(dossier: Path, rng: random.Random, cal: Calendrier, part: f
                 if old.suffix == ".pdf"
                 else _retouche_jpeg(old.read_bytes())
             )
-            depot = cal.cloture - dt.timedelta(days=rng.randint(2, 10))
+            refus = dt.datetime.fromisoformat(row["horodatage"])  # after the Non conforme
+            depot = refus + (cal.maintenant - refus) * rng.uniform(0.3, 0.95)
             row.update(
                 fichier=new.relative_to(dossier).as_posix(),
                 statut="",
@@ -920,8 +932,10 @@ def _retouche_jpeg(data: bytes) -> bytes:
 
 
 def _affecter(db: Database, campagne: dict[str, Any]) -> None:
-    """The demo's spécialités shared among its gestionnaires, as seed 001 shares them."""
-    from desktop_app.services.reglages import affecter
+    """The demo's spécialités shared among its gestionnaires, as seed 001 shares them; and
+    the bureau its package names signs its letters (set as a bureau sets it, in the
+    application: the exchange format carries no bureau), so its letters can be saved at once."""
+    from desktop_app.services.reglages import Bureau, affecter, enregistrer_bureau
 
     with db.write() as session:
         campagne_id = session.scalar(
@@ -936,6 +950,13 @@ def _affecter(db: Database, campagne: dict[str, Any]) -> None:
                 campagne_id,
                 {s[0]: GESTIONNAIRES[k % len(GESTIONNAIRES)] for k, s in enumerate(SPECIALITES)},
             )
+            b = campagne["bureau"]
+            nom, _, service = b["nom"].partition(" — ")
+            adresse = b["adresse"].replace(", ", "\n")
+            enregistrer_bureau(session, campagne_id, Bureau(
+                nom=nom, service=service or Bureau.service, adresse=adresse,
+                contact=f"{b['telephone']} — {b['courriel']}", ville=campagne["academie"],
+            ))  # fmt: skip
 
 
 def installer_demo(

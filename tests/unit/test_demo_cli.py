@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -44,6 +45,7 @@ def test_demo_command_builds_a_realistic_campaign(
 
     from desktop_app.models import Depot, Piece, Statut
     from desktop_app.services.espace import ouvrir_espace
+    from desktop_app.services.reglages import bureau_de
 
     espace = ouvrir_espace(data)
     with espace.db.read() as s:
@@ -53,7 +55,25 @@ def test_demo_command_builds_a_realistic_campaign(
             select(func.count()).select_from(Piece).group_by(Piece.candidature_id)
         ).all()
         rounds = s.scalar(select(func.max(Depot.tour)))
+        # The demo obeys the rules it shows: no Conforme on a file that is not recevable, no
+        # file deposited after the day it is dated, and its bureau can sign letters at once.
+        courant = (
+            select(Depot.piece_id, func.max(Depot.tour).label("tour"))
+            .group_by(Depot.piece_id)
+            .subquery()
+        )
+        conformes_non_recevables = s.scalar(
+            select(func.count()).select_from(Piece)
+            .join(courant, courant.c.piece_id == Piece.id)
+            .join(Depot, (Depot.piece_id == Piece.id) & (Depot.tour == courant.c.tour))
+            .where(Piece.statut == Statut.CONFORME, ~Depot.recevable)
+        )  # fmt: skip
+        dernier_depot = s.scalar(select(func.max(Depot.date_depot)))
+        bureau = bureau_de(s, 1)
     espace.close()
+    assert conformes_non_recevables == 0
+    assert dernier_depot is not None and dernier_depot.date() <= dt.date(2026, 11, 22)
+    assert bureau.complet and "Vercingétorix" in bureau.adresse
     assert statuts[None] > sum(n for k, n in statuts.items() if k is not None)  # most to check
     assert statuts.get(Statut.CONFORME) and statuts.get(Statut.NON_CONFORME) is not None
     assert {m.split(" :")[0] for m in motifs} >= {
