@@ -93,6 +93,7 @@ def lancer_demo(window: MainWindow, candidatures: int = 300) -> TacheAvecProgres
     def fini(_result: object, error: BaseException | None) -> None:
         window.vide.setText(window.ETAT_VIDE)
         if error is not None and not isinstance(error, TacheAnnulee):
+            journal.consigner_exception("campagne de démonstration non créée", error)
             QMessageBox.critical(
                 window, APP_NAME, f"La campagne de démonstration n'a pas pu être créée.\n\n{error}"
             )

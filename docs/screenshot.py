@@ -23,7 +23,7 @@ def attendre_et_saisir(app: object, window: object, out: Path) -> None:
 
     def peints() -> bool:
         return all(
-            not v.isVisible() or (v.pages and v.source.cache.get(v.cle(0)) is not None)
+            not v.isVisible() or bool(v.pages and v.source.cache.get(v.cle(0)) is not None)
             for v in viewers
         )
 
@@ -73,6 +73,16 @@ def main() -> None:
     out = Path(__file__).with_name("main-window.png")
     attendre_et_saisir(app, window, out)
     print(out)
+    # The office screens: a laptop's 1366 × 768 (the list put away with F8, the document large)
+    # and a desktop's 1920 × 1080.
+    for largeur, hauteur, liste in ((1366, 768, False), (1920, 1080, True)):
+        window.resize(largeur, hauteur)
+        if window.action_liste.isChecked() != liste:
+            window.action_liste.trigger()
+        out = Path(__file__).with_name(f"main-window-{largeur}.png")
+        attendre_et_saisir(app, window, out)
+        print(out)
+    window.resize(1600, 900)  # the list is back: the last size shows it
 
     # A re-deposit after a Non conforme: the refused file beside the new one.
     from sqlalchemy import select

@@ -372,7 +372,7 @@ class DocumentViewer(QWidget):
     def afficher(self, doc: Document | None, *, malgre: bool = False, vide: str = "") -> None:
         """Show ``doc``; None: nothing to show, and ``vide`` says why (HTML). What the source
         already has shows at once."""
-        autre = doc is not None and (self.doc is None or doc.chemin != self.doc.chemin)
+        autre = doc is None or self.doc is None or doc.chemin != self.doc.chemin
         if autre and not self.action_garder_zoom.isChecked():  # another document: the fit
             self.mode = self.ajustement
         self.doc, self.malgre = doc, malgre

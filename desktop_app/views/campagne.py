@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 
 from desktop_app.documents.inspection import taille_limite
 from desktop_app.documents.paquet import PaquetInutilisable
@@ -20,6 +21,7 @@ from desktop_app.services.requetes import Identite, identite_de
 from desktop_app.services.sauvegardes import Motif
 from desktop_app.views.dialogues import ApercuPdf, RapportDialog, demander_gestionnaire
 from desktop_app.views.etat import EtatRevue
+from desktop_app.views.fichiers import dossier_choisi, fichier_a_ecrire, fichier_a_ouvrir
 from desktop_app.views.liste import ListeCandidatures
 from desktop_app.views.operations import (
     TOUT,
@@ -77,16 +79,15 @@ class ActionsCampagne:
 
     # -- import ------------------------------------------------------------------------------
     def importer_zip(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.fenetre, "Importer un paquet de dossiers", "", "Paquet de dossiers (*.zip)"
-        )
-        if path:
-            self.importer(Path(path))
+        chemin = fichier_a_ouvrir(self.fenetre, "paquets", "Importer un paquet de dossiers",
+                                  "Paquet de dossiers (*.zip)")  # fmt: skip
+        if chemin:
+            self.importer(chemin)
 
     def importer_dossier(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.fenetre, "Dossier du paquet à importer")
-        if path:
-            self.importer(Path(path))
+        chemin = dossier_choisi(self.fenetre, "paquets", "Dossier du paquet à importer")
+        if chemin:
+            self.importer(chemin)
 
     def importer(self, chemin: Path) -> TacheAvecProgression | None:
         from desktop_app.services.importer import importer_paquet
@@ -99,8 +100,9 @@ class ActionsCampagne:
 
         def fait(rapport: RapportImport) -> None:
             self._dire(rapport.resume())
-            if rapport.messages or rapport.conflits:
-                RapportDialog(rapport, self.fenetre).exec()
+            dialogue = RapportDialog(rapport, self.fenetre)  # the window stays usable under it
+            dialogue.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialogue.open()
 
         def refus(echec: Echec) -> None:
             if isinstance(echec.cause, PaquetInutilisable):
@@ -121,11 +123,11 @@ class ActionsCampagne:
         campagne = self.etat.campagne
         if campagne is None:
             return
-        chemin, _ = QFileDialog.getSaveFileName(
-            self.fenetre, "Exporter les décisions", "decisions.csv", "Fichier CSV (*.csv)"
-        )
-        if not chemin:
+        choix = fichier_a_ecrire(self.fenetre, "exports", "Exporter les décisions",
+                                 "decisions.csv", "Fichier CSV (*.csv)")  # fmt: skip
+        if choix is None:
             return
+        chemin = choix[0]
         from desktop_app.services.exports import exporter_decisions
 
         self._longue(
@@ -138,13 +140,14 @@ class ActionsCampagne:
         campagne = self.etat.campagne
         if campagne is None or self.tache_en_cours is not None:
             return
-        chemin, filtre = QFileDialog.getSaveFileName(
-            self.fenetre, "Matrice des statuts des pièces",
+        choix = fichier_a_ecrire(
+            self.fenetre, "exports", "Matrice des statuts des pièces",
             f"matrice_{campagne.examen}_{campagne.session}.xlsx",
             "Classeur Excel (*.xlsx);;Fichier CSV (*.csv)",
         )  # fmt: skip
-        if not chemin:
+        if choix is None:
             return
+        chemin, filtre = choix
         from desktop_app.services.exports import ecrire_matrice_csv, ecrire_matrice_xlsx, matrice
 
         destination = Path(chemin)
@@ -184,8 +187,8 @@ class ActionsCampagne:
         titre = f"Fiches de contrôle : la première des {len(ids)}"
         if not ApercuPdf(titre, premiere, self.fenetre, suite="Enregistrer…").exec():
             return
-        chemin = QFileDialog.getExistingDirectory(
-            self.fenetre, f"Dossier où enregistrer {len(ids)} fiche(s) de contrôle"
+        chemin = dossier_choisi(
+            self.fenetre, "courriers", f"Dossier où enregistrer {len(ids)} fiche(s) de contrôle"
         )
         if not chemin:
             return
@@ -208,8 +211,8 @@ class ActionsCampagne:
         ids = self.liste.listees()
         if not ids or self.tache_en_cours is not None:
             return
-        chemin = QFileDialog.getExistingDirectory(
-            self.fenetre, f"Dossier où copier les fichiers de {len(ids)} candidature(s)"
+        chemin = dossier_choisi(
+            self.fenetre, "copies", f"Dossier où copier les fichiers de {len(ids)} candidature(s)"
         )
         if not chemin:
             return
@@ -234,8 +237,8 @@ class ActionsCampagne:
         campagne = self.etat.campagne
         if campagne is None:
             return
-        chemin, _ = QFileDialog.getOpenFileName(
-            self.fenetre, "Liste des pièces reçues par la poste", "",
+        chemin = fichier_a_ouvrir(
+            self.fenetre, "receptions", "Liste des pièces reçues par la poste",
             "Listes (*.csv *.txt);;Tous les fichiers (*)",
         )  # fmt: skip
         if not chemin:
@@ -345,12 +348,13 @@ class ActionsCampagne:
 
         def exporter(identite: Identite | None) -> None:
             assert identite is not None
-            chemin, _ = QFileDialog.getSaveFileName(
-                self.fenetre, "Exporter l'historique du candidat",
+            choix = fichier_a_ecrire(
+                self.fenetre, "exports", "Exporter l'historique du candidat",
                 f"historique-{identite.n_candidat}.csv", "Tableau CSV (*.csv)",
             )  # fmt: skip
-            if not chemin:
+            if choix is None:
                 return
+            chemin = choix[0]
             Operation(self.fenetre, lambda _: self.espace.lire(
                 lambda s: exporter_historique(s, identite.n_candidat, Path(chemin))
             ), "Historique non exporté").succes(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.espace import Espace
+from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.mise_en_page import pages_en_pixels
 from desktop_app.services.reglages import Bureau
+from desktop_app.views.fichiers import fichier_a_ecrire
 
 if TYPE_CHECKING:  # the importer is loaded when first used: a faster start
     from desktop_app.services.importer import RapportImport
@@ -110,29 +113,41 @@ class SpecialitesDialog(QDialog):
 
 
 class RapportDialog(QDialog):
-    """What an import did, and every refused row, in words a gestionnaire reads."""
+    """What an import did: its figures, then every refused row, warning and conflict, in words
+    a gestionnaire reads; the whole report can be saved as a text file."""
 
     def __init__(self, rapport: RapportImport, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.rapport = rapport
         self.setObjectName("rapportImport")
-        self.setWindowTitle("Rapport d'import")
-        self.resize(760, 420)
+        self.setWindowTitle(f"Rapport d'import — {rapport.paquet}")
+        self.resize(760, 480)
         layout = QVBoxLayout(self)
-        resume = QLabel(rapport.resume())
-        resume.setWordWrap(True)
-        layout.addWidget(resume)
-        lines = [
-            f"{'Refusé' if m.niveau == 'erreur' else 'Attention'} — {m}" for m in rapport.messages
-        ]
-        lines += [f"Conflit — {c}" for c in rapport.conflits]
-        if lines:
-            details = QPlainTextEdit("\n".join(lines))
-            details.setReadOnly(True)
-            details.setObjectName("rapportDetails")
-            layout.addWidget(details)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        buttons.accepted.connect(self.accept)
-        layout.addWidget(buttons)
+        figures = QFormLayout()
+        for libelle, n in rapport.comptes():
+            figures.addRow(f"{libelle} :", QLabel(f"<b>{n}</b>"))
+        layout.addLayout(figures)
+        details = QPlainTextEdit("\n".join(rapport.details()) or rapport.AUCUN_REFUS)
+        details.setReadOnly(True)
+        details.setObjectName("rapportDetails")
+        layout.addWidget(details, 1)
+        boutons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        enregistrer = boutons.addButton("&Enregistrer le rapport…",
+                                        QDialogButtonBox.ButtonRole.ActionRole)  # fmt: skip
+        enregistrer.clicked.connect(self.enregistrer)
+        boutons.rejected.connect(self.reject)
+        layout.addWidget(boutons)
+
+    def enregistrer(self) -> None:
+        nom = f"rapport-import-{Path(self.rapport.paquet).stem}.txt"
+        choix = fichier_a_ecrire(self, "rapports", "Enregistrer le rapport d'import", nom,
+                                 "Texte (*.txt)")  # fmt: skip
+        if choix is None:
+            return
+        try:
+            ecrire_atomique(choix[0], self.rapport.texte().encode("utf-8"))
+        except OSError as exc:
+            QMessageBox.warning(self, "Rapport non enregistré", f"{exc.strerror or exc}")
 
 
 class ApercuPdf(QDialog):

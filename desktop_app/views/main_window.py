@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         ):
             self.splitter_document.addWidget(piece)
             self.splitter_document.setStretchFactor(i, etirement)
-        self.splitter_document.setSizes([560, 720, 320])
+        self.splitter_document.setSizes([430, 870, 300])  # the document is the work
         self.vide = QLabel(self.ETAT_VIDE)
         self.vide.setObjectName("etatVide")
         self.vide.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -228,6 +228,10 @@ class MainWindow(QMainWindow):
         self.action_comparer = self.document.action_comparer
         self.addAction(self.action_comparer)
         affichage.addAction(self.action_comparer)
+        self.action_liste = a("&Liste des candidatures", "F8", self._montrer_liste, "actionListe")
+        self.action_liste.setCheckable(True)
+        self.action_liste.setChecked(True)
+        affichage.addAction(self.action_liste)
 
         suivi = self.menuBar().addMenu("&Suivi")
         self.actions_suivi = [
@@ -333,6 +337,18 @@ class MainWindow(QMainWindow):
         if octets is not None:
             self.actions_campagne.changer_taille_max(octets)
 
+    def _montrer_liste(self) -> None:
+        """F8: the list leaves the screen to the document (the identity and the pièces stay,
+        in a narrow column); F8 again brings it back."""
+        montree = self.action_liste.isChecked()
+        self.liste.setVisible(montree)
+        tailles = self.splitter_document.sizes()
+        total = sum(tailles)
+        gauche = 430 if montree else 300
+        self.splitter_document.setSizes([gauche, total - gauche - tailles[2], tailles[2]])
+        if not montree and self.liste.vue.hasFocus():
+            self.revue.surface()
+
     # -- the window itself -------------------------------------------------------------------
     def _restore(self) -> None:
         settings = QSettings()
@@ -340,6 +356,11 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self.action_comparer.setChecked(bool(settings.value("fenetre/comparer", True, type=bool)))
+        ajustement = settings.value("visionneuse/ajustement", "largeur")  # A4 read at width
+        self.viewer.ajustement = self.viewer.mode = "page" if ajustement == "page" else "largeur"
+        if not settings.value("fenetre/liste", True, type=bool):
+            self.action_liste.setChecked(False)
+            self.liste.hide()
         for cle, splitter in (
             ("fenetre/separateur", self.splitter),
             ("fenetre/separateurDocument2", self.splitter_document),
@@ -362,6 +383,8 @@ class MainWindow(QMainWindow):
         settings.setValue("fenetre/separateur", self.splitter.saveState())
         settings.setValue("fenetre/separateurDocument2", self.splitter_document.saveState())
         settings.setValue("fenetre/comparer", self.action_comparer.isChecked())
+        settings.setValue("fenetre/liste", self.action_liste.isChecked())
+        settings.setValue("visionneuse/ajustement", self.viewer.ajustement)
         self.source_documents.close()
         super().closeEvent(event)
 

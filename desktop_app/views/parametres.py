@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +28,7 @@ from desktop_app.preferences import Preferences
 from desktop_app.services.espace import normaliser_url
 from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
 from desktop_app.services.requetes import CampagneResume
+from desktop_app.views.fichiers import dossier_choisi
 
 MO = 1024 * 1024
 ONGLETS = ("gestionnaire", "motifs", "campagne", "donnees")
@@ -40,11 +40,18 @@ def _aide(texte: str) -> QLabel:
     return label
 
 
+def _etiquette(texte: str, champ: QWidget) -> QLabel:
+    """A row's label leading to its field (beside a layout, QFormLayout shows the « & »)."""
+    etiquette = QLabel(texte)
+    etiquette.setBuddy(champ)
+    return etiquette
+
+
 def _dossier(champ: QLineEdit, titre: str, parent: QWidget) -> QHBoxLayout:
     def parcourir() -> None:
-        chemin = QFileDialog.getExistingDirectory(parent, titre, champ.text())
+        chemin = dossier_choisi(parent, "parametres", titre, champ.text())
         if chemin:
-            champ.setText(chemin)
+            champ.setText(str(chemin))
 
     ligne = QHBoxLayout()
     bouton = QPushButton("Parcourir…")
@@ -142,7 +149,7 @@ class ParametresDialog(QDialog):
         self.dossier_donnees = QLineEdit(str(paths.root))
         self.dossier_donnees.setObjectName("dossierDonnees")
         self.dossier_donnees.setAccessibleName("Dossier des données")
-        form.addRow("Dossier des &données :",
+        form.addRow(_etiquette("Dossier des &données :", self.dossier_donnees),
                     _dossier(self.dossier_donnees, "Dossier des données", self))  # fmt: skip
         self.url = QLineEdit(settings.database_url)
         self.url.setObjectName("adresseBase")
@@ -153,7 +160,7 @@ class ParametresDialog(QDialog):
         self.dossier_fichiers.setObjectName("dossierFichiers")
         self.dossier_fichiers.setAccessibleName("Dossier des fichiers des candidats")
         self.dossier_fichiers.setPlaceholderText("vide : le dossier des données")
-        form.addRow("Dossier des &fichiers :", _dossier(
+        form.addRow(_etiquette("Dossier des &fichiers :", self.dossier_fichiers), _dossier(
             self.dossier_fichiers, "Dossier des fichiers des candidats", self))  # fmt: skip
         self.onglets.addTab(page, "&Données")
 

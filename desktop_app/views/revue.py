@@ -349,7 +349,7 @@ class Revue(QObject):
         reponse = QMessageBox.question(
             self.fenetre, "Conforme en lot",
             f"Déclarer conformes les {len(eligibles)} pièce(s) dont vous avez affiché les "
-            f"fichiers ?\n\n{noms}",
+            f"fichiers\u00a0?\n\n{noms}",
         )  # fmt: skip
         gestionnaire = self.gestionnaire() if reponse == QMessageBox.StandardButton.Yes else ""
         candidature_id = self.etat.candidature_id

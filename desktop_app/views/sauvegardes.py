@@ -125,7 +125,7 @@ class SauvegardesDialog(QDialog):
         reponse = QMessageBox.question(
             self,
             "Restaurer une sauvegarde",
-            f"Remplacer la base par la sauvegarde du {format_datetime(choisie.horodatage)} ?"
+            f"Remplacer la base par la sauvegarde du {format_datetime(choisie.horodatage)}\u00a0?"
             "\n\nLes décisions enregistrées depuis ne seront plus dans la base ; elle est "
             "d'abord sauvegardée telle qu'elle est, pour revenir en arrière si besoin.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,

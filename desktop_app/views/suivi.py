@@ -10,12 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -53,6 +52,7 @@ from desktop_app.services.reglages import (
 from desktop_app.services.tableau_de_bord import TableauDeBord, exporter_tableau, tableau_de_bord
 from desktop_app.viewer.actions import creer_action
 from desktop_app.views.dialogues import ApercuPdf, BureauDialog, demander_gestionnaire
+from desktop_app.views.fichiers import dossier_choisi, fichier_a_ecrire
 from desktop_app.views.graphiques import TableauDeBordVue
 from desktop_app.views.operations import TOUT, Annonces, Changements, Operation, Progression
 from desktop_app.views.tableaux import (
@@ -77,7 +77,6 @@ class SuiviFenetre(QMainWindow):
         super().__init__(parent)
         self.setObjectName("suiviFenetre")
         self.setWindowTitle("Suivi de la campagne")
-        self.resize(1100, 760)
         self.espace = espace
         self.campagne_id = campagne_id
         self.annonces = annonces
@@ -97,6 +96,18 @@ class SuiviFenetre(QMainWindow):
         self.setCentralWidget(self.onglets)
         self.addAction(creer_action(self, "Actualiser", [QKeySequence("F5")], self.actualiser,
                                     "actionActualiserSuivi"))  # fmt: skip
+        self.addAction(creer_action(self, "Fermer", ["Escape", QKeySequence.StandardKey.Close],
+                                    self.close, "actionFermerSuivi"))  # fmt: skip
+        self._reprendre_geometrie()
+
+    def _reprendre_geometrie(self) -> None:
+        """The size it had last time; the first time, enough to show the dashboard whole
+        (within the screen)."""
+        geometrie = QSettings().value("suivi/geometrie")
+        if geometrie is not None and self.restoreGeometry(geometrie):
+            return
+        ecran = self.screen().availableGeometry()
+        self.resize(min(1300, ecran.width() - 40), min(900, ecran.height() - 60))
 
     # -- tabs -------------------------------------------------------------------------------
     def _onglet_tableau(self) -> QWidget:
@@ -309,8 +320,7 @@ class SuiviFenetre(QMainWindow):
         ApercuPdf(f"Relance — {dossier.destinataire.nom_complet}", pdf, self).exec()
 
     def _dossier_sortie(self, titre: str) -> Path | None:
-        chemin = QFileDialog.getExistingDirectory(self, titre)
-        return Path(chemin) if chemin else None
+        return dossier_choisi(self, "courriers", titre)
 
     def _lancer(
         self, titre: str, travail: Any, fini: Callable[[Any], None]
@@ -380,14 +390,12 @@ class SuiviFenetre(QMainWindow):
     def enregistrer_annulations(self) -> None:
         if self.donnees is None or self.ctx is None:
             return
-        chemin, _ = QFileDialog.getSaveFileName(
-            self,
-            "Enregistrer la liste des dossiers à annuler",
-            nom_combine(self.ctx, "dossiers_a_annuler"),
-            "Document PDF (*.pdf)",
-        )
-        if not chemin:
+        choix = fichier_a_ecrire(self, "courriers", "Enregistrer la liste des dossiers à annuler",
+                                 nom_combine(self.ctx, "dossiers_a_annuler"),
+                                 "Document PDF (*.pdf)")  # fmt: skip
+        if choix is None:
             return
+        chemin = choix[0]
         ctx, dossiers = self.ctx, self.donnees.a_annuler
         Operation(self, lambda _: ecrire_atomique(Path(chemin), liste_annulations(ctx, dossiers)),
                   "Liste non enregistrée").succes(lambda _: self._dire(
@@ -405,8 +413,8 @@ class SuiviFenetre(QMainWindow):
         reponse = QMessageBox.question(
             self,
             "En attente d'une nouvelle PJ",
-            f"Passer {len(choisies)} pièce(s) « En attente d'une nouvelle PJ » ? Le commentaire "
-            "non conforme est gardé ; sinon : « " + COMMENTAIRE_ECHU + " »",
+            f"Passer {len(choisies)} pièce(s) « En attente d'une nouvelle PJ »\u00a0? "
+            "Le commentaire non conforme est gardé ; sinon : « " + COMMENTAIRE_ECHU + " »",
         )
         if reponse != QMessageBox.StandardButton.Yes:
             return
@@ -481,11 +489,12 @@ class SuiviFenetre(QMainWindow):
         if self.tableau is None:
             return
         date = self.tableau.maintenant.date().isoformat()
-        chemin, _ = QFileDialog.getSaveFileName(
-            self, "Exporter le tableau de bord", f"tableau_de_bord_{date}.xlsx",
+        choix = fichier_a_ecrire(
+            self, "exports", "Exporter le tableau de bord", f"tableau_de_bord_{date}.xlsx",
             "Classeur Excel (*.xlsx)",
         )  # fmt: skip
-        if chemin:
+        if choix is not None:
+            chemin = choix[0]
             tableau = self.tableau
             Operation(
                 self, lambda _: exporter_tableau(tableau, Path(chemin)), "Export impossible"
@@ -493,10 +502,9 @@ class SuiviFenetre(QMainWindow):
 
     def enregistrer_image(self) -> None:
         date = dt.date.today().isoformat()
-        chemin, _ = QFileDialog.getSaveFileName(
-            self, "Enregistrer l'image du tableau de bord", f"tableau_de_bord_{date}.png",
-            "Image PNG (*.png)",
-        )  # fmt: skip
+        choix = fichier_a_ecrire(self, "exports", "Enregistrer l'image du tableau de bord",
+                                 f"tableau_de_bord_{date}.png", "Image PNG (*.png)")  # fmt: skip
+        chemin = str(choix[0]) if choix else ""
         if chemin and not self.contenu_tableau.grab().save(chemin, "PNG"):
             QMessageBox.warning(self, "Image non enregistrée", f"Impossible d'écrire {chemin}.")
 
@@ -508,4 +516,5 @@ class SuiviFenetre(QMainWindow):
             event.ignore()
             self._dire("Un traitement est en cours : attendez sa fin ou annulez-le.")
             return
+        QSettings().setValue("suivi/geometrie", self.saveGeometry())
         super().closeEvent(event)

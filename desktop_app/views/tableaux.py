@@ -29,8 +29,10 @@ def table_de_liste(nom: str, colonnes: Sequence[str]) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
+    # Each column as wide as its header and its contents (never a header cut mid-word); a
+    # scrollbar rather than a squeezed last column when the window is narrow.
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.resizeColumnsToContents()
     return table
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -11,8 +10,6 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop_app.services.progression import TacheAnnulee
-
-log = logging.getLogger(__name__)
 
 Travail = Callable[[Callable[[int, int, str], None]], Any]
 
@@ -37,10 +34,8 @@ class Fil(QThread):
     def run(self) -> None:
         try:
             result = self.travail(self._progress)
-        except BaseException as exc:  # reported to the GUI thread, never lost
-            if not isinstance(exc, TacheAnnulee):
-                log.exception("tâche de fond en échec")
-            self.failed.emit(exc)
+        except BaseException as exc:  # reported to the GUI thread, never lost: whoever runs
+            self.failed.emit(exc)  # it logs it (an expected refusal without its traceback)
         else:
             self.succeeded.emit(result)
 

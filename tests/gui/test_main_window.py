@@ -113,7 +113,7 @@ def test_refused_rows_are_shown_after_an_import(
     shown: list[str] = []
     monkeypatch.setattr(
         campagne.RapportDialog,
-        "exec",
+        "open",
         lambda self: shown.append(self.findChild(object, "rapportDetails").toPlainText()),
     )
     root = write_package(

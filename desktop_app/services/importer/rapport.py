@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from desktop_app.models import (
     Statut,
@@ -65,6 +65,7 @@ class RapportImport:
     nouveaux_tours: int = 0
     statuts_appliques: int = 0
     lignes_refusees: int = 0
+    AUCUN_REFUS: ClassVar[str] = "Aucune ligne refusée, aucun conflit."
     messages: list[Message] = field(default_factory=list)
     conflits: list[Conflit] = field(default_factory=list)
 
@@ -101,6 +102,34 @@ class RapportImport:
         if self.conflits:
             parts.append(f"{len(self.conflits)} conflit(s) à régler")
         return f"{self.paquet} ({self.campagne}) : " + ", ".join(parts) + "."
+
+    def comptes(self) -> list[tuple[str, int]]:
+        """What the import did, figure by figure, in words."""
+        return [
+            ("Candidatures créées", self.candidatures_creees),
+            ("Candidatures mises à jour", self.candidatures_modifiees),
+            ("Pièces ajoutées", self.pieces_creees),
+            ("Fichiers déposés", self.depots_ajoutes),
+            ("dont non recevables", self.depots_non_recevables),
+            ("Nouveaux dépôts après un premier envoi", self.nouveaux_tours),
+            ("Statuts repris du paquet", self.statuts_appliques),
+            ("Lignes refusées", self.lignes_refusees),
+            ("Conflits à régler (décision locale gardée)", len(self.conflits)),
+        ]
+
+    def details(self) -> list[str]:
+        """Every refused row, warning and conflict, one line each."""
+        lignes = [
+            f"{'Refusé' if m.niveau == 'erreur' else 'Attention'} — {m}" for m in self.messages
+        ]
+        return lignes + [f"Conflit — {c}" for c in self.conflits]
+
+    def texte(self) -> str:
+        """The whole report as a text file keeps it."""
+        lignes = [f"Rapport d'import — {self.paquet} ({self.campagne})", ""]
+        lignes += [f"{libelle} : {n}" for libelle, n in self.comptes()]
+        lignes += ["", *(self.details() or [self.AUCUN_REFUS])]
+        return "\n".join(lignes) + "\n"
 
     def as_json(self) -> dict[str, Any]:
         return {
