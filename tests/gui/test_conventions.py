@@ -111,6 +111,12 @@ def test_un_seul_dialogue_de_parametres(
     acceptes: list[int] = []
 
     def remplir(d: ParametresDialog) -> int:
+        # No label shows a literal « & »: each one with a mnemonic leads to its field.
+        from PySide6.QtWidgets import QLabel
+
+        for label in d.findChildren(QLabel):
+            if "&" in label.text().replace("&&", "") and "<" not in label.text():
+                assert label.buddy() is not None, label.text()
         d.nom.setText("  Claire FAYOLLE ")
         d.motifs.setPlainText("Pièce illisible.\n\nPièce illisible\nDocument expiré")
         d.taille.setValue(2.0)
