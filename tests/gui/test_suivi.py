@@ -50,7 +50,7 @@ def test_relances_and_bulk_suggestions(
     # the letters of the selected rows (all of them by default)
     sortie = tmp_path / "lettres"
     monkeypatch.setattr(
-        "desktop_app.views.suivi.QFileDialog.getExistingDirectory", lambda *a, **k: str(sortie)
+        "desktop_app.views.fichiers.QFileDialog.getExistingDirectory", lambda *a, **k: str(sortie)
     )
     fenetre.enregistrer_relances()
     assert fenetre.tache is not None
@@ -107,7 +107,7 @@ def test_cancellations_dashboard_and_assignments(
     assert "Incomplet : 3" in fenetre.contenu_tableau.etats.accessibleDescription()
     chemin = tmp_path / "annuler.pdf"
     monkeypatch.setattr(
-        "desktop_app.views.suivi.QFileDialog.getSaveFileName", lambda *a, **k: (str(chemin), "")
+        "desktop_app.views.fichiers.QFileDialog.getSaveFileName", lambda *a, **k: (str(chemin), "")
     )
     fenetre.enregistrer_annulations()
     texte = " ".join(page.get_text() for page in pymupdf.open(chemin))
@@ -187,7 +187,7 @@ def test_fiches_of_the_list_are_previewed_before_saving(
 
     monkeypatch.setattr(ApercuPdf, "exec", montrer)
     monkeypatch.setattr(
-        "desktop_app.views.campagne.QFileDialog.getExistingDirectory",
+        "desktop_app.views.fichiers.QFileDialog.getExistingDirectory",
         lambda *a, **k: pytest.fail("no folder is asked after a cancelled preview"),
     )
     w.actions_campagne.fiches_de_la_liste()
