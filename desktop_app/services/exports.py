@@ -33,6 +33,13 @@ from desktop_app.services.regles import etat_dossier
 from desktop_app.services.requetes import COMPTEURS, auteurs_courants, campagne_de, par_lots
 from desktop_app.services.tabular import sans_accents, write_table
 
+# Every cell a string as written: never a formula, a link or a number guessed from text.
+SANS_FORMULES = {
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+}
+
 IDENTITE = [
     "N° candidat",
     "N° inscription",
@@ -132,9 +139,7 @@ def ecrire_matrice_xlsx(
     import xlsxwriter  # loaded when used: the window starts without it
 
     with fichier_atomique(destination) as temporaire:
-        classeur = xlsxwriter.Workbook(
-            str(temporaire), {"constant_memory": True, "strings_to_numbers": False}
-        )
+        classeur = xlsxwriter.Workbook(str(temporaire), {"constant_memory": True, **SANS_FORMULES})
         classeur.set_properties({"title": titre, "author": "Contrôle PJ"})
         feuille = classeur.add_worksheet("Statuts des pièces")
         entete = classeur.add_format(

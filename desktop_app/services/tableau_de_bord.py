@@ -174,8 +174,10 @@ def exporter_tableau(t: TableauDeBord, destination: Path) -> None:
     """The dashboard's tables as an XLSX workbook, one sheet each."""
     import xlsxwriter
 
+    from desktop_app.services.exports import SANS_FORMULES
+
     with fichier_atomique(destination) as temporaire:
-        classeur = xlsxwriter.Workbook(str(temporaire))
+        classeur = xlsxwriter.Workbook(str(temporaire), SANS_FORMULES)
         gras = classeur.add_format({"bold": True, "bg_color": "#e8e8e8", "border": 1})
         date = classeur.add_format({"num_format": "dd/mm/yyyy"})
 

@@ -109,7 +109,7 @@ def read_table(
     for row in _rows(reader):
         if any(cell.strip() for cell in row):
             valeurs = {
-                col: row[i].strip() if i < len(row) else ""
+                col: retablir(row[i].strip()) if i < len(row) else ""
                 for i, col in enumerate(mapping)
                 if col is not None
             }
@@ -126,10 +126,30 @@ def _rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
         raise TableauIllisible(f"ligne mal formée ({exc})") from None
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection):
+# written with a leading apostrophe, which spreadsheets show as text and our import removes.
+DECLENCHEURS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutraliser(valeur: object) -> object:
+    """``valeur`` as a spreadsheet can only read it as text."""
+    if isinstance(valeur, str) and valeur.startswith(DECLENCHEURS):
+        return "'" + valeur
+    return valeur
+
+
+def retablir(texte: str) -> str:
+    """Undo ``neutraliser`` (a file we wrote, imported back, gives the same values)."""
+    if len(texte) > 1 and texte[0] == "'" and texte[1] in DECLENCHEURS:
+        return texte[1:]
+    return texte
+
+
 def write_table(colonnes: list[str], lignes: Iterable[Iterable[object]]) -> bytes:
-    """What a French spreadsheet opens directly: ';' and UTF-8 with BOM."""
+    """What a French spreadsheet opens directly: ';' and UTF-8 with BOM; no cell can be read
+    as a formula."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(colonnes)
-    writer.writerows(lignes)
+    writer.writerow([neutraliser(c) for c in colonnes])
+    writer.writerows([neutraliser(c) for c in ligne] for ligne in lignes)
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

