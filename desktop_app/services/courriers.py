@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +20,9 @@ from desktop_app.models import Depot, Modalite, Piece, Statut, libelle_statut
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import PARIS, format_date, format_datetime, now_utc
 from desktop_app.services.echeances import Destinataire, Dossier, PieceASuivre, destinataires_de
-from desktop_app.services.fichiers import ecrire_atomique
+from desktop_app.services.fichiers import composant, dans, ecrire_atomique
 from desktop_app.services.mise_en_page import Colonne, Mise, document, octets
 from desktop_app.services.progression import Progression
-from desktop_app.services.recherche import normaliser
 from desktop_app.services.reglages import Bureau, bureau_de
 from desktop_app.services.requetes import (
     auteurs_courants,
@@ -333,9 +331,9 @@ def liste_annulations(ctx: Contexte, dossiers: Sequence[Dossier]) -> bytes:
 def nom_de_fichier(destinataire: Destinataire, genre: Genre, avec_inscription: bool = False) -> str:
     """``<N° candidat>_<NOM>_relance.pdf``: the name in capitals without accents, so that any
     file system and any mail program keep it."""
-    nom = re.sub(r"[^A-Z0-9]+", "-", normaliser(destinataire.nom).upper()).strip("-") or "SANS-NOM"
-    inscription = f"_{destinataire.n_inscription}" if avec_inscription else ""
-    return f"{destinataire.n_candidat}{inscription}_{nom}_{genre.value}.pdf"
+    nom = composant(destinataire.nom).upper()
+    inscription = f"_{composant(destinataire.n_inscription)}" if avec_inscription else ""
+    return f"{composant(destinataire.n_candidat)}{inscription}_{nom}_{genre.value}.pdf"
 
 
 Element = Dossier | Fiche
@@ -391,20 +389,20 @@ def ecrire_courriers(
             DESSINS[genre](mise, ctx, element)
             mise.terminer(_pied(genre, d))
         if un_par_candidat:
-            chemin = dossier / nom_de_fichier(d, genre, d.n_candidat in doublons)
+            chemin = dans(dossier, nom_de_fichier(d, genre, d.n_candidat in doublons))
             ecrire_atomique(chemin, apercu(ctx, genre, element))
             ecrits.append(chemin)
     chemin_combine = None
     if tous is not None and elements:
         if progression:
             progression(len(elements), len(elements), "Assemblage du fichier à imprimer")
-        chemin_combine = dossier / nom_combine(ctx, genre.pluriel)
+        chemin_combine = dans(dossier, nom_combine(ctx, genre.pluriel))
         ecrire_atomique(chemin_combine, octets(tous))
     return CourriersEcrits(dossier, ecrits, chemin_combine)
 
 
 def nom_combine(ctx: Contexte, quoi: str) -> str:
-    return f"{quoi}_{ctx.examen}_{ctx.session}_{ctx.date.isoformat()}.pdf"
+    return f"{quoi}_{composant(ctx.examen)}_{composant(ctx.session)}_{ctx.date.isoformat()}.pdf"
 
 
 def _doublons(numeros: Iterable[str]) -> set[str]:

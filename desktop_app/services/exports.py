@@ -9,7 +9,6 @@ No Qt."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,13 +24,13 @@ from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.colonnes import PIECES_ORDRE
 from desktop_app.services.dates import format_date, iso, now_utc
 from desktop_app.services.echeances import passee
-from desktop_app.services.fichiers import ecrire_atomique, fichier_atomique
+from desktop_app.services.fichiers import composant, dans, ecrire_atomique, fichier_atomique
 from desktop_app.services.progression import Progression
 from desktop_app.services.recherche import normaliser
 from desktop_app.services.reglages import affectations
 from desktop_app.services.regles import etat_dossier
 from desktop_app.services.requetes import COMPTEURS, auteurs_courants, campagne_de, par_lots
-from desktop_app.services.tabular import sans_accents, write_table
+from desktop_app.services.tabular import write_table
 
 # Every cell a string as written: never a formula, a link or a number guessed from text.
 SANS_FORMULES = {
@@ -177,11 +176,6 @@ class FichiersCopies:
     absents: list[str]  # files the store does not have (missing from the package, too large)
 
 
-def _nom_sur(texte: str, longueur: int = 60) -> str:
-    """Letters and digits only, without accents: any file system and any zip keeps it."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", sans_accents(texte)).strip("-")[:longueur] or "sans-nom"
-
-
 # By what the bytes are, never the name the candidate gave. Anything else (a program, a macro
 # document renamed .pdf) is copied as .bin: nobody opens it by a double click.
 EXTENSIONS = {
@@ -230,10 +224,10 @@ def copier_pieces(
             continue
         extension = EXTENSIONS.get(fmt or "", ".bin")
         suffixe = f"-{rang}" if rang > 1 else ""
-        cible = (
-            dossier
-            / f"{n}_{_nom_sur(nom).upper()}"
-            / f"{code}_{_nom_sur(libelle)}_v{tour}{suffixe}{extension}"
+        cible = dans(
+            dossier,
+            f"{composant(n)}_{composant(nom).upper()}",
+            f"{composant(code)}_{composant(libelle)}_v{tour}{suffixe}{extension}",
         )
         with fichier_atomique(cible) as temporaire:
             shutil.copyfile(store.path(sha), temporaire)

@@ -28,6 +28,7 @@ from desktop_app.services.audit import CandidatInconnu
 from desktop_app.services.dates import DateInvalide
 from desktop_app.services.decisions import ConflitDecision
 from desktop_app.services.espace import BaseIndisponible
+from desktop_app.services.fichiers import HorsDuDossier
 from desktop_app.services.progression import Progression, TacheAnnulee
 from desktop_app.services.regles import DecisionRefusee
 from desktop_app.services.sauvegardes import SauvegardeImpossible
@@ -47,6 +48,7 @@ REFUS: tuple[type[Exception], ...] = (
     DateInvalide,
     CandidatInconnu,
     InspectionIndisponible,
+    HorsDuDossier,
 )
 
 

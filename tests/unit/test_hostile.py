@@ -8,6 +8,8 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from desktop_app.models import Piece, Statut
 from desktop_app.services.audit import exporter_historique
 from desktop_app.services.decisions import enregistrer_decision
@@ -87,3 +89,46 @@ def test_no_cell_the_application_writes_is_a_formula_and_the_round_trip_stays_ex
             assert piece.candidature.candidat.nom_naissance == FORMULE
     finally:
         autre.close()
+
+
+def test_outputs_stay_in_the_folder_the_user_chose(espace: Espace, tmp_path: Path) -> None:
+    """A session or a pièce code made to climb out of --sortie is refused at import, in
+    French; a base filled before that check still writes only under the chosen folder."""
+    import json
+
+    from desktop_app.documents.paquet import PaquetInutilisable
+    from desktop_app.models import Campagne, PieceCatalogue
+    from desktop_app.services.courriers import Genre, contexte, ecrire_courriers, fiches
+    from desktop_app.services.exports import copier_pieces
+    from tests.helpers import CAMPAGNE
+
+    lignes = ("n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+              "01234567890;001;LEROY;Anaïs;01/02/2003\n")  # fmt: skip
+    pieces = "n_candidat;n_inscription;code_piece;fichier\n01234567890;001;CINSIG01;f/c.pdf\n"
+    sortie_session = {**CAMPAGNE, "session": "2027/../../../../X"}
+    paquet = write_package(tmp_path / "p1", lignes, pieces, {"f/c.pdf": pdf_bytes()},
+                           campagne=sortie_session)  # fmt: skip
+    with pytest.raises(PaquetInutilisable, match="« session » ne peut contenir"):
+        importer_paquet(espace.db, espace.store, paquet, worker=espace.inspection)
+    catalogue = json.loads(json.dumps(CAMPAGNE))
+    catalogue["pieces"][0]["code"] = "../../../X"
+    paquet = write_package(tmp_path / "p2", lignes, pieces.replace("CINSIG01", "../../../X"),
+                           {"f/c.pdf": pdf_bytes()}, campagne=catalogue)  # fmt: skip
+    rapport = importer_paquet(espace.db, espace.store, paquet, worker=espace.inspection)
+    assert any("code « ../../../X » refusé" in str(m) for m in rapport.messages)
+
+    # A base from before the check: the hostile names are in it, the outputs stay inside.
+    with espace.db.write() as s:
+        s.query(Campagne).update({"session": "2027/../../../../X"})
+        s.query(PieceCatalogue).filter_by(code="1NATID01").update({"code": "../../../Y"})
+    sortie = tmp_path / "sortie"
+    with espace.db.read() as s:
+        ctx = contexte(s, 1)
+        elements = fiches(s, 1, [1])
+        copier_pieces(s, espace.store, [1], sortie)
+    ecrire_courriers(ctx, Genre.FICHE, elements, sortie)
+    ecrits = [p for p in tmp_path.rglob("*") if p.is_file()]
+    dehors = [p for p in ecrits if not p.is_relative_to(tmp_path / "sortie")
+              and not p.is_relative_to(tmp_path / "p1") and not p.is_relative_to(tmp_path / "p2")
+              and not p.is_relative_to(tmp_path / "donnees")]  # fmt: skip
+    assert dehors == [] and any(p.is_relative_to(sortie) for p in ecrits)

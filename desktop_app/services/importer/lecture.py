@@ -24,6 +24,9 @@ from desktop_app.services.dates import DateInvalide, parse_date, parse_datetime
 from desktop_app.services.importer.rapport import FORMAT_PAQUET, RapportImport
 from desktop_app.services.tabular import Ligne, TableauIllisible, cle, read_table
 
+# What names files and folders (an examen, a session, a pièce's code): never a separator or ".."
+IDENTIFIANT = re.compile(r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+
 
 @dataclass(frozen=True)
 class CatalogueLu:
@@ -174,6 +177,12 @@ def lire_campagne(data: bytes, rapport: RapportImport) -> CampagneLue:
         raise PaquetInutilisable(
             f"{nom} : champ(s) obligatoire(s) absent(s) : {', '.join(manquants)}"
         )
+    for champ in ("examen", "session"):  # they name files and folders the application writes
+        if not IDENTIFIANT.fullmatch(str(raw[champ]).strip()):
+            raise PaquetInutilisable(
+                f"{nom} : « {champ} » ne peut contenir que des lettres, des chiffres, « - », « _ » "
+                f"ou « . » (lu : « {str(raw[champ]).strip()[:60]} »)"
+            )
 
     def date(key: str, where: str, value: Any) -> dt.datetime | None:
         if value in (None, ""):
@@ -200,6 +209,10 @@ def lire_campagne(data: bytes, rapport: RapportImport) -> CampagneLue:
             rapport.erreur(nom, None, f"{where} : code absent (pièce ignorée)")
             continue
         code = str(item["code"]).strip()
+        if not IDENTIFIANT.fullmatch(code):
+            rapport.erreur(nom, None, f"{where} : code « {code[:60]} » refusé : lettres, chiffres, "
+                           "« - », « _ » ou « . » seulement (pièce ignorée)")  # fmt: skip
+            continue
         if code in vus:
             rapport.avertissement(nom, None, f"{where} : code {code} en double (ignoré)")
             continue
