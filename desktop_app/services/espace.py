@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -12,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from desktop_app.documents.store import ContentStore
+from desktop_app.documents.store import ContentStore, fsync_dossier
 from desktop_app.documents.worker import Atelier
 from desktop_app.models.database import (
     REVISIONS,
@@ -35,6 +37,7 @@ from desktop_app.services.sauvegardes import (
     a_jour,
     lister,
     meilleure,
+    nettoyer_debris,
     probleme,
     restaurer,
     revision,
@@ -210,8 +213,9 @@ def _base_locale(paths: DataPaths) -> Database:
             "PostgreSQL, Paramètres > Paramètres…, onglet Données) ; sinon choisissez un "
             "dossier local (--data-dir)."
         )
-    if not base.exists() or (base.stat().st_size == 0 and not lister(paths.sauvegardes)):
-        return Database.sqlite(base)
+    nettoyer_debris(paths.sauvegardes)
+    if not base.exists() or (not lister(paths.sauvegardes) and _creation_interrompue(base)):
+        return _creer(base)
     raison = probleme(base, complet=False) if base.stat().st_size else "le fichier est vide"
     if raison is not None:
         raise BaseEndommagee(base, paths.sauvegardes, raison, meilleure(paths.sauvegardes))
@@ -263,6 +267,58 @@ def _dans(
     except SQLAlchemyError as exc:
         raison = _raison(exc)
         raise BaseIndisponible(message.format(raison), raison) from exc
+
+
+def _creer(base: Path) -> Database:
+    """A new local base: its schema made in a file beside it, then moved into place, so that a
+    first start killed at any moment leaves no half-made base (a later start makes it again)."""
+    en_cours = base.with_name(base.name + ".creation")
+    for reste in (
+        en_cours,
+        *(en_cours.with_name(en_cours.name + s) for s in ("-wal", "-shm", "-journal")),
+    ):
+        reste.unlink(missing_ok=True)
+    nouvelle = Database.sqlite(en_cours)
+    try:
+        nouvelle.migrate()
+    finally:
+        nouvelle.dispose()  # the last connection closed: the WAL is folded into the file
+    with en_cours.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    for reste in (base.with_name(base.name + s) for s in ("-wal", "-shm", "-journal")):
+        reste.unlink(missing_ok=True)  # an empty base's, if any: never applied to the new one
+    os.replace(en_cours, base)
+    fsync_dossier(base.parent)
+    return Database.sqlite(base)
+
+
+def _creation_interrompue(base: Path) -> bool:
+    """An empty file, or a schema begun by a start killed before it finished (an older version
+    made it in place): no schema revision and not a single row. Read-only."""
+    if base.stat().st_size == 0:
+        return True
+    try:
+        connexion = sqlite3.connect(f"{base.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        tables = [
+            r[0]
+            for r in connexion.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        if (
+            "alembic_version" in tables
+            and connexion.execute("SELECT count(*) FROM alembic_version").fetchone()[0]
+        ):
+            return False
+        return not any(connexion.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()
+                       for t in tables)  # fmt: skip
+    except sqlite3.Error:
+        return False
+    finally:
+        connexion.close()
 
 
 def _url_affichable(url: str) -> str:

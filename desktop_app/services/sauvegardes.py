@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,6 +161,24 @@ def a_jour(base: Path, dossier: Path) -> bool:
     return actuelle is not None and actuelle == empreinte_contenu(recentes[0].chemin)
 
 
+DEBRIS_APRES = 60  # seconds without a write: a partial copy nobody is writing any more
+
+
+def nettoyer_debris(dossier: Path) -> list[Path]:
+    """Remove what a backup killed midway left (``*.partielle`` and its journal): at start and
+    before each backup. A copy still being written (touched in the last minute) is left."""
+    enleves = []
+    limite = time.time() - DEBRIS_APRES
+    for reste in (*dossier.glob("*.partielle"), *dossier.glob("*.partielle-journal")):
+        try:
+            if reste.stat().st_mtime < limite:
+                reste.unlink()
+                enleves.append(reste)
+        except OSError:
+            continue  # held by another program: the next start tries again
+    return enleves
+
+
 def sauvegarder(
     base: Path,
     dossier: Path,
@@ -177,6 +196,7 @@ def sauvegarder(
         raise SauvegardeImpossible(
             f"Le dossier des sauvegardes {dossier} ne peut pas être créé : {exc.strerror or exc}."
         ) from exc
+    nettoyer_debris(dossier)
     nom = f"controle-pj-{maintenant.astimezone(dt.UTC):%Y%m%d-%H%M%S-%f}-{motif}{SUFFIXE}"
     final = dossier / nom
     partielle = dossier / (nom + ".partielle")

@@ -132,3 +132,68 @@ def test_outputs_stay_in_the_folder_the_user_chose(espace: Espace, tmp_path: Pat
               and not p.is_relative_to(tmp_path / "p1") and not p.is_relative_to(tmp_path / "p2")
               and not p.is_relative_to(tmp_path / "donnees")]  # fmt: skip
     assert dehors == [] and any(p.is_relative_to(sortie) for p in ecrits)
+
+
+def test_a_first_start_killed_midway_leaves_a_folder_that_opens(tmp_path: Path) -> None:
+    """An older version made the schema in place: killed midway, it left tables and no
+    revision. Such a base, empty, is made again; a new one is made beside and moved in."""
+    import sqlite3
+
+    donnees = tmp_path / "donnees"
+    donnees.mkdir()
+    with sqlite3.connect(donnees / "controle-pj.sqlite3") as c:
+        c.execute("CREATE TABLE campagne (id INTEGER PRIMARY KEY)")  # then the kill
+    (donnees / "controle-pj.sqlite3.creation").write_bytes(b"SQLite format 3\x00" + b"\x00" * 99)
+    espace = ouvrir_espace(donnees)
+    with espace.db.read() as s:
+        assert s.query(Piece).count() == 0  # a real, empty base
+    espace.close()
+    assert not (donnees / "controle-pj.sqlite3.creation").exists()
+
+
+@pytest.mark.slow
+def test_a_first_start_killed_at_any_moment_never_blocks_the_next_one(tmp_path: Path) -> None:
+    import random
+    import subprocess
+    import sys
+    import time
+
+    from tests.helpers import tuer
+
+    hasard = random.Random(3)
+    programme = "import sys; from desktop_app.services.espace import ouvrir_espace; " \
+                "ouvrir_espace(sys.argv[1]).close()"  # fmt: skip
+    for essai in range(8):
+        donnees = tmp_path / f"d{essai}"
+        processus = subprocess.Popen([sys.executable, "-c", programme, str(donnees)])
+        time.sleep(hasard.uniform(0.2, 1.2))  # imports take ~0.3 s, the schema ~0.5 s more
+        tuer(processus.pid)
+        processus.wait()
+        espace = ouvrir_espace(donnees)  # whatever the moment: it opens
+        with espace.db.read() as s:
+            assert s.query(Piece).count() == 0
+        espace.close()
+
+
+def test_backups_killed_midway_leave_no_debris(espace: Espace) -> None:
+    import os
+    import time
+
+    dossier = espace.paths.sauvegardes
+    dossier.mkdir(exist_ok=True)
+    vieux = [dossier / "controle-pj-x.sqlite3.partielle", dossier / "y.partielle-journal"]
+    for debris in vieux:
+        debris.write_bytes(b"\x00" * 4096)
+        os.utime(debris, (time.time() - 3600, time.time() - 3600))
+    en_cours = dossier / "z.partielle"  # being written by another backup right now
+    en_cours.write_bytes(b"\x00")
+    espace.close()
+    ouvrir_espace(espace.paths.root).close()  # the next start cleans
+    assert not any(d.exists() for d in vieux) and en_cours.exists()
+    os.utime(en_cours, (time.time() - 3600, time.time() - 3600))
+    autre = ouvrir_espace(espace.paths.root)
+    try:
+        autre.sauvegarder("manuelle")  # and each backup too
+    finally:
+        autre.close()
+    assert not en_cours.exists()
