@@ -14,32 +14,44 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import APP_NAME, __version__
+from desktop_app.causes import cause
 
 if TYPE_CHECKING:  # the sub-commands import what they need: `--help` stays instant
     from desktop_app.services.espace import Espace
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+def _options(defaut: object) -> argparse.ArgumentParser:
+    """The options every command takes, before or after its name. A command's copy has no
+    default of its own (SUPPRESS): otherwise it would erase the one given before the name
+    (``--data-dir X backup`` backed up the default folder's base)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
         "--data-dir",
         metavar="DOSSIER",
+        default=defaut,
         help="dossier des données (base et fichiers) ; sinon CONTROLE_PJ_DATA_DIR "
         "ou le dossier de données de l'utilisateur",
     )
-    common.add_argument(
+    options.add_argument(
         "--database-url",
         metavar="URL",
+        default=defaut,
         help="base partagée (mode équipe), par ex. postgresql+psycopg://…",
     )
-    common.add_argument(
+    options.add_argument(
         "--dossier-fichiers",
         metavar="DOSSIER",
+        default=defaut,
         help="dossier des fichiers des candidats (en mode équipe : le dossier partagé)",
     )
+    return options
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _options(argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="controle-pj",
-        parents=[common],
+        parents=[_options(None)],
         description=f"{APP_NAME} : contrôle des pièces justificatives. Sans commande : ouvre la "
         "fenêtre.",
     )
@@ -268,7 +280,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             try:
                 n = exporter_decisions(session, campagne_id, args.decisions)
             except OSError as exc:
-                _err(f"Impossible d'écrire {args.decisions} : {exc.strerror or exc}")
+                _err(f"Impossible d'écrire {args.decisions} : {cause(exc, args.decisions.parent)}")
                 return 1
     finally:
         espace.close()
@@ -389,7 +401,7 @@ def _suivi(args: argparse.Namespace, travail: Callable[[Espace, int, dt.datetime
             return 1
         return travail(espace, campagne_id, maintenant)
     except OSError as exc:
-        _err(f"Impossible d'écrire {args.sortie} : {exc.strerror or exc}")
+        _err(f"Impossible d'écrire {args.sortie} : {cause(exc, args.sortie.parent)}")
         return 1
     finally:
         espace.close()
@@ -522,7 +534,7 @@ def cmd_reception(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 2
     except OSError as exc:
-        _err(f"Impossible de lire {args.liste} : {exc.strerror or exc}")
+        _err(f"Impossible de lire {args.liste} : {cause(exc)}")
         return 1
     assert le is not None
 
@@ -625,7 +637,7 @@ def cmd_historique(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 1
     except OSError as exc:
-        _err(f"Impossible d'écrire {args.sortie} : {exc.strerror or exc}")
+        _err(f"Impossible d'écrire {args.sortie} : {cause(exc, args.sortie.parent)}")
         return 1
     finally:
         espace.close()
@@ -637,13 +649,26 @@ def _octets(n: int) -> str:
     return f"{n / 1_048_576:.1f} Mo".replace(".", ",")
 
 
+def _dossier(args: argparse.Namespace) -> Path | None:
+    """The data folder the command works in, to tell a full disk from another failure."""
+    from desktop_app.paths import resolve_data_dir
+
+    try:
+        return resolve_data_dir(getattr(args, "data_dir", None)).root
+    except Exception:
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from sqlalchemy.exc import SQLAlchemyError
+
     from desktop_app import journal
     from desktop_app.documents.worker import InspectionIndisponible
     from desktop_app.models.database import DatabaseError
     from desktop_app.paths import dossier_journal
-    from desktop_app.services.sauvegardes import SauvegardeImpossible
+    from desktop_app.services.progression import ImportInterrompu
+    from desktop_app.services.sauvegardes import BaseInaccessible, SauvegardeImpossible
 
     commands = {
         "import": cmd_import,
@@ -673,7 +698,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args)
         return commands[args.commande](args)
-    except (DatabaseError, InspectionIndisponible, SauvegardeImpossible) as exc:
+    except (DatabaseError, InspectionIndisponible, SauvegardeImpossible, BaseInaccessible,
+            ImportInterrompu) as exc:  # fmt: skip
         _err(str(exc))
         return 1
     except KeyboardInterrupt:
@@ -682,6 +708,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head`: not an error of ours
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter quiet at exit
         return 0
+    except OSError as exc:  # a full disk, a read-only folder: said, never a traceback
+        fichier = f" ({exc.filename})" if exc.filename else ""
+        dossier = Path(exc.filename).parent if exc.filename else None
+        _err(f"Écriture ou lecture impossible{fichier} : {cause(exc, dossier)}. Rien n'a été "
+             "perdu.")  # fmt: skip
+        return 1
+    except SQLAlchemyError as exc:
+        _err(f"La base de données n'a pas répondu : {cause(exc, _dossier(args))}. Rien n'a "
+             "été enregistré "
+             "par cette commande ; réessayez.")  # fmt: skip
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,6 +28,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from desktop_app.causes import cause
 from desktop_app.documents.formats import sniff
 from desktop_app.documents.inspection import (
     Finding,
@@ -93,6 +94,12 @@ class Acquis:
     sha256: str | None  # None: not kept (missing, unreadable, or too large to keep)
     erreur: str  # why it could not be read at all, in French; "" when it was read
     inspection: Inspection | None  # None when it could not be read
+    nouveau: bool = False  # this import put the file in the store (it was not there before)
+    panne: str = ""  # the store could not keep it (a full disk…): the import must stop
+
+
+class StockageImpossible(Exception):
+    """The store's disk refused a file: never a verdict on the file, an end to the import."""
 
 
 @dataclass(frozen=True)
@@ -114,37 +121,48 @@ class Acquisition:
         paquet = _PAQUETS.get(self.paquet)
         if paquet is None:
             paquet = _PAQUETS[self.paquet] = ouvrir_paquet(Path(self.paquet))
-        lecture, sha = self.garder(paquet)
+        try:
+            lecture, sha, nouveau = self.garder(paquet)
+        except StockageImpossible as exc:
+            return Acquis(None, "", None, panne=str(exc))
         if lecture.data is None:
             return Acquis(None, lecture.erreur, None)
         size = lecture.size if lecture.size is not None else len(lecture.data)
-        return Acquis(sha, "", _juger(lecture.data, size, self.taille_max, self.formats))
+        inspection = _juger(lecture.data, size, self.taille_max, self.formats)
+        return Acquis(sha, "", inspection, nouveau)
 
-    def garder(self, paquet: Paquet) -> tuple[Lecture, str | None]:
+    def garder(self, paquet: Paquet) -> tuple[Lecture, str | None, bool]:
         """Read the file and keep it in the store if whole (even if it will be refused: the
-        gestionnaire decides); no parser sees its bytes here."""
+        gestionnaire decides); no parser sees its bytes here. Also says whether the file is
+        new to the store. Raises StockageImpossible when the store's disk refuses it."""
         lecture = paquet.lire(self.chemin, self.plafond)
         if lecture.data is None or len(lecture.data) > self.plafond:
-            return lecture, None
+            return lecture, None, False
         sha = hashlib.sha256(lecture.data).hexdigest()
         magasin = _MAGASINS.get(self.magasin)
         if magasin is None:
             magasin = _MAGASINS[self.magasin] = ContentStore(Path(self.magasin))
-        magasin.put(lecture.data, sha, durable=False)
-        return lecture, sha
+        nouveau = not magasin.has(sha)
+        try:
+            magasin.put(lecture.data, sha, durable=False)
+        except OSError as exc:
+            raise StockageImpossible(cause(exc)) from exc
+        return lecture, sha, nouveau
 
     def echec(self, raison: str) -> Acquis:
         """The child died or hung on this file: it is still kept (read and hashed here, which
         parses nothing) and refused with its format, like any file the gestionnaire sees."""
         try:
             with ouvrir_paquet(Path(self.paquet)) as paquet:
-                lecture, sha = self.garder(paquet)
+                lecture, sha, nouveau = self.garder(paquet)
+        except StockageImpossible as exc:
+            return Acquis(None, "", None, panne=str(exc))
         except Exception:
             return Acquis(None, "", _refus(raison))
         if lecture.data is None:
             return Acquis(None, lecture.erreur, None)
         size = lecture.size if lecture.size is not None else len(lecture.data)
-        return Acquis(sha, "", _refus(raison, size, sniff(lecture.data[:4096])))
+        return Acquis(sha, "", _refus(raison, size, sniff(lecture.data[:4096])), nouveau)
 
 
 @dataclass(frozen=True)

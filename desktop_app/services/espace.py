@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from desktop_app.causes import cause
 from desktop_app.documents.store import ContentStore, fsync_dossier
 from desktop_app.documents.worker import Atelier
 from desktop_app.models.database import (
@@ -29,6 +30,7 @@ from desktop_app.paths import DataPaths, resolve_data_dir, sur_partage_reseau
 from desktop_app.preferences import Preferences
 from desktop_app.services.dates import format_datetime
 from desktop_app.services.sauvegardes import (
+    BaseInaccessible,
     Motif,
     Progression,
     Restauration,
@@ -156,7 +158,7 @@ def ouvrir_espace(
         paths.ensure()
     except OSError as exc:
         raise DatabaseError(
-            f"Impossible de créer le dossier des données {paths.root} : {exc.strerror or exc}. "
+            f"Impossible de créer le dossier des données {paths.root} : {cause(exc)}. "
             "Choisissez un autre dossier (--data-dir)."
         ) from exc
     preferences = Preferences.load(paths.preferences)
@@ -178,7 +180,7 @@ def ouvrir_espace(
         fichiers.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DatabaseError(
-            f"Le dossier des fichiers {fichiers} est inaccessible : {exc.strerror or exc}."
+            f"Le dossier des fichiers {fichiers} est inaccessible : {cause(exc)}."
         ) from exc
     try:
         db = Database(url) if url else _base_locale(paths)
@@ -216,7 +218,10 @@ def _base_locale(paths: DataPaths) -> Database:
     nettoyer_debris(paths.sauvegardes)
     if not base.exists() or (not lister(paths.sauvegardes) and _creation_interrompue(base)):
         return _creer(base)
-    raison = probleme(base, complet=False) if base.stat().st_size else "le fichier est vide"
+    try:
+        raison = probleme(base, complet=False) if base.stat().st_size else "le fichier est vide"
+    except BaseInaccessible as exc:  # held, full disk…: said so, never called damaged
+        raise DatabaseError(str(exc)) from exc
     if raison is not None:
         raise BaseEndommagee(base, paths.sauvegardes, raison, meilleure(paths.sauvegardes))
     schema = revision(base)
@@ -330,8 +335,4 @@ def _url_affichable(url: str) -> str:
 
 
 def _raison(exc: BaseException) -> str:
-    if isinstance(exc, SQLAlchemyError) and getattr(exc, "orig", None) is not None:
-        # type: ignore below: the driver's own exception says the cause in words.
-        exc = exc.orig  # type: ignore[assignment]
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text
+    return cause(exc)

@@ -9,6 +9,7 @@ No Qt."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -130,41 +131,49 @@ COULEURS = {
 }
 
 
+def classeur_en_memoire(options: dict[str, Any]) -> tuple[Any, io.BytesIO]:
+    """An XlsxWriter workbook written into memory, then to its file in one atomic write: a
+    disk that refuses it (full, read-only) gives the OSError it is, and no half-written zip
+    is left behind (XlsxWriter's own file handling cannot be closed after such a failure)."""
+    import xlsxwriter  # loaded when used: the window starts without it
+
+    memoire = io.BytesIO()
+    return xlsxwriter.Workbook(memoire, {**SANS_FORMULES, **options}), memoire
+
+
 def ecrire_matrice_xlsx(
     m: Matrice, destination: Path, titre: str, progression: Progression | None = None
 ) -> int:
     """One sheet: French headers, the header row and the identity frozen, a filter on every
     column, statuses coloured. Written row by row (constant memory at 100,000 rows)."""
-    import xlsxwriter  # loaded when used: the window starts without it
-
-    with fichier_atomique(destination) as temporaire:
-        classeur = xlsxwriter.Workbook(str(temporaire), {"constant_memory": True, **SANS_FORMULES})
-        classeur.set_properties({"title": titre, "author": "Contrôle PJ"})
-        feuille = classeur.add_worksheet("Statuts des pièces")
-        entete = classeur.add_format(
-            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#e8e8e8", "border": 1}
-        )
-        texte = classeur.add_format({"num_format": "@"})
-        feuille.set_row(0, 45)
-        feuille.write_row(0, 0, m.colonnes, entete)
-        largeurs = [13, 8, 20, 16, 20, 30, 16, 20, 9, 9] + [18] * len(m.codes)
-        for k, largeur in enumerate(largeurs):
-            feuille.set_column(k, k, largeur, texte if k < 2 else None)
-        derniere = max(len(m.lignes), 1)
-        feuille.freeze_panes(1, 3)
-        feuille.autofilter(0, 0, derniere, len(m.colonnes) - 1)
-        premiere_piece = len(IDENTITE)
-        for statut, couleur in COULEURS.items():
-            feuille.conditional_format(
-                1, premiere_piece, derniere, len(m.colonnes) - 1,
-                {"type": "cell", "criteria": "==", "value": f'"{statut}"',
-                 "format": classeur.add_format({"bg_color": couleur})},
-            )  # fmt: skip
-        for k, ligne in enumerate(m.lignes, 1):
-            if progression and k % PAS == 0:
-                progression(k, len(m.lignes), "Écriture du classeur")
-            feuille.write_row(k, 0, ligne)
-        classeur.close()
+    classeur, memoire = classeur_en_memoire({"constant_memory": True})
+    classeur.set_properties({"title": titre, "author": "Contrôle PJ"})
+    feuille = classeur.add_worksheet("Statuts des pièces")
+    entete = classeur.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#e8e8e8", "border": 1}
+    )
+    texte = classeur.add_format({"num_format": "@"})
+    feuille.set_row(0, 45)
+    feuille.write_row(0, 0, m.colonnes, entete)
+    largeurs = [13, 8, 20, 16, 20, 30, 16, 20, 9, 9] + [18] * len(m.codes)
+    for k, largeur in enumerate(largeurs):
+        feuille.set_column(k, k, largeur, texte if k < 2 else None)
+    derniere = max(len(m.lignes), 1)
+    feuille.freeze_panes(1, 3)
+    feuille.autofilter(0, 0, derniere, len(m.colonnes) - 1)
+    premiere_piece = len(IDENTITE)
+    for statut, couleur in COULEURS.items():
+        feuille.conditional_format(
+            1, premiere_piece, derniere, len(m.colonnes) - 1,
+            {"type": "cell", "criteria": "==", "value": f'"{statut}"',
+             "format": classeur.add_format({"bg_color": couleur})},
+        )  # fmt: skip
+    for k, ligne in enumerate(m.lignes, 1):
+        if progression and k % PAS == 0:
+            progression(k, len(m.lignes), "Écriture du classeur")
+        feuille.write_row(k, 0, ligne)
+    classeur.close()
+    ecrire_atomique(destination, memoire.getvalue())
     return len(m.lignes)
 
 

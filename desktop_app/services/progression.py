@@ -10,3 +10,9 @@ Progression = Callable[[int, int, str], None]  # (done, total, French step)
 
 class TacheAnnulee(Exception):
     """Raised by a progress callback to cancel; the transaction is rolled back."""
+
+
+class ImportInterrompu(Exception):
+    """An import could not be written (a full disk, a base that does not answer): nothing was
+    imported, and the files it had put in the store are removed again. Said in French. (Here,
+    beside the cancel, so that the window knows it without loading the importer.)"""

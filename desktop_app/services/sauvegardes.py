@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.causes import cause
 from desktop_app.documents.store import fsync_dossier
 from desktop_app.services.dates import now_utc
 
@@ -72,18 +73,53 @@ class Sauvegarde:
 
 
 # -- health -----------------------------------------------------------------------------------
+class BaseInaccessible(Exception):
+    """The base cannot be read now (a full or read-only disk, no right to it): not damaged,
+    so never set aside nor offered a restore."""
+
+    def __init__(self, chemin: Path, pourquoi: str) -> None:
+        super().__init__(
+            f"La base {chemin} ne peut pas être ouverte maintenant : {pourquoi}. Elle n'est "
+            "pas endommagée et n'a pas été modifiée ; réglez ce problème puis recommencez."
+        )
+
+
+class BaseOccupee(BaseInaccessible):
+    """Another program holds the base (an exclusive lock, a long write): it is not damaged,
+    and nothing may set it aside or wait for it without end."""
+
+    def __init__(self, chemin: Path) -> None:
+        Exception.__init__(
+            self,
+            f"La base {chemin} est utilisée par un autre programme (elle est verrouillée). Elle "
+            "n'est pas endommagée : fermez l'autre programme (une autre fenêtre de Contrôle "
+            "PJ, un outil SQLite) puis recommencez.",
+        )
+
+
+def occupee(exc: BaseException) -> bool:
+    """SQLite's « database is locked » / « busy »: held by another program, not damaged."""
+    texte = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in texte or "busy" in texte)
+
+
 def probleme(chemin: Path, *, complet: bool = True) -> str | None:
     """What is wrong with this SQLite file, in French; None when it is sound. Read-only: the
-    file is never written (``complet``: integrity_check, else the faster quick_check)."""
+    file is never written (``complet``: integrity_check, else the faster quick_check). Raises
+    BaseOccupee when another program holds it (after the busy timeout): locked is not damaged."""
     try:
         with chemin.open("rb") as handle:
             entete = handle.read(100)
     except OSError as exc:
-        return f"fichier illisible ({exc.strerror or exc})"
+        return f"fichier illisible ({cause(exc)})"
     if len(entete) < 100 or not entete.startswith(ENTETE_SQLITE):
         return "l'en-tête du fichier n'est pas celui d'une base SQLite (écrasé ou tronqué)"
     try:
-        connexion = sqlite3.connect(f"{chemin.resolve().as_uri()}?mode=ro", uri=True)
+        connexion = sqlite3.connect(
+            f"{chemin.resolve().as_uri()}?mode=ro", uri=True, timeout=ATTENTE_MAX
+        )
+    except sqlite3.OperationalError as exc:  # the disk or the rights, not the file
+        raise BaseInaccessible(chemin, cause(exc, chemin.parent)) from exc
     except sqlite3.Error as exc:
         return f"la base ne s'ouvre pas ({exc})"
     try:
@@ -94,7 +130,11 @@ def probleme(chemin: Path, *, complet: bool = True) -> str | None:
         tables = {r[0] for r in connexion.execute("SELECT name FROM sqlite_master")}
         if "alembic_version" not in tables:
             return "ce n'est pas une base de Contrôle PJ"
-    except sqlite3.Error as exc:
+    except sqlite3.OperationalError as exc:  # locked, a full disk, no -shm possible…
+        if occupee(exc):
+            raise BaseOccupee(chemin) from exc
+        raise BaseInaccessible(chemin, cause(exc, chemin.parent)) from exc
+    except sqlite3.Error as exc:  # SQLITE_CORRUPT, SQLITE_NOTADB: the file itself
         return f"la base est illisible ({exc})"
     finally:
         connexion.close()
@@ -161,6 +201,7 @@ def a_jour(base: Path, dossier: Path) -> bool:
     return actuelle is not None and actuelle == empreinte_contenu(recentes[0].chemin)
 
 
+ATTENTE_MAX = 10.0  # seconds: the longest any command waits for a base another program holds
 DEBRIS_APRES = 60  # seconds without a write: a partial copy nobody is writing any more
 
 
@@ -194,7 +235,7 @@ def sauvegarder(
         dossier.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SauvegardeImpossible(
-            f"Le dossier des sauvegardes {dossier} ne peut pas être créé : {exc.strerror or exc}."
+            f"Le dossier des sauvegardes {dossier} ne peut pas être créé : {cause(exc)}."
         ) from exc
     nettoyer_debris(dossier)
     nom = f"controle-pj-{maintenant.astimezone(dt.UTC):%Y%m%d-%H%M%S-%f}-{motif}{SUFFIXE}"
@@ -235,18 +276,19 @@ def copier(
     what is still in the write-ahead log. Into a database in use (``fichier_seul=False``) the
     copy is one transaction of the destination, which keeps its WAL mode. ``progression``
     hears about every 4 Mo copied; raising from it abandons the copy."""
-    lecture = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    ecriture = sqlite3.connect(destination, timeout=30)
+    lecture = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=ATTENTE_MAX)
+    ecriture = sqlite3.connect(destination, timeout=ATTENTE_MAX)
+    limite = time.monotonic() + ATTENTE_MAX
 
-    def pages(_statut: int, restantes: int, total: int) -> None:
-        assert progression is not None
-        progression(total - restantes, total, "Sauvegarde de la base")
+    def pages(statut: int, restantes: int, total: int) -> None:
+        # Python's backup retries a busy source without end: a held base stops it here.
+        if statut in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > limite:
+            raise BaseOccupee(source)
+        if progression is not None and statut == sqlite3.SQLITE_OK:
+            progression(total - restantes, total, "Sauvegarde de la base")
 
     try:
-        if progression is None:
-            lecture.backup(ecriture)
-        else:
-            lecture.backup(ecriture, pages=1024, progress=pages)
+        lecture.backup(ecriture, pages=1024, progress=pages)
         if fichier_seul:  # a backup is one file: no write-ahead log of its own
             ecriture.execute("PRAGMA journal_mode = DELETE")
     finally:
@@ -349,6 +391,4 @@ def _sur_disque(chemin: Path) -> None:
 
 
 def _raison(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return str(exc)
+    return cause(exc)

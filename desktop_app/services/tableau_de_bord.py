@@ -20,7 +20,7 @@ from desktop_app.models import (
 )
 from desktop_app.services.dates import PARIS, format_date, now_utc
 from desktop_app.services.echeances import passee
-from desktop_app.services.fichiers import fichier_atomique
+from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.recherche import etats
 from desktop_app.services.reglages import affectations
 from desktop_app.services.regles import EtatDossier
@@ -172,48 +172,46 @@ def _decisions(session: Session, campagne_id: int) -> list[tuple[str, dt.datetim
 
 def exporter_tableau(t: TableauDeBord, destination: Path) -> None:
     """The dashboard's tables as an XLSX workbook, one sheet each."""
-    import xlsxwriter
+    from desktop_app.services.exports import classeur_en_memoire
 
-    from desktop_app.services.exports import SANS_FORMULES
+    classeur, memoire = classeur_en_memoire({})
+    gras = classeur.add_format({"bold": True, "bg_color": "#e8e8e8", "border": 1})
+    date = classeur.add_format({"num_format": "dd/mm/yyyy"})
 
-    with fichier_atomique(destination) as temporaire:
-        classeur = xlsxwriter.Workbook(str(temporaire), SANS_FORMULES)
-        gras = classeur.add_format({"bold": True, "bg_color": "#e8e8e8", "border": 1})
-        date = classeur.add_format({"num_format": "dd/mm/yyyy"})
+    def feuille(nom: str, entete: list[str], lignes: list[list[object]]) -> None:
+        f = classeur.add_worksheet(nom)
+        f.write_row(0, 0, entete, gras)
+        f.set_column(0, 0, 32)
+        f.set_column(1, len(entete), 16)
+        for k, ligne in enumerate(lignes, 1):
+            for j, valeur in enumerate(ligne):
+                if isinstance(valeur, dt.date):
+                    f.write_datetime(k, j, dt.datetime.combine(valeur, dt.time()), date)
+                else:
+                    f.write(k, j, valeur)
 
-        def feuille(nom: str, entete: list[str], lignes: list[list[object]]) -> None:
-            f = classeur.add_worksheet(nom)
-            f.write_row(0, 0, entete, gras)
-            f.set_column(0, 0, 32)
-            f.set_column(1, len(entete), 16)
-            for k, ligne in enumerate(lignes, 1):
-                for j, valeur in enumerate(ligne):
-                    if isinstance(valeur, dt.date):
-                        f.write_datetime(k, j, dt.datetime.combine(valeur, dt.time()), date)
-                    else:
-                        f.write(k, j, valeur)
-
-        feuille(
-            "Synthèse",
-            ["Campagne", t.titre],
-            [["Situation au", format_date(t.maintenant.astimezone(PARIS).date())],
-             ["Clôture", t.echeance], ["Dossiers", t.dossiers]],
-        )  # fmt: skip
-        feuille("États des dossiers", ["État du dossier", "Dossiers"], [[*e] for e in t.par_etat])
-        feuille("Statuts des pièces", ["Statut", "Pièces"], [[*s] for s in t.par_statut])
-        feuille(
-            "Par spécialité",
-            ["Spécialité", "Gestionnaire", "Dossiers", "Complets", "À contrôler",
-             "En attente du candidat"],
-            [[s.specialite, s.gestionnaire, s.dossiers, s.complets, s.a_controler,
-              s.attente_candidat] for s in t.par_specialite],
-        )  # fmt: skip
-        feuille(
-            "Par gestionnaire",
-            ["Gestionnaire", "Spécialités", "Dossiers", "À contrôler", "Décisions",
-             "Décisions sur 7 jours"],
-            [[g.gestionnaire, g.specialites, g.dossiers, g.a_controler, g.decisions,
-              g.decisions_7_jours] for g in t.par_gestionnaire],
-        )  # fmt: skip
-        feuille("Décisions par jour", ["Jour", "Décisions"], [[*j] for j in t.par_jour])
-        classeur.close()
+    feuille(
+        "Synthèse",
+        ["Campagne", t.titre],
+        [["Situation au", format_date(t.maintenant.astimezone(PARIS).date())],
+         ["Clôture", t.echeance], ["Dossiers", t.dossiers]],
+    )  # fmt: skip
+    feuille("États des dossiers", ["État du dossier", "Dossiers"], [[*e] for e in t.par_etat])
+    feuille("Statuts des pièces", ["Statut", "Pièces"], [[*s] for s in t.par_statut])
+    feuille(
+        "Par spécialité",
+        ["Spécialité", "Gestionnaire", "Dossiers", "Complets", "À contrôler",
+         "En attente du candidat"],
+        [[s.specialite, s.gestionnaire, s.dossiers, s.complets, s.a_controler,
+          s.attente_candidat] for s in t.par_specialite],
+    )  # fmt: skip
+    feuille(
+        "Par gestionnaire",
+        ["Gestionnaire", "Spécialités", "Dossiers", "À contrôler", "Décisions",
+         "Décisions sur 7 jours"],
+        [[g.gestionnaire, g.specialites, g.dossiers, g.a_controler, g.decisions,
+          g.decisions_7_jours] for g in t.par_gestionnaire],
+    )  # fmt: skip
+    feuille("Décisions par jour", ["Jour", "Décisions"], [[*j] for j in t.par_jour])
+    classeur.close()
+    ecrire_atomique(destination, memoire.getvalue())

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.causes import cause
 from desktop_app.services.espace import Espace
 from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.mise_en_page import pages_en_pixels
@@ -147,7 +148,7 @@ class RapportDialog(QDialog):
         try:
             ecrire_atomique(choix[0], self.rapport.texte().encode("utf-8"))
         except OSError as exc:
-            QMessageBox.warning(self, "Rapport non enregistré", f"{exc.strerror or exc}")
+            QMessageBox.warning(self, "Rapport non enregistré", f"{cause(exc)}")
 
 
 class ApercuPdf(QDialog):
@@ -261,5 +262,5 @@ def enregistrer_parametres(parent: QWidget, espace: Espace) -> None:
         QMessageBox.warning(
             parent,
             "Paramètres non enregistrés",
-            f"Impossible d'écrire les paramètres : {exc.strerror or exc}",
+            f"Impossible d'écrire les paramètres : {cause(exc)}",
         )

@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop_app.causes import cause
 from desktop_app.documents.paquet import PaquetInutilisable
 from desktop_app.documents.worker import InspectionIndisponible
 from desktop_app.services.audit import CandidatInconnu
@@ -29,9 +30,9 @@ from desktop_app.services.dates import DateInvalide
 from desktop_app.services.decisions import ConflitDecision
 from desktop_app.services.espace import BaseIndisponible
 from desktop_app.services.fichiers import HorsDuDossier
-from desktop_app.services.progression import Progression, TacheAnnulee
+from desktop_app.services.progression import ImportInterrompu, Progression, TacheAnnulee
 from desktop_app.services.regles import DecisionRefusee
-from desktop_app.services.sauvegardes import SauvegardeImpossible
+from desktop_app.services.sauvegardes import BaseInaccessible, SauvegardeImpossible
 from desktop_app.services.tabular import TableauIllisible
 from desktop_app.views.taches import Fil, TacheAvecProgression
 
@@ -49,6 +50,8 @@ REFUS: tuple[type[Exception], ...] = (
     CandidatInconnu,
     InspectionIndisponible,
     HorsDuDossier,
+    BaseInaccessible,
+    ImportInterrompu,
 )
 
 
@@ -98,7 +101,7 @@ def echec_de(exc: BaseException) -> Echec | None:
         return Echec(str(exc), True, exc)
     if isinstance(exc, OSError):
         fichier = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        return Echec(f"Écriture ou lecture impossible{fichier} : {exc.strerror or exc}.", True, exc)
+        return Echec(f"Écriture ou lecture impossible{fichier} : {cause(exc)}.", True, exc)
     raise exc
 
 

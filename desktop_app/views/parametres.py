@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.causes import cause
 from desktop_app.documents.inspection import taille_en_mo
 from desktop_app.paths import DataPaths, choisir_dossier, dossier_par_defaut
 from desktop_app.preferences import Preferences
@@ -219,7 +220,7 @@ class ParametresDialog(QDialog):
                 if not autres.exists():  # the new folder starts with the same settings
                     settings.save(autres)
         except OSError as exc:
-            message = f"Impossible d'écrire les paramètres : {exc.strerror or exc}"
+            message = f"Impossible d'écrire les paramètres : {cause(exc)}"
             QMessageBox.warning(self, "Paramètres non enregistrés", message)
             return
         self.accept()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,100 @@ def test_backups_killed_midway_leave_no_debris(espace: Espace) -> None:
     finally:
         autre.close()
     assert not en_cours.exists()
+
+
+@pytest.fixture
+def petit_disque(tmp_path: Path) -> Iterator[Path]:
+    """A 3 Mo disk of its own (tmpfs), to be filled: needs root's mount, as CI has."""
+    import subprocess
+
+    point = tmp_path / "disque"
+    point.mkdir()
+    monte = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(point)],
+                           capture_output=True)  # fmt: skip
+    if monte.returncode:
+        pytest.skip(f"pas de disque de test : mount a refusé ({monte.stderr.decode().strip()})")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+def _remplir(disque: Path) -> None:
+    with (disque / "remplissage").open("wb") as f:
+        try:
+            while True:
+                f.write(b"\x00" * 65536)
+                f.flush()
+        except OSError:
+            pass
+
+
+def test_a_full_disk_stops_the_import_writes_nothing_and_leaves_no_file(
+    petit_disque: Path, paquet_demo: Path
+) -> None:
+    """Before: the import exited 0 with hundreds of valid files « Document illisible »."""
+    from desktop_app.models import Candidature
+    from desktop_app.services.progression import ImportInterrompu
+
+    espace = ouvrir_espace(petit_disque / "donnees")
+    try:
+        with pytest.raises(ImportInterrompu, match="Rien n'a été importé"):
+            importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+        with espace.db.read() as s:
+            assert s.query(Candidature).count() == 0
+        assert [p.name for p in espace.store.root.iterdir()] == []  # the space is given back
+    finally:
+        espace.close()
+
+
+def test_a_full_disk_while_deciding_or_exporting_is_said_and_loses_nothing(
+    petit_disque: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop_app.cli import main
+
+    donnees = petit_disque / "donnees"
+    paquet = write_package(
+        tmp_path / "p",
+        "n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+        "01234567890;001;LEROY;Anaïs;01/02/2003\n",
+        "n_candidat;n_inscription;code_piece;fichier;statut\n"
+        "01234567890;001;CINSIG01;f/c.pdf;Conforme\n"
+        "01234567890;001;PSNATT03;;\n",
+        {"f/c.pdf": pdf_bytes()},
+    )
+    assert main(["--data-dir", str(donnees), "import", str(paquet)]) == 0
+    liste = tmp_path / "recues.txt"
+    liste.write_text("01234567890 PSNATT03\n", encoding="utf-8")
+    _remplir(petit_disque)
+    capsys.readouterr()
+    code = main(["--data-dir", str(donnees), "reception", str(liste), "--appliquer",
+                 "--gestionnaire", "Claire"])  # fmt: skip
+    erreur = capsys.readouterr().err
+    assert code == 1 and "le disque est plein" in erreur and "Traceback" not in erreur
+    # An XLSX written to a full disk, from a base elsewhere.
+    ailleurs = tmp_path / "ailleurs"
+    assert main(["--data-dir", str(ailleurs), "import", str(paquet)]) == 0
+    capsys.readouterr()
+    code = main(["--data-dir", str(ailleurs), "matrix", "--sortie", str(petit_disque / "m.xlsx")])
+    erreur = capsys.readouterr().err
+    assert code == 1 and "le disque est plein" in erreur and "Traceback" not in erreur
+    assert not list(petit_disque.glob("*.tmp")) and not (petit_disque / "m.xlsx").exists()
+    # The window's base, open when the disk fills: the decision is refused in French, retryable.
+    (petit_disque / "remplissage").unlink()
+    espace = ouvrir_espace(donnees)
+    try:
+        with espace.db.read() as s:
+            postale = s.query(Piece).filter(Piece.statut.is_(None)).one().id
+        _remplir(petit_disque)
+        from desktop_app.services.espace import BaseIndisponible
+
+        with pytest.raises(BaseIndisponible, match="le disque est plein"):
+            espace.ecrire(lambda s: enregistrer_decision(s, postale, Statut.RECUE, "Claire"))
+        (petit_disque / "remplissage").unlink()
+        with espace.db.read() as s:
+            statuts = sorted((p.statut is None, p.statut) for p in s.query(Piece))
+        assert statuts == [(False, Statut.CONFORME), (True, None)]  # nothing lost, nothing half
+        espace.ecrire(lambda s: enregistrer_decision(s, postale, Statut.RECUE, "Claire"))
+    finally:
+        espace.close()

@@ -16,18 +16,40 @@ import contextlib
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
+from desktop_app.causes import cause, disque_plein
 from desktop_app.documents.inspection import taille_limite
 from desktop_app.documents.paquet import CheminRefuse, PaquetInutilisable, ouvrir_paquet
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Atelier
-from desktop_app.models import Campagne
+from desktop_app.models import Campagne, Depot
 from desktop_app.models.database import Database
 from desktop_app.services.importer.ecriture import Ecrivain
 from desktop_app.services.importer.lecture import lire_paquet, parse_statut
-from desktop_app.services.importer.rapport import Conflit, ImportRefuse, Message, RapportImport
-from desktop_app.services.progression import Progression, TacheAnnulee
+from desktop_app.services.importer.rapport import (
+    Conflit,
+    ImportRefuse,
+    Message,
+    RapportImport,
+)
+from desktop_app.services.progression import ImportInterrompu, Progression, TacheAnnulee
 from desktop_app.services.reglages import juger_a_nouveau
+
+
+def _retirer(db: Database, store: ContentStore, nouveaux: set[str]) -> None:
+    """The files a failed import put in the store, unless a deposit refers to them (another
+    import may have brought the same file meanwhile): a full disk does not stay full."""
+    if not nouveaux:
+        return
+    try:
+        with db.read() as session:
+            gardes = set(session.scalars(select(Depot.sha256).where(Depot.sha256.in_(nouveaux))))
+    except SQLAlchemyError:
+        return  # the base does not answer: leave them (unreferenced, harmless)
+    for sha in nouveaux - gardes:
+        with contextlib.suppress(OSError):
+            store.path(sha).unlink(missing_ok=True)
 
 
 def importer_paquet(
@@ -57,11 +79,25 @@ def importer_paquet(
                     examen=c.examen, session=c.session, academie=c.academie
                 )
             ).one_or_none()
+        ecrivain: Ecrivain | None = None
         try:
             with db.write() as session:
-                Ecrivain(session, store, paquet, lu, rapport, progression, atelier, chemin).run()
-        except BaseException:
+                ecrivain = Ecrivain(session, store, paquet, lu, rapport, progression, atelier,
+                                    chemin)  # fmt: skip
+                ecrivain.run()
+        except BaseException as exc:
             atelier.abandonner()  # a cancelled import leaves no request behind
+            if ecrivain is not None:
+                _retirer(db, store, ecrivain.nouveaux)
+            if isinstance(exc, (OSError, SQLAlchemyError)):  # the disk or the base refused
+                raise ImportInterrompu(
+                    f"L'import est arrêté : {cause(exc)}. Rien n'a été importé"
+                    + (
+                        " ; libérez de la place, puis importez à nouveau le paquet."
+                        if disque_plein(exc)
+                        else "."
+                    )
+                ) from exc
             raise
         finally:
             atelier.liberer()  # the workers let go of the package (Windows locks open files)
@@ -78,6 +114,7 @@ def importer_paquet(
 __all__ = [
     "CheminRefuse",
     "Conflit",
+    "ImportInterrompu",
     "ImportRefuse",
     "Message",
     "PaquetInutilisable",

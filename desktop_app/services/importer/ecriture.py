@@ -37,7 +37,7 @@ from desktop_app.services.importer.lecture import (
     PieceLue,
 )
 from desktop_app.services.importer.rapport import Conflit, RapportImport
-from desktop_app.services.progression import Progression
+from desktop_app.services.progression import ImportInterrompu, Progression
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class Ecrivain:
         self.progression = progression
         self.now = now_utc()
         self.fichiers: dict[str, FichierInspecte] = {}
+        self.nouveaux: set[str] = set()  # files this import put in the store
         self.chemins = list(dict.fromkeys(f.chemin for p in lu.pieces.values() for f in p.fichiers))
         self.total = len(lu.candidatures) + len(self.chemins) + len(lu.pieces)
         self.fait = 0
@@ -234,9 +235,20 @@ class Ecrivain:
             )
 
     def recevoir_fichiers(self) -> None:
+        panne = ""
         for chemin, acquis in self.atelier.resultats():
-            self.fichiers[chemin] = _fichier_inspecte(chemin, acquis)
+            if acquis.nouveau and acquis.sha256:
+                self.nouveaux.add(acquis.sha256)
+            panne = panne or acquis.panne  # the rest is still heard: what was stored is known
+            if not panne:
+                self.fichiers[chemin] = _fichier_inspecte(chemin, acquis)
             self.avancer(1, "Fichiers déposés")
+        if panne:  # the disk refused a file: an error, never a verdict on the file
+            raise ImportInterrompu(
+                f"L'import est arrêté : le dossier des fichiers des candidats "
+                f"({self.store.root}) n'accepte plus de fichier ({panne}). Rien n'a été "
+                "importé. Libérez de la place, puis importez à nouveau le paquet."
+            )
 
     # pièces, deposits, statuses
     def pieces(
