@@ -46,8 +46,9 @@ class DataPaths:
         return self.root / "parametres.json"
 
     def ensure(self) -> DataPaths:
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.store.mkdir(exist_ok=True)
+        for dossier in (self.root, self.store):  # made only when missing: a read-only
+            if not dossier.is_dir():  # folder that has them opens for reading
+                dossier.mkdir(parents=True, exist_ok=True)
         return self
 
 

@@ -296,22 +296,22 @@ def _boucle(connection: Connection, etat: Any = None) -> None:
 
     from desktop_app.documents import jpeg, pdf  # noqa: F401
 
-    connection.send(PRET)
-    while True:
-        try:
+    try:
+        connection.send(PRET)
+        while True:
             lot = connection.recv()
-        except EOFError:
-            return
-        if lot is None:
-            return
-        for numero, requete in lot:
-            if etat is not None:
-                etat[1] = time.monotonic()
-                etat[0] = numero
-            resultat = _traiter(requete)
-            if etat is not None:
-                etat[0] = 0
-            connection.send((requete.cle, resultat))
+            if lot is None:
+                return
+            for numero, requete in lot:
+                if etat is not None:
+                    etat[1] = time.monotonic()
+                    etat[0] = numero
+                resultat = _traiter(requete)
+                if etat is not None:
+                    etat[0] = 0
+                connection.send((requete.cle, resultat))
+    except (EOFError, OSError):  # the parent went away (a package refused at once): quietly
+        return
 
 
 def _traiter(requete: Requete) -> Any:

@@ -56,15 +56,16 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, lecture_seule: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, emit BEGIN (the documented pysqlite recipe).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
+        if not lecture_seule:  # a read-only base keeps the journal mode it has
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
@@ -74,15 +75,23 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+class BaseEnLectureSeule(DatabaseError):
+    """The data folder cannot be written (a read-only disk or share, no right to it): every
+    reading works, every writing says so in French before it starts."""
+
+
 class Database:
     """One database; ``read()`` and ``write()`` give a session per user action."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, lecture_seule: str = "") -> None:
+        """``lecture_seule``: why this base cannot be written (then it is opened read-only and
+        ``write()`` refuses with that reason)."""
         self.url = url
+        self.lecture_seule = lecture_seule
         self.is_sqlite = url.startswith("sqlite")
         self.engine = create_engine(url, future=True)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, bool(lecture_seule))
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
@@ -103,9 +112,26 @@ class Database:
         with self._read() as session:
             yield session
 
+    @classmethod
+    def sqlite_lecture_seule(cls, path: Path, pourquoi: str) -> Database:
+        """The base of a folder nobody may write: read-only; on a read-only disk, where SQLite
+        cannot make its shared-memory file, as an immutable file."""
+        uri = path.resolve().as_uri()
+        for options in ("mode=ro", "immutable=1"):
+            try:
+                sqlite3.connect(f"{uri}?{options}", uri=True).execute(
+                    "SELECT count(*) FROM sqlite_master"
+                ).fetchone()
+            except sqlite3.OperationalError:
+                continue
+            return cls(f"sqlite:///{uri}?{options}&uri=true", lecture_seule=pourquoi)
+        return cls(f"sqlite:///{uri}?immutable=1&uri=true", lecture_seule=pourquoi)
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction, committed when the block ends without error."""
+        if self.lecture_seule:
+            raise BaseEnLectureSeule(self.lecture_seule)
         with self._write() as session, session.begin():
             yield session
 

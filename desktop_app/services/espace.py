@@ -92,11 +92,13 @@ class Espace:
     def locale(self) -> bool:
         """The database is the data directory's SQLite file (backed up by the application;
         a team's PostgreSQL is backed up on its server)."""
-        return self.db.url == sqlite_url(self.paths.database)
+        return self.db.url == sqlite_url(self.paths.database) or bool(self.db.lecture_seule)
 
     def a_sauvegarder(self) -> bool:
-        """A local database changed since its newest backup."""
-        return self.locale and not a_jour(self.paths.database, self.paths.sauvegardes)
+        """A local database changed since its newest backup (never one read-only here)."""
+        if not self.locale or self.db.lecture_seule:
+            return False
+        return not a_jour(self.paths.database, self.paths.sauvegardes)
 
     def sauvegarder(self, motif: str, progression: Progression | None = None) -> Sauvegarde:
         if not self.locale:
@@ -215,6 +217,9 @@ def _base_locale(paths: DataPaths) -> Database:
             "PostgreSQL, Paramètres > Paramètres…, onglet Données) ; sinon choisissez un "
             "dossier local (--data-dir)."
         )
+    pourquoi = _non_inscriptible(base.parent)
+    if pourquoi:
+        return _base_en_lecture(base, pourquoi)
     nettoyer_debris(paths.sauvegardes)
     if not base.exists() or (not lister(paths.sauvegardes) and _creation_interrompue(base)):
         return _creer(base)
@@ -272,6 +277,39 @@ def _dans(
     except SQLAlchemyError as exc:
         raison = _raison(exc)
         raise BaseIndisponible(message.format(raison), raison) from exc
+
+
+def _non_inscriptible(dossier: Path) -> str:
+    """Why nothing can be written in ``dossier`` (a read-only disk or share, no right), or ""."""
+    if os.access(dossier, os.W_OK):
+        return ""
+    return (
+        f"Le dossier des données {dossier} est en lecture seule (disque, partage ou droits) : "
+        "la consultation fonctionne, mais rien ne peut y être enregistré. Pour travailler, "
+        "choisissez un dossier où vous pouvez écrire (Paramètres, onglet Données, ou "
+        "--data-dir)."
+    )
+
+
+def _base_en_lecture(base: Path, pourquoi: str) -> Database:
+    """The base of a folder nobody may write here: opened read-only, never migrated."""
+    if not base.exists():
+        raise DatabaseError(f"Aucune base dans {base.parent}, et ce dossier est en lecture "
+                            "seule : elle ne peut pas y être créée.")  # fmt: skip
+    db = Database.sqlite_lecture_seule(base, pourquoi)
+    try:
+        schema = db.current_revision()
+    except SQLAlchemyError as exc:
+        db.dispose()
+        raise DatabaseError(f"La base {base} ne peut pas être lue : {cause(exc)}.") from exc
+    if schema != TETE:
+        db.dispose()
+        raise DatabaseError(
+            trop_recente(schema) if schema not in REVISIONS else
+            f"La base {base} doit être mise à jour pour cette version, mais son dossier est en "
+            "lecture seule : ouvrez-la depuis un dossier où vous pouvez écrire."
+        )  # fmt: skip
+    return db
 
 
 def _creer(base: Path) -> Database:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from desktop_app.causes import cause
 from desktop_app.documents.paquet import PaquetInutilisable
 from desktop_app.documents.worker import InspectionIndisponible
+from desktop_app.models.database import DatabaseError
 from desktop_app.services.audit import CandidatInconnu
 from desktop_app.services.dates import DateInvalide
 from desktop_app.services.decisions import ConflitDecision
@@ -50,6 +51,7 @@ REFUS: tuple[type[Exception], ...] = (
     CandidatInconnu,
     InspectionIndisponible,
     HorsDuDossier,
+    DatabaseError,  # a read-only base among them
     BaseInaccessible,
     ImportInterrompu,
 )

@@ -295,3 +295,96 @@ def test_a_full_disk_while_deciding_or_exporting_is_said_and_loses_nothing(
         espace.ecrire(lambda s: enregistrer_decision(s, postale, Statut.RECUE, "Claire"))
     finally:
         espace.close()
+
+
+@pytest.mark.slow
+def test_a_base_held_by_another_program_is_said_in_use_never_damaged_and_nobody_waits(
+    tmp_path: Path, paquet_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: restore was still waiting after 300 s, backup after 90 s, and a held base was
+    called « endommagée »."""
+    import subprocess
+    import sys
+    import time
+
+    from desktop_app.cli import main
+
+    donnees = tmp_path / "donnees"
+    assert main(["--data-dir", str(donnees), "import", str(paquet_demo)]) == 0
+    assert main(["--data-dir", str(donnees), "backup"]) == 0
+    base = donnees / "controle-pj.sqlite3"
+    tenir = ("import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+             "c.execute('PRAGMA locking_mode=EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE'); "
+             "c.execute('SELECT count(*) FROM decision').fetchone(); print('tenue', flush=True); "
+             "time.sleep(120)")  # fmt: skip
+    autre = subprocess.Popen([sys.executable, "-c", tenir, str(base)], stdout=subprocess.PIPE,
+                             text=True)  # fmt: skip
+    try:
+        assert autre.stdout is not None and autre.stdout.readline().strip() == "tenue"
+        capsys.readouterr()
+        for commande in (["campagnes"], ["backup"], ["restore"], ["verify-audit"]):
+            debut = time.monotonic()
+            code = main(["--data-dir", str(donnees), *commande])
+            erreur = capsys.readouterr().err
+            assert code == 1 and time.monotonic() - debut < 30, commande
+            assert "utilisée par un autre programme" in erreur and "endommag" not in erreur.replace(
+                "n'est pas endommagée", "")  # fmt: skip
+        assert base.exists() and not list(donnees.glob("*endommagee*"))  # never set aside
+    finally:
+        autre.kill()
+        autre.wait()
+    assert main(["--data-dir", str(donnees), "campagnes"]) == 0  # free again: it opens
+
+
+@pytest.fixture
+def lecture_seule(tmp_path: Path, paquet_demo: Path) -> Iterator[Path]:
+    """A data folder with its base, seen through a read-only mount (root's mount, as CI)."""
+    import subprocess
+
+    from desktop_app.cli import main
+
+    assert main(["--data-dir", str(tmp_path / "source"), "import", str(paquet_demo)]) == 0
+    vue = tmp_path / "vue"
+    vue.mkdir()
+    for commande in (["mount", "--bind", str(tmp_path / "source"), str(vue)],
+                     ["mount", "-o", "remount,ro,bind", str(vue)]):  # fmt: skip
+        fait = subprocess.run(commande, capture_output=True)
+        if fait.returncode:
+            subprocess.run(["umount", str(vue)], capture_output=True)
+            pytest.skip(f"pas de montage en lecture seule : {fait.stderr.decode().strip()}")
+    try:
+        yield vue
+    finally:
+        subprocess.run(["umount", "-l", str(vue)], capture_output=True)
+
+
+def test_a_read_only_folder_reads_everything_and_refuses_every_write_in_french(
+    lecture_seule: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], paquet_demo: Path
+) -> None:
+    from desktop_app.cli import main
+    from desktop_app.models.database import BaseEnLectureSeule
+
+    d = ["--data-dir", str(lecture_seule)]
+    lectures = [["campagnes"], ["verify-audit"], ["export", "--decisions", str(tmp_path / "d.csv")],
+                ["matrix", "--sortie", str(tmp_path / "m.csv")]]  # fmt: skip
+    for lire in lectures:
+        assert main([*d, *lire]) == 0, lire
+    liste = tmp_path / "recues.txt"
+    liste.write_text("00000000001 PSNATT03\n", encoding="utf-8")
+    capsys.readouterr()
+    ecritures = [["import", str(paquet_demo)], ["backup"],
+                 ["reception", str(liste), "--appliquer", "--gestionnaire", "Claire"]]  # fmt: skip
+    for ecrire in ecritures:
+        code = main([*d, *ecrire])
+        erreur = capsys.readouterr().err
+        assert code == 1 and "lecture seule" in erreur and "Traceback" not in erreur, ecrire
+    espace = ouvrir_espace(lecture_seule)  # the window's way: reading yes, writing refused
+    try:
+        with espace.db.read() as s:
+            piece = s.query(Piece).first()
+            assert piece is not None
+        with pytest.raises(BaseEnLectureSeule, match="lecture seule"):
+            espace.ecrire(lambda s: enregistrer_decision(s, piece.id, Statut.RECUE, "Claire"))
+        assert not espace.a_sauvegarder()
+    finally:
+        espace.close()
