@@ -45,10 +45,8 @@ def normaliser_chemin(chemin: str) -> str:
     for part in PurePosixPath(text).parts:
         if part in ("", "."):
             continue
-        if part == "..":
-            if not parts:
-                raise CheminRefuse(f"chemin qui sort du paquet refusé : « {chemin} »")
-            parts.pop()
+        if part == "..":  # even « a/../b »: a path that climbs is not one a package writes
+            raise CheminRefuse(f"chemin qui sort du paquet refusé : « {chemin} »")
         else:
             parts.append(part)
     if not parts:
@@ -75,7 +73,16 @@ class Paquet:
         self.close()
 
 
-TEXT_LIMIT = 512 * 1024 * 1024  # campagne.json and the CSV files
+# campagne.json and the CSV files: 300,000 candidatures take about 150 Mo of CSV. A larger
+# one (a zip bomb, a wrong file) is refused before it is read, whatever the package's kind.
+TEXT_LIMIT = 256 * 1024 * 1024
+
+
+def _trop_grand(nom: str, taille: int) -> PaquetInutilisable:
+    return PaquetInutilisable(
+        f"{nom} dépasse {TEXT_LIMIT // (1024 * 1024)} Mo ({taille // (1024 * 1024)} Mo ou plus) : "
+        "ce n'est pas un fichier d'un paquet de dossiers. Paquet refusé."
+    )
 
 
 class PaquetDossier(Paquet):
@@ -136,8 +143,21 @@ class PaquetDossier(Paquet):
             return Lecture(None, None, f"fichier illisible ({exc.strerror or exc})")
 
     def lire_texte(self, nom: str) -> bytes | None:
-        path = self._resolve(nom)
-        return Path(path).read_bytes() if path else None
+        try:
+            path = self._resolve(nom)
+        except CheminRefuse as exc:  # a link leaving the package
+            raise PaquetInutilisable(f"{nom} : {exc}. Paquet refusé.") from None
+        if path is None:
+            return None
+        taille = os.stat(path).st_size
+        if taille > TEXT_LIMIT:  # refused before a byte is read
+            raise _trop_grand(nom, taille)
+        lecture = self.lire(nom, TEXT_LIMIT)
+        if lecture.data is None:
+            raise PaquetInutilisable(f"{nom} : {lecture.erreur}")
+        if len(lecture.data) > TEXT_LIMIT:  # it grew meanwhile
+            raise _trop_grand(nom, len(lecture.data))
+        return lecture.data
 
 
 class PaquetZip(Paquet):
@@ -193,7 +213,16 @@ class PaquetZip(Paquet):
         return Lecture(data, size)
 
     def lire_texte(self, nom: str) -> bytes | None:
+        info = self._info(nom)
+        if info is None:
+            return None
+        if info.file_size > TEXT_LIMIT:  # declared: refused before anything is inflated
+            raise _trop_grand(nom, info.file_size)
         lecture = self.lire(nom, TEXT_LIMIT)
+        if lecture.data is None:
+            raise PaquetInutilisable(f"{nom} : {lecture.erreur}")
+        if len(lecture.data) > TEXT_LIMIT:  # a size that lied
+            raise _trop_grand(nom, len(lecture.data))
         return lecture.data
 
     def close(self) -> None:

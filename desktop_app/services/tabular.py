@@ -28,10 +28,18 @@ def cle(text: str) -> str:
 
 def decode(data: bytes, nom: str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252, never a silent guess."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[3:].decode("utf-8")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        encodage = "UTF-8" if data.startswith(codecs.BOM_UTF8) else "UTF-16"
+        raise TableauIllisible(
+            f"{nom} : annoncé en {encodage} (son en-tête le dit) mais ses octets ne le sont pas "
+            f"(position {exc.start}) : fichier tronqué ou mal enregistré ; enregistrez-le à "
+            "nouveau en CSV UTF-8"
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -62,8 +70,28 @@ class Tableau:
     lignes: tuple[Ligne, ...]
 
 
-def _first_line(text: str) -> str:
-    return next(iter(text.splitlines()), "")
+ENTETE_MAX = 64 * 1024  # characters: a header longer than this is not one
+
+# Invisible characters that change what a letter prints without changing what it says: NUL,
+# bidirectional overrides and isolates, zero-width spaces and joiners, word joiner, BOM.
+_INVISIBLES = dict.fromkeys(
+    [0, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]
+)
+
+
+def propre(texte: str) -> str:
+    """A cell as the letters will print it: without the invisible characters above."""
+    return texte.translate(_INVISIBLES)
+
+
+def _first_line(text: str, nom: str) -> str:
+    fin = text.find("\n", 0, ENTETE_MAX + 1)
+    if fin < 0 and len(text) > ENTETE_MAX:
+        raise TableauIllisible(
+            f"{nom} : la première ligne dépasse {ENTETE_MAX // 1024} Ko : ce n'est pas un "
+            "en-tête de colonnes CSV"
+        )
+    return text[: fin if fin >= 0 else len(text)].rstrip("\r")
 
 
 def read_table(
@@ -74,7 +102,7 @@ def read_table(
     lookup = {cle(c): c for c in aliases}
     for canonical, forms in aliases.items():
         lookup.update({f: canonical for f in forms})
-    header_line = _first_line(text)
+    header_line = _first_line(text, nom)
     best: tuple[int, str] = (-1, ";")
     for sep in (";", ",", "\t"):
         cells = next(csv.reader([header_line], delimiter=sep), [])
@@ -87,6 +115,8 @@ def read_table(
         header = next(reader)
     except StopIteration:
         raise TableauIllisible(f"{nom} : fichier vide") from None
+    except csv.Error as exc:
+        raise TableauIllisible(f"{nom} : en-tête illisible ({exc})") from None
     mapping: list[str | None] = []
     inconnues = []
     for cell in header:
@@ -109,7 +139,7 @@ def read_table(
     for row in _rows(reader):
         if any(cell.strip() for cell in row):
             valeurs = {
-                col: retablir(row[i].strip()) if i < len(row) else ""
+                col: retablir(propre(row[i]).strip()) if i < len(row) else ""
                 for i, col in enumerate(mapping)
                 if col is not None
             }

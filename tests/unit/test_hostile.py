@@ -388,3 +388,109 @@ def test_a_read_only_folder_reads_everything_and_refuses_every_write_in_french(
         assert not espace.a_sauvegarder()
     finally:
         espace.close()
+
+
+CANDIDATURES = ("n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+                "01234567890;001;LEROY;Anaïs;01/02/2003\n")  # fmt: skip
+PIECES = "n_candidat;n_inscription;code_piece;fichier\n01234567890;001;CINSIG01;f/c.pdf\n"
+
+
+def _refuse(espace: Espace, paquet: Path, attendu: str) -> None:
+    from desktop_app.documents.paquet import PaquetInutilisable
+
+    with pytest.raises(PaquetInutilisable) as refus:
+        importer_paquet(espace.db, espace.store, paquet, worker=espace.inspection)
+    assert attendu in str(refus.value), str(refus.value)
+
+
+def test_hostile_packages_are_bounded_and_refused_in_french(espace: Espace, tmp_path: Path) -> None:
+    import codecs
+    import os
+    import zipfile
+
+    from tests.helpers import CAMPAGNE
+
+    # A 256 Mo bound on the CSV files, declared or real, zip or folder: refused before reading.
+    bombe = tmp_path / "bombe.zip"
+    with zipfile.ZipFile(bombe, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("campagne.json", __import__("json").dumps(CAMPAGNE))
+        z.writestr("pieces.csv", PIECES)
+        with z.open("candidatures.csv", "w", force_zip64=True) as f:
+            bloc = b"n_candidat;" * 100_000
+            for _ in range(257 * 1024 * 1024 // len(bloc) + 1):
+                f.write(bloc)
+    assert bombe.stat().st_size < 2 * 1024 * 1024
+    _refuse(espace, bombe, "candidatures.csv dépasse 256 Mo")
+    dossier = write_package(tmp_path / "gros", CANDIDATURES, PIECES)
+    with (dossier / "candidatures.csv").open("r+b") as f:
+        f.truncate(300 * 1024 * 1024)  # sparse: nothing is written, nothing should be read
+    _refuse(espace, dossier, "candidatures.csv dépasse 256 Mo")
+
+    cas = {
+        "bom-cp1252": (codecs.BOM_UTF8 + CANDIDATURES.encode("cp1252"), "annoncé en UTF-8"),
+        "utf16-tronque": ((codecs.BOM_UTF16_LE + CANDIDATURES.encode("utf-16-le"))[:-1],
+                          "annoncé en UTF-16"),
+        "entete-geant": (b"n" * (1024 * 1024) + b"\n", "la première ligne dépasse 64 Ko"),
+    }  # fmt: skip
+    for nom, (octets, attendu) in cas.items():
+        paquet = write_package(tmp_path / nom, CANDIDATURES, PIECES)
+        (paquet / "candidatures.csv").write_bytes(octets)
+        _refuse(espace, paquet, attendu)
+
+    paquet = write_package(tmp_path / "lien", CANDIDATURES, PIECES)
+    (tmp_path / "dehors.csv").write_text(CANDIDATURES, encoding="utf-8")
+    (paquet / "candidatures.csv").unlink()
+    os.symlink(tmp_path / "dehors.csv", paquet / "candidatures.csv")
+    _refuse(espace, paquet, "sort du paquet")
+
+    paquet = write_package(tmp_path / "json", CANDIDATURES, PIECES)
+    (paquet / "campagne.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    _refuse(espace, paquet, "campagne.json : JSON")
+
+
+def test_identities_and_invisible_characters_are_never_taken_in_silence(
+    espace: Espace, tmp_path: Path
+) -> None:
+    import zipfile
+
+    from desktop_app.models import Candidat, Depot
+
+    lignes = (
+        "n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+        "01234567890;001;LE\u202eROY\u200b\x00;Anaïs\u2066;01/02/2003\n"
+        "01234567890;002;DURAND;Paul;05/06/2001\n"  # another person under the same N°
+    )
+    paquet = write_package(tmp_path / "p", lignes, PIECES, {"f/c.pdf": pdf_bytes()})
+    rapport = importer_paquet(espace.db, espace.store, paquet, worker=espace.inspection)
+    assert any("déjà lu ligne 2 avec une autre identité" in str(m) for m in rapport.messages)
+    assert rapport.lignes_refusees == 1
+    with espace.db.read() as s:
+        [candidat] = s.query(Candidat).all()
+        assert (candidat.nom_naissance, candidat.prenoms) == ("LEROY", "Anaïs")
+
+    # A zip entry that climbs and comes back (« a/../f/c.pdf ») is not a file of the package.
+    archive = tmp_path / "monte.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for nom in ("campagne.json", "candidatures.csv", "pieces.csv"):
+            z.write(paquet / nom, nom)
+        z.writestr("a/../f/c.pdf", pdf_bytes("autre"))
+    autre = ouvrir_espace(tmp_path / "autre")
+    try:
+        importer_paquet(autre.db, autre.store, archive, worker=autre.inspection)
+        with autre.db.read() as s:
+            [depot] = s.query(Depot).all()
+            assert not depot.recevable and "absent" in depot.motif
+    finally:
+        autre.close()
+
+
+def test_a_package_refused_at_once_prints_no_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "vide").mkdir()
+    fait = subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(tmp_path / "d"),
+                           "import", str(tmp_path / "vide")], capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert fait.returncode == 1 and "campagne.json introuvable" in fait.stderr
+    assert "Traceback" not in fait.stderr

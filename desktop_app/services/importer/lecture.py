@@ -159,6 +159,8 @@ def _texte(data: bytes, nom: str) -> dict[str, Any]:
         raw = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise PaquetInutilisable(f"{nom} : JSON illisible ({exc})") from None
+    except RecursionError:  # thousands of nested brackets: built to hurt, not to describe
+        raise PaquetInutilisable(f"{nom} : JSON imbriqué à l'excès, refusé") from None
     if not isinstance(raw, dict):
         raise PaquetInutilisable(f"{nom} : un objet JSON est attendu")
     return raw
@@ -308,6 +310,7 @@ def lire_candidatures(
 ) -> dict[Cle, CandidatureLue]:
     nom = "candidatures.csv"
     lues: dict[Cle, CandidatureLue] = {}
+    identites: dict[str, tuple[int, tuple[str, ...]]] = {}  # N° candidat -> (ligne, identité)
     for ligne in lignes:
         v = ligne.valeurs
         try:
@@ -321,6 +324,13 @@ def lire_candidatures(
             if key in lues:
                 raise ValueError(
                     f"candidature {key[0]}/{key[1]} déjà présente ligne {lues[key].ligne}"
+                )
+            identite = (cle(v["nom_naissance"]), cle(v["prenoms"]), naissance.isoformat())
+            connue = identites.setdefault(key[0], (ligne.numero, identite))
+            if connue[1] != identite:  # one candidate, one identity: never one dropped
+                raise ValueError(
+                    f"N° candidat {key[0]} déjà lu ligne {connue[0]} avec une autre identité "
+                    f"(nom, prénoms ou date de naissance différents)"
                 )
             version = int(v["version"]) if v.get("version") else None
         except (ValueError, DateInvalide) as exc:
