@@ -666,7 +666,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop_app import journal
     from desktop_app.documents.worker import InspectionIndisponible
     from desktop_app.models.database import DatabaseError
-    from desktop_app.paths import dossier_journal
+    from desktop_app.paths import dossier_journal, proteger_creations
     from desktop_app.services.progression import ImportInterrompu
     from desktop_app.services.sauvegardes import BaseInaccessible, SauvegardeImpossible
 
@@ -687,6 +687,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify-audit": cmd_verify_audit,
         "historique": cmd_historique,
     }
+    proteger_creations()  # base, store, backups, log: candidates' data, the user's only
     journal.configurer(dossier_journal(), fenetre=args.commande is None and not args.smoke_test)
     try:
         if args.smoke_test:

@@ -9,6 +9,7 @@ installation folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -46,9 +47,12 @@ class DataPaths:
         return self.root / "parametres.json"
 
     def ensure(self) -> DataPaths:
-        for dossier in (self.root, self.store):  # made only when missing: a read-only
-            if not dossier.is_dir():  # folder that has them opens for reading
-                dossier.mkdir(parents=True, exist_ok=True)
+        """The folders, made only when missing (a read-only folder that has them opens for
+        reading), and readable by the user only on POSIX: candidates' personal data."""
+        for dossier in (self.root, self.store):
+            if not dossier.is_dir():
+                dossier.mkdir(parents=True, exist_ok=True, mode=0o700)
+        prive(self.root, self.store, self.sauvegardes, self.database)
         return self
 
 
@@ -84,6 +88,27 @@ def choisir_dossier(dossier: Path | None) -> None:
     texte = json.dumps({"dossier_donnees": str(dossier) if dossier else ""}, ensure_ascii=False)
     temporaire.write_text(texte, encoding="utf-8")
     os.replace(temporaire, fichier)
+
+
+def prive(*chemins: Path) -> None:
+    """Readable by the user only (0700 folders, 0600 files) where POSIX permissions exist; on
+    Windows the per-user profile folder already is. Best effort: a folder that is not ours (a
+    read-only share) is left as it is."""
+    if os.name != "posix":
+        return
+    for chemin in chemins:
+        with contextlib.suppress(OSError):
+            if chemin.is_dir():
+                os.chmod(chemin, 0o700)
+            elif chemin.is_file():
+                os.chmod(chemin, 0o600)
+
+
+def proteger_creations() -> None:
+    """Everything this process creates from now on (base, WAL, store, backups, log) is
+    readable by the user only: umask 077 on POSIX."""
+    if os.name == "posix":
+        os.umask(0o077)
 
 
 def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> DataPaths:

@@ -494,3 +494,23 @@ def test_a_package_refused_at_once_prints_no_traceback(tmp_path: Path) -> None:
                           timeout=120)  # fmt: skip
     assert fait.returncode == 1 and "campagne.json introuvable" in fait.stderr
     assert "Traceback" not in fait.stderr
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="POSIX permissions")
+def test_personal_data_is_readable_by_the_user_only(tmp_path: Path, paquet_demo: Path) -> None:
+    import stat
+    import subprocess
+    import sys
+
+    donnees = tmp_path / "donnees"
+    journal = tmp_path / "journal"
+    env = {**__import__("os").environ, "CONTROLE_PJ_LOG_DIR": str(journal)}
+    for commande in (["import", str(paquet_demo)], ["backup"]):
+        subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(donnees),
+                        *commande], check=True, capture_output=True, env=env)  # fmt: skip
+    ouverts = []
+    for chemin in [donnees, *donnees.rglob("*"), journal, *journal.rglob("*")]:
+        mode = stat.S_IMODE(chemin.stat().st_mode)
+        if mode & 0o077:
+            ouverts.append(f"{chemin.relative_to(tmp_path)} {oct(mode)}")
+    assert ouverts == []
