@@ -183,10 +183,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FICHIER",
         help="fichier de sauvegarde (défaut : la plus récente en bon état)",
     )
-    sub.add_parser(
+    p = sub.add_parser(
         "verify-audit",
         parents=[common],
-        help="vérifie l'historique des décisions (chaînage, cohérence des pièces)",
+        help="vérifie l'historique des décisions (chaînage, cohérence des pièces, ancres des "
+        "sauvegardes et des fiches)",
+    )
+    p.add_argument(
+        "--ancre",
+        action="append",
+        default=[],
+        metavar="TEXTE",
+        help="la ligne « Historique des décisions à cette date : … » d'une fiche imprimée",
     )
     p = sub.add_parser(
         "historique", parents=[common], help="exporte l'historique des décisions d'un candidat"
@@ -614,12 +622,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_audit(args: argparse.Namespace) -> int:
-    from desktop_app.services.audit import verifier_historique
+    from desktop_app.services.audit import Ancre, ancres_des_sauvegardes, verifier_historique
 
+    try:
+        donnees = [Ancre.lue(texte, "ancre donnée") for texte in args.ancre]
+    except ValueError as exc:
+        _err(str(exc))
+        return 2
     espace = _ouvrir(args)
     try:
+        ancres = [*ancres_des_sauvegardes(espace.paths.sauvegardes), *donnees]
         with espace.db.read() as session:
-            verification = verifier_historique(session)
+            verification = verifier_historique(session, ancres)
     finally:
         espace.close()
     print(verification.rapport())

@@ -39,6 +39,8 @@ def _valeur(v: Any) -> Any:
 def empreinte(precedente: str, entree: Mapping[str, Any]) -> str:
     """The entry's hash: SHA-256 of the previous hash and the entry's fields, in a fixed
     order and a fixed text form (UTC to the microsecond, enums by name)."""
-    contenu = json.dumps([precedente, *(_valeur(entree.get(c)) for c in CHAMPS)],
-                         ensure_ascii=False, separators=(",", ":"))  # fmt: skip
+    valeurs = [precedente, *(_valeur(entree.get(c)) for c in CHAMPS)]
+    if entree.get("fichiers") is not None:  # since schema 0007: the files decided upon
+        valeurs.append(entree["fichiers"])
+    contenu = json.dumps(valeurs, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(contenu.encode("utf-8")).hexdigest()

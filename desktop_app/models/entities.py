@@ -264,6 +264,9 @@ class Decision(Base):
     date_reception: Mapped[dt.date | None] = mapped_column(Date)
     source: Mapped[SourceDecision] = mapped_column(_enum(SourceDecision))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_paquet.id"))
+    # The sha256 of the pièce's current files when decided here, sorted, comma-separated (in
+    # the chain since schema 0007; None before, and for imported statuses).
+    fichiers: Mapped[str | None] = mapped_column(Text)
     # The audit chain (models/chaine.py): the previous entry's hash and this one's.
     empreinte_precedente: Mapped[str | None] = mapped_column(String(64))
     empreinte: Mapped[str | None] = mapped_column(String(64))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from desktop_app.models import (
@@ -22,6 +22,7 @@ from desktop_app.models import (
     Candidat,
     Candidature,
     Decision,
+    Depot,
     Piece,
     PieceCatalogue,
     SourceDecision,
@@ -50,6 +51,82 @@ def chainer(session: Session, entrees: list[dict[str, Any]]) -> None:
 
 
 @dataclass(frozen=True)
+class Ancre:
+    """The history's head at a moment kept outside the base (a backup, a printed fiche): how
+    many entries it had, its last entry and that entry's hash. A later base must hold exactly
+    that prefix: nothing removed, nothing rewritten before it."""
+
+    source: str  # where it was found, for the report
+    compte: int
+    dernier_id: int
+    tete: str  # the last entry's hash (a printed fiche gives its first 16 characters)
+
+    def __str__(self) -> str:
+        return f"{self.compte} décisions, n° {self.dernier_id}, empreinte {self.tete[:16]}"
+
+    @staticmethod
+    def lue(texte: str, source: str = "ancre donnée") -> Ancre:
+        """« 1234 décisions, n° 5678, empreinte 0123abcd… » as printed, or « 1234:5678:0123ab »."""
+        import re
+
+        m = re.search(r"(\d+)\D+?(\d+)\D+?([0-9a-f]{8,64})", texte)
+        if m is None:
+            raise ValueError(f"ancre illisible : « {texte} » (attendu : décisions, n°, empreinte)")
+        return Ancre(source, int(m[1]), int(m[2]), m[3])
+
+
+def tete_de(session: Session) -> Ancre:
+    """The history's head now."""
+    compte, dernier = session.execute(select(func.count(Decision.id), func.max(Decision.id))).one()
+    tete = (
+        session.scalar(select(Decision.empreinte).where(Decision.id == dernier)) if dernier else ""
+    )
+    return Ancre("base", compte or 0, dernier or 0, tete or "")
+
+
+def ancres_des_sauvegardes(dossier: Path) -> list[Ancre]:
+    """The head of each backup's history (read-only): anchors outside the base."""
+    import sqlite3
+
+    from desktop_app.services.sauvegardes import lister
+
+    ancres = []
+    for sauvegarde in lister(dossier):
+        try:
+            connexion = sqlite3.connect(f"{sauvegarde.chemin.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                compte, dernier = connexion.execute(
+                    "SELECT count(*), max(id) FROM decision").fetchone()  # fmt: skip
+                requete = "SELECT empreinte FROM decision WHERE id = ?"
+                tete = connexion.execute(requete, (dernier,)).fetchone()
+            finally:
+                connexion.close()
+        except sqlite3.Error:
+            continue  # a damaged backup anchors nothing
+        if dernier is not None and tete and tete[0]:
+            ancres.append(Ancre(f"sauvegarde {sauvegarde.chemin.name}", compte, dernier, tete[0]))
+    return ancres
+
+
+def trahisons(session: Session, ancres: Iterable[Ancre]) -> list[str]:
+    """What each anchor shows the base lost or rewrote since, in French."""
+    constats = []
+    for a in ancres:
+        compte = session.scalar(select(func.count(Decision.id)).where(Decision.id <= a.dernier_id))
+        tete = session.scalar(select(Decision.empreinte).where(Decision.id == a.dernier_id))
+        if tete is None:
+            constats.append(f"{a.source} ({a}) : sa dernière décision n'est plus dans la base "
+                            "(l'historique a été tronqué)")  # fmt: skip
+        elif not tete.startswith(a.tete):
+            constats.append(f"{a.source} ({a}) : l'historique jusqu'à cette décision a été "
+                            "réécrit depuis")  # fmt: skip
+        elif compte != a.compte:
+            constats.append(f"{a.source} ({a}) : {a.compte - (compte or 0)} décision(s) de "
+                            "l'historique d'alors ont disparu")  # fmt: skip
+    return constats
+
+
+@dataclass(frozen=True)
 class Rupture:
     decision_id: int
     raison: str  # French, for the report
@@ -60,28 +137,38 @@ class Verification:
     entrees: int
     ruptures: tuple[Rupture, ...]
     pieces_incoherentes: tuple[int, ...]  # pièce ids whose status is not their last entry's
+    ancres_verifiees: int = 0
+    trahisons: tuple[str, ...] = ()  # what anchors outside the base show lost or rewritten
 
     @property
     def intacte(self) -> bool:
-        return not self.ruptures and not self.pieces_incoherentes
+        return not self.ruptures and not self.pieces_incoherentes and not self.trahisons
 
     def rapport(self) -> str:
         """French, for the window and the command line."""
+        ancres = (
+            f" Il contient tel quel l'historique de {self.ancres_verifiees} ancre(s) gardée(s) "
+            "hors de la base (sauvegardes, fiches)."
+            if self.ancres_verifiees
+            else " Aucune ancre hors de la base (sauvegarde, fiche) pour le confirmer."
+        )
         if self.intacte:
             return (
                 f"Historique intact : {self.entrees} décision(s) vérifiée(s), chaînage "
-                "correct, et chaque pièce porte le statut de sa dernière décision."
+                "correct, et chaque pièce porte le statut, le commentaire et les fichiers de "
+                "sa dernière décision." + ancres
             )
         lignes = [f"Historique NON intègre ({self.entrees} décision(s) lues) :"]
         lignes += [f"- décision n° {r.decision_id} : {r.raison}" for r in self.ruptures[:50]]
         if len(self.ruptures) > 50:
             lignes.append(f"- … et {len(self.ruptures) - 50} autre(s) rupture(s)")
+        lignes += [f"- {t}" for t in self.trahisons]
         if self.pieces_incoherentes:
             ids = ", ".join(str(i) for i in self.pieces_incoherentes[:20])
             lignes.append(
-                f"- {len(self.pieces_incoherentes)} pièce(s) dont le statut ne correspond pas "
-                f"à la dernière décision de l'historique (pièces n° {ids}"
-                + (" …)" if len(self.pieces_incoherentes) > 20 else ")")
+                f"- {len(self.pieces_incoherentes)} pièce(s) dont le statut, le commentaire ou "
+                f"les fichiers ne correspondent pas à la dernière décision de l'historique "
+                f"(pièces n° {ids}" + (" …)" if len(self.pieces_incoherentes) > 20 else ")")
             )
         return "\n".join(lignes)
 
@@ -101,12 +188,14 @@ def ruptures(entrees: Iterable[Mapping[str, Any]]) -> Iterator[Rupture]:
         attendue = e["empreinte"]
 
 
-def verifier_historique(session: Session) -> Verification:
-    """Read the whole history once, in id order, and check the chain and the pièces."""
-    colonnes = [getattr(Decision, c) for c in ("id", *CHAMPS, "empreinte_precedente",
-                                                "empreinte")]  # fmt: skip
+def verifier_historique(session: Session, ancres: Iterable[Ancre] = ()) -> Verification:
+    """Read the whole history once, in id order, and check the chain; then each pièce against
+    its last entry (status, comment, and the files it was decided on); then the ``ancres``
+    kept outside the base (backups, printed fiches)."""
+    colonnes = [getattr(Decision, c) for c in ("id", *CHAMPS, "fichiers",
+                                                "empreinte_precedente", "empreinte")]  # fmt: skip
     compte = 0
-    dernier_statut: dict[int, Any] = {}
+    derniere: dict[int, Mapping[str, Any]] = {}
     trouvees: list[Rupture] = []
 
     def lignes() -> Iterator[Mapping[str, Any]]:
@@ -114,16 +203,28 @@ def verifier_historique(session: Session) -> Verification:
         for row in session.execute(select(*colonnes).order_by(Decision.id)).yield_per(5000):
             compte += 1
             m = row._mapping
-            dernier_statut[m["piece_id"]] = m["nouveau_statut"]
+            derniere[m["piece_id"]] = m
             yield m
 
     trouvees.extend(ruptures(lignes()))
-    incoherentes = [
-        piece_id
-        for piece_id, statut in session.execute(select(Piece.id, Piece.statut))
-        if piece_id in dernier_statut and dernier_statut[piece_id] != statut
-    ]
-    return Verification(compte, tuple(trouvees), tuple(sorted(incoherentes)))
+    fichiers: dict[int, set[str]] = {}
+    for piece_id, sha in session.execute(select(Depot.piece_id, Depot.sha256)):
+        if sha:
+            fichiers.setdefault(piece_id, set()).add(sha)
+    incoherentes = []
+    for piece_id, statut, commentaire in session.execute(
+        select(Piece.id, Piece.statut, Piece.commentaire)
+    ):
+        d = derniere.get(piece_id)
+        if d is None:
+            continue
+        decides = set(filter(None, (d["fichiers"] or "").split(",")))
+        if (d["nouveau_statut"] != statut or (d["commentaire"] or "") != (commentaire or "")
+                or not decides <= fichiers.get(piece_id, set())):  # fmt: skip
+            incoherentes.append(piece_id)
+    ancres = list(ancres)
+    return Verification(compte, tuple(trouvees), tuple(sorted(incoherentes)), len(ancres),
+                        tuple(trahisons(session, ancres)))  # fmt: skip
 
 
 COLONNES_HISTORIQUE = [

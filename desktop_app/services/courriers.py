@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.models import Depot, Modalite, Piece, Statut, libelle_statut
 from desktop_app.models import PieceCatalogue as Catalogue
+from desktop_app.services.audit import tete_de
 from desktop_app.services.dates import PARIS, format_date, format_datetime, now_utc
 from desktop_app.services.echeances import Destinataire, Dossier, PieceASuivre, destinataires_de
 from desktop_app.services.fichiers import composant, dans, ecrire_atomique
@@ -75,6 +76,7 @@ class Contexte:
     cloture: dt.datetime | None
     bureau: Bureau
     date: dt.date  # of the letter, in Paris
+    ancre: str = ""  # the history's head when the letter was made (printed on the fiches)
 
 
 def contexte(session: Session, campagne_id: int, maintenant: dt.datetime | None = None) -> Contexte:
@@ -88,6 +90,7 @@ def contexte(session: Session, campagne_id: int, maintenant: dt.datetime | None 
         campagne.cloture,
         bureau_de(session, campagne_id),
         maintenant.astimezone(PARIS).date(),
+        str(tete_de(session)),
     )
 
 
@@ -283,7 +286,10 @@ def dessiner_fiche(mise: Mise, ctx: Contexte, fiche: Fiche) -> None:
         f"{complet} pièce(s) conforme(s) sur {len(fiche.pieces)}. Fiche établie le "
         f"{format_date(ctx.date)}.",
         9,
+        apres=4,
     )
+    if ctx.ancre:  # paper keeps the history's head: verify-audit --ancre compares it
+        mise.texte(f"Historique des décisions à cette date : {ctx.ancre}", 7)
 
 
 def liste_annulations(ctx: Contexte, dossiers: Sequence[Dossier]) -> bytes:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -183,6 +183,7 @@ def _ecrire(
         "date_reception": date_reception,
         "source": source,
         "import_id": None,
+        "fichiers": _fichiers_courants(session, piece.id),
     }
     chainer(session, [entree])
     decision = Decision(**entree)
@@ -198,6 +199,18 @@ def _ecrire(
     except StaleDataError:
         raise DecisionRefusee("Cette pièce a été modifiée entre-temps : rechargez-la.") from None
     return DecisionEnregistree(decision.id, piece.id, statut, horodatage, piece.version_id)
+
+
+def _fichiers_courants(session: Session, piece_id: int) -> str:
+    """The sha256 of the pièce's latest round of files, sorted: what the decision is made on,
+    kept in the audit chain."""
+    tour = session.scalar(select(func.max(Depot.tour)).where(Depot.piece_id == piece_id))
+    if tour is None:
+        return ""
+    shas = session.scalars(
+        select(Depot.sha256).where(Depot.piece_id == piece_id, Depot.tour == tour)
+    )
+    return ",".join(sorted(s for s in shas if s))
 
 
 def _is_sqlite(session: Session) -> bool:

@@ -325,7 +325,7 @@ class ActionsCampagne:
         )
 
     def verifier_historique(self) -> None:
-        from desktop_app.services.audit import verifier_historique
+        from desktop_app.services.audit import ancres_des_sauvegardes, verifier_historique
 
         def fin(verification: Any) -> None:
             titre = "Historique des décisions"
@@ -335,7 +335,13 @@ class ActionsCampagne:
                 QMessageBox.warning(self.fenetre, titre, verification.rapport())
 
         if self.tache_en_cours is None:
-            operation = Operation(self.fenetre, lambda _: self.espace.lire(verifier_historique))
+            sauvegardes = self.espace.paths.sauvegardes
+
+            def verifier(_: Progression) -> Any:
+                ancres = ancres_des_sauvegardes(sauvegardes)
+                return self.espace.lire(lambda s: verifier_historique(s, ancres))
+
+            operation = Operation(self.fenetre, verifier)
             self.suivre(operation.succes(fin).avec_progression("Vérification de l'historique"))
 
     def exporter_historique(self) -> None:

@@ -337,7 +337,7 @@ def test_a_status_changed_without_its_history_row_is_reported(espace_decide: Esp
     with espace_decide.db.read() as s:
         verification = verifier_historique(s)
     assert verification.pieces_incoherentes == (piece_id,)
-    assert "ne correspond pas à la dernière décision" in verification.rapport()
+    assert "ne correspondent pas à la dernière décision" in verification.rapport()
 
 
 def test_the_history_of_a_candidate_is_exported_with_its_hashes(

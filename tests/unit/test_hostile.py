@@ -514,3 +514,111 @@ def test_personal_data_is_readable_by_the_user_only(tmp_path: Path, paquet_demo:
         if mode & 0o077:
             ouverts.append(f"{chemin.relative_to(tmp_path)} {oct(mode)}")
     assert ouverts == []
+
+
+def _forcer(base: Path, *requetes: str) -> None:
+    """What an attacker with write access to the folder does: triggers dropped, rows changed
+    with sqlite3 directly, and the chain re-hashed so that it holds again."""
+    import sqlite3
+
+    from desktop_app.models.chaine import CHAMPS, GENESE, empreinte
+
+    with sqlite3.connect(base) as c:
+        c.execute("DROP TRIGGER IF EXISTS decision_no_update")
+        c.execute("DROP TRIGGER IF EXISTS decision_no_delete")
+        for requete in requetes:
+            c.execute(requete)
+        c.row_factory = sqlite3.Row
+        precedente = GENESE
+        for ligne in c.execute("SELECT * FROM decision ORDER BY id").fetchall():
+            entree = {k: ligne[k] for k in ligne.keys()}  # noqa: SIM118 - a Row iterates values
+            for k in ("ancien_statut", "nouveau_statut", "source"):  # stored by name
+                entree[k] = type("N", (), {"name": entree[k]})() if entree[k] else None
+            entree["horodatage"] = __import__("datetime").datetime.fromisoformat(
+                entree["horodatage"]).replace(tzinfo=__import__("datetime").UTC)  # fmt: skip
+            assert all(k in entree for k in CHAMPS)
+            nouvelle = empreinte(precedente, entree)
+            c.execute("UPDATE decision SET empreinte_precedente = ?, empreinte = ? WHERE id = ?",
+                      (precedente, nouvelle, ligne["id"]))  # fmt: skip
+            precedente = nouvelle
+    c.close()
+
+
+def test_a_history_cut_or_rewritten_and_re_hashed_is_caught_by_the_anchors_kept_outside(
+    tmp_path: Path, paquet_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: cutting the last entries, or editing one and re-hashing the rest, passed
+    verify-audit. Backups and printed fiches now keep the chain's head outside the base."""
+    from desktop_app.cli import main
+    from desktop_app.services.audit import tete_de
+    from desktop_app.services.courriers import Genre, apercu, contexte, fiches
+    from desktop_app.services.mise_en_page import pages_en_pixels  # noqa: F401 - PDF text below
+    from tests.unit.ecrivain import pieces_decidables
+
+    donnees = tmp_path / "donnees"
+    assert main(["--data-dir", str(donnees), "import", str(paquet_demo)]) == 0
+    espace = ouvrir_espace(donnees)
+    try:
+        for n, piece_id in enumerate(pieces_decidables(espace.db)[:6]):
+            espace.ecrire(lambda s, p=piece_id, n=n: enregistrer_decision(
+                s, p, Statut.NON_CONFORME if n % 2 else Statut.CONFORME, "Claire",
+                commentaire="Illisible" if n % 2 else "", fichier_affiche=True))  # fmt: skip
+        with espace.db.read() as s:
+            pdf = apercu(contexte(s, 1), Genre.FICHE, fiches(s, 1, [1])[0])
+            tete = tete_de(s)
+    finally:
+        espace.close()
+    import pymupdf
+
+    texte = "".join(page.get_text() for page in pymupdf.open(stream=pdf, filetype="pdf"))
+    ligne = next(li for li in texte.splitlines() if li.startswith("Historique des décisions"))
+    assert str(tete.compte) in ligne and tete.tete[:16] in ligne  # the paper anchor
+    assert main(["--data-dir", str(donnees), "backup"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(donnees), "verify-audit", "--ancre", ligne]) == 0
+    assert "2 ancre(s)" in capsys.readouterr().out
+
+    base = donnees / "controle-pj.sqlite3"
+    _forcer(base, "DELETE FROM decision WHERE id > (SELECT max(id) - 2 FROM decision)")
+    assert main(["--data-dir", str(donnees), "verify-audit", "--ancre", ligne]) == 1
+    rapport = capsys.readouterr().out
+    assert "tronqué" in rapport and "NON intègre" in rapport
+    assert "modifié" not in rapport and "ne suit pas" not in rapport  # the chain alone holds
+
+    # Rewritten instead (a comment changed, the rest re-hashed): caught as well.
+    from desktop_app.models.database import REVISIONS
+    from desktop_app.services.sauvegardes import lister, restaurer
+
+    restaurer(lister(donnees / "sauvegardes")[0], base, donnees / "sauvegardes", REVISIONS)
+    _forcer(base, "UPDATE decision SET commentaire = 'Conforme' WHERE id = "
+                  "(SELECT min(id) FROM decision WHERE commentaire = 'Illisible')")  # fmt: skip
+    assert main(["--data-dir", str(donnees), "verify-audit"]) == 1
+    assert "réécrit" in capsys.readouterr().out
+
+
+def test_a_deposit_or_a_comment_changed_behind_the_history_is_caught(
+    espace: Espace, paquet_demo: Path
+) -> None:
+    import sqlite3
+
+    from desktop_app.models import Depot
+    from desktop_app.services.audit import verifier_historique
+    from tests.unit.ecrivain import pieces_decidables
+
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    conforme, refusee = pieces_decidables(espace.db)[:2]
+    espace.ecrire(lambda s: enregistrer_decision(s, conforme, Statut.CONFORME, "Claire",
+                                                 fichier_affiche=True))  # fmt: skip
+    espace.ecrire(lambda s: enregistrer_decision(s, refusee, Statut.NON_CONFORME, "Claire",
+                                                 commentaire="Illisible"))  # fmt: skip
+    with espace.db.read() as s:
+        assert verifier_historique(s).intacte
+        autre = s.query(Depot).filter(Depot.piece_id != conforme, Depot.sha256.isnot(None)).first()
+        assert autre is not None
+    with sqlite3.connect(espace.paths.database) as c:
+        c.execute("UPDATE depot SET sha256 = ? WHERE piece_id = ?", (autre.sha256, conforme))
+        c.execute("UPDATE piece SET commentaire = 'Document accepté' WHERE id = ?", (refusee,))
+    c.close()
+    with espace.db.read() as s:
+        verification = verifier_historique(s)
+    assert set(verification.pieces_incoherentes) == {conforme, refusee}
