@@ -64,3 +64,8 @@ def disque_plein(exc: BaseException) -> bool:
     if isinstance(original, OSError):
         return original.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1))
     return "database or disk is full" in str(original).lower()
+
+
+class Refus(Exception):
+    """A refusal whose message already says in French what is wrong and what to do: shown as
+    it is, wherever it comes from (its module may be loaded only when used)."""

@@ -197,6 +197,18 @@ def _parser() -> argparse.ArgumentParser:
         help="la ligne « Historique des décisions à cette date : … » d'une fiche imprimée",
     )
     p = sub.add_parser(
+        "purge",
+        parents=[common],
+        help="efface une campagne : candidatures, fichiers, décisions, et les sauvegardes qui "
+        "les contiennent (une nouvelle sauvegarde est prise)",
+    )
+    p.add_argument("--campagne", type=int, required=True, metavar="ID")
+    p.add_argument(
+        "--confirmer", required=True, metavar="TITRE",
+        help="le titre exact de la campagne (voir « campagnes »), pour confirmer",
+    )  # fmt: skip
+    p.add_argument("--gestionnaire", metavar="NOM", help="défaut : le nom des paramètres")
+    p = sub.add_parser(
         "historique", parents=[common], help="exporte l'historique des décisions d'un candidat"
     )
     p.add_argument("candidat", metavar="N_CANDIDAT", help="N° candidat (11 chiffres)")
@@ -640,6 +652,22 @@ def cmd_verify_audit(args: argparse.Namespace) -> int:
     return 0 if verification.intacte else 1
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    from desktop_app.services.purge import PurgeRefusee, purger_campagne
+
+    espace = _ouvrir(args)
+    try:
+        gestionnaire = (args.gestionnaire or espace.preferences.gestionnaire).strip()
+        bilan = purger_campagne(espace, args.campagne, gestionnaire, args.confirmer)
+    except PurgeRefusee as exc:
+        _err(str(exc))
+        return 2
+    finally:
+        espace.close()
+    print(bilan)
+    return 0
+
+
 def cmd_historique(args: argparse.Namespace) -> int:
     from desktop_app.services.audit import CandidatInconnu, exporter_historique
 
@@ -700,6 +728,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "restore": cmd_restore,
         "verify-audit": cmd_verify_audit,
         "historique": cmd_historique,
+        "purge": cmd_purge,
     }
     proteger_creations()  # base, store, backups, log: candidates' data, the user's only
     journal.configurer(dossier_journal(), fenetre=args.commande is None and not args.smoke_test)

@@ -11,6 +11,7 @@ from desktop_app.models.entities import (
     ImportPaquet,
     Piece,
     PieceCatalogue,
+    Purge,
 )
 from desktop_app.models.enums import AUCUN_STATUT, Modalite, SourceDecision, Statut, libelle_statut
 
@@ -27,6 +28,7 @@ __all__ = [
     "Modalite",
     "Piece",
     "PieceCatalogue",
+    "Purge",
     "SourceDecision",
     "Statut",
     "libelle_statut",

@@ -286,3 +286,18 @@ class ImportPaquet(Base):
     horodatage: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     paquet: Mapped[str] = mapped_column(String(1000))
     rapport: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class Purge(Base):
+    """A campaign purged (its candidates' personal data removed): when, by whom, what went,
+    and the history's head before and after (the rest of the history chained again)."""
+
+    __tablename__ = "purge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    horodatage: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    gestionnaire: Mapped[str] = mapped_column(String(200))
+    campagne: Mapped[str] = mapped_column(String(500))
+    retraits: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    tete_avant: Mapped[str] = mapped_column(String(200))
+    tete_apres: Mapped[str] = mapped_column(String(200))

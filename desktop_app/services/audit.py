@@ -25,6 +25,7 @@ from desktop_app.models import (
     Depot,
     Piece,
     PieceCatalogue,
+    Purge,
     SourceDecision,
 )
 from desktop_app.models.chaine import CHAMPS, GENESE, empreinte
@@ -223,8 +224,16 @@ def verifier_historique(session: Session, ancres: Iterable[Ancre] = ()) -> Verif
                 or not decides <= fichiers.get(piece_id, set())):  # fmt: skip
             incoherentes.append(piece_id)
     ancres = list(ancres)
+    constats = trahisons(session, ancres)
+    if constats:  # a purge rewrites the chain: anchors from before it cannot match any more
+        for p in session.scalars(select(Purge).order_by(Purge.id)):
+            constats.append(
+                f"la campagne « {p.campagne} » a été purgée le {format_datetime(p.horodatage)} "
+                f"par {p.gestionnaire} (historique d'alors : {p.tete_avant} ; après : "
+                f"{p.tete_apres}) : une ancre antérieure à cette purge ne peut plus concorder"
+            )
     return Verification(compte, tuple(trouvees), tuple(sorted(incoherentes)), len(ancres),
-                        tuple(trahisons(session, ancres)))  # fmt: skip
+                        tuple(constats))  # fmt: skip
 
 
 COLONNES_HISTORIQUE = [

@@ -371,6 +371,33 @@ class ActionsCampagne:
             self.fenetre, lambda _: self.espace.lire(lambda s: identite_de(s, candidature_id))
         ).succes(exporter).lancer()
 
+    def purger(self) -> TacheAvecProgression | None:
+        """Fichier › Purger la campagne: for the manager, once the session and its appeals are
+        over. Confirmed by typing the campaign's title; what went is said, and recorded."""
+        campagne = self.etat.campagne
+        if campagne is None or self.tache_en_cours is not None:
+            return None
+        titre, ok = QInputDialog.getText(
+            self.fenetre, "Purger la campagne",
+            f"Ceci efface définitivement les {campagne.candidatures} candidature(s) de la "
+            "campagne, leurs fichiers, leurs décisions et les sauvegardes qui les contiennent "
+            "(une nouvelle sauvegarde est prise). La purge est consignée.\n\nPour confirmer, "
+            f"tapez le titre de la campagne :\n{campagne.titre}",
+        )  # fmt: skip
+        if not ok or not titre.strip():
+            return None
+        gestionnaire = demander_gestionnaire(self.fenetre, self.espace)
+        if not gestionnaire:
+            return None
+        from desktop_app.services.purge import purger_campagne
+
+        return self._longue(
+            "Purge de la campagne",
+            lambda _: purger_campagne(self.espace, campagne.id, gestionnaire, titre),
+            str,
+            TOUT,
+        )
+
     # -- follow-up ---------------------------------------------------------------------------
     def ouvrir_suivi(self) -> SuiviFenetre | None:
         campagne = self.etat.campagne

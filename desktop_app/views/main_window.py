@@ -213,6 +213,8 @@ class MainWindow(QMainWindow):
                             "actionVerifierHistorique"))  # fmt: skip
         fichier.addAction(a("Exporter l'&historique du candidat…", None, c.exporter_historique,
                             "actionExporterHistorique"))  # fmt: skip
+        self.action_purger = a("Pu&rger la campagne…", None, c.purger, "actionPurger")
+        fichier.addAction(self.action_purger)
         fichier.addSeparator()
         fichier.addAction(a("&Quitter", QKeySequence.StandardKey.Quit, self.close,
                             "actionQuitter"))  # fmt: skip
@@ -283,6 +285,7 @@ class MainWindow(QMainWindow):
                           miennes: frozenset[str]) -> None:  # fmt: skip
         self.etat.campagne = campagne
         self.action_export.setEnabled(campagne is not None)
+        self.action_purger.setEnabled(campagne is not None)
         for action in self.actions_suivi:
             action.setEnabled(campagne is not None)
         self.pages.setCurrentIndex(1 if campagne else 0)

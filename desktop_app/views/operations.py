@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop_app.causes import cause
+from desktop_app.causes import Refus, cause
 from desktop_app.documents.paquet import PaquetInutilisable
 from desktop_app.documents.worker import InspectionIndisponible
 from desktop_app.models.database import DatabaseError
@@ -52,6 +52,7 @@ REFUS: tuple[type[Exception], ...] = (
     InspectionIndisponible,
     HorsDuDossier,
     DatabaseError,  # a read-only base among them
+    Refus,
     BaseInaccessible,
     ImportInterrompu,
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.models import Piece, Statut
+from desktop_app.models import Depot, Piece, Statut
 from desktop_app.services.audit import exporter_historique
 from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.espace import Espace, ouvrir_espace
@@ -622,3 +622,62 @@ def test_a_deposit_or_a_comment_changed_behind_the_history_is_caught(
     with espace.db.read() as s:
         verification = verifier_historique(s)
     assert set(verification.pieces_incoherentes) == {conforme, refusee}
+
+
+def test_a_campaign_purged_leaves_no_personal_data_and_says_what_went(
+    tmp_path: Path, paquet_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from desktop_app.cli import main
+    from desktop_app.models import Candidat, Purge
+    from desktop_app.services.audit import verifier_historique
+    from tests.helpers import CAMPAGNE
+
+    donnees = tmp_path / "donnees"
+    autre = write_package(tmp_path / "autre", CANDIDATURES, PIECES, {"f/c.pdf": pdf_bytes("x")},
+                          campagne={**CAMPAGNE, "session": "2031"})  # fmt: skip
+    for paquet in (paquet_demo, autre):
+        assert main(["--data-dir", str(donnees), "import", str(paquet)]) == 0
+    espace = ouvrir_espace(donnees)
+    try:
+        for piece_id in (1, 2):
+            espace.ecrire(lambda s, p=piece_id: enregistrer_decision(
+                s, p, Statut.NON_CONFORME, "Claire", commentaire="Illisible"))  # fmt: skip
+        with espace.db.read() as s:
+            from desktop_app.models import Campagne
+            from desktop_app.services.requetes import titre_campagne
+
+            demo = s.get(Campagne, 1)
+            assert demo is not None
+            titre = titre_campagne(demo)
+            noms = {c.nom_naissance for c in s.query(Candidat)}
+    finally:
+        espace.close()
+    assert main(["--data-dir", str(donnees), "backup"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(donnees), "purge", "--campagne", "1", "--confirmer", "non",
+                 "--gestionnaire", "Mme Roux"]) == 2  # fmt: skip
+    assert "tapez exactement le titre" in capsys.readouterr().err
+    assert main(["--data-dir", str(donnees), "purge", "--campagne", "1", "--confirmer", titre,
+                 "--gestionnaire", "Mme Roux"]) == 0  # fmt: skip
+    dit = capsys.readouterr().out
+    assert "purgée" in dit and "candidature(s)" in dit and "sauvegarde(s) effacée(s)" in dit
+
+    espace = ouvrir_espace(donnees)
+    try:
+        with espace.db.read() as s:
+            restants = {c.nom_naissance for c in s.query(Candidat)}
+            assert restants == {"LEROY"} and len(noms) > 1  # the other campaign's only
+            [purge] = s.query(Purge).all()
+            assert purge.gestionnaire == "Mme Roux" and purge.campagne == titre
+            assert verifier_historique(s).intacte  # the rest chained again
+            shas = {d.sha256 for d in s.query(Depot)}
+    finally:
+        espace.close()
+    assert {p.name for p in (donnees / "fichiers").iterdir()} == shas  # the others' files went
+    # No backup holds the purged candidates any more: the one left is the purged base's.
+    for sauvegarde in (donnees / "sauvegardes").glob("*.sqlite3"):
+        with sqlite3.connect(sauvegarde) as c:
+            assert {r[0] for r in c.execute("SELECT nom_naissance FROM candidat")} == {"LEROY"}
+        c.close()
