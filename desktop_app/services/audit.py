@@ -37,13 +37,21 @@ from desktop_app.services.tabular import write_table
 VERROU_CHAINE = 727_011  # the advisory lock's key on PostgreSQL (any constant of our own)
 
 
+def verrouiller_historique(session: Session) -> None:
+    """Take the history's lock for the rest of the transaction, before any pièce's row lock:
+    every writer of decisions (a gestionnaire, an import) takes the locks in that one order,
+    so none can wait for another in a cycle (no deadlock), and an import sees every decision
+    committed before it. SQLite's ``BEGIN IMMEDIATE`` already serializes writers."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:cle)"), {"cle": VERROU_CHAINE})
+
+
 def chainer(session: Session, entrees: list[dict[str, Any]]) -> None:
     """Give each new entry (in the order they will be inserted) its place in the chain. Call
     in the transaction that inserts them, just before the insert."""
     if not entrees:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:cle)"), {"cle": VERROU_CHAINE})
+    verrouiller_historique(session)
     precedente = session.scalar(select(Decision.empreinte).order_by(Decision.id.desc()).limit(1))
     precedente = precedente or GENESE
     for entree in entrees:

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.models import Decision, Depot, Piece, SourceDecision, Statut, libelle_statut
-from desktop_app.services.audit import chainer
+from desktop_app.services.audit import chainer, verrouiller_historique
 from desktop_app.services.dates import format_datetime, now_utc, today_paris
 from desktop_app.services.regles import DecisionRefusee, EtatPiece, verifier
 
@@ -146,6 +146,7 @@ def _piece(
 ) -> Piece:
     if not gestionnaire.strip():
         raise DecisionRefusee("Le nom du gestionnaire est requis pour enregistrer une décision.")
+    verrouiller_historique(session)  # first the history's lock, then the pièce's: one order
     piece = session.get(Piece, piece_id, with_for_update=not _is_sqlite(session))
     if piece is None:
         raise DecisionRefusee("Cette pièce n'existe plus.")

@@ -19,6 +19,7 @@ from desktop_app.services.audit import verifier_historique
 from desktop_app.services.decisions import (
     ConflitDecision,
     DecisionEnregistree,
+    DecisionRefusee,
     enregistrer_decision,
 )
 from desktop_app.services.espace import Espace, ouvrir_espace
@@ -171,4 +172,71 @@ def test_two_gestionnaires_interleaved_at_random_lose_no_update(
     with equipe.db.read() as s:
         ids = set(s.scalars(select(Decision.id)))
     assert {f.decision_id for _, _, f in acquittees} <= ids
+    _coherente(equipe)
+
+
+@pytest.mark.slow
+def test_an_import_never_overwrites_a_gestionnaire_and_never_deadlocks(
+    equipe: Espace, base_postgres: str, paquet_demo: Path, tmp_path: Path
+) -> None:
+    """Before: imports run while a gestionnaire decided overwrote local decisions with no
+    conflict listed, and one import in four died on DeadlockDetected."""
+    import csv
+    import io
+    import shutil
+
+    paquets = []
+    for k, statut in enumerate(("Conforme", "En attente de contrôle") * 2):
+        paquet = tmp_path / f"extraction-{k}"
+        shutil.copytree(paquet_demo, paquet)
+        chemin = paquet / "pieces.csv"
+        texte = chemin.read_text(encoding="utf-8-sig")
+        lignes = list(csv.DictReader(io.StringIO(texte), delimiter=";"))
+        for ligne in lignes:  # the portal says every deposited pièce has this status now
+            if ligne["fichier"]:
+                ligne.update(statut=statut, commentaire="", date_reception="",
+                             gestionnaire="Portail", horodatage="")  # fmt: skip
+        sortie = io.StringIO()
+        ecrivain = csv.DictWriter(sortie, fieldnames=list(lignes[0]), delimiter=";")
+        ecrivain.writeheader()
+        ecrivain.writerows(lignes)
+        chemin.write_text(sortie.getvalue(), encoding="utf-8-sig")
+        paquets.append(paquet)
+
+    poste = ouvrir_espace(tmp_path / "poste-2", base_postgres, tmp_path / "partage")
+    pieces = pieces_decidables(equipe.db)[:40]
+    decidees: set[int] = set()
+    erreurs: list[BaseException] = []
+    fin = threading.Event()
+
+    def decider() -> None:
+        hasard = random.Random(11)
+        try:
+            while not fin.is_set():
+                piece_id = hasard.choice(pieces)
+                try:
+                    with poste.db.write() as s:
+                        enregistrer_decision(s, piece_id, Statut.NON_CONFORME, "Claire",
+                                             commentaire="Pièce illisible")  # fmt: skip
+                except DecisionRefusee:
+                    continue
+                decidees.add(piece_id)
+        except BaseException as exc:  # reported below, never lost
+            erreurs.append(exc)
+
+    fil = threading.Thread(target=decider)
+    fil.start()
+    try:
+        rapports = [importer_paquet(equipe.db, equipe.store, p, worker=equipe.inspection)
+                    for p in paquets]  # fmt: skip
+    finally:
+        fin.set()
+        fil.join(timeout=60)
+        poste.close()
+    assert not erreurs and decidees
+    with equipe.db.read() as s:
+        statuts = {p.id: p.statut for p in s.query(Piece).filter(Piece.id.in_(decidees))}
+    # Every pièce a gestionnaire decided keeps the gestionnaire's decision; the imports said so.
+    assert set(statuts.values()) == {Statut.NON_CONFORME}, statuts
+    assert sum(len(r.conflits) for r in rapports) > 0
     _coherente(equipe)

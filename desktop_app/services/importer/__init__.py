@@ -13,6 +13,7 @@ they are only referenced once the transaction commits).
 from __future__ import annotations
 
 import contextlib
+import copy
 from pathlib import Path
 
 from sqlalchemy import select
@@ -35,6 +36,13 @@ from desktop_app.services.importer.rapport import (
 )
 from desktop_app.services.progression import ImportInterrompu, Progression, TacheAnnulee
 from desktop_app.services.reglages import juger_a_nouveau
+
+ESSAIS = 3  # a serialization failure or a deadlock chosen by PostgreSQL: tried again
+
+
+def _a_refaire(exc: SQLAlchemyError) -> bool:
+    """PostgreSQL asks to try the transaction again (SQLSTATE 40001 or 40P01)."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in ("40001", "40P01")
 
 
 def _retirer(db: Database, store: ContentStore, nouveaux: set[str]) -> None:
@@ -80,11 +88,20 @@ def importer_paquet(
                 )
             ).one_or_none()
         ecrivain: Ecrivain | None = None
+        lu_seulement = copy.deepcopy(rapport)  # what reading said, for a retry
         try:
-            with db.write() as session:
-                ecrivain = Ecrivain(session, store, paquet, lu, rapport, progression, atelier,
-                                    chemin)  # fmt: skip
-                ecrivain.run()
+            for essai in range(1, ESSAIS + 1):
+                try:
+                    with db.write() as session:
+                        ecrivain = Ecrivain(session, store, paquet, lu, rapport, progression,
+                                            atelier, chemin)  # fmt: skip
+                        ecrivain.run()
+                    break
+                except SQLAlchemyError as exc:
+                    if essai == ESSAIS or not _a_refaire(exc):
+                        raise
+                    atelier.abandonner()  # a team's concurrent write: the import starts again
+                    rapport.__dict__.update(copy.deepcopy(lu_seulement).__dict__)
         except BaseException as exc:
             atelier.abandonner()  # a cancelled import leaves no request behind
             if ecrivain is not None:

@@ -27,7 +27,7 @@ from desktop_app.models import (
     SourceDecision,
     Statut,
 )
-from desktop_app.services.audit import chainer
+from desktop_app.services.audit import chainer, verrouiller_historique
 from desktop_app.services.dates import now_utc
 from desktop_app.services.importer.lecture import (
     CANDIDAT_TEXTES,
@@ -472,8 +472,17 @@ class Ecrivain:
         self.s.flush()
         self.import_id = journal.id
         self.soumettre_fichiers()
-        candidatures = self.candidatures(campagne_id)
-        self.recevoir_fichiers()
+        if self.s.get_bind().dialect.name == "postgresql":
+            # Gestionnaires decide meanwhile: the files first (the long part), then the
+            # history's lock, taken before any row a decision touches (its candidature's
+            # counters, its pièce), as every decision takes it. The statuses below are read
+            # after every decision committed before, and none commits until this import does.
+            self.recevoir_fichiers()
+            verrouiller_historique(self.s)
+            candidatures = self.candidatures(campagne_id)
+        else:  # SQLite: BEGIN IMMEDIATE already serializes every writer
+            candidatures = self.candidatures(campagne_id)
+            self.recevoir_fichiers()
         self.pieces(campagne_id, catalogue, candidatures)
         # The files must be on disk before the rows that reference them are committed.
         self.store.make_durable(f.sha256 for f in self.fichiers.values() if f.sha256)
