@@ -143,6 +143,11 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(_colonne("pageCampagne", self.titre, (self.splitter_document, 1)))
         self.setCentralWidget(self.pages)
         self.statusBar().addPermanentWidget(self.liste.compteurs)
+        if espace.db.lecture_seule:  # said once, where it stays: reading works, saving will not
+            seule = QLabel("<b>Lecture seule</b>")
+            seule.setObjectName("lectureSeule")
+            seule.setToolTip(espace.db.lecture_seule)
+            self.statusBar().addPermanentWidget(seule)
         self._menus()
         self.panneau.poser_motifs(self.espace.preferences.motifs or MOTIFS_NON_CONFORMITE)
         self.etat.poser_piece(None)

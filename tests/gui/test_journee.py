@@ -255,3 +255,31 @@ def test_the_follow_up_window_closes_with_escape(
     qtbot.keyClick(suivi, Qt.Key.Key_Escape)
     assert not suivi.isVisible()
     w.close()
+
+
+def test_the_manager_purges_a_campaign_by_typing_its_title(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.views import campagne
+
+    w = _fenetre(qtbot, espace, paquet_demo)
+    assert w.campagne is not None
+    titre = w.campagne.titre
+    reponses = iter([("pas le titre", True), (titre, True)])
+    monkeypatch.setattr(campagne.QInputDialog, "getText", lambda *a, **k: next(reponses))
+    refus: list[str] = []
+    monkeypatch.setattr("desktop_app.views.operations.QMessageBox.warning",
+                        lambda _p, _t, m: refus.append(m))  # fmt: skip
+    tache = w.actions_campagne.purger()
+    assert tache is not None
+    with qtbot.waitSignal(tache.finished, timeout=60_000):
+        pass
+    assert refus and "tapez exactement le titre" in refus[0]  # nothing removed
+    assert w.candidatures.rowCount() > 0
+    tache = w.actions_campagne.purger()
+    assert tache is not None
+    with qtbot.waitSignal(tache.finished, timeout=60_000):
+        pass
+    assert w.campagne is None and w.pages.currentIndex() == 0  # back to « Aucune campagne »
+    assert "purgée" in w.statusBar().currentMessage()
+    w.close()
