@@ -706,11 +706,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from desktop_app import journal
-    from desktop_app.documents.worker import InspectionIndisponible
-    from desktop_app.models.database import DatabaseError
+    from desktop_app.causes import Refus
     from desktop_app.paths import dossier_journal, proteger_creations
-    from desktop_app.services.progression import ImportInterrompu
-    from desktop_app.services.sauvegardes import BaseInaccessible, SauvegardeImpossible
 
     commands = {
         "import": cmd_import,
@@ -742,8 +739,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args)
         return commands[args.commande](args)
-    except (DatabaseError, InspectionIndisponible, SauvegardeImpossible, BaseInaccessible,
-            ImportInterrompu) as exc:  # fmt: skip
+    except Refus as exc:  # said in French by whoever refused: a base, a disk, a package…
         _err(str(exc))
         return 1
     except KeyboardInterrupt:

@@ -15,8 +15,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from desktop_app.causes import Refus
 
-class PaquetInutilisable(Exception):
+
+class PaquetInutilisable(Refus):
     """The package as a whole cannot be imported. The message is French, for the user."""
 
 

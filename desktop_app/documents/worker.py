@@ -28,7 +28,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from desktop_app.causes import cause
+from desktop_app.causes import Refus, cause
 from desktop_app.documents.formats import sniff
 from desktop_app.documents.inspection import (
     Finding,
@@ -50,7 +50,7 @@ EN_VOL_MAX = 32  # requests sent ahead of their answers (two batches: no idle ch
 ECHEC = "Document illisible : il a fait échouer l'analyse."
 
 
-class InspectionIndisponible(RuntimeError):
+class InspectionIndisponible(Refus, RuntimeError):
     """The worker process cannot start at all: nothing can be inspected. French message."""
 
 

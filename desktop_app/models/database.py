@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.causes import Refus
+
 if TYPE_CHECKING:  # Alembic is loaded only when the schema must change: a faster start
     from alembic.config import Config
 
@@ -31,7 +33,7 @@ BUSY_TIMEOUT_MS = 10_000
 VERROU_MIGRATION = 727_006  # PostgreSQL advisory lock key: one client migrates at a time
 
 
-class DatabaseError(Exception):
+class DatabaseError(Refus):
     """A database the application must not use; the message is French, for the user."""
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from desktop_app.causes import Refus
 from desktop_app.models import (
     Campagne,
     Candidat,
@@ -263,7 +264,7 @@ COLONNES_HISTORIQUE = [
 ]
 
 
-class CandidatInconnu(LookupError):
+class CandidatInconnu(Refus, LookupError):
     pass
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from desktop_app.causes import Refus
+
 PARIS = ZoneInfo("Europe/Paris")
 
 _FR = re.compile(
@@ -14,7 +16,7 @@ _FR = re.compile(
 )
 
 
-class DateInvalide(ValueError):
+class DateInvalide(Refus, ValueError):
     """The message is French, for the user."""
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from desktop_app.causes import Refus
+
 
 @contextmanager
 def fichier_atomique(destination: Path) -> Iterator[Path]:
@@ -33,7 +35,7 @@ def ecrire_atomique(destination: Path, donnees: bytes) -> None:
         temporaire.write_bytes(donnees)
 
 
-class HorsDuDossier(ValueError):
+class HorsDuDossier(Refus, ValueError):
     """A name built from the data would leave the folder the user chose."""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from desktop_app.causes import Refus
+
 Progression = Callable[[int, int, str], None]  # (done, total, French step)
 
 
@@ -12,7 +14,7 @@ class TacheAnnulee(Exception):
     """Raised by a progress callback to cancel; the transaction is rolled back."""
 
 
-class ImportInterrompu(Exception):
+class ImportInterrompu(Refus):
     """An import could not be written (a full disk, a base that does not answer): nothing was
     imported, and the files it had put in the store are removed again. Said in French. (Here,
     beside the cancel, so that the window knows it without loading the importer.)"""

@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from desktop_app.causes import Refus
 from desktop_app.models import Modalite, Statut
 
 # Reasons a gestionnaire combines into the comment of a Non conforme (editable in the settings).
@@ -39,7 +40,7 @@ class EtatPiece:
     fichier_affiche: bool = False  # the gestionnaire has looked at the file
 
 
-class DecisionRefusee(Exception):
+class DecisionRefusee(Refus):
     """The message is French, for the user."""
 
 

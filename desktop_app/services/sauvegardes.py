@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.causes import cause
+from desktop_app.causes import Refus, cause
 from desktop_app.documents.store import fsync_dossier
 from desktop_app.services.dates import now_utc
 
@@ -56,7 +56,7 @@ GARDER_SEMAINES = 5
 GARDER_MOIS = 12
 
 
-class SauvegardeImpossible(Exception):
+class SauvegardeImpossible(Refus):
     """French, for the user."""
 
 
@@ -73,7 +73,7 @@ class Sauvegarde:
 
 
 # -- health -----------------------------------------------------------------------------------
-class BaseInaccessible(Exception):
+class BaseInaccessible(Refus):
     """The base cannot be read now (a full or read-only disk, no right to it): not damaged,
     so never set aside nor offered a restore."""
 

@@ -11,8 +11,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from desktop_app.causes import Refus
 
-class TableauIllisible(ValueError):
+
+class TableauIllisible(Refus, ValueError):
     """The message is French, for the user."""
 
 

@@ -23,39 +23,18 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.causes import Refus, cause
-from desktop_app.documents.paquet import PaquetInutilisable
-from desktop_app.documents.worker import InspectionIndisponible
-from desktop_app.models.database import DatabaseError
-from desktop_app.services.audit import CandidatInconnu
-from desktop_app.services.dates import DateInvalide
 from desktop_app.services.decisions import ConflitDecision
 from desktop_app.services.espace import BaseIndisponible
-from desktop_app.services.fichiers import HorsDuDossier
-from desktop_app.services.progression import ImportInterrompu, Progression, TacheAnnulee
-from desktop_app.services.regles import DecisionRefusee
-from desktop_app.services.sauvegardes import BaseInaccessible, SauvegardeImpossible
-from desktop_app.services.tabular import TableauIllisible
+from desktop_app.services.progression import Progression, TacheAnnulee
 from desktop_app.views.taches import Fil, TacheAvecProgression
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# The services' refusals: each already says in French what is wrong and what to do.
-REFUS: tuple[type[Exception], ...] = (
-    DecisionRefusee,  # conflicts included, when no one handles them
-    SauvegardeImpossible,
-    PaquetInutilisable,
-    TableauIllisible,
-    DateInvalide,
-    CandidatInconnu,
-    InspectionIndisponible,
-    HorsDuDossier,
-    DatabaseError,  # a read-only base among them
-    Refus,
-    BaseInaccessible,
-    ImportInterrompu,
-)
+# The services' refusals (``Refus``, conflicts included when no one handles them): each already
+# says in French what is wrong and what to do.
+REFUS: tuple[type[Exception], ...] = (Refus,)
 
 
 @dataclass(frozen=True)
