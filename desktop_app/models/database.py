@@ -121,9 +121,11 @@ class Database:
         uri = path.resolve().as_uri()
         for options in ("mode=ro", "immutable=1"):
             try:
-                sqlite3.connect(f"{uri}?{options}", uri=True).execute(
-                    "SELECT count(*) FROM sqlite_master"
-                ).fetchone()
+                essai = sqlite3.connect(f"{uri}?{options}", uri=True)
+                try:
+                    essai.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                finally:
+                    essai.close()
             except sqlite3.OperationalError:
                 continue
             return cls(f"sqlite:///{uri}?{options}&uri=true", lecture_seule=pourquoi)
