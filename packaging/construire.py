@@ -53,7 +53,28 @@ def geler(dist: Path, travail: Path) -> Path:
     resultat = subprocess.run(commande, cwd=ICI, capture_output=True, text=True)
     if resultat.returncode:
         raise ConstructionEchouee(f"PyInstaller a échoué :\n{resultat.stderr[-4000:]}")
+    licences(dist / NOM)
     return dist / NOM
+
+
+def licences(dossier: Path) -> None:
+    """Beside the program: its licence (LICENCE.txt, the AGPL), the notices of every
+    component it ships with their licence texts (TIERS.txt), and the text the installer's
+    licence page shows (the licence, then the list of components and their licences)."""
+    from notices import licence, livrees, notices
+
+    texte_agpl = (RACINE / "LICENSE").read_text(encoding="utf-8")
+    (dossier / "LICENCE.txt").write_text(texte_agpl, encoding="utf-8")
+    (dossier / "TIERS.txt").write_text(notices(), encoding="utf-8")
+    composants = "\n".join(f"  - {d.metadata['Name']} {d.version} : {licence(d)}"
+                           for d in livrees())  # fmt: skip
+    (dossier / "LICENCE-INSTALLATION.txt").write_text(
+        "Contrôle PJ est distribué sous la licence GNU Affero General Public License, version 3 "
+        "ou ultérieure (texte ci-dessous). Il contient les composants suivants, chacun sous sa "
+        "licence, dont les textes complets sont dans TIERS.txt, à côté du programme :\n\n"
+        f"{composants}\n\n{texte_agpl}",
+        encoding="utf-8-sig",  # NSIS reads the BOM and shows the accents
+    )
 
 
 def imports_manquants(travail: Path) -> list[str]:

@@ -55,6 +55,7 @@ VIAddVersionKey /LANG=1036 "LegalCopyright" "${NOM}"
 !define MUI_FINISHPAGE_RUN_TEXT "Ouvrir ${NOM}"
 
 !insertmacro MUI_PAGE_WELCOME
+!insertmacro MUI_PAGE_LICENSE "${SOURCE}\LICENCE-INSTALLATION.txt"
 !insertmacro MUI_PAGE_COMPONENTS
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES

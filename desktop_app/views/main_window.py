@@ -414,5 +414,13 @@ class MainWindow(QMainWindow):
             + ligne("Journal", journal_ or "non écrit sur ce poste")
             + (ligne("Programme", programme) if programme else "")
             + f"</p><p>Python {sys.version.split()[0]}, Qt {qVersion()}, PyMuPDF "
-            f"{version_de('PyMuPDF')}</p>",
+            f"{version_de('PyMuPDF')}</p><p>Logiciel libre sous licence GNU Affero GPL, "
+            "version 3 ou ultérieure (LICENCE.txt). Les composants tiers qu'il contient "
+            "(Qt, PySide6, PyMuPDF, SQLAlchemy…) et leurs licences : "
+            + (
+                f"<code>{html.escape(str(programme / 'TIERS.txt'))}</code>"
+                if programme
+                else "<code>python packaging/notices.py</code>"
+            )
+            + ".</p>",
         )

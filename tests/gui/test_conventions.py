@@ -155,7 +155,15 @@ def test_a_propos_dit_la_version_et_les_emplacements(
     from desktop_app import __version__
 
     assert __version__ in textes[0]
-    for mot in ("Données", "Base", "Sauvegardes", "Journal", str(espace.paths.root)):
+    for mot in (
+        "Données",
+        "Base",
+        "Sauvegardes",
+        "Journal",
+        str(espace.paths.root),
+        "GNU Affero GPL",
+        "composants tiers",
+    ):
         assert mot in textes[0]
 
 

@@ -55,6 +55,14 @@ def test_l_application_gelee_passe_son_essai(gel: tuple[Path, Path]) -> None:
     assert "traductions de Qt en français" in rapport
 
 
+def test_le_dossier_gele_porte_sa_licence_et_les_notices(gel: tuple[Path, Path]) -> None:
+    dossier, _sortie = gel
+    assert "GNU AFFERO GENERAL PUBLIC LICENSE" in (dossier / "LICENCE.txt").read_text("utf-8")
+    tiers = (dossier / "TIERS.txt").read_text(encoding="utf-8")
+    assert "PySide6" in tiers and "pymupdf" in tiers.lower()
+    assert (dossier / "LICENCE-INSTALLATION.txt").is_file()  # the installer's licence page
+
+
 def test_le_dossier_gele_est_sobre(gel: tuple[Path, Path]) -> None:
     """No test data, no unused Qt module, Qt's translations in French only."""
     dossier, _sortie = gel
