@@ -117,8 +117,25 @@ def _dans_la_fenetre(espace: Any, a_voir: dict[str, tuple[int, int, int]]) -> li
             faits.append(f"{fmt.upper()} affiché dans la fenêtre")
     finally:
         window.close()
+        window.source_documents.close()  # its threads end here, whatever failed above
         window.deleteLater()
     return faits
+
+
+def _plugin_plateforme() -> Path | None:
+    """The Qt platform plugin a real session uses (qwindows on Windows, qxcb elsewhere): the
+    check itself runs offscreen, so its presence is what is checked (and, on Windows, that it
+    loads; on Linux it needs the desktop's X libraries, which a build machine may lack)."""
+    from PySide6.QtCore import QLibraryInfo, QPluginLoader
+
+    dossier = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    nom = "qwindows" if os.name == "nt" else "qxcb"
+    trouves = [p for p in dossier.glob(f"*{nom}*") if p.suffix in (".dll", ".so", ".dylib")]
+    if not trouves:
+        return None
+    if os.name == "nt" and not QPluginLoader(str(trouves[0])).load():
+        return None
+    return trouves[0]
 
 
 def _empaquetage() -> list[str]:
@@ -130,6 +147,10 @@ def _empaquetage() -> list[str]:
     from desktop_app import __version__
 
     _verifier(__version__ != "0.0.0", "la version du paquet est introuvable (métadonnées)")
+    gele = getattr(sys, "frozen", False)
+    if gele:  # the build's own promise: UTF-8 on every pipe, whatever the code page
+        _verifier(sys.flags.utf8_mode == 1, "le mode UTF-8 de Python n'est pas actif")
+    _verifier(_plugin_plateforme() is not None, "le module d'affichage de Qt est absent")
     oui = QCoreApplication.translate("QPlatformTheme", "&Yes")  # a standard dialog's button
     traduit = oui != "&Yes"
     _verifier(traduit, "les traductions françaises de Qt sont absentes")
@@ -140,6 +161,8 @@ def _empaquetage() -> list[str]:
     _verifier(psycopg.pq.__impl__ in ("binary", "c", "python"), "pilote PostgreSQL inutilisable")
     return [
         f"version {__version__}",
+        *(["mode UTF-8"] if gele else []),
+        "module d'affichage de Qt présent",
         "traductions de Qt en français",
         "fuseau Europe/Paris",
         f"pilote PostgreSQL ({psycopg.pq.__impl__})",
@@ -160,6 +183,12 @@ def executer(candidatures: int = 12) -> int:
     with tempfile.TemporaryDirectory(
         prefix="controle-pj-essai-", ignore_cleanup_errors=True
     ) as dossier:
+        # The window's geometry and splitters go to a settings file of its own, never to the
+        # user's (the registry on Windows): the check touches nothing of theirs.
+        from PySide6.QtCore import QSettings
+
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, dossier)
         try:
             faits += _empaquetage()
             espace = ouvrir_espace(Path(dossier) / "donnees")

@@ -137,7 +137,8 @@ def installateur(dossier: Path, sortie: Path, rapide: bool = False) -> Path:
     if rapide:
         options.append("-DRAPIDE")
     resultat = subprocess.run(
-        [programme, "-V2", "-WX", *options, str(ICI / "installateur.nsi")],
+        # The script is UTF-8 (« Contrôle »): said, never guessed from the system's code page.
+        [programme, "-INPUTCHARSET", "UTF8", "-V2", "-WX", *options, str(ICI / "installateur.nsi")],
         cwd=ICI, capture_output=True, text=True, errors="replace",
     )  # fmt: skip
     if resultat.returncode:

@@ -1,5 +1,6 @@
+; Encoding: UTF-8 (makensis -INPUTCHARSET UTF8, as packaging/construire.py calls it).
 ; Per-user installer of Contrôle PJ (no administrator rights), compiled by makensis:
-;   makensis -DVERSION=1.2.3 -DSOURCE=dist\controle-pj -DSORTIE=dist\ControlePJ-1.2.3.exe installateur.nsi
+;   makensis -INPUTCHARSET UTF8 -DVERSION=1.2.3 -DSOURCE=dist\controle-pj -DSORTIE=dist\ControlePJ-1.2.3.exe installateur.nsi
 ; (python dev.py package passes these). Installs in %LOCALAPPDATA%\Programs\ControlePJ; the
 ; user's data (%LOCALAPPDATA%\ControlePJ) is never in the install folder, and uninstalling
 ; keeps it unless the user asks. Installing over an earlier version upgrades it in place.
@@ -65,17 +66,26 @@ VIAddVersionKey /LANG=1036 "LegalCopyright" "${NOM}"
 !insertmacro MUI_LANGUAGE "French"
 
 ; A running copy locks its files: ask the user to close it (a running executable cannot be
-; opened for writing) rather than fail in the middle of the copy.
+; opened for writing) rather than fail in the middle of the copy. The window and the command
+; line are both checked: either one running holds the shared folder.
 !macro FERMER_APPLICATION un
 Function ${un}FermerApplication
-  essai:
-    IfFileExists "$INSTDIR\${EXE}" 0 fin
+    StrCpy $1 "${EXE}"
+    Call ${un}EstLibre
+    StrCpy $1 "controle-pj-cli.exe"
+    Call ${un}EstLibre
+    Return
+FunctionEnd
+
+Function ${un}EstLibre  ; $1: an executable of the install folder; aborts if it runs
+  encore:
+    IfFileExists "$INSTDIR\$1" 0 fin
     ClearErrors
-    FileOpen $0 "$INSTDIR\${EXE}" a
+    FileOpen $0 "$INSTDIR\$1" a
     IfErrors 0 libre
     MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION \
-      "${NOM} est ouvert. Fermez-le (vos décisions sont déjà enregistrées), puis cliquez sur \
-Réessayer." /SD IDCANCEL IDRETRY essai
+      "${NOM} est ouvert ($1). Fermez-le (vos décisions sont déjà enregistrées), puis \
+cliquez sur Réessayer." /SD IDCANCEL IDRETRY encore
     Abort
   libre:
     FileClose $0

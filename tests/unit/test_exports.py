@@ -103,7 +103,8 @@ def test_files_of_a_selection_copied_into_named_folders(
     with espace.db.read() as s:
         ids = [r.id for r in lister_candidatures(s, printemps) if r.nom in ("MARTIN", "PETIT")]
         copie = copier_pieces(s, espace.store, ids, tmp_path / "pieces")
-    fichiers = sorted(str(p.relative_to(tmp_path / "pieces")) for p in copie.dossier.rglob("*.*"))
+    dossier = tmp_path / "pieces"
+    fichiers = sorted(p.relative_to(dossier).as_posix() for p in copie.dossier.rglob("*.*"))
     assert fichiers == [
         "00000000002_MARTIN/1NATID01_Document-justifiant-l-identite_v1.jpg",
         "00000000002_MARTIN/CINSIG01_Confirmation-d-inscription-signee_v1.pdf",
