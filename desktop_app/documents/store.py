@@ -41,10 +41,17 @@ class ContentStore:
         """Store ``data`` once and return its sha256. With ``durable=False`` the caller must
         call ``make_durable()`` on the returned hashes before relying on them."""
         digest = sha256 or hashlib.sha256(data).hexdigest()
+        self.ajouter(data, digest, durable=durable)
+        return digest
+
+    def ajouter(self, data: bytes, sha256: str, *, durable: bool = True) -> bool:
+        """``put`` with a known hash; True when the file was not in the store before (what a
+        failed import removes again)."""
+        digest = sha256
         target = self.path(digest)
         try:
             if os.stat(target).st_size == len(data):
-                return digest
+                return False
         except FileNotFoundError:
             pass
         if not self._root_ready:
@@ -63,7 +70,7 @@ class ContentStore:
             raise
         if durable:
             fsync_dossier(target.parent)
-        return digest
+        return True
 
     def make_durable(self, hashes: Iterable[str]) -> None:
         """Flush the given files (and their folders' entries) to disk."""

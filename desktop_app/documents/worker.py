@@ -142,9 +142,8 @@ class Acquisition:
         magasin = _MAGASINS.get(self.magasin)
         if magasin is None:
             magasin = _MAGASINS[self.magasin] = ContentStore(Path(self.magasin))
-        nouveau = not magasin.has(sha)
         try:
-            magasin.put(lecture.data, sha, durable=False)
+            nouveau = magasin.ajouter(lecture.data, sha, durable=False)
         except OSError as exc:
             raise StockageImpossible(cause(exc)) from exc
         return lecture, sha, nouveau

@@ -191,7 +191,7 @@ def ouvrir_espace(
         raise
     except (SQLAlchemyError, ImportError, OSError, ValueError) as exc:
         where = _url_affichable(url) if url else str(paths.database)
-        raise DatabaseError(f"Impossible d'ouvrir la base {where} : {_raison(exc)}") from exc
+        raise DatabaseError(f"Impossible d'ouvrir la base {where} : {cause(exc)}") from exc
     return Espace(paths, preferences, db, ContentStore(fichiers))
 
 
@@ -251,13 +251,13 @@ def _base_locale(paths: DataPaths) -> Database:
             restaurer(avant, base, paths.sauvegardes, REVISIONS)
         except (SauvegardeImpossible, OSError) as echec:
             raise DatabaseError(
-                f"La mise à jour de la base a échoué ({_raison(exc)}) et sa remise en état "
+                f"La mise à jour de la base a échoué ({cause(exc)}) et sa remise en état "
                 f"aussi ({echec}). La sauvegarde prise juste avant est intacte : "
                 f"{avant.chemin}."
             ) from exc
         raise DatabaseError(
             f"La mise à jour de la base (schéma {schema} vers {TETE}) a échoué : "
-            f"{_raison(exc)}. La base a été remise dans son état d'avant, depuis la "
+            f"{cause(exc)}. La base a été remise dans son état d'avant, depuis la "
             f"sauvegarde {avant.chemin.name} : rien n'est perdu. Signalez ce message à "
             "l'assistance."
         ) from exc
@@ -275,7 +275,7 @@ def _dans(
         with transaction() as session:
             return fonction(session)
     except SQLAlchemyError as exc:
-        raison = _raison(exc)
+        raison = cause(exc)
         raise BaseIndisponible(message.format(raison), raison) from exc
 
 
@@ -370,7 +370,3 @@ def _url_affichable(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         return "« adresse illisible »"
-
-
-def _raison(exc: BaseException) -> str:
-    return cause(exc)

@@ -254,7 +254,7 @@ def sauvegarder(
         fsync_dossier(dossier)
     except (OSError, sqlite3.Error) as exc:
         raise SauvegardeImpossible(
-            f"La sauvegarde n'a pas pu être écrite dans {dossier} : {_raison(exc)}."
+            f"La sauvegarde n'a pas pu être écrite dans {dossier} : {cause(exc)}."
         ) from exc
     finally:
         for reste in (partielle, _annexe(partielle, "-journal")):
@@ -357,7 +357,7 @@ def restaurer(
                 copier(sauvegarde.chemin, base, fichier_seul=False)
             except sqlite3.Error as exc:
                 raise SauvegardeImpossible(
-                    f"La restauration a échoué ({_raison(exc)}) ; la base n'a pas changé."
+                    f"La restauration a échoué ({cause(exc)}) ; la base n'a pas changé."
                 ) from exc
             return Restauration(sauvegarde, None, securite)
         mise_de_cote = mettre_de_cote(base)
@@ -388,7 +388,3 @@ def _annexe(base: Path, suffixe: str) -> Path:
 def _sur_disque(chemin: Path) -> None:
     with chemin.open("rb+") as handle:
         os.fsync(handle.fileno())
-
-
-def _raison(exc: BaseException) -> str:
-    return cause(exc)

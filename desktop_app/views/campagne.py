@@ -281,9 +281,10 @@ class ActionsCampagne:
         gestionnaire = demander_gestionnaire(self.fenetre, self.espace)
         if not gestionnaire:
             return
-        Operation(
+        Operation.ecriture(
             self.fenetre,
-            lambda _: self.espace.ecrire(lambda s: appliquer(s, plan, le, gestionnaire)),
+            self.espace,
+            lambda s: appliquer(s, plan, le, gestionnaire),
             "Rien n'a été enregistré",
         ).annonce(self.annonces, TOUT).succes(
             lambda n: self._dire(f"{n} pièce(s) marquée(s) Reçue le {le:%d/%m/%Y}.")
@@ -361,14 +362,16 @@ class ActionsCampagne:
             if choix is None:
                 return
             chemin = choix[0]
-            Operation(self.fenetre, lambda _: self.espace.lire(
-                lambda s: exporter_historique(s, identite.n_candidat, Path(chemin))
-            ), "Historique non exporté").succes(
+            Operation.lecture(
+                self.fenetre, self.espace,
+                lambda s: exporter_historique(s, identite.n_candidat, Path(chemin)),
+                "Historique non exporté",
+            ).succes(
                 lambda n: self._dire(f"{n} décision(s) écrite(s) dans {chemin}", 8000)
             ).lancer()  # fmt: skip
 
-        Operation(
-            self.fenetre, lambda _: self.espace.lire(lambda s: identite_de(s, candidature_id))
+        Operation.lecture(
+            self.fenetre, self.espace, lambda s: identite_de(s, candidature_id)
         ).succes(exporter).lancer()
 
     def purger(self) -> TacheAvecProgression | None:

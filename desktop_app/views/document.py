@@ -132,6 +132,9 @@ class PanneauDocument(QWidget):
     def _rotation_changee(self, cle: str, rotation: int) -> None:
         depot_id = int(cle)
         self.etat.rotations[depot_id] = rotation
-        Operation(self, lambda _: self.espace.ecrire(
-            lambda s: memoriser_rotation(s, depot_id, rotation)
-        ), "Rotation non mémorisée").lancer()  # fmt: skip
+        Operation.ecriture(
+            self,
+            self.espace,
+            lambda s: memoriser_rotation(s, depot_id, rotation),
+            "Rotation non mémorisée",
+        ).lancer()

@@ -175,7 +175,7 @@ class PanneauDossier(QWidget):
             return (identite_de(s, candidature_id), pieces_de(s, candidature_id),
                     depots_des_pieces(s, candidature_id))  # fmt: skip
 
-        Operation(self, lambda _: self.espace.lire(lire)).succes(
+        Operation.lecture(self, self.espace, lire).succes(
             lambda lu: self._montrer(candidature_id, *lu, piece_id)
         ).lancer()
 

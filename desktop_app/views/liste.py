@@ -176,9 +176,9 @@ class ListeCandidatures(QWidget):
         if c.campagne or not c.candidatures:
             return  # the window reads the whole campaign again
         ids = sorted(c.candidatures)
-        Operation(self, lambda _: self.espace.lire(
-            lambda s: [ligne_candidature(s, i) for i in ids]
-        )).succes(self._remplacer).lancer()  # fmt: skip
+        Operation.lecture(
+            self, self.espace, lambda s: [ligne_candidature(s, i) for i in ids]
+        ).succes(self._remplacer).lancer()
 
     def _remplacer(self, lignes: list[LigneCandidature | None]) -> None:
         for ligne in lignes:

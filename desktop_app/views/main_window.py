@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
             miennes = frozenset(specialites_de(s, campagne.id, nom)) if nom else frozenset()
             return campagne, lister_candidatures(s, campagne.id), miennes
 
-        Operation(self, lambda _: self.espace.lire(lire), "Lecture de la campagne").succes(
+        Operation.lecture(self, self.espace, lire, "Lecture de la campagne").succes(
             lambda lu: self._montrer_campagne(*lu)
         ).lancer()
 

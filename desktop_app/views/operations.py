@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.causes import Refus, cause
 from desktop_app.services.decisions import ConflitDecision
-from desktop_app.services.espace import BaseIndisponible
+from desktop_app.services.espace import BaseIndisponible, Espace
 from desktop_app.services.progression import Progression, TacheAnnulee
 from desktop_app.views.taches import Fil, TacheAvecProgression
 
@@ -103,6 +103,20 @@ class Operation(Generic[T]):
         self._conflit: Callable[[ConflitDecision], None] | None = None
         self._annonces: Annonces | None = None
         self._changements: Changements | Callable[[T], Changements] = Changements()
+
+    @classmethod
+    def lecture(
+        cls, parent: QWidget, espace: Espace, f: Callable[[Any], T], titre: str = ""
+    ) -> Operation[T]:
+        """``f(session)`` in one read transaction of ``espace``."""
+        return cls(parent, lambda _: espace.lire(f), titre)
+
+    @classmethod
+    def ecriture(
+        cls, parent: QWidget, espace: Espace, f: Callable[[Any], T], titre: str = ""
+    ) -> Operation[T]:
+        """``f(session)`` in one write transaction of ``espace``, committed when it ends."""
+        return cls(parent, lambda _: espace.ecrire(f), titre)
 
     def succes(self, f: Callable[[T], None]) -> Operation[T]:
         self._succes = f

@@ -125,9 +125,9 @@ class Revue(QObject):
         if piece is None:
             self.panneau.montrer(None, [], today_paris())
             return
-        Operation(self.fenetre, lambda _: self.espace.lire(lambda s: historique_de(s, piece.id)))\
-            .succes(lambda historique: self.panneau.montrer(piece, historique, today_paris()))\
-            .lancer()  # fmt: skip
+        Operation.lecture(self.fenetre, self.espace, lambda s: historique_de(s, piece.id)).succes(
+            lambda historique: self.panneau.montrer(piece, historique, today_paris())
+        ).lancer()
         QTimer.singleShot(0, self.precharger_suivant)
 
     def precharger_suivant(self) -> None:
@@ -147,7 +147,7 @@ class Revue(QObject):
             piece = premiere_a_voir(pieces_de(s, candidature))
             return depots_de(s, piece.id) if piece is not None else []
 
-        Operation(self.fenetre, lambda _: self.espace.lire(lire)).succes(
+        Operation.lecture(self.fenetre, self.espace, lire).succes(
             lambda depots: self.document.precharger(depots[0] if depots else None)
         ).echec(lambda _echec: None).lancer()  # a prefetch that fails costs nothing
 
@@ -236,7 +236,7 @@ class Revue(QObject):
             )
 
         self._ecrire(
-            Operation(self.fenetre, lambda _: self.espace.ecrire(ecrire))
+            Operation.ecriture(self.fenetre, self.espace, ecrire)
             .annonce(self.annonces, Changements.de([candidature_id], [piece.id]))
             .succes(enregistree)
             .conflit(lambda conflit: self._conflit(conflit, decision, candidature_id))
@@ -323,9 +323,8 @@ class Revue(QObject):
             self.panneau.erreur(echec.message, reessayable=False)
 
         self._ecrire(
-            Operation(self.fenetre, lambda _: self.espace.ecrire(
-                lambda s: annuler_decision(s, fait.decision_id, gestionnaire)
-            ))
+            Operation.ecriture(self.fenetre, self.espace,
+                               lambda s: annuler_decision(s, fait.decision_id, gestionnaire))
             .annonce(self.annonces, Changements.de([candidature_id], [fait.piece_id]))
             .succes(annulee)
             .echec(refusee)
@@ -368,7 +367,7 @@ class Revue(QObject):
             self.surface()
             self.panneau.enregistre(f"{len(decisions)} pièce(s) déclarée(s) conformes")
 
-        Operation(self.fenetre, lambda _: self.espace.ecrire(ecrire)).annonce(
+        Operation.ecriture(self.fenetre, self.espace, ecrire).annonce(
             self.annonces, Changements.de([candidature_id], [p.id for p in eligibles])
         ).succes(faites).echec(
             lambda e: self.panneau.erreur(f"Rien n'a été enregistré : {e.message}", False)

@@ -434,7 +434,7 @@ class SuiviFenetre(QMainWindow):
             self.actualiser()
 
         candidatures = [self._suggestions[r][0].destinataire.candidature_id for r in lignes]
-        Operation(self, lambda _: self.espace.ecrire(ecrire), "Rien n'a été enregistré").annonce(
+        Operation.ecriture(self, self.espace, ecrire, "Rien n'a été enregistré").annonce(
             self.annonces, Changements.de(candidatures, [p.piece_id for p in choisies])
         ).succes(fait).lancer()
 
@@ -453,8 +453,9 @@ class SuiviFenetre(QMainWindow):
         """The bureau that signs the letters; True once its address and contact are known."""
         campagne_id, maintenant = self.campagne_id, self.horloge()
         lu: list[Bureau] = []
-        Operation(self, lambda _: self.espace.lire(lambda s: bureau_de(s, campagne_id)),
-                  "Bureau expéditeur").succes(lu.append).lancer()  # fmt: skip
+        Operation.lecture(
+            self, self.espace, lambda s: bureau_de(s, campagne_id), "Bureau expéditeur"
+        ).succes(lu.append).lancer()
         dialogue = BureauDialog(lu[0], self) if lu else None
         if dialogue is None or not dialogue.exec():
             return False
@@ -463,7 +464,7 @@ class SuiviFenetre(QMainWindow):
             enregistrer_bureau(session, campagne_id, dialogue.bureau())
             return contexte(session, campagne_id, maintenant)
 
-        Operation(self, lambda _: self.espace.ecrire(ecrire), "Bureau non enregistré").succes(
+        Operation.ecriture(self, self.espace, ecrire, "Bureau non enregistré").succes(
             lambda ctx: setattr(self, "ctx", ctx)
         ).lancer()
         return self.ctx is not None and self.ctx.bureau.complet
@@ -477,9 +478,10 @@ class SuiviFenetre(QMainWindow):
             assert specialite is not None
             nouvelles[specialite.text()] = choix.currentText()
         campagne_id = self.campagne_id
-        Operation(
+        Operation.ecriture(
             self,
-            lambda _: self.espace.ecrire(lambda s: affecter(s, campagne_id, nouvelles)),
+            self.espace,
+            lambda s: affecter(s, campagne_id, nouvelles),
             "Affectations non enregistrées",
         ).annonce(self.annonces, TOUT).succes(
             lambda _: self._dire("Affectations enregistrées.")
