@@ -109,6 +109,36 @@ def main() -> None:
         ligne(m.nom, f"{m.mediane:.2f} s (médiane de {len(m.durees)})")
     ligne("sauvegarde vérifiée / copie brute", f"{complete.mediane / brut.mediane:.1f}")
 
+    # verify-audit: the chain, each pièce against its last entry, the backups' anchors; beside
+    # a raw read of the same history's rows (sqlite3, no check).
+    import sqlite3
+
+    from desktop_app.services.audit import ancres_des_sauvegardes, verifier_historique
+
+    def lire_brut() -> None:
+        with sqlite3.connect(f"{base.resolve().as_uri()}?mode=ro", uri=True) as c:
+            c.execute("SELECT * FROM decision").fetchall()
+            c.execute("SELECT id, statut, commentaire FROM piece").fetchall()
+        c.close()
+
+    def verifier() -> None:
+        espace = ouvrir_espace(args.data_dir)
+        try:
+            ancres = ancres_des_sauvegardes(espace.paths.sauvegardes)
+            with espace.db.read() as s:
+                assert verifier_historique(s, ancres).intacte
+        finally:
+            espace.close()
+
+    brut_h, audit = alterner(
+        ("lecture brute de l'historique et des pièces", lire_brut),
+        ("verify-audit (ouverture comprise)", verifier),
+        args.repetitions,
+    )
+    for m in (brut_h, audit):
+        ligne(m.nom, f"{m.mediane:.2f} s (médiane de {len(m.durees)})")
+    ligne("verify-audit / lecture brute", f"{audit.mediane / brut_h.mediane:.1f}")
+
 
 if __name__ == "__main__":
     main()

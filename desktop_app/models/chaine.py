@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 GENESE = "0" * 64  # the "previous hash" of the first entry
+# What an import writes in the history when a new file resets a pièce's status: a note that
+# stands for the empty comment the pièce then has (the verification knows it).
+NOTE_NOUVEAU_DEPOT = "Nouveau dépôt du candidat"
 
 CHAMPS = (
     "piece_id",

@@ -29,7 +29,7 @@ from desktop_app.models import (
     Purge,
     SourceDecision,
 )
-from desktop_app.models.chaine import CHAMPS, GENESE, empreinte
+from desktop_app.models.chaine import CHAMPS, GENESE, NOTE_NOUVEAU_DEPOT, empreinte
 from desktop_app.services.dates import format_date, format_datetime
 from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.requetes import titre_campagne
@@ -229,7 +229,9 @@ def verifier_historique(session: Session, ancres: Iterable[Ancre] = ()) -> Verif
         if d is None:
             continue
         decides = set(filter(None, (d["fichiers"] or "").split(",")))
-        if (d["nouveau_statut"] != statut or (d["commentaire"] or "") != (commentaire or "")
+        note = d["commentaire"] or ""
+        attendu = "" if note == NOTE_NOUVEAU_DEPOT else note  # an import's note, no comment
+        if (d["nouveau_statut"] != statut or attendu != (commentaire or "")
                 or not decides <= fichiers.get(piece_id, set())):  # fmt: skip
             incoherentes.append(piece_id)
     ancres = list(ancres)

@@ -70,7 +70,11 @@ def test_demo_command_builds_a_realistic_campaign(
         )  # fmt: skip
         dernier_depot = s.scalar(select(func.max(Depot.date_depot)))
         bureau = bureau_de(s, 1)
+        from desktop_app.services.audit import verifier_historique
+
+        verification = verifier_historique(s)  # re-deposits reset statuses: still coherent
     espace.close()
+    assert verification.intacte, verification.rapport()
     assert conformes_non_recevables == 0
     assert dernier_depot is not None and dernier_depot.date() <= dt.date(2026, 11, 22)
     assert bureau.complet and "Vercingétorix" in bureau.adresse

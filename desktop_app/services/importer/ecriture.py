@@ -27,6 +27,7 @@ from desktop_app.models import (
     SourceDecision,
     Statut,
 )
+from desktop_app.models.chaine import NOTE_NOUVEAU_DEPOT
 from desktop_app.services.audit import chainer, verrouiller_historique
 from desktop_app.services.dates import now_utc
 from desktop_app.services.importer.lecture import (
@@ -451,7 +452,7 @@ class Ecrivain:
                 )
                 return None
             if target != current:
-                return (*target, "Nouveau dépôt du candidat")
+                return (*target, NOTE_NOUVEAU_DEPOT)
             return None
         if not p.porte_une_decision or target == current:
             return None
