@@ -58,6 +58,11 @@ def main() -> None:
                 worker=espace.inspection,
             )
     app = creer_application()
+    # The window as a new gestionnaire first sees it: settings of its own, not the last run's.
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     window = MainWindow(espace)
     window.resize(1600, 900)
     window.show()
