@@ -22,12 +22,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from version_windows import quatre_nombres  # beside this file
-
-from desktop_app import __version__
-
 ICI = Path(__file__).resolve().parent
 RACINE = ICI.parent
+# Said, not left to the interpreter: an embedded Python (python._pth) adds neither folder.
+sys.path[:0] = [str(ICI), str(RACINE)]
+
+from version_windows import quatre_nombres  # noqa: E402
+
+from desktop_app import __version__  # noqa: E402
+
 SPEC = ICI / "controle-pj.spec"
 NOM = "controle-pj"
 

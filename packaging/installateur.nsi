@@ -5,7 +5,7 @@
 ; user's data (%LOCALAPPDATA%\ControlePJ) is never in the install folder, and uninstalling
 ; keeps it unless the user asks. Installing over an earlier version upgrades it in place.
 
-Unicode true
+Target amd64-unicode  ; 64-bit like the program it installs: the installer tested under Wine64 is the one shipped
 ManifestDPIAware true
 RequestExecutionLevel user
 !ifdef RAPIDE
@@ -134,7 +134,12 @@ Section "Uninstall"
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\${EXE}"
   Delete "$INSTDIR\controle-pj-cli.exe"
+  Delete "$INSTDIR\LICENCE.txt"
+  Delete "$INSTDIR\LICENCE-INSTALLATION.txt"
+  Delete "$INSTDIR\TIERS.txt"
   Delete "$INSTDIR\desinstaller.exe"
+  ; Every file the installer put here is named above (the Windows check under Wine proves the
+  ; folder goes): a folder the user chose is never removed with what else it holds.
   RMDir "$INSTDIR"
   DeleteRegKey HKCU "${DESINSTALLATION}"
   DeleteRegKey HKCU "Software\${ID}"

@@ -31,8 +31,9 @@ def _binaires() -> Path | None:
         sortie = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
         candidats.append(Path(sortie.stdout.strip()))
     candidats += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    exe = ".exe" if os.name == "nt" else ""  # under Wine, Linux's own programs are visible
     for dossier in candidats:
-        if (dossier / "initdb").exists() and (dossier / "pg_ctl").exists():
+        if (dossier / f"initdb{exe}").exists() and (dossier / f"pg_ctl{exe}").exists():
             return dossier
     return None
 

@@ -1,7 +1,8 @@
 """One window per user and data folder: a second launch brings the running window forward.
 
 The first instance listens on a local socket (a named pipe on Windows) whose name derives from
-the user and the data folder; a second launch connects, says « montrer » and exits."""
+the user and the data folder; a second launch connects (and says « montrer », for versions that
+waited for it) and exits."""
 
 from __future__ import annotations
 
@@ -76,14 +77,16 @@ class InstanceUnique(QObject):
         return self.serveur.isListening()
 
     def _connexion(self) -> None:
+        # The connection is the request: only a launch of this user on this data folder knows
+        # the name, and Windows' named pipes may lose what a client wrote and closed before it
+        # was read (seen under Wine: connected, then nothing to read).
+        montrer = False
         while (socket := self.serveur.nextPendingConnection()) is not None:
-            # The message is a few bytes sent at once: read it here (the other launch waits
-            # for it to be written), then let the connection go.
-            recu = socket.bytesAvailable() or socket.waitForReadyRead(ATTENTE_MS)
-            if recu and bytes(socket.readAll().data()).startswith(MONTRER.strip()):
-                self.montrer.emit()
+            montrer = True
             socket.disconnectFromServer()
             socket.deleteLater()
+        if montrer:
+            self.montrer.emit()
 
     def close(self) -> None:
         self.serveur.close()

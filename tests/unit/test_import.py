@@ -574,6 +574,8 @@ def test_links_leaving_a_folder_package_are_refused(espace: Espace, tmp_path: Pa
         (root / "dossier-lie").symlink_to(secret)
     except OSError as exc:  # Windows without the privilege to make links (WinError 1314)
         pytest.skip(f"liens symboliques non permis ici : {exc}")
+    if not (root / "dossier-lie" / "secret.pdf").is_file():
+        pytest.skip("liens symboliques faits mais pas suivis ici (Wine)")
     rapport = importer_paquet(espace.db, espace.store, root)
     assert [str(m) for m in rapport.messages if m.niveau == "erreur"] == []
     for code in ("CINSIG01", "1NATID01"):
