@@ -2,7 +2,12 @@
 
     python3 dev.py demo    install in .venv, then open the application on the demo campaign
     python3 dev.py test    install in .venv with the test tools, then lint and run every test
-                           (with CI=true, PostgreSQL and NSIS from Debian's packages)
+                           (with CI=true, PostgreSQL and NSIS from Debian's packages, then
+                           the Windows check below)
+    python3 dev.py windows (Linux) the Windows check under Wine: python.org's Windows CPython
+                           and Windows wheels run ruff, import-linter and the tests, build the
+                           frozen application and its installer, install, upgrade, uninstall
+                           (packaging/windows.py; arguments after it go to pytest)
     python3 dev.py package install PyInstaller, build the frozen application in dist/, run its
                            smoke test, and compile the installer (NSIS's makensis)
 
@@ -81,6 +86,13 @@ def test(args: list[str]) -> None:
     run(BIN / "lint-imports")
     run(PYTHON, "-m", "mypy")  # strict where pyproject's [tool.mypy] says
     run(PYTHON, "-m", "pytest", *args, QT_QPA_PLATFORM="offscreen")
+    if os.environ.get("CI") and sys.platform == "linux":
+        windows([])
+
+
+def windows(args: list[str]) -> None:
+    install("test")
+    run(PYTHON, ROOT / "packaging" / "windows.py", *args)
 
 
 def package(args: list[str]) -> None:
@@ -89,7 +101,7 @@ def package(args: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    commands = {"demo": demo, "test": test, "package": package}
+    commands = {"demo": demo, "test": test, "package": package, "windows": windows}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](sys.argv[2:])
