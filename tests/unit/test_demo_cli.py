@@ -162,3 +162,24 @@ def test_check_reports_missing_files(tmp_path: Path, capsys: pytest.CaptureFixtu
     ]
     assert absent["recevable"] is False
     assert absent["reasons"] == ["Fichier introuvable."] and absent["size"] is None
+
+
+@pytest.mark.slow
+def test_a_failed_smoke_test_says_why_and_exits_1(tmp_path: Path) -> None:
+    """Whatever step fails (here the window, while the viewer's worker threads still run),
+    --smoke-test says it in French, stops its threads and exits 1 (it used to die on
+    « QThread: Destroyed while thread … is still running », exit 9 on Windows)."""
+    import os
+    import subprocess
+    import sys
+
+    programme = (
+        "import sys; import desktop_app.smoke_test as essai; essai.ATTENTE_AFFICHAGE = 0.0; "
+        "from desktop_app.cli import main; sys.exit(main(['--smoke-test']))"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CONTROLE_PJ_LOG_DIR": str(tmp_path)}
+    resultat = subprocess.run([sys.executable, "-c", programme], env=env, capture_output=True,
+                              text=True, encoding="utf-8", errors="replace", timeout=300)  # fmt: skip
+    assert resultat.returncode == 1, resultat.stderr
+    assert resultat.stderr.startswith("Essai en échec : la fenêtre n'a pas affiché")
+    assert "QThread" not in resultat.stderr and "Traceback" not in resultat.stderr
