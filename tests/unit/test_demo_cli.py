@@ -178,8 +178,10 @@ def test_a_failed_smoke_test_says_why_and_exits_1(tmp_path: Path) -> None:
         "from desktop_app.cli import main; sys.exit(main(['--smoke-test']))"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CONTROLE_PJ_LOG_DIR": str(tmp_path)}
-    resultat = subprocess.run([sys.executable, "-c", programme], env=env, capture_output=True,
-                              text=True, encoding="utf-8", errors="replace", timeout=300)  # fmt: skip
+    resultat = subprocess.run(
+        [sys.executable, "-c", programme], env=env, capture_output=True, text=True,
+        encoding="utf-8", errors="replace", timeout=300,
+    )  # fmt: skip
     assert resultat.returncode == 1, resultat.stderr
     assert resultat.stderr.startswith("Essai en échec : la fenêtre n'a pas affiché")
     assert "QThread" not in resultat.stderr and "Traceback" not in resultat.stderr
