@@ -514,7 +514,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         if extension == ".csv":
             n = ecrire_matrice_csv(m, args.sortie)
         else:
-            n = ecrire_matrice_xlsx(m, args.sortie, args.sortie.stem, _progress_stderr)
+            n = ecrire_matrice_xlsx(m, args.sortie, _progress_stderr)
         if sys.stderr.isatty():
             print(file=sys.stderr)
         print(f"{n} candidature(s) × {len(m.codes)} pièce(s) écrites dans {args.sortie}")

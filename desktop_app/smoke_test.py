@@ -138,8 +138,9 @@ def _plugin_plateforme() -> Path | None:
     return trouves[0]
 
 
-def _empaquetage() -> list[str]:
-    """What a frozen build could miss without any other test noticing."""
+def _empaquetage(dossier: Path) -> list[str]:
+    """What a frozen build could miss without any other test noticing (``dossier``: the
+    check's temporary folder)."""
     from importlib import resources
 
     from PySide6.QtCore import QCoreApplication
@@ -159,6 +160,11 @@ def _empaquetage() -> list[str]:
     import psycopg  # the team mode's driver, loaded by URL only: the freezer cannot see it
 
     _verifier(psycopg.pq.__impl__ in ("binary", "c", "python"), "pilote PostgreSQL inutilisable")
+    from desktop_app.services.exports import Matrice, ecrire_matrice_xlsx  # a compiled writer
+
+    classeur = dossier / "matrice.xlsx"
+    ecrire_matrice_xlsx(Matrice(["N° candidat", "Nom"], [["00001", "ÉLOI"]], []), classeur)
+    _verifier(classeur.stat().st_size > 0, "la matrice XLSX ne s'écrit pas")
     return [
         f"version {__version__}",
         *(["mode UTF-8"] if gele else []),
@@ -166,6 +172,7 @@ def _empaquetage() -> list[str]:
         "traductions de Qt en français",
         "fuseau Europe/Paris",
         f"pilote PostgreSQL ({psycopg.pq.__impl__})",
+        "matrice XLSX écrite",
     ]
 
 
@@ -190,7 +197,7 @@ def executer(candidatures: int = 12) -> int:
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, dossier)
         try:
-            faits += _empaquetage()
+            faits += _empaquetage(Path(dossier))
             espace = ouvrir_espace(Path(dossier) / "donnees")
             try:
                 faits.append(f"base créée dans {espace.paths.database.parent}")

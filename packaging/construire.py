@@ -40,7 +40,8 @@ NOM = "controle-pj"
 # names imported from it that are attributes, not modules (multiprocessing.get_context).
 ESSENTIELS = frozenset(
     {"desktop_app", "PySide6", "shiboken6", "sqlalchemy", "alembic", "pymupdf", "fitz", "PIL",
-     "platformdirs", "tzdata", "psycopg", "psycopg_binary", "xlsxwriter", "mako"}
+     "platformdirs", "tzdata", "psycopg", "psycopg_binary", "xlsxwriter", "rustpy_xlsxwriter",
+     "mako"}
 )  # fmt: skip
 _MANQUANT = re.compile(r"^missing module named '?([\w.]+)'? - imported by (.*)$")
 

@@ -158,7 +158,7 @@ class ActionsCampagne:
             m = self.espace.lire(lambda s: matrice(s, campagne.id, progression=progression))
             if destination.suffix.lower() == ".csv":
                 return ecrire_matrice_csv(m, destination)
-            return ecrire_matrice_xlsx(m, destination, campagne.titre, progression)
+            return ecrire_matrice_xlsx(m, destination, progression)
 
         self._longue(
             "Matrice des statuts",

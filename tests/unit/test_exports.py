@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from desktop_app.services.espace import Espace
 from desktop_app.services.exports import (
+    COULEURS,
     copier_pieces,
     ecrire_matrice_csv,
     ecrire_matrice_xlsx,
@@ -64,13 +65,30 @@ def test_xlsx_opens_with_the_right_columns_and_cells(
     with espace.db.read() as s:
         m = matrice(s, printemps, AVANT)
     destination = tmp_path / "matrice.xlsx"
-    assert ecrire_matrice_xlsx(m, destination, "BP 2024") == 4
+    assert ecrire_matrice_xlsx(m, destination) == 4
     feuille = load_workbook(destination, read_only=True).active
     assert feuille is not None and feuille.title == "Statuts des pièces"
     lignes = [["" if c is None else c for c in r] for r in feuille.iter_rows(values_only=True)]
     assert lignes[0] == ENTETE
     assert lignes[1:] == LIGNES  # N° candidat kept as text: its leading zeros are there
     assert not list(tmp_path.glob(".ecriture-*"))
+
+    # What a chef de bureau sees: header and identity frozen, a filter on every column, the
+    # header in bold, N° candidat and N° inscription as text, statuses coloured.
+    feuille = load_workbook(destination).active
+    assert feuille is not None
+    assert feuille.freeze_panes == "D2"
+    assert feuille.auto_filter.ref == f"A1:{feuille.cell(1, len(ENTETE)).column_letter}5"
+    assert feuille["A1"].font.b and feuille.row_dimensions[1].height == 45
+    assert feuille["A2"].number_format == "@" and feuille["B2"].number_format == "@"
+    couleurs, plages = {}, set()
+    for plage in feuille.conditional_formatting:
+        plages.add(str(plage.sqref))
+        for regle in plage.rules:
+            couleurs[regle.text] = regle.dxf.fill.bgColor.rgb[-6:].lower()
+    assert couleurs == {statut: couleur[1:] for statut, couleur in COULEURS.items()}
+    pieces = [feuille.cell(1, k).column_letter for k in range(11, len(ENTETE) + 1)]
+    assert plages == {f"{c}2:{c}5" for c in pieces}  # the pièces' statuses, below the header
 
 
 def test_csv_for_a_french_spreadsheet(espace: Espace, printemps: int, tmp_path: Path) -> None:
@@ -93,7 +111,7 @@ def test_a_cancelled_export_leaves_no_file(espace: Espace, printemps: int, tmp_p
         raise TacheAnnulee()
 
     with pytest.raises(TacheAnnulee):
-        ecrire_matrice_xlsx(m, tmp_path / "sortie" / "m.xlsx", "BP", annuler)
+        ecrire_matrice_xlsx(m, tmp_path / "sortie" / "m.xlsx", annuler)
     assert not (tmp_path / "sortie").exists() or list((tmp_path / "sortie").iterdir()) == []
 
 

@@ -59,7 +59,7 @@ def test_no_cell_the_application_writes_is_a_formula_and_the_round_trip_stays_ex
         m = matrice(s, 1)
         exporter_historique(s, "01234567890", sorties["historique.csv"])
     ecrire_matrice_csv(m, sorties["matrice.csv"])
-    ecrire_matrice_xlsx(m, tmp_path / "matrice.xlsx", "Essai")
+    ecrire_matrice_xlsx(m, tmp_path / "matrice.xlsx")
     for chemin in sorties.values():
         cellules = _cellules(chemin)
         assert not [c for c in cellules if c[:1] in ("=", "+", "-", "@", "\t", "\r")], chemin.name
