@@ -27,14 +27,14 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, case, func, or_, select, type_coerce
+from sqlalchemy.orm import Session, aliased
 
 from desktop_app.models import Candidat, Candidature, Depot, Modalite, Piece, Statut
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import now_utc
 from desktop_app.services.recherche import normaliser
-from desktop_app.services.requetes import campagne_de, dernier_tour, par_lots
+from desktop_app.services.requetes import campagne_de, par_lots
 
 UNE_MINUTE = dt.timedelta(minutes=1)
 
@@ -173,7 +173,12 @@ def suivi(
     maintenant: dt.datetime | None = None,
     candidatures: Iterable[int] | None = None,
 ) -> Suivi:
-    """The three worklists of the campaign (or of these candidatures), in name order."""
+    """The three worklists of the campaign (or of these candidatures), in name order.
+
+    At 100,000 candidatures most pièces not Conforme end in no list: rows are read as stored
+    (a status by its name), the rule is judged once per (status, usable files, catalogue
+    entry) — all a pièce's suite depends on — and objects are built only for the pièces and
+    candidates a list holds."""
     maintenant = maintenant or now_utc()
     campagne = campagne_de(session, campagne_id)
     cloture = campagne.cloture
@@ -182,24 +187,48 @@ def suivi(
         conditions.append(Candidature.id.in_(list(candidatures)))
     a_voir = or_(Piece.statut.is_(None), Piece.statut != Statut.CONFORME)
     fichiers = _fichiers(session, conditions, a_voir)
+    catalogue = {
+        row.id: row
+        for row in session.execute(
+            select(Catalogue.id, Catalogue.code, Catalogue.libelle, Catalogue.modalite,
+                   Catalogue.fin).where(Catalogue.campagne_id == campagne_id)
+        )
+    }  # fmt: skip
+    jugees: dict[tuple[str | None, bool, int], tuple[Statut | None, Suite, dt.datetime | None]]
+    jugees = {}
+    a_lister = (Suite.RELANCER, Suite.SUGGERER_ATTENTE, Suite.ANNULATION)
     par_dossier: dict[int, list[PieceASuivre]] = {}
-    for row in session.execute(
+    # Through the connection: plain rows, without the ORM's per-row bookkeeping.
+    for piece_id, cid, cat_id, nom_statut, commentaire, version in session.connection().execute(
         select(
-            Piece.id, Piece.candidature_id, Catalogue.code, Catalogue.libelle,
-            Catalogue.modalite, Piece.statut, Piece.commentaire, Piece.version_id, Catalogue.fin,
+            Piece.id, Piece.candidature_id, Piece.catalogue_id,
+            type_coerce(Piece.statut, String),  # its name, as stored: no enum per row
+            Piece.commentaire, Piece.version_id,
         )
         .join(Candidature, Piece.candidature_id == Candidature.id)
         .join(Catalogue, Piece.catalogue_id == Catalogue.id)
         .where(*conditions, a_voir)
         .order_by(Piece.candidature_id, Catalogue.regroupement, Catalogue.code)
     ):  # fmt: skip
-        deposee, utilisable = fichiers.get(row.id, (False, False))
-        par_dossier.setdefault(row.candidature_id, []).append(
+        deposee, utilisable = fichiers.get(piece_id, SANS_FICHIER)
+        cle = (nom_statut, utilisable, cat_id)
+        jugee = jugees.get(cle)
+        if jugee is None:
+            statut = Statut[nom_statut] if nom_statut else None
+            fin = catalogue[cat_id].fin
+            jugee = jugees[cle] = (
+                statut,
+                suite_piece(statut, utilisable, fin, cloture, maintenant),
+                echeance_piece(statut, fin, cloture),
+            )
+        statut, suite, echeance = jugee
+        if suite not in a_lister:
+            continue
+        entree = catalogue[cat_id]
+        par_dossier.setdefault(cid, []).append(
             PieceASuivre(
-                row.id, row.candidature_id, row.code, row.libelle, row.modalite, row.statut,
-                row.commentaire, row.version_id, deposee, utilisable,
-                echeance_piece(row.statut, row.fin, cloture),
-                suite_piece(row.statut, utilisable, row.fin, cloture, maintenant),
+                piece_id, cid, entree.code, entree.libelle, entree.modalite, statut, commentaire,
+                version, deposee, utilisable, echeance, suite,
             )
         )  # fmt: skip
     destinataires = destinataires_de(session, par_dossier)
@@ -219,22 +248,33 @@ def suivi(
     return Suivi(campagne_id, maintenant, cloture, relancer, annuler, suggerer)
 
 
+SANS_FICHIER = (False, False)
+
+
 def _fichiers(
     session: Session, conditions: Sequence[object], a_voir: object
 ) -> dict[int, tuple[bool, bool]]:
     """Per pièce not Conforme that has files: (True, are those of its latest round all
-    recevable)."""
-    courants = dernier_tour(
-        session.execute(
-            select(Depot.piece_id, Depot.tour, Depot.recevable)
+    recevable), aggregated by the database (one row per pièce)."""
+    autre = aliased(Depot)
+    dernier_tour = (
+        select(func.max(autre.tour))
+        .where(autre.piece_id == Depot.piece_id)
+        .correlate(Depot)
+        .scalar_subquery()
+    )
+    tous_recevables = func.min(case((Depot.recevable, 1), else_=0))
+    return {
+        piece_id: (True, bool(recevables))
+        for piece_id, recevables in session.connection().execute(
+            select(Depot.piece_id, tous_recevables)
             .join(Piece, Depot.piece_id == Piece.id)
             .join(Candidature, Piece.candidature_id == Candidature.id)
             # type: ignore below: SQLAlchemy types a boolean column expression loosely here.
-            .where(*conditions, a_voir)  # type: ignore[arg-type]
-            .order_by(Depot.id)
+            .where(*conditions, a_voir, Depot.tour == dernier_tour)  # type: ignore[arg-type]
+            .group_by(Depot.piece_id)
         )
-    )
-    return {piece_id: (True, all(recevables)) for piece_id, recevables in courants.items()}
+    }
 
 
 def destinataires_de(session: Session, candidatures: Iterable[int]) -> dict[int, Destinataire]:

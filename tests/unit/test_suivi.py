@@ -141,3 +141,54 @@ def test_demo_campaign_past_its_closing_date(espace: Espace, paquet_demo: Path) 
         total = sum(ligne.compteurs)
         assert len(dossier.pieces) == total - non_conformes[cid]
         assert all(p.statut != Statut.CONFORME for p in dossier.pieces)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("candidatures", [40, 10_000])
+def test_the_worklists_are_those_of_the_reference(
+    espace: Espace, candidatures: int, paquet_demo: Path
+) -> None:
+    """The worklists read as stored give the very lists (dossiers, their order, each pièce's
+    fields) the reference gives, one object per pièce, on the demo campaign and on a generated
+    10,000-candidature one, before its deadlines, between them and after its closing date."""
+    from sqlalchemy import select, update
+
+    from desktop_app.models import PieceCatalogue
+    from desktop_app.services.demo import installer_demo
+    from tests.conftest import REFERENCE
+    from tests.unit import suivi_reference
+
+    if candidatures == 40:
+        importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    else:
+        installer_demo(espace.db, espace.store, candidatures, reference=REFERENCE,
+                       worker=espace.inspection)  # fmt: skip
+    with espace.db.write() as s:  # half the pièces due 3 days before the closing date
+        campagne = campagnes(s)[0]
+        assert campagne.cloture is not None
+        codes = s.scalars(select(PieceCatalogue.code).order_by(PieceCatalogue.code)).all()
+        s.execute(
+            update(PieceCatalogue)
+            .where(PieceCatalogue.code.in_(codes[::2]))
+            .values(fin=campagne.cloture - dt.timedelta(days=3))
+        )
+    with espace.db.read() as s:
+        fins = sorted({p.echeance for d in suivi(s, campagne.id).a_relancer for p in d.pieces})
+        moments = [
+            dt.datetime(2026, 1, 1, tzinfo=UTC),
+            *(f + dt.timedelta(minutes=1) for f in fins if f is not None),
+            campagne.cloture + dt.timedelta(minutes=1),
+        ]
+        vus = set()
+        for maintenant in moments:
+            attendu = suivi_reference.suivi(s, campagne.id, maintenant)
+            obtenu = suivi(s, campagne.id, maintenant)
+            assert obtenu == attendu, maintenant
+            listes = {"relancer": obtenu.a_relancer, "annuler": obtenu.a_annuler,
+                      "suggerer": obtenu.suggestions}  # fmt: skip
+            vus |= {nom for nom, liste in listes.items() if liste}
+        sous_ensemble = [d.destinataire.candidature_id for d in attendu.a_annuler][::3]
+        assert suivi(s, campagne.id, maintenant, sous_ensemble) == suivi_reference.suivi(
+            s, campagne.id, maintenant, sous_ensemble
+        )
+    assert vus == {"relancer", "annuler", "suggerer"}  # every list was compared, not empty
