@@ -62,9 +62,10 @@ def ligne(label: str, valeur: str) -> None:
     print(f"  {label:<58} {valeur}")
 
 
-def base_100k(data_dir: Path) -> None:
-    """The 100,000-candidature demo database the review and export benches share: built once
-    (about 3 minutes), reused by later runs."""
+def base_100k(data_dir: Path, candidatures: int = 100_000) -> None:
+    """The demo database the review and export benches share (100,000 candidatures, or
+    300,000 with ``candidatures``: the scale of the big académies): built once (about 3
+    minutes per 100,000), reused by later runs; a folder holding another size is refused."""
     import datetime as dt
 
     from desktop_app.services.demo import installer_demo
@@ -74,10 +75,21 @@ def base_100k(data_dir: Path) -> None:
     espace = ouvrir_espace(data_dir)
     try:
         with espace.db.read() as session:
-            if campagnes(session):
-                return
-        print(f"Construction de 100000 candidatures dans {data_dir}…", flush=True)
-        installer_demo(espace.db, espace.store, 100_000, reference=dt.date(2026, 11, 22),
+            existantes = campagnes(session)
+        if existantes:
+            if existantes[0].candidatures != candidatures:
+                raise SystemExit(f"{data_dir} holds {existantes[0].candidatures} candidatures, "
+                                 f"not {candidatures}: choose another --data-dir")  # fmt: skip
+            return
+        print(f"Construction de {candidatures} candidatures dans {data_dir}…", flush=True)
+        installer_demo(espace.db, espace.store, candidatures, reference=dt.date(2026, 11, 22),
                        worker=espace.inspection)  # fmt: skip
     finally:
         espace.close()
+
+
+def dossier_bench(candidatures: int) -> Path:
+    """Where the benches keep the base of that size (built once, shared)."""
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"controle-pj-bench-{candidatures // 1000}k"

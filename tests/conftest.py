@@ -29,6 +29,12 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONTROLE_PJ_LOG_DIR", str(tmp_path / "journal"))
     monkeypatch.setenv("CONTROLE_PJ_CONFIG_DIR", str(tmp_path / "config"))  # Windows too
     monkeypatch.delenv("CONTROLE_PJ_DATABASE_URL", raising=False)
+    # Qt's settings too: on Windows they are the registry, which no variable moves (the tests
+    # under Wine found a folder remembered from the previous run).
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qt"))
 
 
 @pytest.fixture
