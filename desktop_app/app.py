@@ -202,11 +202,15 @@ def run_gui(args: argparse.Namespace) -> int:
     if journal.plantage_precedent() is not None:
         QTimer.singleShot(0, lambda: dire_plantage_precedent(window))
     log.info("fenêtre ouverte (instance unique : %s)", "oui" if instance.ecoute else "non")
-    window.recharger()
-    if getattr(args, "demo", False) and window.campagne is None:
-        lancer_demo(window)
-    else:
-        window.sauvegarde_au_demarrage()
+
+    def campagne_lue() -> None:
+        if getattr(args, "demo", False) and window.campagne is None:
+            lancer_demo(window)
+        else:
+            window.sauvegarde_au_demarrage()
+
+    # The window is painted first; the candidatures come from a thread (100,000 take a second).
+    window.recharger(en_fond=True, ensuite=campagne_lue)
     try:
         return app.exec()
     finally:

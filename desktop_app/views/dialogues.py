@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from desktop_app.causes import cause
 from desktop_app.services.espace import Espace
 from desktop_app.services.fichiers import ecrire_atomique
-from desktop_app.services.mise_en_page import pages_en_pixels
 from desktop_app.services.reglages import Bureau
 from desktop_app.views.fichiers import fichier_a_ecrire
 
@@ -165,6 +164,9 @@ class ApercuPdf(QDialog):
         colonne = QWidget()
         disposition = QVBoxLayout(colonne)
         self.pages: list[QLabel] = []
+        # Loaded when a letter is previewed: MuPDF is not needed to open the window.
+        from desktop_app.services.mise_en_page import pages_en_pixels
+
         for largeur, hauteur, pas, pixels in pages_en_pixels(pdf, zoom=1.1):
             image = QImage(pixels, largeur, hauteur, pas, QImage.Format.Format_RGB888).copy()
             page = QLabel()

@@ -65,6 +65,9 @@ from desktop_app.views.revue import Revue
 from desktop_app.views.taches import TacheAvecProgression
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop_app.views.operations import Echec
     from desktop_app.views.suivi import SuiviFenetre
 
 
@@ -269,9 +272,10 @@ class MainWindow(QMainWindow):
         AideClavier(groupes, self).exec()
 
     # -- the campaign ------------------------------------------------------------------------
-    def recharger(self) -> None:
+    def recharger(self, en_fond: bool = False, ensuite: Callable[[], None] | None = None) -> None:
         """Read the campaign and its candidatures again (at start, after an import, a
-        restore, a reception, new assignments)."""
+        restore, a reception, new assignments). ``en_fond`` (at start): read in a thread,
+        the window already painted says so meanwhile; ``ensuite`` once it is shown."""
         nom = self.espace.preferences.gestionnaire.strip()
 
         def lire(s: Any) -> Any:
@@ -282,9 +286,28 @@ class MainWindow(QMainWindow):
             miennes = frozenset(specialites_de(s, campagne.id, nom)) if nom else frozenset()
             return campagne, lister_candidatures(s, campagne.id), miennes
 
-        Operation.lecture(self, self.espace, lire, "Lecture de la campagne").succes(
-            lambda lu: self._montrer_campagne(*lu)
-        ).lancer()
+        def montrer(lu: Any) -> None:
+            self.vide.setText(self.ETAT_VIDE)
+            self.statusBar().clearMessage()
+            self._montrer_campagne(*lu)
+            if ensuite is not None:
+                ensuite()
+
+        operation = Operation.lecture(self, self.espace, lire, "Lecture de la campagne")
+        operation.succes(montrer)
+        if not en_fond:
+            operation.lancer()
+            return
+        self.vide.setText("Lecture de la campagne…")
+        self.statusBar().showMessage("Lecture de la campagne…")
+
+        def echec(e: Echec) -> None:
+            self.vide.setText(self.ETAT_VIDE)
+            self.statusBar().clearMessage()
+            QMessageBox.warning(self, "Lecture de la campagne", e.message)
+
+        operation.echec(echec)
+        operation.en_fond()
 
     def _montrer_campagne(self, campagne: CampagneResume | None, lignes: list[Any],
                           miennes: frozenset[str]) -> None:  # fmt: skip

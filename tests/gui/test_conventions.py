@@ -295,3 +295,19 @@ def test_chaque_lettre_alt_mene_a_une_seule_chose(
         assert doublons(suivi) == {}, suivi.onglets.tabText(onglet)
     suivi.close()
     w.close()
+
+
+def test_la_fenetre_demarre_sans_les_bibliotheques_des_documents_et_des_exports() -> None:
+    """Start-up imports what the first window needs: MuPDF (letters, documents: in the
+    workers), the XLSX writers and openpyxl are loaded when used."""
+    programme = (
+        "import sys, desktop_app.app, desktop_app.cli; "
+        "print(sorted(m for m in ('pymupdf', 'fitz', 'xlsxwriter', 'rustpy_xlsxwriter', "
+        "'openpyxl') if m in sys.modules))"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    sortie = subprocess.run(
+        [sys.executable, "-c", programme], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert sortie.returncode == 0, sortie.stderr
+    assert sortie.stdout.strip() == "[]"

@@ -1,0 +1,138 @@
+"""Start-up at 100,000 (or 300,000) candidatures: how long from launching the application
+until its window is painted, and until the candidature list is filled, beside a bare
+QApplication whose empty main window is painted (the raw baseline), launched alternately in
+the same run (the goal: the window within 1.5 × the baseline, the list within 1 s after it at
+100,000 and 2 s at 300,000).
+
+    python -m bench.bench_demarrage [--candidatures 300000] [--repetitions 5]
+
+Each launch is a new process (offscreen), as a user's double click would be; the times are
+taken from the parent's clock before it starts the process."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.harness import Mesure, base_100k, dossier_bench
+
+RACINE = Path(__file__).resolve().parents[1]
+
+# The raw baseline: a bare QApplication and an empty main window, until it is painted.
+NU = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+w = QMainWindow()
+w.resize(1400, 900)
+class Peinture(QObject):
+    def eventFilter(self, obj, ev):
+        if ev.type() == QEvent.Type.Paint:
+            print("peinte", time.time(), flush=True)
+            app.removeEventFilter(self)
+            QTimer.singleShot(0, app.quit)
+        return False
+p = Peinture()
+app.installEventFilter(p)
+w.show()
+app.exec()
+"""
+
+
+def enfant(dossier: str) -> None:
+    """The application as launched (desktop_app.cli.main), telling when its window is first
+    painted and when its candidature list is filled."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from desktop_app.cli import main
+    from desktop_app.views.liste import ListeCandidatures as Liste
+    from desktop_app.views.main_window import MainWindow
+
+    vus: set[str] = set()
+
+    def vu(quoi: str, *details: object) -> None:
+        print(quoi, time.time(), *details, flush=True)
+        vus.add(quoi)
+        if vus == {"peinte", "liste"}:  # the rest (a backup at exit) is not timed
+            QTimer.singleShot(0, lambda: os._exit(0))
+
+    class Peinture(QObject):
+        def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+            peinte = ev.type() == QEvent.Type.Paint and isinstance(obj, QWidget)
+            if peinte and isinstance(obj.window(), MainWindow):  # type: ignore[attr-defined]
+                QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+                vu("peinte")
+            return False
+
+    peinture = Peinture()
+    montrer_fenetre = MainWindow.show
+    montrer_liste = Liste.montrer
+
+    def show(fenetre: MainWindow) -> None:
+        QApplication.instance().installEventFilter(peinture)  # type: ignore[union-attr]
+        montrer_fenetre(fenetre)
+
+    def montrer(liste: Liste, lignes: list, totaux: list[int]) -> None:  # type: ignore[type-arg]
+        montrer_liste(liste, lignes, totaux)
+        if lignes:
+            vu("liste", len(lignes))
+
+    MainWindow.show = show  # type: ignore[method-assign]
+    Liste.montrer = montrer  # type: ignore[method-assign]
+    sys.exit(main(["--data-dir", dossier]))
+
+
+def lancer(commande: list[str], env: dict[str, str]) -> dict[str, float]:
+    debut = time.time()
+    sortie = subprocess.run(commande, env=env, capture_output=True, text=True, timeout=600)
+    temps = {}
+    for ligne in sortie.stdout.splitlines():
+        mots = ligne.split()
+        if mots and mots[0] in ("peinte", "liste"):
+            temps[mots[0]] = float(mots[1]) - debut
+    if "peinte" not in temps:
+        raise SystemExit(f"lancement sans fenêtre peinte : {sortie.stdout}\n{sortie.stderr}")
+    return temps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidatures", type=int, default=100_000)
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--enfant", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.enfant:
+        enfant(args.enfant)
+        return
+    args.data_dir = args.data_dir or dossier_bench(args.candidatures)
+    base_100k(args.data_dir, args.candidatures)
+    reglages = tempfile.mkdtemp(prefix="bench-demarrage-")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CONTROLE_PJ_LOG_DIR": reglages,
+           "CONTROLE_PJ_CONFIG_DIR": reglages, "XDG_CONFIG_HOME": reglages,
+           "PYTHONPATH": str(RACINE)}  # fmt: skip
+    nu, fenetre, liste = Mesure("nu", []), Mesure("fenêtre", []), Mesure("liste", [])
+    for _ in range(args.repetitions):
+        nu.durees.append(lancer([sys.executable, "-c", NU], env)["peinte"])
+        temps = lancer([sys.executable, "-m", "bench.bench_demarrage", "--enfant",
+                        str(args.data_dir)], env)  # fmt: skip
+        fenetre.durees.append(temps["peinte"])
+        # (before the window is painted, the list is filled at once when it is: 0)
+        liste.durees.append(max(0.0, temps["liste"] - temps["peinte"]))
+    print(f"Démarrage à {args.candidatures} candidatures ({args.repetitions} lancements, médianes)")
+    print(f"  fenêtre nue peinte (référence)   {nu.mediane:6.2f} s")
+    print(f"  fenêtre de l'application peinte  {fenetre.mediane:6.2f} s  "
+          f"({fenetre.mediane / nu.mediane:.2f} × la référence ; objectif ≤ 1,5)")  # fmt: skip
+    print(f"  liste remplie, après la fenêtre  {liste.mediane:6.2f} s  "
+          f"(objectif ≤ {1 if args.candidatures <= 100_000 else 2} s)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
