@@ -86,6 +86,7 @@ def _colonne(nom: str, *contenu: QWidget | tuple[QWidget, int]) -> QWidget:
 
 
 class MainWindow(QMainWindow):
+    LECTURE = "Lecture de la campagne…"
     ETAT_VIDE = (
         "<h2>Aucune campagne</h2><p>Importez un paquet de dossiers "
         "(<b>Fichier › Importer un paquet</b>, Ctrl+I)<br>ou lancez l'application avec "
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
             self.splitter_document.addWidget(piece)
             self.splitter_document.setStretchFactor(i, etirement)
         self.splitter_document.setSizes([430, 870, 300])  # the document is the work
+        self._lectures = 0  # readings of the campaign asked for (the last one is shown)
+        self._lue = 0  # the last one done
         self.vide = QLabel(self.ETAT_VIDE)
         self.vide.setObjectName("etatVide")
         self.vide.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -286,9 +289,14 @@ class MainWindow(QMainWindow):
             miennes = frozenset(specialites_de(s, campagne.id, nom)) if nom else frozenset()
             return campagne, lister_candidatures(s, campagne.id), miennes
 
+        self._lectures += 1
+        lecture = self._lectures
+
         def montrer(lu: Any) -> None:
-            self.vide.setText(self.ETAT_VIDE)
-            self.statusBar().clearMessage()
+            if lecture != self._lectures:  # a later reading was asked for: its result counts
+                return
+            self._lue = lecture
+            self._fin_de_lecture()
             self._montrer_campagne(*lu)
             if ensuite is not None:
                 ensuite()
@@ -297,13 +305,15 @@ class MainWindow(QMainWindow):
         operation.succes(montrer)
         if not en_fond:
             operation.lancer()
+            self._lue = max(self._lue, lecture)
             return
-        self.vide.setText("Lecture de la campagne…")
-        self.statusBar().showMessage("Lecture de la campagne…")
+        self.vide.setText(self.LECTURE)
+        if not self.statusBar().currentMessage():  # (what an operation just said stays)
+            self.statusBar().showMessage(self.LECTURE)
 
         def echec(e: Echec) -> None:
-            self.vide.setText(self.ETAT_VIDE)
-            self.statusBar().clearMessage()
+            self._lue = max(self._lue, lecture)
+            self._fin_de_lecture()
             QMessageBox.warning(self, "Lecture de la campagne", e.message)
 
         operation.echec(echec)
@@ -330,12 +340,25 @@ class MainWindow(QMainWindow):
         )
         self.setWindowTitle(f"{campagne.titre} — {APP_NAME}")
 
+    def _fin_de_lecture(self) -> None:
+        self.vide.setText(self.ETAT_VIDE)
+        if self.statusBar().currentMessage() == self.LECTURE:
+            self.statusBar().clearMessage()
+
+    @property
+    def lecture_en_cours(self) -> bool:
+        """A reading of the campaign is under way in a thread (at start, after an import)."""
+        return self._lue < self._lectures
+
     def _changements(self, c: Changements) -> None:
-        if c.campagne:
+        if c.campagne:  # (an import, a restore, a reception: read in a thread, as at start)
             selection = self.etat.candidature_id
-            self.recharger()
-            if selection is not None:
-                self.liste.selectionner(selection)
+
+            def reselectionner() -> None:
+                if selection is not None:
+                    self.liste.selectionner(selection)
+
+            self.recharger(en_fond=True, ensuite=reselectionner)
 
     # -- the gestionnaire and their settings -------------------------------------------------
     def gestionnaire(self) -> str:

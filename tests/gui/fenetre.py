@@ -19,3 +19,8 @@ def ouvrir(qtbot: QtBot, espace: Espace) -> MainWindow:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
     w.recharger()
     return w
+
+
+def attendre_lecture(qtbot: QtBot, w: MainWindow) -> None:
+    """After an import, a restore, a reception: the campaign is read again in a thread."""
+    qtbot.waitUntil(lambda: not w.lecture_en_cours, timeout=30_000)

@@ -26,7 +26,7 @@ from desktop_app.services.importer import importer_paquet
 from desktop_app.views import plantage
 from desktop_app.views.instance import InstanceUnique, deja_lancee, nom_du_canal
 from desktop_app.views.parametres import ParametresDialog
-from tests.gui.fenetre import ouvrir
+from tests.gui.fenetre import attendre_lecture, ouvrir
 
 
 def test_un_second_lancement_ramene_la_premiere_fenetre(qtbot: QtBot, tmp_path: Path) -> None:
@@ -141,6 +141,7 @@ def test_un_seul_dialogue_de_parametres(
     assert Preferences.load(tmp_path / "nouvelles-donnees" / "parametres.json").gestionnaire
     # The new size limit is applied in the background, then the list is read again.
     qtbot.waitUntil(lambda: w.tache_en_cours is None, timeout=30_000)
+    attendre_lecture(qtbot, w)
     assert w.campagne is not None and w.campagne.taille_max_octets == 2 * 1024 * 1024
     assert "Taille maximale : 2 Mo" in w.statusBar().currentMessage()
 

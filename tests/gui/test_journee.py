@@ -19,7 +19,7 @@ from desktop_app.services.espace import Espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.views.etat import a_voir
 from desktop_app.views.main_window import MainWindow
-from tests.gui.fenetre import ouvrir
+from tests.gui.fenetre import attendre_lecture, ouvrir
 from tests.gui.test_review import attendre_affichage, touche
 
 
@@ -280,6 +280,7 @@ def test_the_manager_purges_a_campaign_by_typing_its_title(
     assert tache is not None
     with qtbot.waitSignal(tache.finished, timeout=60_000):
         pass
+    attendre_lecture(qtbot, w)
     assert w.campagne is None and w.pages.currentIndex() == 0  # back to « Aucune campagne »
     assert "purgée" in w.statusBar().currentMessage()
     w.close()

@@ -12,7 +12,7 @@ from desktop_app.services.importer import importer_paquet
 from desktop_app.services.recherche import normaliser
 from desktop_app.views import campagne
 from desktop_app.views.main_window import MainWindow
-from tests.gui.fenetre import ouvrir
+from tests.gui.fenetre import attendre_lecture, ouvrir
 from tests.helpers import write_package
 
 
@@ -26,6 +26,7 @@ def importer_et_attendre(qtbot: QtBot, w: MainWindow, paquet: Path) -> None:
     tache = w.importer(paquet)
     with qtbot.waitSignal(tache.finished, timeout=60_000):
         pass
+    attendre_lecture(qtbot, w)
 
 
 def table(w: MainWindow, name: str) -> QTableView:

@@ -16,7 +16,7 @@ from desktop_app.models import Candidat, Candidature, Decision, Piece, PieceCata
 from desktop_app.services.espace import Espace
 from desktop_app.services.reglages import Bureau, enregistrer_bureau
 from desktop_app.views.suivi import SuiviFenetre
-from tests.gui.fenetre import ouvrir
+from tests.gui.fenetre import attendre_lecture, ouvrir
 from tests.unit.printemps import importer_printemps
 
 UTC = dt.UTC
@@ -120,6 +120,7 @@ def test_cancellations_dashboard_and_assignments(
     choix.setCurrentText("M. Blanc")
     fenetre.enregistrer_affectations()
     principale = fenetre.parent()
+    attendre_lecture(qtbot, principale)
     principale.filtre_specialite.setCurrentIndex(1)
     noms = [
         principale.candidatures.row_at(r).nom for r in range(principale.candidatures.rowCount())
