@@ -184,7 +184,9 @@ def ecrire_matrice_xlsx(
         .set_background_color("#e8e8e8")
         .set_border("thin"),
         row_heights={0: 45},
-        column_widths=[13, 8, 20, 16, 20, 30, 16, 20, 9, 9] + [18] * len(m.codes),
+        column_widths=([13, 8, 20, 16, 20, 30, 16, 20, 9, 9] + [18] * len(m.codes))[
+            : len(m.colonnes)
+        ],
         column_formats={m.colonnes[0]: texte, m.colonnes[1]: texte},
         conditional_formats={colonne: couleurs for colonne in m.colonnes[len(IDENTITE) :]},
     )
