@@ -312,6 +312,9 @@ def installer(wine: Wine, gele: Path, sortie: Path) -> None:
     cle_reglages = f"HKCU\\Software\\{ID}\\{ID}"  # QSettings of the application
     cle_desinstallation = f"HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{ID}"
 
+    for cle in (cle_programme, cle_desinstallation):  # what an earlier run left in the prefix
+        wine("reg", "delete", cle, "/f", attendu=None)
+
     etape("Installation silencieuse (/S) pour l'utilisateur")
     wine(installateur, "/S")
     for attendu in (dossier / "controle-pj.exe", dossier / "controle-pj-cli.exe",
