@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from importlib import resources
 from typing import Any
@@ -13,6 +14,7 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QMessageLogContext,
+    QSettings,
     Qt,
     QTimer,
     QtMsgType,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_ID, APP_NAME, __version__, journal
 from desktop_app.models.database import DatabaseError
-from desktop_app.paths import resolve_data_dir
+from desktop_app.paths import ENV_CONFIG_DIR, resolve_data_dir
 from desktop_app.services.espace import BaseEndommagee, Espace, ouvrir_espace
 from desktop_app.services.progression import TacheAnnulee
 from desktop_app.services.sauvegardes import Motif, SauvegardeImpossible
@@ -70,6 +72,12 @@ def creer_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(icone())
+    if os.environ.get(ENV_CONFIG_DIR):  # settings moved (tests, checks): Qt's go there too,
+        # not to the registry, which no variable moves on Windows.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(
+            QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ[ENV_CONFIG_DIR]
+        )
     qInstallMessageHandler(_message_qt)
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
     dossier = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
