@@ -28,13 +28,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import String, case, func, or_, select, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from desktop_app.models import Candidat, Candidature, Depot, Modalite, Piece, Statut
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import now_utc
 from desktop_app.services.recherche import normaliser
-from desktop_app.services.requetes import campagne_de, par_lots
+from desktop_app.services.requetes import campagne_de, par_lots, tour_courant
 
 UNE_MINUTE = dt.timedelta(minutes=1)
 
@@ -256,13 +256,6 @@ def _fichiers(
 ) -> dict[int, tuple[bool, bool]]:
     """Per pièce not Conforme that has files: (True, are those of its latest round all
     recevable), aggregated by the database (one row per pièce)."""
-    autre = aliased(Depot)
-    dernier_tour = (
-        select(func.max(autre.tour))
-        .where(autre.piece_id == Depot.piece_id)
-        .correlate(Depot)
-        .scalar_subquery()
-    )
     tous_recevables = func.min(case((Depot.recevable, 1), else_=0))
     return {
         piece_id: (True, bool(recevables))
@@ -271,7 +264,7 @@ def _fichiers(
             .join(Piece, Depot.piece_id == Piece.id)
             .join(Candidature, Piece.candidature_id == Candidature.id)
             # type: ignore below: SQLAlchemy types a boolean column expression loosely here.
-            .where(*conditions, a_voir, Depot.tour == dernier_tour)  # type: ignore[arg-type]
+            .where(*conditions, a_voir, Depot.tour == tour_courant())  # type: ignore[arg-type]
             .group_by(Depot.piece_id)
         )
     }

@@ -233,22 +233,27 @@ def _requete_candidatures() -> Any:
     ).join(Candidat, Candidat.id == Candidature.candidat_id)
 
 
-def _non_recevables(session: Session, *conditions: Any) -> dict[int, int]:
-    """How many pièces have a non recevable file in their latest round, per candidature
-    (through the partial index of the few non recevable files: every campaign's, which is
-    faster than letting the database start from the campaign's 100,000 candidatures)."""
+def tour_courant() -> Any:
+    """The latest round of files of the deposit's pièce, for ``Depot.tour == tour_courant()``
+    (a correlated subquery, answered by the index on (piece_id, tour))."""
     autre = aliased(Depot)
-    dernier_tour = (
+    return (
         select(func.max(autre.tour))
         .where(autre.piece_id == Depot.piece_id)
         .correlate(Depot)
         .scalar_subquery()
     )
+
+
+def _non_recevables(session: Session, *conditions: Any) -> dict[int, int]:
+    """How many pièces have a non recevable file in their latest round, per candidature
+    (through the partial index of the few non recevable files: every campaign's, which is
+    faster than letting the database start from the campaign's 100,000 candidatures)."""
     query = (
         select(Piece.candidature_id, func.count(Piece.id.distinct()))
         .select_from(Depot)
         .join(Piece, Piece.id == Depot.piece_id)
-        .where(Depot.recevable == false(), Depot.tour == dernier_tour, *conditions)
+        .where(Depot.recevable == false(), Depot.tour == tour_courant(), *conditions)
         .group_by(Piece.candidature_id)
     )
     return {cid: n for cid, n in session.execute(query)}
