@@ -52,6 +52,7 @@ def enfant(dossier: str) -> None:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from desktop_app.cli import main
+    from desktop_app.views.item_models import ListePreparee
     from desktop_app.views.liste import ListeCandidatures as Liste
     from desktop_app.views.main_window import MainWindow
 
@@ -79,10 +80,10 @@ def enfant(dossier: str) -> None:
         QApplication.instance().installEventFilter(peinture)  # type: ignore[union-attr]
         montrer_fenetre(fenetre)
 
-    def montrer(liste: Liste, lignes: list, totaux: list[int]) -> None:  # type: ignore[type-arg]
-        montrer_liste(liste, lignes, totaux)
-        if lignes:
-            vu("liste", len(lignes))
+    def montrer(liste: Liste, preparee: ListePreparee, totaux: list[int]) -> None:
+        montrer_liste(liste, preparee, totaux)
+        if preparee.lignes:
+            vu("liste", len(preparee.lignes))
 
     MainWindow.show = show  # type: ignore[method-assign]
     Liste.montrer = montrer  # type: ignore[method-assign]

@@ -94,6 +94,54 @@ def _compteur(i: int) -> Colonne:
     )
 
 
+def _colonnes(
+    etat: Callable[[LigneCandidature], EtatDossier],
+    etats_de_toutes: Callable[[], list[EtatDossier]],
+) -> tuple[Colonne, ...]:
+    """The list's columns; the État column's text and keys from the dossiers' états."""
+    return (
+        Colonne("N° candidat", operator.attrgetter("n_candidat"),
+                _chaque(operator.attrgetter("n_candidat"))),
+        Colonne("Nom", lambda r: r.nom + (f" ({r.nom_usage})" if r.nom_usage else ""),
+                lambda ls: normaliser_tous(f"{r.nom}\x1e{r.prenoms}" for r in ls),
+                "Nom de naissance (nom d'usage)"),
+        Colonne("Prénoms", operator.attrgetter("prenoms"),
+                lambda ls: normaliser_tous(r.prenoms for r in ls)),
+        Colonne("Né(e) le", lambda r: format_date(r.date_naissance),
+                _chaque(lambda r: r.date_naissance or dt.date.min), "Date de naissance"),
+        Colonne("Spécialité", operator.attrgetter("specialite"), _specialites),
+        Colonne("État du dossier", lambda r: etat(r).value,
+                lambda ls: [_RANG_ETAT[e] for e in etats_de_toutes()],
+                "Calculé à partir des pièces et de la date de clôture"),
+        *(_compteur(i) for i in range(len(STATUTS_COMPTES))),
+        Colonne("Dernier dépôt", lambda r: format_datetime(r.dernier_depot),
+                _chaque(lambda r: r.dernier_depot or _JAMAIS),
+                "Date du dernier fichier déposé"),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ListePreparee:
+    """What the list computes of its rows, computed where they are read (a thread): the
+    search keys, the états and every column's sort keys (at 300,000 rows, a second of work the
+    window would otherwise do when the rows arrive and at the first click on each header)."""
+
+    lignes: list[LigneCandidature]
+    cloture_passee: bool
+    cles: list[str]
+    etats: list[EtatDossier]
+    cles_tri: dict[int, list[Any]]
+
+
+def preparer_liste(lignes: Lignes, cloture_passee: bool) -> ListePreparee:
+    """No Qt object: callable from any thread."""
+    toutes = list(lignes)
+    etats_ = etats(toutes, cloture_passee)
+    colonnes = _colonnes(lambda r: etat_de(r, cloture_passee), lambda: etats_)
+    cles_tri = {k: colonne.cles(toutes) for k, colonne in enumerate(colonnes)}
+    return ListePreparee(toutes, cloture_passee, cles(toutes), etats_, cles_tri)
+
+
 class CandidatureTableModel(QAbstractTableModel):
     """Every candidature of the campaign; shown: those the search and the filters keep, in
     the order of the last header clicked. All of it in Python over keys computed once per
@@ -106,25 +154,7 @@ class CandidatureTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.colonnes = (
-            Colonne("N° candidat", operator.attrgetter("n_candidat"),
-                    _chaque(operator.attrgetter("n_candidat"))),
-            Colonne("Nom", lambda r: r.nom + (f" ({r.nom_usage})" if r.nom_usage else ""),
-                    lambda ls: normaliser_tous(f"{r.nom}\x1e{r.prenoms}" for r in ls),
-                    "Nom de naissance (nom d'usage)"),
-            Colonne("Prénoms", operator.attrgetter("prenoms"),
-                    lambda ls: normaliser_tous(r.prenoms for r in ls)),
-            Colonne("Né(e) le", lambda r: format_date(r.date_naissance),
-                    _chaque(lambda r: r.date_naissance or dt.date.min), "Date de naissance"),
-            Colonne("Spécialité", operator.attrgetter("specialite"), _specialites),
-            Colonne("État du dossier", lambda r: self.etat(r).value,
-                    lambda ls: [_RANG_ETAT[e] for e in self._etats_de_toutes()],
-                    "Calculé à partir des pièces et de la date de clôture"),
-            *(_compteur(i) for i in range(len(STATUTS_COMPTES))),
-            Colonne("Dernier dépôt", lambda r: format_datetime(r.dernier_depot),
-                    _chaque(lambda r: r.dernier_depot or _JAMAIS),
-                    "Date du dernier fichier déposé"),
-        )  # fmt: skip
+        self.colonnes = _colonnes(self.etat, self._etats_de_toutes)
         self._toutes: list[LigneCandidature] = []  # in the database's order, never permuted
         self._cles: list[str] = []  # search keys, aligned with _toutes
         self._etats: list[EtatDossier] | None = None  # aligned, computed when first needed
@@ -143,13 +173,17 @@ class CandidatureTableModel(QAbstractTableModel):
     def set_rows(self, rows: Lignes, cloture_passee: bool = False) -> None:
         """Every candidature, in the database's order; the search, the filters and the sort
         chosen are applied to them."""
-        self._toutes = list(rows)
-        self._cloture_passee = cloture_passee
-        self._cles = cles(self._toutes)
-        self._etats = None
-        self._position = {r.id: i for i, r in enumerate(self._toutes)}
-        self._cles_tri = {}
+        self.set_preparee(preparer_liste(rows, cloture_passee))
+
+    def set_preparee(self, preparee: ListePreparee) -> None:
+        """``set_rows`` with what ``preparer_liste`` computed (in the thread that read them)."""
+        self._toutes = preparee.lignes
+        self._cloture_passee = preparee.cloture_passee
+        self._cles = preparee.cles
+        self._etats = preparee.etats
+        self._cles_tri = dict(preparee.cles_tri)
         self._ordres = {}
+        self._position = {r.id: i for i, r in enumerate(self._toutes)}
         self.filtrer()
 
     @property

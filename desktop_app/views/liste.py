@@ -20,12 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.models import libelle_statut
-from desktop_app.services.dates import now_utc
 from desktop_app.services.espace import Espace
 from desktop_app.services.recherche import FILTRES
 from desktop_app.services.requetes import STATUTS_COMPTES, LigneCandidature, ligne_candidature
 from desktop_app.views.etat import EtatRevue
-from desktop_app.views.item_models import CandidatureTableModel
+from desktop_app.views.item_models import CandidatureTableModel, ListePreparee
 from desktop_app.views.operations import Annonces, Changements, Operation
 
 LARGEURS = (100, 170, 140, 82, 260, 130)  # N°, nom, prénoms, naissance, spécialité, état
@@ -114,11 +113,11 @@ class ListeCandidatures(QWidget):
         return False
 
     # -- what is listed ----------------------------------------------------------------------
-    def montrer(self, lignes: list[LigneCandidature], totaux: list[int]) -> None:
-        """The campaign's candidatures (or none), read by the window."""
+    def montrer(self, preparee: ListePreparee, totaux: list[int]) -> None:
+        """The campaign's candidatures (or none), read and prepared by the window."""
         c = self.etat.campagne
-        self._specialites(sorted({r.specialite for r in lignes}))
-        self.candidatures.set_rows(lignes, bool(c and c.cloture and c.cloture < now_utc()))
+        self._specialites(sorted({r.specialite for r in preparee.lignes}))
+        self.candidatures.set_preparee(preparee)
         self._totaux = totaux
         if c is None:
             self.compteurs.clear()

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME, __version__, journal
 from desktop_app.models import Statut
-from desktop_app.services.dates import format_datetime
+from desktop_app.services.dates import format_datetime, now_utc
 from desktop_app.services.espace import EN_EQUIPE, Espace
 from desktop_app.services.reglages import specialites_de
 from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
@@ -58,6 +58,7 @@ from desktop_app.views.dialogues import (
 from desktop_app.views.document import PanneauDocument
 from desktop_app.views.dossier import PanneauDossier
 from desktop_app.views.etat import EtatRevue
+from desktop_app.views.item_models import ListePreparee, preparer_liste
 from desktop_app.views.liste import ListeCandidatures
 from desktop_app.views.operations import Annonces, Changements, Operation
 from desktop_app.views.parametres import ParametresDialog
@@ -285,9 +286,11 @@ class MainWindow(QMainWindow):
             toutes = campagnes(s)
             campagne = toutes[0] if toutes else None
             if campagne is None:
-                return None, [], frozenset()
+                return None, preparer_liste([], False), frozenset()
             miennes = frozenset(specialites_de(s, campagne.id, nom)) if nom else frozenset()
-            return campagne, lister_candidatures(s, campagne.id), miennes
+            close = bool(campagne.cloture and campagne.cloture < now_utc())
+            # The list's keys computed here too, in the thread (a second at 300,000).
+            return campagne, preparer_liste(lister_candidatures(s, campagne.id), close), miennes
 
         self._lectures += 1
         lecture = self._lectures
@@ -319,7 +322,7 @@ class MainWindow(QMainWindow):
         operation.echec(echec)
         operation.en_fond()
 
-    def _montrer_campagne(self, campagne: CampagneResume | None, lignes: list[Any],
+    def _montrer_campagne(self, campagne: CampagneResume | None, preparee: ListePreparee,
                           miennes: frozenset[str]) -> None:  # fmt: skip
         self.etat.campagne = campagne
         self.action_export.setEnabled(campagne is not None)
@@ -329,7 +332,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(1 if campagne else 0)
         self.liste.mes_specialites = miennes
         self.dossier.ouvrir(None)
-        self.liste.montrer(lignes, totaux(lignes))
+        self.liste.montrer(preparee, totaux(preparee.lignes))
         if campagne is None:
             self.titre.clear()
             return
