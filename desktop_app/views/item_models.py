@@ -268,7 +268,7 @@ class CandidatureTableModel(QAbstractTableModel):
         self._tri = (column, order)
         self.layoutAboutToBeChanged.emit()
         anciens = self.persistentIndexList()  # the current row, the selection
-        ids = [self.row_at(index.row()).id for index in anciens]
+        lignes = [self._affichees[index.row()] for index in anciens]  # indices in _toutes
         ordre = self._ordre()
         if len(self._affichees) == len(self._toutes):
             self._affichees = list(ordre)
@@ -276,8 +276,11 @@ class CandidatureTableModel(QAbstractTableModel):
             gardees = set(self._affichees)
             self._affichees = [i for i in ordre if i in gardees]
         self._rangs = None
-        nouveaux = [self.index(self.ligne_de(id_), index.column())
-                    for id_, index in zip(ids, anciens, strict=True)]  # fmt: skip
+        # The few rows held (a selected row is one per column) looked up where they went:
+        # a map of every row shown would cost a quarter of a second at 300,000.
+        rangs = {i: self._affichees.index(i) for i in set(lignes)}
+        nouveaux = [self.index(rangs[i], index.column())
+                    for i, index in zip(lignes, anciens, strict=True)]  # fmt: skip
         self.changePersistentIndexList(anciens, nouveaux)
         self.layoutChanged.emit()
 
