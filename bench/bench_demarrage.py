@@ -80,8 +80,8 @@ def enfant(dossier: str) -> None:
         QApplication.instance().installEventFilter(peinture)  # type: ignore[union-attr]
         montrer_fenetre(fenetre)
 
-    def montrer(liste: Liste, preparee: ListePreparee, totaux: list[int]) -> None:
-        montrer_liste(liste, preparee, totaux)
+    def montrer(liste: Liste, preparee: ListePreparee) -> None:
+        montrer_liste(liste, preparee)
         if preparee.lignes:
             vu("liste", len(preparee.lignes))
 

@@ -29,7 +29,7 @@ from desktop_app.services.recherche import (
     normaliser_tous,
 )
 from desktop_app.services.regles import EtatDossier
-from desktop_app.services.requetes import STATUTS_COMPTES, LigneCandidature
+from desktop_app.services.requetes import STATUTS_COMPTES, LigneCandidature, totaux
 
 Index = QModelIndex | QPersistentModelIndex
 Lignes = Sequence[LigneCandidature]
@@ -131,6 +131,9 @@ class ListePreparee:
     cles: list[str]
     etats: list[EtatDossier]
     cles_tri: dict[int, list[Any]]
+    position: dict[int, int]  # candidature id -> index in lignes
+    specialites: list[str]  # sorted, for the filter
+    totaux: list[int]  # pièces per status, for the status bar
 
 
 def preparer_liste(lignes: Lignes, cloture_passee: bool) -> ListePreparee:
@@ -139,7 +142,11 @@ def preparer_liste(lignes: Lignes, cloture_passee: bool) -> ListePreparee:
     etats_ = etats(toutes, cloture_passee)
     colonnes = _colonnes(lambda r: etat_de(r, cloture_passee), lambda: etats_)
     cles_tri = {k: colonne.cles(toutes) for k, colonne in enumerate(colonnes)}
-    return ListePreparee(toutes, cloture_passee, cles(toutes), etats_, cles_tri)
+    return ListePreparee(
+        toutes, cloture_passee, cles(toutes), etats_, cles_tri,
+        {r.id: i for i, r in enumerate(toutes)}, sorted({r.specialite for r in toutes}),
+        totaux(toutes),
+    )  # fmt: skip
 
 
 class CandidatureTableModel(QAbstractTableModel):
@@ -183,7 +190,7 @@ class CandidatureTableModel(QAbstractTableModel):
         self._etats = preparee.etats
         self._cles_tri = dict(preparee.cles_tri)
         self._ordres = {}
-        self._position = {r.id: i for i, r in enumerate(self._toutes)}
+        self._position = preparee.position
         self.filtrer()
 
     @property

@@ -113,12 +113,12 @@ class ListeCandidatures(QWidget):
         return False
 
     # -- what is listed ----------------------------------------------------------------------
-    def montrer(self, preparee: ListePreparee, totaux: list[int]) -> None:
+    def montrer(self, preparee: ListePreparee) -> None:
         """The campaign's candidatures (or none), read and prepared by the window."""
         c = self.etat.campagne
-        self._specialites(sorted({r.specialite for r in preparee.lignes}))
+        self._specialites(preparee.specialites)
         self.candidatures.set_preparee(preparee)
-        self._totaux = totaux
+        self._totaux = preparee.totaux
         if c is None:
             self.compteurs.clear()
             return

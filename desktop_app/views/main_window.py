@@ -43,7 +43,6 @@ from desktop_app.services.requetes import (
     LignePiece,
     campagnes,
     lister_candidatures,
-    totaux,
 )
 from desktop_app.viewer.actions import creer_action
 from desktop_app.viewer.source import SourceDocuments
@@ -332,7 +331,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(1 if campagne else 0)
         self.liste.mes_specialites = miennes
         self.dossier.ouvrir(None)
-        self.liste.montrer(preparee, totaux(preparee.lignes))
+        self.liste.montrer(preparee)
         if campagne is None:
             self.titre.clear()
             return
