@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import Mesure, base_100k, dossier_bench
+from bench.harness import Mesure, base_bench, dossier_bench
 
 RACINE = Path(__file__).resolve().parents[1]
 
@@ -114,7 +114,7 @@ def main() -> None:
         enfant(args.enfant)
         return
     args.data_dir = args.data_dir or dossier_bench(args.candidatures)
-    base_100k(args.data_dir, args.candidatures)
+    base_bench(args.data_dir, args.candidatures)
     reglages = tempfile.mkdtemp(prefix="bench-demarrage-")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CONTROLE_PJ_LOG_DIR": reglages,
            "CONTROLE_PJ_CONFIG_DIR": reglages, "XDG_CONFIG_HOME": reglages,

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import Mesure, alterner, base_100k, ligne, mesurer
+from bench.harness import Mesure, alterner, base_bench, ligne, mesurer
 
 
 def _decisions(dossier: Path, n: int) -> tuple[Mesure, Mesure]:
@@ -84,7 +84,7 @@ def main() -> None:
                      f"({len(m.durees)} décisions)")  # fmt: skip
     ligne("FULL / NORMAL (p50)", f"{full.mediane / normal.mediane:.2f}")
 
-    base_100k(args.data_dir)
+    base_bench(args.data_dir)
     debut = time.perf_counter()
     espace = ouvrir_espace(args.data_dir)  # a base of an older schema is migrated here
     ouverture = time.perf_counter() - debut

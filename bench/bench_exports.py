@@ -17,7 +17,7 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
-from bench.harness import Mesure, alterner, base_100k, dossier_bench, mesurer
+from bench.harness import Mesure, alterner, base_bench, dossier_bench, mesurer
 
 # The rows the worklists start from, fetched with the sqlite3 module alone: the pièces not
 # Conforme of the campaign, and the deposits of their latest round.
@@ -55,7 +55,7 @@ def main() -> None:
     from desktop_app.services.requetes import campagnes
     from desktop_app.services.tableau_de_bord import tableau_de_bord
 
-    base_100k(args.data_dir, args.candidatures)
+    base_bench(args.data_dir, args.candidatures)
     espace = ouvrir_espace(args.data_dir)
     with espace.db.read() as session:
         campagne_id = campagnes(session)[0].id

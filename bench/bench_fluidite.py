@@ -18,7 +18,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
-from bench.harness import base_100k, dossier_bench
+from bench.harness import base_bench, dossier_bench
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     source = dossier_bench(args.candidatures)
-    base_100k(source, args.candidatures)
+    base_bench(source, args.candidatures)
     copie = Path(tempfile.mkdtemp(prefix="bench-fluidite-"))
     shutil.copy2(source / "controle-pj.sqlite3", copie / "controle-pj.sqlite3")
     (copie / "fichiers").symlink_to(source / "fichiers")

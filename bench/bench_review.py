@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import Mesure, base_100k, dossier_bench, ligne
+from bench.harness import Mesure, base_bench, dossier_bench, ligne
 
 LANCEMENT = """
 import sys, time
@@ -71,7 +71,7 @@ def main() -> None:
     from desktop_app.services.espace import ouvrir_espace
     from desktop_app.views.main_window import MainWindow
 
-    base_100k(args.data_dir, args.candidatures)
+    base_bench(args.data_dir, args.candidatures)
 
     # 1. Launch, beside Python + QApplication, alternated.
     brut, reel = Mesure("brut", []), Mesure("réel", [])

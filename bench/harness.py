@@ -62,7 +62,7 @@ def ligne(label: str, valeur: str) -> None:
     print(f"  {label:<58} {valeur}")
 
 
-def base_100k(data_dir: Path, candidatures: int = 100_000) -> None:
+def base_bench(data_dir: Path, candidatures: int = 100_000) -> None:
     """The demo database the review and export benches share (100,000 candidatures, or
     300,000 with ``candidatures``: the scale of the big académies): built once (about 3
     minutes per 100,000), reused by later runs; a folder holding another size is refused."""
