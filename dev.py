@@ -57,7 +57,8 @@ def demo(args: list[str]) -> None:
 
 def debian_packages() -> None:
     """CI (CI=true) installs from Debian's packages what some tests need: PostgreSQL (the
-    team-mode tests start a server of their own) and NSIS (the installer script is compiled).
+    team-mode tests start a server of their own), NSIS (the installer script is compiled) and
+    the OCR-B fonts (the reading tests draw specimen documents in two cuts of it).
     Elsewhere nothing is installed: those tests say they skip."""
     import glob
     import shutil
@@ -67,6 +68,8 @@ def debian_packages() -> None:
         missing.append("postgresql")
     if shutil.which("makensis") is None:
         missing.append("nsis")
+    if not os.path.exists("/usr/share/fonts/opentype/ocr-b/OCRB.otf"):
+        missing.append("fonts-ocr-b")  # the specimen documents' MRZ, drawn in OCR-B
     if not os.environ.get("CI") or not missing or os.name == "nt":
         return
     if shutil.which("apt-get") is None:

@@ -176,6 +176,32 @@ def _empaquetage(dossier: Path) -> list[str]:
     ]
 
 
+def _lecture_mrz() -> str:
+    """The MRZ recogniser with what the build ships (numpy, the OCR-B font): ICAO 9303's
+    passport specimen, drawn at 300 dpi with that font, read back and checked."""
+    import io
+    from importlib import resources
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from desktop_app.documents.lecture.ocrb import lire_image
+
+    lignes = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+              "L898902C36UTO7408122F1204159ZE184226B<<<<<10")  # fmt: skip
+    octets = resources.files("desktop_app.resources").joinpath("OCRB.otf").read_bytes()
+    police = ImageFont.truetype(io.BytesIO(octets), 41)  # 30 px a character: 2.54 mm
+    image = Image.new("L", (1480, 400), 235)
+    dessin = ImageDraw.Draw(image)
+    for n, ligne in enumerate(lignes):
+        for i, caractere in enumerate(ligne):
+            dessin.text((80 + 30 * i, 200 + 55 * n), caractere, fill=20, font=police)
+    lecture = lire_image(image)
+    _verifier(lecture is not None and lecture.utilisable and lecture.mrz.lignes == lignes,
+              "la MRZ d'un passeport de démonstration n'a pas été lue")  # fmt: skip
+    assert lecture is not None
+    return f"MRZ lue et vérifiée ({lecture.mrz.nom} {' '.join(lecture.mrz.prenoms)})"
+
+
 def executer(candidatures: int = 12) -> int:
     """Run the smoke test; 0 when everything worked."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -198,6 +224,7 @@ def executer(candidatures: int = 12) -> int:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, dossier)
         try:
             faits += _empaquetage(Path(dossier))
+            faits.append(_lecture_mrz())
             espace = ouvrir_espace(Path(dossier) / "donnees")
             try:
                 faits.append(f"base créée dans {espace.paths.database.parent}")

@@ -113,6 +113,9 @@ def notices(racine: str = RACINE) -> str:
                   f"Licence : {licence(dist)}", "-" * 72]  # fmt: skip
         for nom, texte in textes(dist):
             parts += ["", f"[{nom}]", texte.strip() or "(fichier vide)"]
+    # What the application carries that is not a distribution: its resources' own notices.
+    for notice in sorted((ICI.parent / "desktop_app" / "resources").glob("*-NOTICE.txt")):
+        parts += ["", "-" * 72, notice.read_text(encoding="utf-8").strip()]
     return "\n".join(parts) + "\n"
 
 

@@ -1,0 +1,239 @@
+"""Specimen identity documents made here, for the reading tests and bench: ID cards (TD1, and
+the French CNI of 1988's two lines of 36) and passports (TD3) with a valid MRZ in OCR-B, drawn
+at a given resolution, then scanned or photographed badly on purpose (blur, noise, rotation,
+JPEG quality, ink weight). Every specimen knows the truth it was drawn from.
+
+The OCR-B printed here is Debian's fonts-ocr-b (public domain): its regular and « sharp »
+cuts, so that the recogniser (whose templates come from the regular cut) is not only judged on
+its own glyphs. Nothing here is shipped.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from desktop_app.documents.lecture.mrz import CNI, TD1, TD3, chiffre_controle
+
+# Debian's fonts; under Wine, Linux's root is drive Z:.
+_RACINE = Path("Z:/") if os.name == "nt" else Path("/")
+POLICES_OCRB = _RACINE / "usr/share/fonts/opentype/ocr-b"
+POLICE_TEXTE = _RACINE / "usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+NOMS = ["MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT", "DURAND",
+        "LEROY", "MOREAU", "SIMON", "LAURENT", "LEFEBVRE", "MICHEL", "GARCIA", "DAVID",
+        "BERTRAND", "ROUX", "VINCENT", "FOURNIER", "MOREL", "GIRARD", "ANDRE", "MERCIER",
+        "DUPONT", "LAMBERT", "BONNET", "FRANCOIS", "MARTINEZ", "LEGRAND", "GARNIER", "FAURE",
+        "ROUSSEAU", "BLANC", "GUERIN", "MULLER", "HENRY", "ROUSSEL", "NICOLAS", "PERRIN",
+        "MORIN", "MATHIEU", "CLEMENT", "GAUTHIER", "DUMONT", "LOPEZ", "FONTAINE", "CHEVALIER",
+        "ROBIN", "N'DIAYE", "LE GOFF", "DE LA FONTAINE", "KOWALSKI", "NGUYEN", "BENAÏSSA",
+        "OZTÜRK", "DA SILVA", "SAINT-CLAIR", "HOANG", "ZIDANE"]  # fmt: skip
+PRENOMS = ["JEAN", "MARIE", "LÉA", "LUCAS", "CHLOÉ", "HUGO", "EMMA", "LOUIS", "INÈS", "JULES",
+           "ZOÉ", "GABRIEL", "JADE", "ARTHUR", "LOUISE", "NATHAN", "ALICE", "ADAM", "CAMILLE",
+           "RAPHAËL", "ANNE-SOPHIE", "JEAN-BAPTISTE", "YASMINE", "MOHAMED", "KEVIN", "OCÉANE",
+           "THÉO", "MANON", "ENZO", "SARAH", "AÏCHA", "MAËLYS", "NOÉ", "ÉLOÏSE", "TOM"]  # fmt: skip
+
+
+def mrz_texte(texte: str) -> str:
+    """A name as an MRZ writes it: without accents, upper case, '<' for spaces and hyphens."""
+    sans = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
+    return "".join(c if c.isalnum() else "<" for c in sans.upper())
+
+
+@dataclass(frozen=True)
+class Identite:
+    nom: str
+    prenoms: tuple[str, ...]
+    naissance: date
+    sexe: str
+    numero: str
+    expiration: date  # for the CNI of 1988: its printed date (issue + 10 years)
+
+
+def identite_au_hasard(rng: random.Random) -> Identite:
+    naissance = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 48))
+    prenoms = tuple(rng.sample(PRENOMS, rng.choice((1, 1, 2, 3))))
+    lettres = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return Identite(
+        nom=rng.choice(NOMS),
+        prenoms=prenoms,
+        naissance=naissance,
+        sexe=rng.choice("MF"),
+        numero="".join(rng.choice(lettres) for _ in range(9)),
+        expiration=date(2024, 1, 1) + timedelta(days=rng.randrange(0, 365 * 12)),
+    )
+
+
+def _aammjj(jour: date) -> str:
+    return jour.strftime("%y%m%d")
+
+
+def _zone_noms(identite: Identite, longueur: int) -> str:
+    texte = mrz_texte(identite.nom) + "<<" + "<".join(mrz_texte(p) for p in identite.prenoms)
+    return texte[:longueur].ljust(longueur, "<")
+
+
+def lignes_mrz(identite: Identite, genre: str) -> list[str]:
+    """The MRZ lines of this identity in this format, every check digit right."""
+    naissance, expiration = _aammjj(identite.naissance), _aammjj(identite.expiration)
+    if genre == TD1:
+        l1 = f"IDFRA{identite.numero}{chiffre_controle(identite.numero)}".ljust(30, "<")
+        debut = f"{naissance}{chiffre_controle(naissance)}{identite.sexe}"
+        debut += f"{expiration}{chiffre_controle(expiration)}FRA"
+        l2 = debut.ljust(29, "<")
+        l2 += chiffre_controle(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])
+        return [l1, l2, _zone_noms(identite, 30)]
+    if genre == TD3:
+        l1 = "P<FRA" + _zone_noms(identite, 39)
+        numero = identite.numero
+        l2 = f"{numero}{chiffre_controle(numero)}FRA{naissance}{chiffre_controle(naissance)}"
+        l2 += f"{identite.sexe}{expiration}{chiffre_controle(expiration)}"
+        l2 += "<" * 14 + "<"
+        l2 += chiffre_controle(l2[0:10] + l2[13:20] + l2[21:43])
+        return [l1, l2]
+    assert genre == CNI
+    emission = identite.expiration.replace(year=identite.expiration.year - 10)
+    l1 = "IDFRA" + mrz_texte(identite.nom)[:25].ljust(25, "<") + "750123"
+    numero = (
+        emission.strftime("%y%m")
+        + "750"
+        + identite.numero[-5:].translate(
+            str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678901234567890123456")
+        )
+    )
+    prenoms = "<<".join(mrz_texte(p) for p in identite.prenoms)[:14].ljust(14, "<")
+    l2 = f"{numero}{chiffre_controle(numero)}{prenoms}{naissance}{chiffre_controle(naissance)}"
+    l2 += identite.sexe
+    l2 += chiffre_controle(l1 + l2)
+    return [l1, l2]
+
+
+# Sizes in millimetres: ID-1 cards and the passport's data page (ICAO 9303 parts 4 and 5).
+_FORMATS_MM = {TD1: (85.6, 54.0), CNI: (85.6, 54.0), TD3: (125.0, 88.0)}
+
+
+def _police(nom: str, taille: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(POLICES_OCRB / nom), taille)
+
+
+def document(identite: Identite, genre: str, dpi: int, coupe: str = "OCRB.otf") -> Image.Image:
+    """The document drawn at ``dpi``: a tinted background with fine lines, a photo, the
+    printed identity, and the MRZ in OCR-B at its standard pitch (2.54 mm)."""
+    mm = dpi / 25.4
+    largeur, hauteur = (round(v * mm) for v in _FORMATS_MM[genre])
+    image = Image.new("RGB", (largeur, hauteur), (228, 236, 242))
+    dessin = ImageDraw.Draw(image)
+    for i in range(0, largeur + hauteur, max(2, round(1.6 * mm))):  # a guilloche of sorts
+        dessin.line([(i, 0), (i - hauteur, hauteur)], fill=(205, 218, 230), width=1)
+    dessin.rectangle([round(4 * mm), round(8 * mm), round(26 * mm), round(36 * mm)],
+                     fill=(150, 140, 130))  # fmt: skip
+    carte = genre != TD3
+    texte = ImageFont.truetype(str(POLICE_TEXTE), max(8, round((2.1 if carte else 2.6) * mm)))
+    titre = ImageFont.truetype(str(POLICE_TEXTE), max(8, round(3.2 * mm)))
+    dessin.text((round(4 * mm), round(2 * mm)), "RÉPUBLIQUE FRANÇAISE", fill=(20, 40, 90),
+                font=titre)  # fmt: skip
+    x, y = round(30 * mm), round((7 if carte else 9) * mm)
+    for etiquette, valeur in (
+        ("Nom", identite.nom),
+        ("Prénoms", ", ".join(p.title() for p in identite.prenoms)),
+        ("Sexe", identite.sexe),
+        ("Né(e) le", identite.naissance.strftime("%d %m %Y")),
+        ("Expire le", identite.expiration.strftime("%d %m %Y")),
+    ):
+        dessin.text((x, y), etiquette, fill=(90, 90, 110), font=texte)
+        dessin.text((x, y + round(2.4 * mm)), valeur, fill=(10, 10, 10), font=texte)
+        y += round((5.0 if carte else 6.5) * mm)
+    lignes = lignes_mrz(identite, genre)
+    pas = (2.2 if genre == CNI else 2.54) * mm  # the CNI of 1988 fits 36 in 80 mm
+    police = _police(coupe, round(pas / 0.72297))  # the advance of OCR-B is 0.723 em
+    interligne = {TD1: 4.0, CNI: 4.6, TD3: 4.6}[genre] * mm
+    bas = hauteur - round(3.5 * mm)
+    marge = round((largeur - pas * len(lignes[0])) / 2)
+    for n, ligne in enumerate(lignes):
+        haut = bas - (len(lignes) - n) * interligne
+        for i, caractere in enumerate(ligne):
+            dessin.text((marge + i * pas, haut), caractere, fill=(15, 15, 15), font=police)
+    return image
+
+
+def scanner(
+    image: Image.Image, rng: random.Random, dpi: int, *, flou: float | None = None
+) -> Image.Image:
+    """A flatbed scan: the card on an A4-width page, a small rotation, some blur and noise,
+    ink a little heavier or lighter, saved as a JPEG of middling quality."""
+    page = Image.new("RGB", (round(image.width * 1.5), round(image.height * 1.7)), (250,) * 3)
+    page.paste(image, (rng.randrange(10, image.width // 3), rng.randrange(10, image.height // 2)))
+    page = page.rotate(rng.uniform(-2.0, 2.0), Image.Resampling.BICUBIC, expand=True,
+                       fillcolor=(250, 250, 250))  # fmt: skip
+    return _abimer(page, rng, dpi, flou=rng.uniform(0.3, 1.0) if flou is None else flou,
+                   bruit=6, qualite=rng.randrange(60, 90))  # fmt: skip
+
+
+def photographier(image: Image.Image, rng: random.Random, dpi: int) -> Image.Image:
+    """A phone photo: on a darker table, rotated more, uneven light, more blur and noise."""
+    fond = Image.new("RGB", (round(image.width * 1.4), round(image.height * 1.6)), (95, 80, 70))
+    fond.paste(image, (rng.randrange(10, image.width // 3), rng.randrange(10, image.height // 2)))
+    fond = fond.rotate(rng.uniform(-5.0, 5.0), Image.Resampling.BICUBIC, expand=True,
+                       fillcolor=(95, 80, 70))  # fmt: skip
+    degrade = Image.linear_gradient("L").resize(fond.size).point(lambda v: 200 + v // 5)
+    fond = Image.composite(fond, Image.new("RGB", fond.size, (0, 0, 0)), degrade)
+    return _abimer(fond, rng, dpi, flou=rng.uniform(0.6, 1.4), bruit=10,
+                   qualite=rng.randrange(50, 85))  # fmt: skip
+
+
+def _abimer(
+    image: Image.Image, rng: random.Random, dpi: int, *, flou: float, bruit: int, qualite: int
+) -> Image.Image:
+    echelle = dpi / 300
+    image = image.filter(ImageFilter.GaussianBlur(flou * echelle * 2))
+    grain = Image.effect_noise(image.size, bruit).convert("RGB")
+    image = Image.blend(image, grain, 0.08)
+    tampon = io.BytesIO()
+    image.save(tampon, "JPEG", quality=qualite)
+    return Image.open(io.BytesIO(tampon.getvalue()))
+
+
+@dataclass(frozen=True)
+class Specimen:
+    identite: Identite
+    genre: str
+    lignes: tuple[str, ...]
+    image: Image.Image
+    dpi: int
+
+
+def specimens(
+    nombre: int, dpi: int, prise: str = "scan", graine: int = 0, flou: float | None = None
+) -> list[Specimen]:
+    """``nombre`` specimens of the three formats in turn, ``prise`` = "scan", "photo" or
+    "net" (drawn only); ``flou``: the scan's blur (in pixels at 300 dpi), else at random."""
+    rng = random.Random(graine)
+    resultat = []
+    for i in range(nombre):
+        genre = (TD1, TD3, CNI)[i % 3]
+        identite = identite_au_hasard(rng)
+        coupe = rng.choice(("OCRB.otf", "OCRBS.otf"))
+        # Drawn at 300 dpi (or the target if finer) then brought to the target: printing is
+        # finer than any scan.
+        image = document(identite, genre, max(dpi, 300), coupe)
+        tirage = rng.random()  # ink spread by the printer, or a pale print
+        if tirage < 0.2:
+            image = image.filter(ImageFilter.MinFilter(3))
+        elif tirage < 0.4:
+            image = Image.blend(image, Image.new("RGB", image.size, (228, 236, 242)), 0.35)
+        if dpi < 300:
+            image = image.resize((round(image.width * dpi / 300), round(image.height * dpi / 300)),
+                                 Image.Resampling.LANCZOS)  # fmt: skip
+        if prise == "scan":
+            image = scanner(image, rng, dpi, flou=flou)
+        elif prise == "photo":
+            image = photographier(image, rng, dpi)
+        resultat.append(Specimen(identite, genre, tuple(lignes_mrz(identite, genre)), image, dpi))
+    return resultat
