@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +189,7 @@ def _lecture_mrz() -> str:
 
     lignes = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
               "L898902C36UTO7408122F1204159ZE184226B<<<<<10")  # fmt: skip
-    octets = resources.files("desktop_app.resources").joinpath("OCRB.otf").read_bytes()
+    octets = resources.files("desktop_app").joinpath("resources", "OCRB.otf").read_bytes()
     police = ImageFont.truetype(io.BytesIO(octets), 41)  # 30 px a character: 2.54 mm
     image = Image.new("L", (1480, 400), 235)
     dessin = ImageDraw.Draw(image)
@@ -200,6 +201,29 @@ def _lecture_mrz() -> str:
               "la MRZ d'un passeport de démonstration n'a pas été lue")  # fmt: skip
     assert lecture is not None
     return f"MRZ lue et vérifiée ({lecture.mrz.nom} {' '.join(lecture.mrz.prenoms)})"
+
+
+def _lecture_deuxddoc(dossier: Path) -> str:
+    """A 2D-Doc signed with a certificate made here, drawn as a DataMatrix, read back by
+    zxing-cpp and its signature verified with cryptography, as the build ships them."""
+    from desktop_app.documents.lecture import deuxddoc
+    from desktop_app.documents.lecture.specimens import (
+        Identite,
+        contenu_deuxddoc,
+        image_deuxddoc,
+        signataire_d_essai,
+    )
+
+    identite = Identite("ERIKSSON", ("ANNA", "MARIA"), date(1974, 8, 12), "F", "L898902C3",
+                        date(2031, 4, 15))  # fmt: skip
+    signataire = signataire_d_essai(dossier / "certificats")
+    lus = deuxddoc.lire_image(image_deuxddoc(contenu_deuxddoc(identite, signataire)))
+    _verifier(len(lus) == 1, "le 2D-Doc de démonstration n'a pas été lu")
+    doc = deuxddoc.decoder(lus[0])
+    verification = deuxddoc.verifier(doc, deuxddoc.Magasin([signataire.dossier]))
+    _verifier(verification.statut is deuxddoc.Statut.VERIFIEE and doc.nom == "ERIKSSON",
+              f"2D-Doc de démonstration : {verification.message}")  # fmt: skip
+    return f"2D-Doc lu et sa signature vérifiée ({doc.nom}, {doc.libelle_type})"
 
 
 def executer(candidatures: int = 12) -> int:
@@ -225,6 +249,7 @@ def executer(candidatures: int = 12) -> int:
         try:
             faits += _empaquetage(Path(dossier))
             faits.append(_lecture_mrz())
+            faits.append(_lecture_deuxddoc(Path(dossier)))
             espace = ouvrir_espace(Path(dossier) / "donnees")
             try:
                 faits.append(f"base créée dans {espace.paths.database.parent}")

@@ -13,14 +13,23 @@ from __future__ import annotations
 import io
 import os
 import random
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from desktop_app.documents.lecture.mrz import CNI, TD1, TD3, chiffre_controle
+from desktop_app.documents.lecture.mrz import CNI, TD1, TD3
+from desktop_app.documents.lecture.specimens import (
+    Identite,
+    Signataire,
+    contenu_deuxddoc,
+    image_deuxddoc,
+    lignes_mrz,
+    signataire_d_essai,
+)
+
+__all__ = ["Identite", "Signataire", "contenu_deuxddoc", "lignes_mrz", "signataire_d_essai"]
 
 # Debian's fonts; under Wine, Linux's root is drive Z:.
 _RACINE = Path("Z:/") if os.name == "nt" else Path("/")
@@ -41,22 +50,6 @@ PRENOMS = ["JEAN", "MARIE", "LÉA", "LUCAS", "CHLOÉ", "HUGO", "EMMA", "LOUIS", 
            "THÉO", "MANON", "ENZO", "SARAH", "AÏCHA", "MAËLYS", "NOÉ", "ÉLOÏSE", "TOM"]  # fmt: skip
 
 
-def mrz_texte(texte: str) -> str:
-    """A name as an MRZ writes it: without accents, upper case, '<' for spaces and hyphens."""
-    sans = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
-    return "".join(c if c.isalnum() else "<" for c in sans.upper())
-
-
-@dataclass(frozen=True)
-class Identite:
-    nom: str
-    prenoms: tuple[str, ...]
-    naissance: date
-    sexe: str
-    numero: str
-    expiration: date  # for the CNI of 1988: its printed date (issue + 10 years)
-
-
 def identite_au_hasard(rng: random.Random) -> Identite:
     naissance = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 48))
     prenoms = tuple(rng.sample(PRENOMS, rng.choice((1, 1, 2, 3))))
@@ -69,50 +62,6 @@ def identite_au_hasard(rng: random.Random) -> Identite:
         numero="".join(rng.choice(lettres) for _ in range(9)),
         expiration=date(2024, 1, 1) + timedelta(days=rng.randrange(0, 365 * 12)),
     )
-
-
-def _aammjj(jour: date) -> str:
-    return jour.strftime("%y%m%d")
-
-
-def _zone_noms(identite: Identite, longueur: int) -> str:
-    texte = mrz_texte(identite.nom) + "<<" + "<".join(mrz_texte(p) for p in identite.prenoms)
-    return texte[:longueur].ljust(longueur, "<")
-
-
-def lignes_mrz(identite: Identite, genre: str) -> list[str]:
-    """The MRZ lines of this identity in this format, every check digit right."""
-    naissance, expiration = _aammjj(identite.naissance), _aammjj(identite.expiration)
-    if genre == TD1:
-        l1 = f"IDFRA{identite.numero}{chiffre_controle(identite.numero)}".ljust(30, "<")
-        debut = f"{naissance}{chiffre_controle(naissance)}{identite.sexe}"
-        debut += f"{expiration}{chiffre_controle(expiration)}FRA"
-        l2 = debut.ljust(29, "<")
-        l2 += chiffre_controle(l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29])
-        return [l1, l2, _zone_noms(identite, 30)]
-    if genre == TD3:
-        l1 = "P<FRA" + _zone_noms(identite, 39)
-        numero = identite.numero
-        l2 = f"{numero}{chiffre_controle(numero)}FRA{naissance}{chiffre_controle(naissance)}"
-        l2 += f"{identite.sexe}{expiration}{chiffre_controle(expiration)}"
-        l2 += "<" * 14 + "<"
-        l2 += chiffre_controle(l2[0:10] + l2[13:20] + l2[21:43])
-        return [l1, l2]
-    assert genre == CNI
-    emission = identite.expiration.replace(year=identite.expiration.year - 10)
-    l1 = "IDFRA" + mrz_texte(identite.nom)[:25].ljust(25, "<") + "750123"
-    numero = (
-        emission.strftime("%y%m")
-        + "750"
-        + identite.numero[-5:].translate(
-            str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678901234567890123456")
-        )
-    )
-    prenoms = "<<".join(mrz_texte(p) for p in identite.prenoms)[:14].ljust(14, "<")
-    l2 = f"{numero}{chiffre_controle(numero)}{prenoms}{naissance}{chiffre_controle(naissance)}"
-    l2 += identite.sexe
-    l2 += chiffre_controle(l1 + l2)
-    return [l1, l2]
 
 
 # Sizes in millimetres: ID-1 cards and the passport's data page (ICAO 9303 parts 4 and 5).
@@ -237,3 +186,37 @@ def specimens(
             image = photographier(image, rng, dpi)
         resultat.append(Specimen(identite, genre, tuple(lignes_mrz(identite, genre)), image, dpi))
     return resultat
+
+
+def falsifier(contenu: bytes, rng: random.Random) -> bytes:
+    """The same code with one character of its message changed (a letter for a letter, a
+    digit for a digit), its signature kept."""
+    debut, fin = 26, contenu.index(b"\x1f")
+    while True:
+        i = rng.randrange(debut, fin)
+        c = chr(contenu[i])
+        if c.isalnum():
+            jeu = "0123456789" if c.isdigit() else "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            autre = rng.choice(jeu.replace(c, ""))
+            return contenu[:i] + autre.encode() + contenu[i + 1 :]
+
+
+def page_avec_deuxddoc(contenu: bytes, dpi: int, identite: Identite) -> Image.Image:
+    """An A4 attestation at ``dpi`` carrying the code (about 2 cm wide, top right, as
+    issuers print it) and the identity in plain text."""
+    mm = dpi / 25.4
+    page = Image.new("RGB", (round(210 * mm), round(297 * mm)), "white")
+    dessin = ImageDraw.Draw(page)
+    matrice = image_deuxddoc(contenu, module=1)
+    module = 0.42 * mm  # a module of 0.42 mm: the specification's usual size
+    taille = (round(matrice.width * module), round(matrice.height * module))
+    page.paste(matrice.resize(taille, Image.Resampling.NEAREST).convert("RGB"),
+               (round(150 * mm), round(20 * mm)))  # fmt: skip
+    police = ImageFont.truetype(str(POLICE_TEXTE), max(8, round(3.5 * mm)))
+    y = round(70 * mm)
+    for ligne in ("ATTESTATION", f"Nom : {identite.nom}",
+                  f"Prénoms : {', '.join(p.title() for p in identite.prenoms)}",
+                  f"Né(e) le : {identite.naissance:%d/%m/%Y}"):  # fmt: skip
+        dessin.text((round(25 * mm), y), ligne, fill="black", font=police)
+        y += round(9 * mm)
+    return page

@@ -16,6 +16,7 @@ No Qt here: the importer, the CLI and the viewer (``rendu.py`` requests) use it.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import itertools
 import multiprocessing
@@ -37,6 +38,7 @@ from desktop_app.documents.inspection import (
     inspect_bytes,
     lire,
 )
+from desktop_app.documents.lecture.document import Lu as LuDocument
 from desktop_app.documents.paquet import Lecture, Paquet, ouvrir_paquet
 from desktop_app.documents.rendu import Ouverture, RenduPage, oublier_tout
 from desktop_app.documents.store import ContentStore
@@ -181,7 +183,30 @@ class Liberation:
         return None
 
 
-Requete = Demande | Acquisition | Liberation | Ouverture | RenduPage
+@dataclass(frozen=True)
+class DemandeLecture:
+    """Read a stored file for the gestionnaire (documents/lecture): MRZ, 2D-Doc, text layer.
+    ``reference``: the day two-digit years are placed from; ``certificats``: the bureau's
+    folders of 2D-Doc certificates."""
+
+    cle: str
+    chemin: str
+    format: str
+    reference: dt.date | None = None
+    certificats: tuple[str, ...] = ()
+    delai: float | None = None
+
+    def traiter(self) -> LuDocument:
+        from desktop_app.documents.lecture.document import lire_document
+
+        return lire_document(self.chemin, self.format, self.reference, self.certificats)
+
+    def echec(self, raison: str) -> LuDocument:
+        """A file the reader could not finish (time limit, crash): nothing read, said so."""
+        return LuDocument(constats=(f"Lecture impossible : {raison}",))
+
+
+Requete = Demande | Acquisition | Liberation | Ouverture | RenduPage | DemandeLecture
 _PAQUETS: dict[str, Paquet] = {}  # in a child: the packages it reads, opened once
 _MAGASINS: dict[str, ContentStore] = {}
 
@@ -289,6 +314,9 @@ def _boucle(connection: Connection, etat: Any = None) -> None:
     is done; stop on None or when the parent goes away. ``etat`` (shared memory) holds the
     numéro of the request in hand (0 between two) and the monotonic time it began."""
     _limiter_memoire()
+    # One thread for numpy's OpenBLAS (the reading's matrix products): the workers already
+    # share the cores between them, a thread pool in each would only contend.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # Warm up: the first file should not pay for the imports.
     import pymupdf  # noqa: F401
     from PIL import Image  # noqa: F401

@@ -77,7 +77,7 @@ class LectureMrz:
 def _gabarits() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every glyph at every shift, weight and blur, as normalised rows; the index in
     ALPHABET of each row's character, and its shift (dx, dy) from the centre."""
-    octets = resources.files("desktop_app.resources").joinpath("OCRB.otf").read_bytes()
+    octets = resources.files("desktop_app").joinpath("resources", "OCRB.otf").read_bytes()
     police = ImageFont.truetype(io.BytesIO(octets), 200)
     pas = police.getlength("0")  # OCR-B is monospaced: one advance, the pitch
     ascent = police.getmetrics()[0]

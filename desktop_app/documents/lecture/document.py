@@ -1,0 +1,207 @@
+"""Reading a deposited file for the gestionnaire: what it says of its holder (names, birth
+date, validity), each value with where it came from and how sure it is. Runs in the worker
+process, like the inspection (untrusted bytes); the answer is plain data, stored by the
+file's sha256.
+
+Sources, most trusted first: a 2D-Doc whose signature was verified, an MRZ whose check digits
+hold (fields no digit vouches for and read without a clear lead are left out), the text layer
+of a PDF (an MRZ typed in it). A value is a suggestion: the gestionnaire decides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+VERSION = 1  # raise when a reading would change: stored readings of an older one are redone
+DPI_LECTURE = 300  # a PDF page is rendered at this resolution for the MRZ and the 2D-Doc
+PAGES_MAX = 3  # only the first pages are read: identity documents and attestations are short
+
+MRZ, DEUXDDOC, TEXTE_PDF, OCR = "MRZ", "2D-Doc", "texte du PDF", "OCR"
+
+
+@dataclass(frozen=True)
+class Valeur:
+    """One value read: ``champ`` is nom, nom_usage, prenoms, naissance, expiration,
+    delivrance, numero or type; dates as ISO text. ``page`` counts from 1; ``boite`` is
+    (x0, y0, x1, y1) as fractions of the page, for highlighting it in the viewer."""
+
+    champ: str
+    valeur: str
+    source: str
+    confiance: float
+    page: int = 1
+    boite: tuple[float, float, float, float] | None = None
+    detail: str = ""  # e.g. the MRZ's format, the 2D-Doc's certificate
+
+
+@dataclass(frozen=True)
+class Lu:
+    valeurs: tuple[Valeur, ...] = ()
+    constats: tuple[str, ...] = ()  # what the gestionnaire should know, in French
+    deuxddoc: str = ""  # the 2D-Doc's verification, in French ("" without a 2D-Doc)
+    deuxddoc_invalide: bool = False  # a 2D-Doc whose signature does not hold
+    mrz_illisible: bool = False  # an MRZ was found but failed its checks
+    version: int = VERSION
+
+    def premiere(self, champ: str) -> Valeur | None:
+        return next((v for v in self.valeurs if v.champ == champ), None)
+
+
+@dataclass
+class _Page:
+    image: object  # a PIL image
+    numero: int
+    largeur: int = 0
+    hauteur: int = 0
+    texte: str = ""
+
+
+@dataclass
+class _Releve:
+    valeurs: list[Valeur] = field(default_factory=list)
+    constats: list[str] = field(default_factory=list)
+    deuxddoc: str = ""
+    deuxddoc_invalide: bool = False
+    mrz_illisible: bool = False
+
+
+def _pages(chemin: Path, fmt: str) -> list[_Page]:
+    """The first pages as images (a photo turned upright as its EXIF says), with their text."""
+    from PIL import Image, ImageOps
+
+    from desktop_app.documents import jpeg, pdf
+
+    data = chemin.read_bytes()
+    if fmt == "jpeg":
+        image = ImageOps.exif_transpose(jpeg.ouvrir(data).convert("RGB"))
+        return [_Page(image, 1, image.width, image.height)]
+
+    doc = pdf.ouvrir(data)
+    try:
+        if doc.needs_pass:
+            return []
+        pdf.neutraliser_images_demesurees(doc)
+        resultat = []
+        for index in range(min(doc.page_count, PAGES_MAX)):
+            page = doc.load_page(index)
+            pix = page.get_pixmap(dpi=DPI_LECTURE, colorspace="gray", alpha=False)
+            image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+            resultat.append(_Page(image, index + 1, pix.width, pix.height, page.get_text()))
+        return resultat
+    finally:
+        doc.close()
+
+
+def lire_document(
+    chemin: str | Path, fmt: str, reference: date | None = None,
+    certificats: tuple[str, ...] = (),
+) -> Lu:  # fmt: skip
+    """What the file says of its holder. ``certificats``: folders of 2D-Doc certificates
+    added to those shipped (the bureau's)."""
+    releve = _Releve()
+    for page in _pages(Path(chemin), fmt):
+        _deuxddoc(page, releve, certificats)
+        if not any(v.source == MRZ for v in releve.valeurs):
+            _mrz_texte(page, releve, reference) or _mrz_image(page, releve, reference)
+    return Lu(tuple(releve.valeurs), tuple(releve.constats), releve.deuxddoc,
+              releve.deuxddoc_invalide, releve.mrz_illisible)  # fmt: skip
+
+
+def _deuxddoc(page: _Page, releve: _Releve, certificats: tuple[str, ...]) -> None:
+    from . import deuxddoc
+
+    for contenu in deuxddoc.lire_image(page.image):
+        try:
+            doc = deuxddoc.decoder(contenu)
+        except deuxddoc.Illisible as exc:
+            releve.constats.append(f"2D-Doc illisible : {exc}.")
+            continue
+        verification = deuxddoc.verifier(doc, deuxddoc.Magasin([Path(c) for c in certificats]))
+        releve.deuxddoc = f"{verification.message} — {doc.libelle_type}"
+        if verification.statut is deuxddoc.Statut.INVALIDE:
+            releve.deuxddoc_invalide = True
+            releve.constats.append(f"2D-Doc : {verification.message}. Ses données ne sont pas "
+                                   "reprises.")  # fmt: skip
+            continue
+        confiance = 1.0 if verification.statut is deuxddoc.Statut.VERIFIEE else 0.8
+        detail = f"{doc.libelle_type}, {verification.statut.value}"
+        for champ, valeur in (
+            ("nom", doc.nom),
+            ("nom_usage", doc.nom_usage),
+            ("prenoms", " ".join(doc.prenoms)),
+            ("naissance", doc.naissance.isoformat() if doc.naissance else None),
+            ("type", doc.libelle_type),
+        ):
+            if valeur:
+                releve.valeurs.append(Valeur(champ, valeur, DEUXDDOC, confiance, page.numero,
+                                             detail=detail))  # fmt: skip
+
+
+_LIGNE_MRZ = re.compile(r"^[A-Z0-9<]{30,44}$")
+
+
+def _mrz_texte(page: _Page, releve: _Releve, reference: date | None) -> bool:
+    """An MRZ typed in the PDF's text layer (a scan with an OCR layer, a generated copy)."""
+    from . import mrz
+
+    lignes = [ligne.strip().replace(" ", "") for ligne in page.texte.splitlines()]
+    candidates = [ligne for ligne in lignes if _LIGNE_MRZ.match(ligne)]
+    for nombre in (3, 2):
+        for i in range(len(candidates) - nombre + 1):
+            lu = mrz.lire(candidates[i : i + nombre], reference)
+            if lu is not None and lu.valide:
+                _valeurs_mrz(lu, releve, page, TEXTE_PDF, 0.95, frozenset(), None)
+                return True
+    return False
+
+
+def _mrz_image(page: _Page, releve: _Releve, reference: date | None) -> bool:
+    from . import ocrb
+
+    lecture = ocrb.lire_image(page.image, reference)  # type: ignore[arg-type]
+    if lecture is None:
+        return False
+    if not lecture.utilisable:
+        releve.mrz_illisible = True
+        releve.constats.append("MRZ trouvée mais illisible (ses chiffres de contrôle ne "
+                               "concordent pas) : rien n'en est repris.")  # fmt: skip
+        return False
+    x0, y0, x1, y1 = lecture.boite
+    boite = (x0 / page.largeur, y0 / page.hauteur, x1 / page.largeur, y1 / page.hauteur)
+    _valeurs_mrz(lecture.mrz, releve, page, MRZ, min(0.99, 0.9 + lecture.confiance),
+                 lecture.incertains, boite)  # fmt: skip
+    if lecture.incertains:
+        douteux = ", ".join(sorted(_LIBELLES.get(c, c) for c in lecture.incertains))
+        releve.constats.append(f"MRZ : lecture incertaine de {douteux} (non repris).")
+    return True
+
+
+_LIBELLES = {"nom": "nom", "prenoms": "prénoms", "numero": "numéro", "sexe": "sexe",
+             "nationalite": "nationalité", "emetteur": "pays émetteur", "code": "type"}  # fmt: skip
+
+
+def _valeurs_mrz(
+    lu: object, releve: _Releve, page: _Page, source: str, confiance: float,
+    incertains: frozenset[str], boite: tuple[float, float, float, float] | None,
+) -> None:  # fmt: skip
+    from .mrz import CNI, Mrz
+
+    assert isinstance(lu, Mrz)
+    detail = {"TD1": "carte (TD1)", "TD3": "passeport (TD3)", CNI: "CNI de 1988 à 2021"}.get(
+        lu.format, lu.format
+    )
+    champs: list[tuple[str, str | None]] = [
+        ("nom", lu.nom), ("prenoms", " ".join(lu.prenoms)),
+        ("naissance", lu.naissance.isoformat() if lu.naissance else None),
+        ("expiration", lu.expiration.isoformat() if lu.expiration else None),
+        ("delivrance", f"{lu.delivrance[0]:04d}-{lu.delivrance[1]:02d}" if lu.delivrance else None),
+        ("numero", lu.numero), ("type", detail),
+    ]  # fmt: skip
+    for champ, valeur in champs:
+        douteux = champ in incertains or (champ == "delivrance" and "numero" in incertains)
+        if valeur and not douteux:
+            releve.valeurs.append(Valeur(champ, valeur, source, confiance, page.numero, boite,
+                                         detail))  # fmt: skip
