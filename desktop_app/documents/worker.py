@@ -199,6 +199,7 @@ class DemandeLecture:
     def traiter(self) -> LuDocument:
         from desktop_app.documents.lecture.document import lire_document
 
+        _priorite_basse()
         return lire_document(self.chemin, self.format, self.reference, self.certificats)
 
     def echec(self, raison: str) -> LuDocument:
@@ -206,6 +207,26 @@ class DemandeLecture:
         return LuDocument(constats=(f"Lecture impossible : {raison}",))
 
 
+def _priorite_basse() -> None:
+    """This child yields the processor to the window and the other workers (it reads files
+    in the background): nice 10 on POSIX, BELOW_NORMAL on Windows. Once, idempotent."""
+    global _PRIORITE_BAISSEE
+    if _PRIORITE_BAISSEE:
+        return
+    _PRIORITE_BAISSEE = True
+    try:
+        if os.name == "nt":
+            import ctypes
+
+            noyau = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            noyau.SetPriorityClass(noyau.GetCurrentProcess(), 0x4000)  # BELOW_NORMAL
+        else:
+            os.nice(10)
+    except (OSError, AttributeError):
+        pass  # at the normal priority: slower for the others, nothing worse
+
+
+_PRIORITE_BAISSEE = False
 Requete = Demande | Acquisition | Liberation | Ouverture | RenduPage | DemandeLecture
 _PAQUETS: dict[str, Paquet] = {}  # in a child: the packages it reads, opened once
 _MAGASINS: dict[str, ContentStore] = {}

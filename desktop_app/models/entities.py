@@ -276,6 +276,19 @@ class Decision(Base):
     __table_args__ = (Index("ix_decision_piece", "piece_id", "id"),)
 
 
+class LectureFichier(Base):
+    """What the reading found in a stored file (documents.lecture), by the file's sha256: the
+    same file deposited twice is read once. ``version``: the reader's; an older one is read
+    again. Holds personal data: removed with the last deposit of its file (purge)."""
+
+    __tablename__ = "lecture_fichier"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    resultat: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    lu_le: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class ImportPaquet(Base):
     """One import of a dossier package: when, what, and the report shown to the user."""
 

@@ -18,12 +18,15 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import select
 
+from desktop_app.documents.lecture.mrz import CNI, TD1
+from desktop_app.documents.lecture.specimens import Identite
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Atelier
 from desktop_app.models import Campagne
@@ -484,11 +487,47 @@ def _police(taille: int) -> Any:
     return ImageFont.truetype(io.BytesIO(pymupdf.Font("helv").buffer), taille)
 
 
+def carte_demo(c: _Candidature, session: int) -> tuple[Identite, str]:
+    """The identity card a demo candidate photographs, and its MRZ's format: a card of 2021
+    (TD1) mostly, one of 1988-2021 (its MRZ has no validity) for a quarter. Drawn from the
+    candidate's number, not the demo's stream: for a few, a birth date that differs from the
+    registration's, or a card expired by the session — what « Lu dans le document » shows."""
+    r = random.Random(f"carte {c.n_candidat}")
+    naissance = c.naissance
+    if r.random() < 0.08:
+        naissance = naissance + dt.timedelta(days=r.choice((-1, 1, 31, 365)))
+    tirage = r.random()
+    adulte_depuis = max(2005, naissance.year + 19)
+    if tirage < 0.25 and adulte_depuis <= 2020:  # the CNI of 1988-2021 (the last in 2021)
+        emission = dt.date(r.randint(adulte_depuis, 2020), r.randint(1, 12), 1)
+        if r.random() < 0.15:  # issued to a minor of 12: 10 years only
+            emission = dt.date(naissance.year + 12, r.randint(1, 12), 1)
+        # Its printed validity: issue + 10 years (the MRZ holds the month of issue only).
+        expiration, genre = emission.replace(year=emission.year + 10), CNI
+    else:
+        annee = session + r.randint(1, 9) if tirage > 0.31 else session - r.randint(1, 3)
+        expiration, genre = dt.date(annee, r.randint(1, 12), r.randint(1, 28)), TD1
+    lettres = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+    identite = Identite(
+        nom=c.nom, prenoms=tuple(p for p in c.prenoms.replace(",", " ").split() if p)[:3],
+        naissance=naissance, sexe="F" if c.civilite == "MADAME" else "M",
+        numero="".join(r.choice(lettres) for _ in range(9)), expiration=expiration,
+    )  # fmt: skip
+    return identite, genre
+
+
 def photo_identite_jpeg(
-    c: _Candidature, rng: random.Random, *, basse_resolution: bool = False, orientation: int = 1
+    c: _Candidature,
+    rng: random.Random,
+    *,
+    basse_resolution: bool = False,
+    orientation: int = 1,
+    session: int = 2026,
 ) -> bytes:
-    """A phone photo of an identity card lying on a desk."""
-    from PIL import Image, ImageDraw
+    """A phone photo of an identity card lying on a desk, its MRZ in OCR-B."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from desktop_app.documents.lecture.specimens import lignes_mrz
 
     width, height = (1400, 1050)
     desk = Image.new("RGB", (width, height), (rng.randint(95, 140), rng.randint(80, 110), 70))
@@ -505,23 +544,30 @@ def photo_identite_jpeg(
     draw.rectangle((40, 110, 300, 440), fill=(180, 185, 195))
     draw.ellipse((105, 150, 235, 290), fill=(120, 110, 105))
     draw.rectangle((85, 300, 255, 440), fill=(120, 110, 105))
+    identite, genre = carte_demo(c, session)
     for i, (label, value) in enumerate(
         (
             ("Nom", c.nom),
             ("Prénoms", c.prenoms),
-            ("Sexe", "F" if c.civilite == "MADAME" else "M"),
-            ("Né(e) le", f"{c.naissance:%d.%m.%Y}"),
+            ("Sexe", identite.sexe),
+            ("Né(e) le", f"{identite.naissance:%d.%m.%Y}"),
             ("à", c.commune.title()),
         )
     ):
-        draw.text((340, 110 + i * 70), label, font=small, fill=(90, 90, 110))
-        draw.text((340, 138 + i * 70), value, font=font, fill=(20, 20, 30))
-    draw.text(
-        (40, 560),
-        "IDFRA" + c.nom.replace(" ", "<")[:20].ljust(20, "<"),
-        font=font,
-        fill=(30, 30, 30),
-    )
+        draw.text((340, 100 + i * 64), label, font=small, fill=(90, 90, 110))
+        draw.text((340, 126 + i * 64), value, font=font, fill=(20, 20, 30))
+    # The MRZ at its standard pitch (2.54 mm on the card's 85.6 mm: 29.7 px; the CNI of
+    # 1988 fits its 36 characters in 2.2 mm), in the OCR-B the application ships.
+    octets = resources.files("desktop_app").joinpath("resources", "OCRB.otf").read_bytes()
+    lignes = lignes_mrz(identite, genre)
+    pas = 1000 / 85.6 * (2.2 if genre == CNI else 2.54)
+    ocrb = ImageFont.truetype(io.BytesIO(octets), round(pas / 0.72297))
+    interligne = 1000 / 85.6 * (4.6 if genre == CNI else 4.0)
+    for n, ligne in enumerate(lignes):
+        haut = 640 - 41 - (len(lignes) - n) * interligne
+        for i, caractere in enumerate(ligne):
+            draw.text(((1000 - pas * len(ligne)) / 2 + i * pas, haut), caractere, font=ocrb,
+                      fill=(25, 25, 30))  # fmt: skip
     card = card.rotate(rng.uniform(-6, 6), expand=True, fillcolor=desk.getpixel((0, 0)))
     desk.paste(card, ((width - card.width) // 2, (height - card.height) // 2))
     if basse_resolution:
@@ -807,7 +853,9 @@ def _fichier_demo(
     if code in ("CINSIG01", "DCANDT01"):
         signe = rng.random() < 0.8
         if rng.random() < 0.12:  # a photo of the signed paper instead of a PDF
-            return e.fichier("photo_confirmation", c, lambda: photo_identite_jpeg(c, rng), "jpg")
+            session = int(cal.session)
+            photo = lambda: photo_identite_jpeg(c, rng, session=session)  # noqa: E731
+            return e.fichier("photo_confirmation", c, photo, "jpg")
         return e.fichier(
             "confirmation" if signe else "confirmation_non_signee",
             c,
@@ -820,7 +868,9 @@ def _fichier_demo(
         return e.fichier(
             f"identite_o{orientation}{'_basse' if basse else ''}",
             c,
-            lambda: photo_identite_jpeg(c, rng, basse_resolution=basse, orientation=orientation),
+            lambda: photo_identite_jpeg(
+                c, rng, basse_resolution=basse, orientation=orientation, session=int(cal.session)
+            ),
             "jpg",
         )
     libelle = next(lib for k, lib, _, _ in CATALOGUE if k == code)

@@ -23,6 +23,7 @@ from desktop_app.models import (
     Decision,
     Depot,
     ImportPaquet,
+    LectureFichier,
     Piece,
     PieceCatalogue,
     Purge,
@@ -122,6 +123,10 @@ def purger(session: Session, campagne_id: int, gestionnaire: str, titre_tape: st
     if orphelins:
         session.execute(delete(Candidat).where(Candidat.id.in_(orphelins)))
     bilan.retraits["candidat(s)"] = len(orphelins)
+    # What was read in files no deposit refers to any more (names, birth dates) goes too.
+    restants = select(Depot.sha256).where(Depot.sha256.is_not(None))
+    lectures = session.execute(delete(LectureFichier).where(LectureFichier.sha256.not_in(restants)))
+    bilan.retraits["lecture(s) de document"] = lectures.rowcount or 0
     for table in (ImportPaquet, Affectation, PieceCatalogue):
         session.execute(delete(table).where(table.campagne_id == campagne_id))
     session.execute(delete(Campagne).where(Campagne.id == campagne_id))

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPaintEvent,
+    QPen,
     QPixmap,
     QRegion,
     QTransform,
@@ -129,9 +130,23 @@ class _Surface(QWidget):
                 texte = echec or f"Chargement de la page {index + 1}…"
                 painter.drawText(rect.adjusted(16, 16, -16, -16), Qt.AlignmentFlag.AlignCenter
                                  | Qt.TextFlag.TextWordWrap, texte)  # fmt: skip
+            if v.surlignage is not None and v.surlignage[0] == index:
+                painter.setPen(QPen(QColor("#ca5010"), 3))
+                painter.setBrush(QColor(255, 185, 0, 60))
+                painter.drawRect(_zone(rect, v.surlignage[1], v.rotation))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QColor("#c8c6c4"))
             painter.drawRect(rect)
         painter.end()
+
+
+def _zone(page: QRectF, boite: tuple[float, float, float, float], rotation: int) -> QRectF:
+    """A box given as fractions of the upright page, on the page as turned on screen."""
+    x0, y0, x1, y1 = boite
+    for _ in range(rotation // 90 % 4):  # a quarter turn clockwise each
+        x0, y0, x1, y1 = 1 - y1, x0, 1 - y0, x1
+    return QRectF(page.left() + x0 * page.width(), page.top() + y0 * page.height(),
+                  (x1 - x0) * page.width(), (y1 - y0) * page.height())  # fmt: skip
 
 
 def _a_la_taille(image: QImage, rect: QRectF, dpr: float) -> bool:
@@ -158,6 +173,7 @@ class DocumentViewer(QWidget):
         self._raccourcis = raccourcis
         self.setAccessibleName("Visionneuse du fichier déposé")
         self.source = source
+        self.surlignage: tuple[int, tuple[float, float, float, float]] | None = None
         self.doc: Document | None = None
         self.malgre = False  # shown although over the size limit (asked explicitly)
         self.ouvert: Ouvert | None = None
@@ -369,9 +385,21 @@ class DocumentViewer(QWidget):
             self.rotation,
         )
 
+    def surligner(self, page: int, boite: tuple[float, float, float, float] | None) -> None:
+        """Outline a zone of a page (from 0; ``boite`` as fractions of the upright page) and
+        bring it into view; None: no outline. Forgotten when another document shows."""
+        self.surlignage = (page, boite) if boite is not None else None
+        if boite is not None and page < len(self.surface.rects):
+            zone = _zone(self.surface.rects[page], boite, self.rotation).toAlignedRect()
+            self.scroll.ensureVisible(zone.center().x(), zone.center().y(),
+                                      zone.width() // 2 + 40, zone.height() // 2 + 40)  # fmt: skip
+        self.surface.update()
+
     def afficher(self, doc: Document | None, *, malgre: bool = False, vide: str = "") -> None:
         """Show ``doc``; None: nothing to show, and ``vide`` says why (HTML). What the source
         already has shows at once."""
+        if doc is None or self.doc is None or doc.chemin != self.doc.chemin:
+            self.surlignage = None
         autre = doc is None or self.doc is None or doc.chemin != self.doc.chemin
         if autre and not self.action_garder_zoom.isChecked():  # another document: the fit
             self.mode = self.ajustement

@@ -29,6 +29,7 @@ from desktop_app.documents.rendu import Ouvert, Ouverture, Rendu, RenduPage, Vue
 from desktop_app.documents.worker import (
     TIMEOUT_PAR_FICHIER,
     Demande,
+    DemandeLecture,
     InspectionIndisponible,
     InspectionWorker,
     Requete,
@@ -218,6 +219,7 @@ def cle_page(chemin: str, page: int, echelle: float, malgre: bool) -> tuple[Any,
 # Priorities, lower first. The display worker: opening, pages on screen. The background one:
 # findings of the document on screen, pages around, the next document, thumbnails.
 OUVRIR, PAGE_VISIBLE, CONSTATER, PAGE_PROCHE, PRECHARGER, VIGNETTE = range(6)
+LIRE, LIRE_EN_FOND = range(2)  # the reading worker's: the file on screen, the others
 
 
 class SourceDocuments(QObject):
@@ -229,6 +231,7 @@ class SourceDocuments(QObject):
     constate = Signal(str, bool, object)  # chemin, malgre, Inspection
     page_rendue = Signal(object)  # cle_page
     page_en_echec = Signal(object, str)  # cle_page, French reason
+    lu = Signal(str, object)  # sha256, documents.lecture.document.Lu
 
     def __init__(
         self,
@@ -249,7 +252,10 @@ class SourceDocuments(QObject):
         self._a_l_ecran: dict[int, str] = {}  # id of a viewer -> the document it shows
         self.affichage = Canal("canalAffichage", timeout)
         self.fond = Canal("canalFond", timeout)
-        for canal in (self.affichage, self.fond):
+        # Reading a document (a second or so) has a worker of its own, at a lower priority:
+        # the prefetch and the inspection never wait behind it.
+        self.lecture = Canal("canalLecture", timeout)
+        for canal in (self.affichage, self.fond, self.lecture):
             canal.termine.connect(self._termine)
             canal.start()
         application = QCoreApplication.instance()
@@ -257,8 +263,8 @@ class SourceDocuments(QObject):
             application.aboutToQuit.connect(self.close)
 
     def close(self) -> None:
-        """Stop both worker processes (idempotent)."""
-        for canal in (self.affichage, self.fond):
+        """Stop the worker processes (idempotent)."""
+        for canal in (self.affichage, self.fond, self.lecture):
             canal.arreter()
 
     # -- asking ------------------------------------------------------------------------------
@@ -290,6 +296,14 @@ class SourceDocuments(QObject):
                 self._inspecter_ensuite[cle] = demande
             else:
                 self.fond.soumettre(demande, CONSTATER, ("constater", cle))
+
+    def lire(self, sha256: str, requete: DemandeLecture, priorite: int = LIRE) -> None:
+        """Read a file for the gestionnaire (MRZ, 2D-Doc, text) in the reading worker;
+        ``lu`` says what it found. Asked twice, read once."""
+        cle = ("lire", sha256)
+        if cle not in self._demandes:
+            self._demandes.add(cle)
+            self.lecture.soumettre(requete, priorite, cle)
 
     def rendre(
         self, doc: Document, page: int, echelle: float, malgre: bool, priorite: int
@@ -377,6 +391,10 @@ class SourceDocuments(QObject):
                 resultat = Inspection(0, None, (Finding("refus", "illisible", resultat),))
             _memoriser(self.inspections, cle_doc, resultat)
             self.constate.emit(requete.chemin, requete.malgre_la_taille, resultat)
+        elif isinstance(requete, DemandeLecture):
+            if isinstance(resultat, str):  # the worker could not start
+                resultat = requete.echec(resultat)
+            self.lu.emit(cle[1], resultat)
         elif isinstance(requete, RenduPage):
             if isinstance(resultat, QImage):
                 self._ranger(cle, resultat)

@@ -169,6 +169,17 @@ class DecisionPanel(QWidget):
             self.motifs.addItem(item)
         self.motifs.blockSignals(False)
 
+    def cocher(self, motifs: Sequence[str]) -> list[str]:
+        """Check these reasons (those of the list: the others are ignored); the ones newly
+        checked, which join the comment."""
+        coches = []
+        for i in range(self.motifs.count()):
+            item = self.motifs.item(i)
+            if item.text() in motifs and item.checkState() != Qt.CheckState.Checked:
+                item.setCheckState(Qt.CheckState.Checked)  # -> _motif_change
+                coches.append(item.text())
+        return coches
+
     def _motif_change(self, item: QListWidgetItem) -> None:
         """A reason checked joins the comment; unchecked, it leaves it (the rest is kept)."""
         texte = self.commentaire.toPlainText().strip()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from desktop_app.services.depots import memoriser_rotation
@@ -23,6 +23,10 @@ from desktop_app.views.operations import Operation
 
 
 class PanneauDocument(QWidget):
+    """``depotAffiche(LigneDepot | None)``: the file now on screen (None: no file)."""
+
+    depotAffiche = Signal(object)
+
     def __init__(self, espace: Espace, etat: EtatRevue, source: SourceDocuments) -> None:
         super().__init__()
         self.setObjectName("panneauDocument")
@@ -72,6 +76,7 @@ class PanneauDocument(QWidget):
         if not depots:
             self.fichiers.addItem("Aucun fichier déposé")
             self.viewer.afficher(None, vide="Aucun fichier n'a été déposé pour cette pièce.")
+            self.depotAffiche.emit(None)
         else:
             self._fichier_choisi(0)
         self.comparer()  # after: the new file is asked for first
@@ -116,6 +121,7 @@ class PanneauDocument(QWidget):
         depot = self.fichiers.itemData(index)
         if not isinstance(depot, LigneDepot):
             return
+        self.depotAffiche.emit(depot)
         document = self.document(depot)
         if document is None:
             self.viewer.afficher(

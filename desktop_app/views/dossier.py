@@ -164,6 +164,12 @@ class PanneauDossier(QWidget):
         layout.addWidget(self.arbre, 1)
         annonces.changements.connect(self._changements)
 
+    def poser_sous_identite(self, panneau: QWidget) -> None:
+        """A panel under the identity (what the document says, to compare at a glance)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, panneau)
+
     def ouvrir(self, candidature_id: int | None, piece_id: int | None = None) -> None:
         """Read a candidature's dossier and show it, on ``piece_id`` or its first pièce to
         check; None: no dossier."""

@@ -38,6 +38,9 @@ class EtatRevue(QObject):
         self.vus: set[int] = set()  # deposits displayed on screen during this session
         self.rotations: dict[int, int] = {}  # changed during this session, by deposit id
         self.annulables: list[tuple[DecisionEnregistree, int]] = []  # (decision, candidature)
+        # The catalogue's reasons the file on screen suggests (what it says differs from
+        # the candidature): checked when the gestionnaire presses N.
+        self.motifs_suggeres: list[str] = []
 
     def poser_dossier(
         self,

@@ -18,7 +18,7 @@ from importlib.metadata import version as version_de
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, qVersion
+from PySide6.QtCore import QSettings, Qt, QTimer, qVersion
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -59,10 +59,13 @@ from desktop_app.views.dossier import PanneauDossier
 from desktop_app.views.etat import EtatRevue
 from desktop_app.views.item_models import ListePreparee, preparer_liste
 from desktop_app.views.liste import ListeCandidatures
+from desktop_app.views.lu import Lecteur, PanneauLu
 from desktop_app.views.operations import Annonces, Changements, Operation
 from desktop_app.views.parametres import ParametresDialog
 from desktop_app.views.revue import Revue
 from desktop_app.views.taches import TacheAvecProgression
+
+LECTURE_APRES_MS = 5000  # the campaign's files are read this long after it is shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -105,6 +108,11 @@ class MainWindow(QMainWindow):
         self.liste = ListeCandidatures(espace, self.etat, self.annonces)
         self.dossier = PanneauDossier(espace, self.etat, self.annonces)
         self.document = PanneauDocument(espace, self.etat, self.source_documents)
+        self.lecteur = Lecteur(self, espace, self.source_documents)
+        self.lu = PanneauLu(espace, self.etat, self.lecteur, self.annonces)
+        self.dossier.poser_sous_identite(self.lu)
+        self.document.depotAffiche.connect(self.lu.montrer)
+        self.lu.surligner.connect(self.document.viewer.surligner)
         self.revue = Revue(self, espace, self.etat, self.annonces, self.liste, self.dossier,
                            self.document, self.gestionnaire)  # fmt: skip
         self.actions_campagne = ActionsCampagne(self, espace, self.etat, self.annonces,
@@ -341,6 +349,9 @@ class MainWindow(QMainWindow):
             + (f" &nbsp;·&nbsp; clôture le {cloture}" if cloture else "")
         )
         self.setWindowTitle(f"{campagne.titre} — {APP_NAME}")
+        # The campaign's files not read yet, in the reading worker, once the window has
+        # settled (the list, the first dossier).
+        QTimer.singleShot(LECTURE_APRES_MS, self.lecteur.demarrer)
 
     def _fin_de_lecture(self) -> None:
         self.vide.setText(self.ETAT_VIDE)

@@ -182,10 +182,12 @@ class Revue(QObject):
             self.panneau.motifs.setFocus()
             if self.panneau.motifs.currentRow() < 0:
                 self.panneau.motifs.setCurrentRow(0)
-            self.panneau.information(
-                "Non conforme : cochez les motifs (Espace) et complétez le commentaire, "
-                "puis Ctrl+Entrée pour enregistrer."
-            )
+            suggeres = self.panneau.cocher(self.etat.motifs_suggeres)
+            message = ("Non conforme : cochez les motifs (Espace) et complétez le commentaire, "
+                       "puis Ctrl+Entrée pour enregistrer.")  # fmt: skip
+            if suggeres:
+                message += f" Cochés d'après la lecture du document : {', '.join(suggeres)}."
+            self.panneau.information(message)
             return
         commentaire = (
             self.panneau.commentaire.toPlainText()

@@ -63,6 +63,7 @@ def test_le_dossier_gele_porte_sa_licence_et_les_notices(gel: tuple[Path, Path])
     assert "GNU AFFERO GENERAL PUBLIC LICENSE" in (dossier / "LICENCE.txt").read_text("utf-8")
     tiers = (dossier / "TIERS.txt").read_text(encoding="utf-8")
     assert "PySide6" in tiers and "pymupdf" in tiers.lower()
+    assert "OCR-B" in tiers and "FR05.der" in tiers  # the resources' own notices
     assert (dossier / "LICENCE-INSTALLATION.txt").is_file()  # the installer's licence page
 
 

@@ -20,6 +20,7 @@ DPI_LECTURE = 300  # a PDF page is rendered at this resolution for the MRZ and t
 PAGES_MAX = 3  # only the first pages are read: identity documents and attestations are short
 
 MRZ, DEUXDDOC, TEXTE_PDF, OCR = "MRZ", "2D-Doc", "texte du PDF", "OCR"
+TRONQUE = ", noms peut-être abrégés par la MRZ"  # said in a value's detail
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,10 @@ def _valeurs_mrz(
     detail = {"TD1": "carte (TD1)", "TD3": "passeport (TD3)", CNI: "CNI de 1988 à 2021"}.get(
         lu.format, lu.format
     )
+    # A zone of names filled to its last character may have been shortened to fit (ICAO
+    # 9303 truncates the given names first, then the surname).
+    zone = {"TD1": lu.lignes[-1], "TD3": lu.lignes[0]}.get(lu.format, lu.lignes[0][:30])
+    noms_pleins = not zone.endswith("<")
     champs: list[tuple[str, str | None]] = [
         ("nom", lu.nom), ("prenoms", " ".join(lu.prenoms)),
         ("naissance", lu.naissance.isoformat() if lu.naissance else None),
@@ -203,5 +208,6 @@ def _valeurs_mrz(
     for champ, valeur in champs:
         douteux = champ in incertains or (champ == "delivrance" and "numero" in incertains)
         if valeur and not douteux:
+            plus = TRONQUE if noms_pleins and champ in ("nom", "prenoms") else ""
             releve.valeurs.append(Valeur(champ, valeur, source, confiance, page.numero, boite,
-                                         detail))  # fmt: skip
+                                         detail + plus))  # fmt: skip

@@ -1,0 +1,288 @@
+"""What the deposited files say of their holder, kept and compared with the candidature.
+
+The reading itself runs in the worker (documents.lecture.document); its result is stored by
+the file's sha256 (LectureFichier) and compared here with the candidate's identity: birth
+name or usage name, first prénom, birth date, and the document's validity at the session. A
+difference is an avertissement with both values side by side and the catalogue's reason it
+matches; it never decides in the gestionnaire's place.
+
+Names are compared without accents, case, spaces or hyphens. Where the source is OCR a token
+of 4 letters or more may differ by 2 edits (a misread letter); a verified MRZ or 2D-Doc is
+compared exactly, except that an MRZ shortens long names to fit its line: where its zone of
+names is full, a name it holds may be the start of the candidate's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from desktop_app.documents.lecture.document import OCR, TRONQUE, VERSION, Lu, Valeur
+from desktop_app.models import Campagne, Candidat, Candidature, Depot, LectureFichier, Piece
+from desktop_app.services.dates import now_utc
+
+MOTIF_NOM = "Nom différent de celui de l'inscription"
+MOTIF_NAISSANCE = "Date de naissance différente de celle de l'inscription"
+MOTIF_EXPIRE = "Document expiré"
+
+# The old French identity card (issued from 2 January 2004 to an adult) stays valid 5 years
+# beyond the 10 printed on it (décret n° 2013-1188).
+_CNI_PROLONGEE_DEPUIS = dt.date(2004, 1, 2)
+
+
+@dataclass(frozen=True)
+class Identite:
+    nom_naissance: str
+    nom_usage: str
+    prenoms: str
+    naissance: dt.date | None
+
+
+@dataclass(frozen=True)
+class Ecart:
+    """A value read that differs from the candidature: both values, the source, the reason
+    of the catalogue it suggests."""
+
+    champ: str
+    message: str
+    lu: str
+    attendu: str
+    source: str
+    motif: str
+
+
+def vers_json(lu: Lu) -> dict[str, object]:
+    return asdict(lu)
+
+
+def depuis_json(donnees: dict[str, object]) -> Lu:
+    valeurs = tuple(
+        Valeur(**{**v, "boite": tuple(v["boite"]) if v.get("boite") else None})  # type: ignore[arg-type]
+        for v in donnees.get("valeurs", ())  # type: ignore[union-attr]
+    )
+    autres = {k: v for k, v in donnees.items() if k not in ("valeurs", "constats")}
+    return Lu(valeurs=valeurs, constats=tuple(donnees.get("constats", ())), **autres)  # type: ignore[arg-type]
+
+
+def enregistrer(session: Session, sha256: str, lu: Lu) -> None:
+    ligne = session.get(LectureFichier, sha256)
+    if ligne is None:
+        ligne = LectureFichier(sha256=sha256)
+        session.add(ligne)
+    ligne.version, ligne.resultat, ligne.lu_le = lu.version, vers_json(lu), now_utc()
+
+
+def lecture(session: Session, sha256: str) -> Lu | None:
+    """The stored reading of this file, None when it was never read by this reader's
+    version."""
+    ligne = session.get(LectureFichier, sha256)
+    if ligne is None or ligne.version != VERSION:
+        return None
+    return depuis_json(ligne.resultat)
+
+
+@dataclass(frozen=True)
+class AFaire:
+    sha256: str
+    format: str
+
+
+def _non_lus() -> tuple[ColumnElement[bool], ...]:
+    """The stored, recevable PDF and JPEG files no reading of this version covers."""
+    lus = select(LectureFichier.sha256).where(LectureFichier.version == VERSION)
+    return (
+        Depot.sha256.is_not(None),
+        Depot.recevable,
+        Depot.format.in_(("pdf", "jpeg")),
+        Depot.sha256.not_in(lus),
+    )
+
+
+def a_lire(session: Session, limite: int = 20) -> list[AFaire]:
+    """Up to ``limite`` stored files not yet read by this version of the reader."""
+    requete = (
+        select(Depot.sha256, Depot.format)
+        .where(*_non_lus())
+        .group_by(Depot.sha256, Depot.format)
+        .order_by(Depot.sha256)
+        .limit(limite)
+    )
+    return [AFaire(sha, fmt) for sha, fmt in session.execute(requete) if sha and fmt]
+
+
+def reste_a_lire(session: Session) -> int:
+    compte = select(func.count(func.distinct(Depot.sha256))).where(*_non_lus())
+    return session.scalar(compte) or 0
+
+
+def reference_session(campagne: Campagne) -> dt.date:
+    """The day a document must still be valid: the 1st of June of the session's year (the
+    written exams), else the closing date of deposits, else today."""
+    annee = "".join(c for c in campagne.session if c.isdigit())[:4]
+    if len(annee) == 4:
+        return dt.date(int(annee), 6, 1)
+    if campagne.cloture is not None:
+        return campagne.cloture.date()
+    return dt.date.today()
+
+
+def identite_de(session: Session, depot_id: int) -> tuple[Identite, dt.date] | None:
+    """The identity of the candidate a deposit belongs to, and its campaign's session day."""
+    ligne = session.execute(
+        select(Candidat, Campagne)
+        .join(Candidature, Candidature.candidat_id == Candidat.id)
+        .join(Campagne, Campagne.id == Candidature.campagne_id)
+        .join(Piece, Piece.candidature_id == Candidature.id)
+        .join(Depot, Depot.piece_id == Piece.id)
+        .where(Depot.id == depot_id)
+    ).first()
+    if ligne is None:
+        return None
+    candidat, campagne = ligne
+    identite = Identite(candidat.nom_naissance, candidat.nom_usage, candidat.prenoms,
+                        candidat.date_naissance)  # fmt: skip
+    return identite, reference_session(campagne)
+
+
+def _lettres(texte: str) -> str:
+    sans = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode().upper()
+    return "".join(c if c.isalpha() else " " for c in sans)
+
+
+def _jetons(texte: str) -> list[str]:
+    return _lettres(texte).split()
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein's edit distance."""
+    precedente = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        courante = [i]
+        for j, cb in enumerate(b, 1):
+            courante.append(min(precedente[j] + 1, courante[j - 1] + 1,
+                                precedente[j - 1] + (ca != cb)))  # fmt: skip
+        precedente = courante
+    return precedente[-1]
+
+
+def memes_noms(lu: str, attendu: str, source: str, abrege: bool = False) -> bool:
+    """Whether a name read matches the candidature's (see the module's docstring);
+    ``abrege``: the source may have shortened it."""
+    a, b = "".join(_jetons(lu)), "".join(_jetons(attendu))
+    if not a or not b:
+        return True  # nothing to compare: never an alarm
+    if a == b or (abrege and len(a) >= 2 and b.startswith(a)):
+        return True
+    if source == OCR:
+        jetons_lus, jetons_attendus = _jetons(lu), _jetons(attendu)
+        if len(jetons_lus) == len(jetons_attendus):
+            return all(x == y or (len(y) >= 4 and _distance(x, y) <= 2)
+                       for x, y in zip(jetons_lus, jetons_attendus, strict=True))  # fmt: skip
+        return False
+    return False
+
+
+def _fin_de_validite(lu: Lu, naissance: dt.date | None) -> tuple[dt.date, str] | None:
+    """The last valid day, and how it was found (the rule, in French)."""
+    expiration = lu.premiere("expiration")
+    if expiration is not None:
+        return dt.date.fromisoformat(expiration.valeur), "date d'expiration de la MRZ"
+    delivrance = lu.premiere("delivrance")
+    if delivrance is None:
+        return None
+    annee, mois = (int(x) for x in delivrance.valeur.split("-"))
+    # The MRZ gives the month of issue only: its last day, so as never to call a valid card
+    # expired.
+    fin_mois = dt.date(annee + (mois == 12), mois % 12 + 1, 1) - dt.timedelta(days=1)
+    # Adult on the month's last day: when unsure, the longer validity (no false alarm).
+    majeur = naissance is not None and fin_mois >= _plus_ans(naissance, 18)
+    if fin_mois >= _CNI_PROLONGEE_DEPUIS and majeur:
+        return (
+            _plus_ans(fin_mois, 15),
+            "CNI délivrée à un majeur depuis 2004 : 10 ans + 5 ans de prolongation",
+        )
+    return _plus_ans(fin_mois, 10), "CNI : 10 ans après sa délivrance"
+
+
+def _plus_ans(jour: dt.date, ans: int) -> dt.date:
+    """The same day ``ans`` years later (a 29 February becomes the 28th)."""
+    try:
+        return jour.replace(year=jour.year + ans)
+    except ValueError:
+        return jour.replace(year=jour.year + ans, day=28)
+
+
+def comparer(lu: Lu, identite: Identite, jour_session: dt.date) -> list[Ecart]:
+    """The differences between what the document says and the candidature."""
+    ecarts = []
+    nom = lu.premiere("nom")
+    attendus = [n for n in (identite.nom_naissance, identite.nom_usage) if n.strip()]
+    if nom is not None and attendus:
+        abrege = nom.detail.endswith(TRONQUE)
+        if not any(memes_noms(nom.valeur, a, nom.source, abrege) for a in attendus):
+            ecarts.append(Ecart(
+                champ="nom", message=f"Nom lu ({nom.source}) différent de l'inscription",
+                lu=nom.valeur, attendu=" / ".join(attendus), source=nom.source,
+                motif=MOTIF_NOM))  # fmt: skip
+    prenoms = lu.premiere("prenoms")
+    premier_attendu = _jetons(identite.prenoms.replace(",", " "))[:1]
+    if prenoms is not None and premier_attendu:
+        premier_lu = _jetons(prenoms.valeur)[:1]
+        abrege = prenoms.detail.endswith(TRONQUE) and len(_jetons(prenoms.valeur)) == 1
+        if premier_lu and not memes_noms(premier_lu[0], premier_attendu[0], prenoms.source,
+                                         abrege):  # fmt: skip
+            ecarts.append(Ecart(
+                champ="prenoms", message=f"Prénom lu ({prenoms.source}) différent de "
+                "l'inscription", lu=prenoms.valeur, attendu=identite.prenoms,
+                source=prenoms.source, motif=MOTIF_NOM))  # fmt: skip
+    naissance = lu.premiere("naissance")
+    if naissance is not None and identite.naissance is not None:
+        date_lue = dt.date.fromisoformat(naissance.valeur)
+        if date_lue != identite.naissance:
+            ecarts.append(Ecart(
+                champ="naissance", message=f"Date de naissance lue ({naissance.source}) "
+                "différente de l'inscription", lu=f"{date_lue:%d/%m/%Y}",
+                attendu=f"{identite.naissance:%d/%m/%Y}", source=naissance.source,
+                motif=MOTIF_NAISSANCE))  # fmt: skip
+    fin = _fin_de_validite(lu, identite.naissance)
+    if fin is not None and fin[0] < jour_session:
+        source = lu.premiere("expiration") or lu.premiere("delivrance")
+        ecarts.append(Ecart(
+            champ="expiration", message=f"Document expiré à la session ({fin[1]})",
+            lu=f"valable jusqu'au {fin[0]:%d/%m/%Y}", attendu=f"session le {jour_session:%d/%m/%Y}",
+            source=source.source if source else "", motif=MOTIF_EXPIRE))  # fmt: skip
+    return ecarts
+
+
+@dataclass(frozen=True)
+class LuSurDepot:
+    """A deposit's reading as the dossier shows it: None when not read yet."""
+
+    lu: Lu | None
+    ecarts: tuple[Ecart, ...]
+    jour_session: dt.date | None
+
+
+def lu_sur_depot(session: Session, depot_id: int, en_memoire: Lu | None = None) -> LuSurDepot:
+    """A deposit's reading compared with its candidature; ``en_memoire``: a reading not
+    stored (a read-only base), used when the base has none."""
+    depot = session.get(Depot, depot_id)
+    if depot is None or depot.sha256 is None:
+        return LuSurDepot(None, (), None)
+    lu = lecture(session, depot.sha256) or en_memoire
+    contexte = identite_de(session, depot_id)
+    if lu is None or contexte is None:
+        return LuSurDepot(lu, (), contexte[1] if contexte else None)
+    identite, jour = contexte
+    return LuSurDepot(lu, tuple(comparer(lu, identite, jour)), jour)
+
+
+__all__ = [
+    "MOTIF_EXPIRE", "MOTIF_NAISSANCE", "MOTIF_NOM", "AFaire", "Ecart", "Identite",
+    "LuSurDepot", "a_lire", "comparer", "enregistrer", "lecture", "lu_sur_depot",
+    "memes_noms", "reference_session", "reste_a_lire",
+]  # fmt: skip

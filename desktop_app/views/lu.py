@@ -1,0 +1,258 @@
+"""« Lu dans le document »: what the file on screen says of its holder, beside the identity,
+each value with its source and how sure it is, and what differs from the candidature.
+
+The files are read in the background worker (viewer.source), those on screen first, the
+others of the campaign when nothing else is asked; each reading is stored by the file's
+sha256 (services.lecture) so that it is done once. Suggestions only: a difference checks its
+reason when the gestionnaire presses N, and nothing is ever decided here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QWidget
+
+from desktop_app.documents.lecture.document import DEUXDDOC, MRZ, Lu, Valeur
+from desktop_app.documents.worker import DemandeLecture
+from desktop_app.services.espace import Espace
+from desktop_app.services.lecture import LuSurDepot, a_lire, enregistrer, lu_sur_depot
+from desktop_app.services.requetes import LigneDepot
+from desktop_app.viewer.source import LIRE, LIRE_EN_FOND, SourceDocuments
+from desktop_app.views.etat import EtatRevue
+from desktop_app.views.operations import Annonces, Changements, Echec, Operation
+
+log = logging.getLogger(__name__)
+
+DOSSIER_CERTIFICATS = "certificats-2ddoc"  # in the data folder: the bureau's 2D-Doc certificates
+LOT = 8  # files asked of the background worker at a time
+
+_CHAMPS = {
+    "nom": "Nom", "nom_usage": "Nom d'usage", "prenoms": "Prénoms", "naissance": "Né(e) le",
+    "expiration": "Expire le", "delivrance": "Délivrée en", "numero": "N° du document",
+    "type": "Document",
+}  # fmt: skip
+
+
+class Lecteur(QObject):
+    """Asks the worker to read files, stores what it read (one writer), and keeps the
+    readings of this session in memory (a read-only base cannot store them).
+    ``enregistre(sha256)``: a reading is available."""
+
+    enregistre = Signal(str)
+
+    def __init__(self, parent: QWidget, espace: Espace, source: SourceDocuments) -> None:
+        super().__init__(parent)
+        self.parent_widget, self.espace, self.source = parent, espace, source
+        self.memoire: dict[str, Lu] = {}
+        self._en_fond: set[str] = set()
+        self._actif = False
+        source.lu.connect(self._lu)
+
+    def demande(self, sha256: str, fmt: str, chemin: str, priorite: int = LIRE) -> None:
+        self.source.lire(sha256, DemandeLecture(f"lire:{sha256}", chemin, fmt,
+                                                dt.date.today(), self._certificats()),
+                         priorite)  # fmt: skip
+
+    def _certificats(self) -> tuple[str, ...]:
+        dossier = self.espace.paths.root / DOSSIER_CERTIFICATS
+        return (str(dossier),) if dossier.is_dir() else ()
+
+    def _lu(self, sha256: str, lu: Lu) -> None:
+        self.memoire[sha256] = lu
+        self._en_fond.discard(sha256)
+        echoue = bool(lu.constats) and lu.constats[0].startswith("Lecture impossible")
+        if not self.espace.db.lecture_seule and not echoue:  # (a failure is tried again later)
+            Operation.ecriture(self.parent_widget, self.espace,
+                               lambda s: enregistrer(s, sha256, lu)).echec(
+                self._non_enregistre).lancer()  # fmt: skip
+        self.enregistre.emit(sha256)
+        if self._actif and not self._en_fond:
+            QTimer.singleShot(0, self._lot_suivant)
+
+    def _non_enregistre(self, echec: Echec) -> None:
+        # A colleague stored the same file's reading (team mode), or the base is busy: the
+        # reading stays in memory, and is done again another day. Nothing to tell.
+        log.info("lecture non enregistrée : %s", echec.message)
+
+    # -- the campaign's files, in the background ---------------------------------------------
+    def demarrer(self) -> None:
+        """Read the files not read yet, a few at a time, after everything else the worker
+        is asked (a file on screen goes first)."""
+        if self.espace.db.lecture_seule:
+            return
+        self._actif = True
+        if not self._en_fond:
+            self._lot_suivant()
+
+    def arreter(self) -> None:
+        self._actif = False
+
+    def _lot_suivant(self) -> None:
+        if not self._actif:
+            return
+        deja = set(self.memoire)
+
+        def lire(s: Any) -> list[tuple[str, str]]:
+            return [(f.sha256, f.format) for f in a_lire(s, LOT + len(deja))
+                    if f.sha256 not in deja][:LOT]  # fmt: skip
+
+        Operation.lecture(self.parent_widget, self.espace, lire).succes(self._lancer).echec(
+            self._non_enregistre
+        ).en_fond()
+
+    def _lancer(self, fichiers: list[tuple[str, str]]) -> None:
+        store = self.espace.store
+        for sha256, fmt in fichiers:
+            if store.has(sha256):
+                self._en_fond.add(sha256)
+                self.demande(sha256, fmt, str(store.path(sha256)), LIRE_EN_FOND)
+        if not self._en_fond:
+            self._actif = False  # everything is read (or absent from the store)
+
+
+def _source(valeur: Valeur) -> str:
+    if valeur.source == MRZ:
+        return f"MRZ, {valeur.detail.split(',')[0]}, chiffres de contrôle vérifiés"
+    if valeur.source == DEUXDDOC:
+        verifie = "signature vérifiée" if valeur.confiance >= 1 else "signature non vérifiée"
+        return f"2D-Doc, {valeur.detail.split(',')[0]}, {verifie}"
+    return valeur.source
+
+
+def _affichee(valeur: Valeur) -> str:
+    if valeur.champ in ("naissance", "expiration"):
+        return dt.date.fromisoformat(valeur.valeur).strftime("%d/%m/%Y")
+    if valeur.champ == "delivrance":
+        annee, mois = valeur.valeur.split("-")
+        return f"{mois}/{annee}"
+    return valeur.valeur
+
+
+def texte_lu(lsd: LuSurDepot | None, attente: bool) -> str:
+    """The panel's HTML: the main source once in the title, each value (those of another
+    source say theirs), what differs from the candidature in red with its value."""
+    e = html.escape
+    titre = "<b>Lu dans le document</b>"
+    if lsd is None or lsd.lu is None:
+        corps = ("<i>lecture en cours…</i>" if attente
+                 else "<i>aucun fichier lisible.</i>")  # fmt: skip
+        return f"{titre} — {corps}"
+    lu = lsd.lu
+    valeurs = [v for v in lu.valeurs if v.champ != "type"]
+    principale = _source(valeurs[0]) if valeurs else ""
+    ecarts = {ecart.champ: ecart for ecart in lsd.ecarts}
+    lignes = []
+    for valeur in valeurs:
+        ecart = ecarts.pop(valeur.champ, None)
+        autre = _source(valeur)
+        source = (f" <span style='color:#605e5c'>({e(autre)})</span>"
+                  if autre != principale else "")  # fmt: skip
+        difference = ""
+        if ecart is not None and ecart.champ == "expiration":
+            difference = f" <span style='color:#a4262c'>expiré : {e(ecart.attendu)}</span>"
+        elif ecart is not None:
+            difference = (f" <span style='color:#a4262c'>≠ inscription : "
+                          f"<b>{e(ecart.attendu)}</b></span>")  # fmt: skip
+        fond = " style='background:#fde7e9'" if ecart else ""
+        lignes.append(
+            f"<tr{fond}><td style='color:#605e5c; padding-right:8px'>"
+            f"{e(_CHAMPS.get(valeur.champ, valeur.champ))}</td>"
+            f"<td><b>{e(_affichee(valeur))}</b>{difference}{source}</td></tr>"
+        )
+    alertes = [f"<span style='color:#a4262c'>⚠ {e(ecart.message)} : {e(ecart.lu)} "
+               f"({e(ecart.attendu)})</span>" for ecart in ecarts.values()]  # fmt: skip
+    if lu.deuxddoc_invalide:
+        alertes.insert(0, f"<span style='color:#a4262c'>⚠ {e(lu.deuxddoc)}</span>")
+    notes = [f"<span style='color:#605e5c'>{e(c)}</span>" for c in lu.constats]
+    if not lignes and not alertes and not notes:
+        return f"{titre} — <i>rien de lisible par la machine (ni MRZ ni 2D-Doc).</i>"
+    entete = f"{titre} — {e(principale)}" if principale else titre
+    if any(v.boite for v in valeurs):
+        entete += " · <a href='montrer'>montrer dans le document</a>"
+    table = f"<table cellspacing='0'>{''.join(lignes)}</table>" if lignes else ""
+    return entete + table + "".join(f"<br>{a}" for a in alertes + notes)
+
+
+class PanneauLu(QLabel):
+    """Follows the file on screen; asks for its reading when none is stored.
+    ``surligner(page, boite)``: the gestionnaire asked to see where a value was read."""
+
+    surligner = Signal(int, object)
+
+    def __init__(
+        self, espace: Espace, etat: EtatRevue, lecteur: Lecteur, annonces: Annonces
+    ) -> None:
+        super().__init__()
+        self.setObjectName("luDansLeDocument")
+        self.setAccessibleName("Lu dans le document")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self.setContentsMargins(8, 4, 8, 6)
+        drapeaux = Qt.TextInteractionFlag
+        self.setTextInteractionFlags(drapeaux.TextSelectableByMouse
+                                     | drapeaux.LinksAccessibleByMouse
+                                     | drapeaux.LinksAccessibleByKeyboard)  # fmt: skip
+        self.setOpenExternalLinks(False)  # never a browser: the link is ours
+        self.linkActivated.connect(self._montrer_zone)
+        self.setStyleSheet("QLabel#luDansLeDocument { border-top: 1px solid #e1dfdd; }")
+        self.espace, self.etat, self.lecteur = espace, etat, lecteur
+        self.depot: LigneDepot | None = None
+        self.affiche: LuSurDepot | None = None
+        lecteur.enregistre.connect(self._enregistre)
+        annonces.changements.connect(self._changements)
+        self.hide()
+
+    def montrer(self, depot: LigneDepot | None) -> None:
+        self.depot = depot
+        self.affiche = None
+        self.etat.motifs_suggeres = []
+        if depot is None or depot.sha256 is None or not depot.recevable:
+            self.hide()
+            return
+        self.show()
+        self.setText(texte_lu(None, attente=True))
+        self._relire()
+
+    def _relire(self) -> None:
+        depot = self.depot
+        if depot is None:
+            return
+        depot_id, sha256 = depot.id, depot.sha256
+
+        def lire(s: Any) -> LuSurDepot:
+            return lu_sur_depot(s, depot_id, self.lecteur.memoire.get(sha256 or ""))
+
+        Operation.lecture(self, self.espace, lire).succes(
+            lambda lsd: self._lu(depot_id, lsd)
+        ).echec(lambda echec: self.setText(texte_lu(None, attente=False))).en_fond()
+
+    def _lu(self, depot_id: int, lsd: LuSurDepot) -> None:
+        depot = self.depot
+        if depot is None or depot.id != depot_id:
+            return  # another file is on screen now
+        self.affiche = lsd
+        if lsd.lu is None and depot.sha256 and depot.format and self.espace.store.has(
+                depot.sha256):  # fmt: skip
+            self.lecteur.demande(depot.sha256, depot.format,
+                                 str(self.espace.store.path(depot.sha256)))  # fmt: skip
+        self.etat.motifs_suggeres = list(dict.fromkeys(e.motif for e in lsd.ecarts))
+        self.setText(texte_lu(lsd, attente=True))
+
+    def _montrer_zone(self, _lien: str) -> None:
+        lu = self.affiche.lu if self.affiche is not None else None
+        valeur = next((v for v in lu.valeurs if v.boite), None) if lu is not None else None
+        if valeur is not None:
+            self.surligner.emit(valeur.page - 1, valeur.boite)
+
+    def _enregistre(self, sha256: str) -> None:
+        if self.depot is not None and self.depot.sha256 == sha256:
+            self._relire()
+
+    def _changements(self, c: Changements) -> None:
+        """The candidate's identity may have changed (an import): compare again."""
+        if self.depot is not None and (c.campagne or self.etat.candidature_id in c.candidatures):
+            self._relire()

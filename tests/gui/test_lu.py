@@ -1,0 +1,70 @@
+"""« Lu dans le document » in the dossier room: the identity photo on screen is read (its
+MRZ), each value shown with its source beside the candidate's identity; a birth date that
+differs is said with both values, and N checks its reason in the decision panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from desktop_app.models import Candidat, Candidature, Piece, PieceCatalogue, Statut
+from desktop_app.services.demo import carte_demo
+from desktop_app.services.espace import ouvrir_espace
+from desktop_app.services.importer import importer_paquet
+from desktop_app.services.lecture import MOTIF_NAISSANCE
+from tests.gui.fenetre import ouvrir
+from tests.unit.test_lecture_base import _candidature
+
+
+def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
+    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+) -> None:
+    espace = ouvrir_espace(tmp_path / "donnees")
+    espace.preferences.gestionnaire = "Claire FAYOLLE"
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as s:
+        lignes = s.execute(
+            select(Candidature.id, Piece.id, Candidat)
+            .join(Candidat, Candidat.id == Candidature.candidat_id)
+            .join(Piece, Piece.candidature_id == Candidature.id)
+            .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
+            .where(PieceCatalogue.code == "1NATID01")
+        ).all()
+        cibles = [(c, p) for c, p, candidat in lignes
+                  if carte_demo(_candidature(candidat), 2026)[0].naissance
+                  != candidat.date_naissance]  # fmt: skip
+    assert cibles, "la démonstration n'a aucune carte dont la date de naissance diffère"
+    w = ouvrir(qtbot, espace)
+    w.lecteur.arreter()  # only the file on screen is read here
+    trouve = False
+    for candidature_id, piece_id in cibles:
+        w.aller_a(candidature_id, piece_id)
+        qtbot.waitUntil(lambda: "lecture en cours" not in w.lu.text()
+                        or not w.lu.isVisible(), timeout=30_000)  # fmt: skip
+        if w.lu.isVisible() and "MRZ" in w.lu.text():
+            trouve = True
+            break
+    assert trouve, "aucune carte lisible parmi celles qui diffèrent"
+    texte = w.lu.text()
+    assert "Lu dans le document" in texte and "Né(e) le" in texte
+    assert "MRZ, carte" in texte and "chiffres de contrôle vérifiés" in texte
+    assert "≠ inscription" in texte
+    assert MOTIF_NAISSANCE in w.etat.motifs_suggeres
+    assert "montrer dans le document" in texte
+    w.lu.linkActivated.emit("montrer")  # where the MRZ was read, outlined in the viewer
+    assert w.viewer.surlignage is not None and w.viewer.surlignage[0] == 0
+    x0, y0, x1, y1 = w.viewer.surlignage[1]
+    assert 0 <= x0 < x1 <= 1 and 0.4 < y0 < y1 <= 1  # low on the card
+    w.grab().save(str(tmp_path / "lu.png"))
+
+    w.decider(Statut.NON_CONFORME)
+    coches = [w.panneau.motifs.item(i).text() for i in range(w.panneau.motifs.count())
+              if w.panneau.motifs.item(i).checkState() == Qt.CheckState.Checked]  # fmt: skip
+    assert set(coches) == set(w.etat.motifs_suggeres)
+    assert MOTIF_NAISSANCE in w.panneau.commentaire.toPlainText()
+    assert "Cochés d'après la lecture du document" in w.panneau.etat.text()
+    w.close()
+    espace.close()
