@@ -32,11 +32,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .mrz import ALPHABET, CNI, FORMATS, TD1, TD3, Mrz, alphabets, lire
+
+Tableau = npt.NDArray[Any]  # images, masks and matrices of numbers
 
 # The template grid: a cell is one pitch wide and 1.4 pitches high (the glyph's top to a
 # little under the baseline), brought to 20 × 28 samples, with a margin of 2 for the shifts.
@@ -74,7 +78,7 @@ class LectureMrz:
 
 
 @cache
-def _gabarits() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _gabarits() -> tuple[Tableau, Tableau, Tableau]:
     """Every glyph at every shift, weight and blur, as normalised rows; the index in
     ALPHABET of each row's character, and its shift (dx, dy) from the centre."""
     octets = resources.files("desktop_app").joinpath("resources", "OCRB.otf").read_bytes()
@@ -105,14 +109,14 @@ def _gabarits() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.stack(lignes), np.array(caracteres), np.array(decalages, dtype=np.float32)
 
 
-def _normer(cellule: np.ndarray) -> np.ndarray:
+def _normer(cellule: Tableau) -> Tableau:
     vecteur = cellule.reshape(-1).astype(np.float32)
     vecteur = vecteur - vecteur.mean()
     norme = float(np.linalg.norm(vecteur))
     return np.asarray(vecteur / norme if norme > 1e-6 else vecteur, dtype=np.float32)
 
 
-def _encre(gris: Image.Image) -> np.ndarray:
+def _encre(gris: Image.Image) -> Tableau:
     """True where a pixel is clearly darker than its neighbourhood (ink, whatever the light),
     on paper: a neighbourhood at least half as bright as the page's light parts (not the
     table a phone photo shows around the document, nor the edge between the two)."""
@@ -125,7 +129,7 @@ def _encre(gris: Image.Image) -> np.ndarray:
     return np.asarray(encre & ~_traits(encre, longueur, 0) & ~_traits(encre, longueur, 1))
 
 
-def _traits(encre: np.ndarray, longueur: int, axe: int) -> np.ndarray:
+def _traits(encre: Tableau, longueur: int, axe: int) -> Tableau:
     """The ink of straight runs at least ``longueur`` long along ``axe`` (a document's edge, a
     frame, a rule): no glyph is that tall or wide."""
     colonnes = encre if axe == 0 else encre.T
@@ -142,10 +146,10 @@ def _traits(encre: np.ndarray, longueur: int, axe: int) -> np.ndarray:
     haut = departs[np.minimum(y + 1, len(departs) - 1)]
     bas = departs[np.maximum(y - longueur + 1, 0)]
     couvert = (haut - bas) > 0
-    return couvert if axe == 0 else couvert.T
+    return np.asarray(couvert if axe == 0 else couvert.T)
 
 
-def _angle(encre: np.ndarray) -> float:
+def _angle(encre: Tableau) -> float:
     """The rotation that makes the text lines horizontal: the one whose row profile is the
     sharpest, tried every half degree then every tenth."""
     petite = Image.fromarray((encre * 255).astype(np.uint8))
@@ -165,7 +169,7 @@ def _angle(encre: np.ndarray) -> float:
     return float(max(fins, key=nettete))
 
 
-def _bandes(encre: np.ndarray) -> list[tuple[int, int]]:
+def _bandes(encre: Tableau) -> list[tuple[int, int]]:
     """The text lines: runs of rows that hold ink, as (top, bottom) with bottom excluded."""
     profil = encre.sum(axis=1)
     seuil = max(3, int(profil.max() * 0.04))
@@ -193,7 +197,7 @@ class _Ligne:
     x1: int
 
 
-def _segment(colonnes: np.ndarray, hauteur: int) -> tuple[int, int] | None:
+def _segment(colonnes: Tableau, hauteur: int) -> tuple[int, int] | None:
     """The longest run of ink columns whose gaps stay under one line height."""
     xs = np.flatnonzero(colonnes)
     if len(xs) == 0:
@@ -205,7 +209,7 @@ def _segment(colonnes: np.ndarray, hauteur: int) -> tuple[int, int] | None:
     return int(xs[debuts[k]]), int(xs[fins[k]]) + 1
 
 
-def _candidates(encre: np.ndarray, bande: tuple[int, int]) -> list[_Ligne]:
+def _candidates(encre: Tableau, bande: tuple[int, int]) -> list[_Ligne]:
     """The readings of this text line as an MRZ line of each length it could be."""
     haut, bas = bande
     zone = encre[haut:bas]
@@ -232,7 +236,7 @@ def _candidates(encre: np.ndarray, bande: tuple[int, int]) -> list[_Ligne]:
 
 
 def _ajuster(
-    colonnes: np.ndarray, pas0: float, x0: int, x1: int, longueur: int
+    colonnes: Tableau, pas0: float, x0: int, x1: int, longueur: int
 ) -> tuple[float, float]:
     """The pitch and origin whose cell boundaries cross the least ink, all ink inside."""
     pas = np.linspace(pas0 * 0.96, pas0 * 1.04, 41)[:, None, None]
@@ -249,7 +253,7 @@ def _ajuster(
     return float(pas[i, 0, 0]), float(origine[i, j, 0])
 
 
-def _cellules(gris: Image.Image, ligne: _Ligne) -> np.ndarray:
+def _cellules(gris: Image.Image, ligne: _Ligne) -> Tableau:
     """Each cell of the line brought to the template grid, ink bright, as normalised rows."""
     pas = ligne.pas
     lignes = []
@@ -272,11 +276,11 @@ class _Lu:
     texte: str
     marges: tuple[float, ...]
     score: float  # the mean correlation of the chosen glyphs
-    dx: np.ndarray  # per cell, the horizontal shift of its best match, in grid samples
+    dx: Tableau  # per cell, the horizontal shift of its best match, in grid samples
     dy: float  # the median vertical shift of the best matches
 
 
-def _reconnaitre(cellules: np.ndarray, permis: tuple[str, ...]) -> _Lu:
+def _reconnaitre(cellules: Tableau, permis: tuple[str, ...]) -> _Lu:
     """Per cell, the best glyph among those its position allows, and its lead."""
     gabarits, index, decalages = _gabarits()
     scores = cellules @ gabarits.T  # cells × (glyph, weight, blur, shift)
