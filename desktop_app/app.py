@@ -90,13 +90,15 @@ def creer_application(argv: list[str] | None = None) -> QApplication:
 
 def lancer_demo(window: MainWindow, candidatures: int = 300) -> TacheAvecProgression:
     from desktop_app.services.demo import installer_demo  # only for the demo: a faster start
+    from desktop_app.services.lecture import DOSSIER_CERTIFICATS
 
     espace = window.espace
 
     def travail(progress: Any) -> object:
         return installer_demo(
-            espace.db, espace.store, candidatures, progression=progress, worker=espace.inspection
-        )
+            espace.db, espace.store, candidatures, progression=progress, worker=espace.inspection,
+            certificats=espace.paths.root / DOSSIER_CERTIFICATS,
+        )  # fmt: skip
 
     def fini(_result: object, error: BaseException | None) -> None:
         window.vide.setText(window.ETAT_VIDE)

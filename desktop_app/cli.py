@@ -311,6 +311,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from desktop_app.services.dates import DateInvalide, parse_date
     from desktop_app.services.demo import installer_demo
+    from desktop_app.services.lecture import DOSSIER_CERTIFICATS
 
     try:
         reference = parse_date(args.date_reference) if args.date_reference else None
@@ -330,6 +331,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             reference=reference,
             progression=_progress_stderr,
             worker=espace.inspection,
+            certificats=espace.paths.root / DOSSIER_CERTIFICATS,
         )
     finally:
         espace.close()

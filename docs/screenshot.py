@@ -22,7 +22,9 @@ def attendre_et_saisir(app: object, window: object, out: Path) -> None:
     viewers = [window.viewer, window.comparaison.viewer]  # type: ignore[attr-defined]
 
     def peints() -> bool:
-        return all(
+        lu = window.lu  # type: ignore[attr-defined]
+        lecture = lu.depot is None or (lu.affiche is not None and lu.affiche.lu is not None)
+        return lecture and all(
             not v.isVisible() or bool(v.pages and v.source.cache.get(v.cle(0)) is not None)
             for v in viewers
         )
@@ -90,6 +92,8 @@ def main() -> None:
     window.resize(1600, 900)  # the list is back: the last size shows it
 
     # A re-deposit after a Non conforme: the refused file beside the new one.
+    import time
+
     from sqlalchemy import select
 
     from desktop_app.models import Depot, Piece
@@ -108,8 +112,41 @@ def main() -> None:
         attendre_et_saisir(app, window, out)
         print(out)
 
+    # « Lu dans le document »: an identity card whose MRZ says another birth date than the
+    # registration's, the zone it was read from outlined.
+    from types import SimpleNamespace
+
+    from desktop_app.models import Candidat, Candidature, PieceCatalogue
+    from desktop_app.services.demo import carte_demo
+
+    with espace.db.read() as session:
+        cartes = session.execute(
+            select(Piece.candidature_id, Piece.id, Candidat)
+            .join(Candidature, Candidature.id == Piece.candidature_id)
+            .join(Candidat, Candidat.id == Candidature.candidat_id)
+            .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
+            .where(PieceCatalogue.code == "1NATID01", Piece.statut.is_(None))
+        ).all()
+    session_annee = int(window.campagne.session) if window.campagne else 2027
+    for candidature_id, piece_id, candidat in cartes:
+        demo = SimpleNamespace(n_candidat=candidat.n_candidat, naissance=candidat.date_naissance,
+                               nom=candidat.nom_naissance, prenoms=candidat.prenoms,
+                               civilite=candidat.civilite)  # fmt: skip
+        if carte_demo(demo, session_annee)[0].naissance == candidat.date_naissance:  # type: ignore[arg-type]
+            continue
+        window.aller_a(candidature_id, piece_id)
+        fin = time.monotonic() + 30
+        while time.monotonic() < fin and not (window.lu.affiche and window.lu.affiche.lu):
+            app.processEvents()
+            time.sleep(0.02)
+        if window.lu.isVisible() and "MRZ" in window.lu.text():
+            window.lu.linkActivated.emit("montrer")
+            out = Path(__file__).with_name("lu-dans-le-document.png")
+            attendre_et_saisir(app, window, out)
+            print(out)
+            break
+
     # The follow-up window: the dashboard, then the first relance letter as it prints.
-    import time
 
     from desktop_app.services.courriers import Genre, apercu
     from desktop_app.services.mise_en_page import pages_en_pixels

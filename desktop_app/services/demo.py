@@ -26,7 +26,13 @@ from typing import Any, ClassVar
 from sqlalchemy import select
 
 from desktop_app.documents.lecture.mrz import CNI, TD1
-from desktop_app.documents.lecture.specimens import Identite
+from desktop_app.documents.lecture.specimens import (
+    Identite,
+    Signataire,
+    contenu_deuxddoc,
+    image_deuxddoc,
+    signataire_d_essai,
+)
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Atelier
 from desktop_app.models import Campagne
@@ -34,6 +40,7 @@ from desktop_app.models.database import Database
 from desktop_app.services.colonnes import CANDIDATURES_ORDRE, PIECES_ORDRE
 from desktop_app.services.dates import PARIS, iso
 from desktop_app.services.importer import RapportImport, importer_paquet
+from desktop_app.services.lecture import DOSSIER_CERTIFICATS
 from desktop_app.services.progression import Progression
 
 NOMS = [
@@ -460,8 +467,17 @@ def recapitulatif_pdf(c: _Candidature, cal: Calendrier, signe: bool, rng: random
     return _pdf_bytes(build, "Récapitulatif de votre candidature")
 
 
-def attestation_pdf(titre: str, c: _Candidature, lignes: list[str]) -> bytes:
+def attestation_pdf(
+    titre: str, c: _Candidature, lignes: list[str], deuxddoc: bytes | None = None
+) -> bytes:
+    """An attestation naming the candidate; ``deuxddoc``: a 2D-Doc's content, printed as a
+    DataMatrix at the top right (about 2 cm), as issuers do."""
+
     def build(f: _Feuille) -> None:
+        if deuxddoc is not None:
+            png = io.BytesIO()
+            image_deuxddoc(deuxddoc, module=4).save(png, "PNG")
+            f.page.insert_image((440, 30, 555, 145), stream=png.getvalue(), keep_proportion=True)
         f.y = 80
         f.ligne(titre, size=15, font="hebo")
         f.y = 130
@@ -697,6 +713,7 @@ class _Ecriture:
     rng: random.Random
     cal: Calendrier
     partage: bool  # at benchmark scale, files are drawn from a shared pool
+    signataire: Signataire | None = None  # signs the diplomas' 2D-Doc
     pool: dict[str, list[str]] = field(default_factory=dict)
     ecrits: int = 0
 
@@ -728,7 +745,10 @@ def generer_paquet(
     rng = random.Random(graine)
     cal = Calendrier.autour_de(reference or dt.date.today())
     dossier.mkdir(parents=True, exist_ok=True)
-    ecriture = _Ecriture(dossier, rng, cal, partage=n > 2000)
+    # The diplomas carry a 2D-Doc signed by an authority of the demo's own, made from the seed
+    # (the same package every time); its certificates travel beside the package's files.
+    signataire = signataire_d_essai(dossier / DOSSIER_CERTIFICATS, graine=graine)
+    ecriture = _Ecriture(dossier, rng, cal, partage=n > 2000, signataire=signataire)
     campagne = {
         "format": "dossiers-pj/1",
         "examen": "BCP",
@@ -891,7 +911,13 @@ def _fichier_demo(
         ],
         "AMENAG01": ["Mesures d'aménagement accordées : tiers-temps, salle particulière."],
     }.get(code, [])
-    return e.fichier(code.lower(), c, lambda: attestation_pdf(libelle, c, details), "pdf")
+    code_2d = None
+    if code == "RELNOT01" and e.signataire is not None:  # a diploma (2D-Doc type B0)
+        titulaire = Identite(c.nom, tuple(c.prenoms.replace(",", " ").split()), c.naissance,
+                             "F" if c.civilite == "MADAME" else "M", "", c.naissance)  # fmt: skip
+        code_2d = contenu_deuxddoc(titulaire, e.signataire, type_document="B0",
+                                   signe_le=cal.ouverture.date())  # fmt: skip
+    return e.fichier(code.lower(), c, lambda: attestation_pdf(libelle, c, details, code_2d), "pdf")
 
 
 def _decision_demo(
@@ -1018,9 +1044,11 @@ def installer_demo(
     reference: dt.date | None = None,
     progression: Progression | None = None,
     worker: Atelier | None = None,
+    certificats: Path | None = None,
 ) -> list[RapportImport]:
     """Generate the demo packages and import them: the first extraction, then the next one
-    with re-deposits."""
+    with re-deposits. ``certificats``: where the reader finds 2D-Doc certificates (the data
+    folder's): the demo authority's go there, so that its diplomas read as verified."""
     reference = reference or dt.date.today()
     tmp = Path(tempfile.mkdtemp(prefix="controle-pj-demo-"))
     try:
@@ -1028,6 +1056,10 @@ def installer_demo(
             tmp / "demo-bac-pro", n, graine=graine, reference=reference, progression=progression
         )
         rapports = [importer_paquet(db, store, paquet, progression=progression, worker=worker)]
+        if certificats is not None:
+            certificats.mkdir(parents=True, exist_ok=True)
+            for fichier in (paquet / DOSSIER_CERTIFICATS).iterdir():
+                shutil.copy2(fichier, certificats / fichier.name)
         _affecter(db, json.loads((paquet / "campagne.json").read_text(encoding="utf-8")))
         rng = random.Random(graine + REDEPOT_GRAINE)
         if ajouter_redepots(paquet, rng, Calendrier.autour_de(reference)):

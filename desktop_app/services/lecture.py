@@ -25,6 +25,9 @@ from desktop_app.documents.lecture.document import OCR, TRONQUE, VERSION, Lu, Va
 from desktop_app.models import Campagne, Candidat, Candidature, Depot, LectureFichier, Piece
 from desktop_app.services.dates import now_utc
 
+# In the data folder: the 2D-Doc signing certificates the bureau adds (<AC>_<ID>.der).
+DOSSIER_CERTIFICATS = "certificats-2ddoc"
+
 MOTIF_NOM = "Nom différent de celui de l'inscription"
 MOTIF_NAISSANCE = "Date de naissance différente de celle de l'inscription"
 MOTIF_EXPIRE = "Document expiré"
@@ -282,7 +285,7 @@ def lu_sur_depot(session: Session, depot_id: int, en_memoire: Lu | None = None) 
 
 
 __all__ = [
-    "MOTIF_EXPIRE", "MOTIF_NAISSANCE", "MOTIF_NOM", "AFaire", "Ecart", "Identite",
-    "LuSurDepot", "a_lire", "comparer", "enregistrer", "lecture", "lu_sur_depot",
+    "DOSSIER_CERTIFICATS", "MOTIF_EXPIRE", "MOTIF_NAISSANCE", "MOTIF_NOM", "AFaire", "Ecart",
+    "Identite", "LuSurDepot", "a_lire", "comparer", "enregistrer", "lecture", "lu_sur_depot",
     "memes_noms", "reference_session", "reste_a_lire",
 ]  # fmt: skip

@@ -19,7 +19,13 @@ from PySide6.QtWidgets import QLabel, QWidget
 from desktop_app.documents.lecture.document import DEUXDDOC, MRZ, Lu, Valeur
 from desktop_app.documents.worker import DemandeLecture
 from desktop_app.services.espace import Espace
-from desktop_app.services.lecture import LuSurDepot, a_lire, enregistrer, lu_sur_depot
+from desktop_app.services.lecture import (
+    DOSSIER_CERTIFICATS,
+    LuSurDepot,
+    a_lire,
+    enregistrer,
+    lu_sur_depot,
+)
 from desktop_app.services.requetes import LigneDepot
 from desktop_app.viewer.source import LIRE, LIRE_EN_FOND, SourceDocuments
 from desktop_app.views.etat import EtatRevue
@@ -27,7 +33,6 @@ from desktop_app.views.operations import Annonces, Changements, Echec, Operation
 
 log = logging.getLogger(__name__)
 
-DOSSIER_CERTIFICATS = "certificats-2ddoc"  # in the data folder: the bureau's 2D-Doc certificates
 LOT = 8  # files asked of the background worker at a time
 
 _CHAMPS = {
@@ -50,6 +55,7 @@ class Lecteur(QObject):
         self.memoire: dict[str, Lu] = {}
         self._en_fond: set[str] = set()
         self._actif = False
+        self._arrete = False
         source.lu.connect(self._lu)
 
     def demande(self, sha256: str, fmt: str, chemin: str, priorite: int = LIRE) -> None:
@@ -82,14 +88,15 @@ class Lecteur(QObject):
     def demarrer(self) -> None:
         """Read the files not read yet, a few at a time, after everything else the worker
         is asked (a file on screen goes first)."""
-        if self.espace.db.lecture_seule:
+        if self.espace.db.lecture_seule or self._arrete:
             return
         self._actif = True
         if not self._en_fond:
             self._lot_suivant()
 
     def arreter(self) -> None:
-        self._actif = False
+        """No more background reading in this session (the file on screen is still read)."""
+        self._actif, self._arrete = False, True
 
     def _lot_suivant(self) -> None:
         if not self._actif:
@@ -132,15 +139,15 @@ def _affichee(valeur: Valeur) -> str:
     return valeur.valeur
 
 
-def texte_lu(lsd: LuSurDepot | None, attente: bool) -> str:
+def texte_lu(lsd: LuSurDepot | None) -> str:
     """The panel's HTML: the main source once in the title, each value (those of another
-    source say theirs), what differs from the candidature in red with its value."""
+    source say theirs), what differs from the candidature in red with its value; "" when
+    nothing was read (not yet, or nothing machine-readable: most files have neither MRZ nor
+    2D-Doc, and an empty panel on each would be noise)."""
     e = html.escape
     titre = "<b>Lu dans le document</b>"
     if lsd is None or lsd.lu is None:
-        corps = ("<i>lecture en cours…</i>" if attente
-                 else "<i>aucun fichier lisible.</i>")  # fmt: skip
-        return f"{titre} — {corps}"
+        return ""
     lu = lsd.lu
     valeurs = [v for v in lu.valeurs if v.champ != "type"]
     principale = _source(valeurs[0]) if valeurs else ""
@@ -169,7 +176,7 @@ def texte_lu(lsd: LuSurDepot | None, attente: bool) -> str:
         alertes.insert(0, f"<span style='color:#a4262c'>⚠ {e(lu.deuxddoc)}</span>")
     notes = [f"<span style='color:#605e5c'>{e(c)}</span>" for c in lu.constats]
     if not lignes and not alertes and not notes:
-        return f"{titre} — <i>rien de lisible par la machine (ni MRZ ni 2D-Doc).</i>"
+        return ""
     entete = f"{titre} — {e(principale)}" if principale else titre
     if any(v.boite for v in valeurs):
         entete += " · <a href='montrer'>montrer dans le document</a>"
@@ -210,12 +217,9 @@ class PanneauLu(QLabel):
         self.depot = depot
         self.affiche = None
         self.etat.motifs_suggeres = []
-        if depot is None or depot.sha256 is None or not depot.recevable:
-            self.hide()
-            return
-        self.show()
-        self.setText(texte_lu(None, attente=True))
-        self._relire()
+        self.hide()  # until its reading says something
+        if depot is not None and depot.sha256 is not None and depot.recevable:
+            self._relire()
 
     def _relire(self) -> None:
         depot = self.depot
@@ -228,7 +232,7 @@ class PanneauLu(QLabel):
 
         Operation.lecture(self, self.espace, lire).succes(
             lambda lsd: self._lu(depot_id, lsd)
-        ).echec(lambda echec: self.setText(texte_lu(None, attente=False))).en_fond()
+        ).echec(lambda echec: self.hide()).en_fond()
 
     def _lu(self, depot_id: int, lsd: LuSurDepot) -> None:
         depot = self.depot
@@ -240,7 +244,9 @@ class PanneauLu(QLabel):
             self.lecteur.demande(depot.sha256, depot.format,
                                  str(self.espace.store.path(depot.sha256)))  # fmt: skip
         self.etat.motifs_suggeres = list(dict.fromkeys(e.motif for e in lsd.ecarts))
-        self.setText(texte_lu(lsd, attente=True))
+        texte = texte_lu(lsd)
+        self.setText(texte)
+        self.setVisible(bool(texte))
 
     def _montrer_zone(self, _lien: str) -> None:
         lu = self.affiche.lu if self.affiche is not None else None

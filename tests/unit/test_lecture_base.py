@@ -122,3 +122,34 @@ def test_purge_removes_the_readings_of_files_nobody_deposited_any_more(
     bilan = espace.ecrire(lambda s: purger(s, 1, "Mme Roux", titre))
     assert bilan.retraits["lecture(s) de document"] == 3
     assert espace.lire(lambda s: s.scalars(select(LectureFichier)).all()) == []
+
+
+def test_demo_diplomas_carry_a_verified_2d_doc_naming_their_candidate(
+    espace: Espace, paquet_demo: Path
+) -> None:
+    from desktop_app.documents.lecture.document import DEUXDDOC, lire_document
+    from desktop_app.services.lecture import DOSSIER_CERTIFICATS, Identite, comparer
+
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as s:
+        lignes = s.execute(
+            select(Depot.sha256, Candidat)
+            .join(Piece, Piece.id == Depot.piece_id)
+            .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
+            .join(Candidature, Candidature.id == Piece.candidature_id)
+            .join(Candidat, Candidat.id == Candidature.candidat_id)
+            .where(PieceCatalogue.code == "RELNOT01", Depot.recevable)
+        ).all()
+        for _sha, candidat in lignes:
+            s.expunge(candidat)
+    assert lignes
+    certificats = (str(paquet_demo / DOSSIER_CERTIFICATS),)
+    for sha, candidat in lignes[:3]:
+        lu = lire_document(espace.store.path(sha), "pdf", certificats=certificats)
+        assert lu.deuxddoc.startswith("2D-Doc lu, signature vérifiée")
+        assert {v.source for v in lu.valeurs} == {DEUXDDOC}
+        identite = Identite(candidat.nom_naissance, candidat.nom_usage, candidat.prenoms,
+                            candidat.date_naissance)  # fmt: skip
+        assert comparer(lu, identite, dt.date(2027, 6, 1)) == []
+        sans = lire_document(espace.store.path(sha), "pdf")  # the demo authority unknown here
+        assert sans.deuxddoc.startswith("certificat inconnu : non vérifiable hors ligne")

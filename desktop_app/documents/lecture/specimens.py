@@ -90,11 +90,19 @@ class Signataire:
 
 
 def signataire_d_essai(
-    dossier: Path, *, debut: date = date(2020, 1, 1), fin: date = date(2035, 1, 1)
+    dossier: Path,
+    *,
+    debut: date = date(2020, 1, 1),
+    fin: date = date(2035, 1, 1),
+    graine: int | None = None,
 ) -> Signataire:
-    """An authority of our own (RSA, as ANTS's are) and its ECDSA signing certificate valid
-    from ``debut`` to ``fin``, written to ``dossier`` under the names the trust store
-    expects."""
+    """An authority of our own and its ECDSA signing certificate valid from ``debut`` to
+    ``fin``, written to ``dossier`` under the names the trust store expects. Without
+    ``graine`` the authority's key is RSA, as ANTS's are; with it, both keys derive from the
+    seed and every signature is deterministic (RFC 6979): the same seed, the same bytes (the
+    demo is reproducible)."""
+    import random
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -108,18 +116,30 @@ def signataire_d_essai(
     def instant(jour: date) -> datetime:
         return datetime(jour.year, jour.month, jour.day, tzinfo=UTC)
 
-    cle_ac = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    def cle_ec(tirage: random.Random | None) -> ec.EllipticCurvePrivateKey:
+        if tirage is None:
+            return ec.generate_private_key(ec.SECP256R1())
+        return ec.derive_private_key(tirage.getrandbits(250) + 1, ec.SECP256R1())
+
+    tirage = random.Random(graine) if graine is not None else None
+    cle_ac: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if tirage is None else cle_ec(tirage)
+    )  # fmt: skip
+    deterministe = True if tirage is not None else None
     ac = (x509.CertificateBuilder().subject_name(nom(AUTORITE_ESSAI))
           .issuer_name(nom(AUTORITE_ESSAI)).public_key(cle_ac.public_key())
           .serial_number(1).not_valid_before(instant(date(2019, 1, 1)))
           .not_valid_after(instant(date(2040, 1, 1)))
           .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .sign(cle_ac, hashes.SHA256()))  # fmt: skip
-    cle = ec.generate_private_key(ec.SECP256R1())
+          .sign(cle_ac, hashes.SHA256(), ecdsa_deterministic=deterministe
+                if isinstance(cle_ac, ec.EllipticCurvePrivateKey) else None))  # fmt: skip
+    cle = cle_ec(tirage)
     feuille = (x509.CertificateBuilder().subject_name(nom(CERTIFICAT_ESSAI))
                .issuer_name(ac.subject).public_key(cle.public_key()).serial_number(2)
                .not_valid_before(instant(debut)).not_valid_after(instant(fin))
-               .sign(cle_ac, hashes.SHA256()))  # fmt: skip
+               .sign(cle_ac, hashes.SHA256(), ecdsa_deterministic=deterministe
+                     if isinstance(cle_ac, ec.EllipticCurvePrivateKey) else None))  # fmt: skip
     dossier.mkdir(parents=True, exist_ok=True)
     der = serialization.Encoding.DER
     (dossier / f"{AUTORITE_ESSAI}.der").write_bytes(ac.public_bytes(der))
@@ -158,7 +178,9 @@ def contenu_deuxddoc(
     donnees = (entete + message).encode("ascii")
     cle = signataire.cle
     assert isinstance(cle, ec.EllipticCurvePrivateKey)
-    r, s = decode_dss_signature(cle.sign(donnees, ec.ECDSA(hashes.SHA256())))
+    r, s = decode_dss_signature(
+        cle.sign(donnees, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+    )
     brute = r.to_bytes(32, "big") + s.to_bytes(32, "big")
     return donnees + b"\x1f" + base64.b32encode(brute).rstrip(b"=")
 
