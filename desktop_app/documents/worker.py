@@ -409,13 +409,21 @@ class InspectionWorker:
         parent, child = self._context.Pipe()
         self._pret = False
         self._etat = self._context.RawArray("d", 2)
-        self._process = self._context.Process(
+        processus = self._context.Process(
             target=self.cible,
             args=(child, self._etat),
             name="controle-pj-inspection",
             daemon=True,
         )
-        self._process.start()
+        try:
+            processus.start()
+        except OSError as exc:  # the system refused a new process (resources, a policy…)
+            parent.close()
+            child.close()
+            raise InspectionIndisponible(
+                f"L'analyse des documents n'a pas pu démarrer : {cause(exc)}."
+            ) from exc
+        self._process = processus
         child.close()
         self._connection = parent
         return parent

@@ -159,6 +159,28 @@ def test_a_worker_that_cannot_start_stops_the_work_loudly(tmp_path: Path) -> Non
             list(worker.resultats())
 
 
+def test_a_new_process_refused_by_the_system_is_said_not_raised_as_a_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen under Wine: a child died, and the system refused its replacement (WinError
+    1359). The refusal is the French « n'a pas pu démarrer », and stopping the worker after
+    it does not fail on a process that never started."""
+    import multiprocessing.process
+
+    from desktop_app.documents.worker import InspectionIndisponible
+
+    def refus(self: object) -> None:
+        raise OSError(1359, "Internal error")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refus)
+    [path] = files(tmp_path, 1)
+    worker = InspectionWorker()
+    with pytest.raises(InspectionIndisponible, match="n'a pas pu démarrer"):
+        worker.demander(Demande(path.name, str(path), 5 * 1024 * 1024, FORMATS))
+    worker.close()
+    assert worker.pid is None
+
+
 def test_the_pool_acquires_a_package_s_files_and_survives_a_crash(tmp_path: Path) -> None:
     from desktop_app.documents.store import ContentStore
     from desktop_app.documents.worker import Acquis, Acquisition, Atelier
