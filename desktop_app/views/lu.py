@@ -179,7 +179,7 @@ def texte_lu(lsd: LuSurDepot | None) -> str:
         return ""
     entete = f"{titre} — {e(principale)}" if principale else titre
     if any(v.boite for v in valeurs):
-        entete += " · <a href='montrer'>montrer dans le document</a>"
+        entete += " · <a href='montrer'>montrer où dans le document</a>"
     table = f"<table cellspacing='0'>{''.join(lignes)}</table>" if lignes else ""
     return entete + table + "".join(f"<br>{a}" for a in alertes + notes)
 

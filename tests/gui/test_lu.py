@@ -55,7 +55,7 @@ def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
     assert "MRZ, carte" in texte and "chiffres de contrôle vérifiés" in texte
     assert "≠ inscription" in texte
     assert MOTIF_NAISSANCE in w.etat.motifs_suggeres
-    assert "montrer dans le document" in texte
+    assert "montrer où dans le document" in texte
     w.lu.linkActivated.emit("montrer")  # where the MRZ was read, outlined in the viewer
     assert w.viewer.surlignage is not None and w.viewer.surlignage[0] == 0
     x0, y0, x1, y1 = w.viewer.surlignage[1]

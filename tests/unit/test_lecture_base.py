@@ -148,6 +148,9 @@ def test_demo_diplomas_carry_a_verified_2d_doc_naming_their_candidate(
         lu = lire_document(espace.store.path(sha), "pdf", certificats=certificats)
         assert lu.deuxddoc.startswith("2D-Doc lu, signature vérifiée")
         assert {v.source for v in lu.valeurs} == {DEUXDDOC}
+        # Where the code lies, for the viewer's outline: printed at the top right.
+        boite = lu.valeurs[0].boite
+        assert boite is not None and boite[0] > 0.6 and boite[3] < 0.3
         identite = Identite(candidat.nom_naissance, candidat.nom_usage, candidat.prenoms,
                             candidat.date_naissance)  # fmt: skip
         assert comparer(lu, identite, dt.date(2027, 6, 1)) == []

@@ -314,11 +314,25 @@ def verifier(doc: DeuxDDoc, magasin: Magasin) -> Verification:
     return Verification(Statut.VERIFIEE, f"certificat {nom}")
 
 
-def lire_image(image: object) -> list[bytes]:
-    """The contents of the DataMatrix codes of an image (a PIL image) that hold a 2D-Doc."""
+def lire_codes(image: object) -> list[tuple[bytes, tuple[int, int, int, int]]]:
+    """The DataMatrix codes of an image (a PIL image) that hold a 2D-Doc: each content and
+    where the code lies (x0, y0, x1, y1, in pixels)."""
     import zxingcpp
 
     codes = zxingcpp.read_barcodes(
         image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.DataMatrix)
     )
-    return [code.bytes for code in codes if est_deuxddoc(code.bytes)]
+    trouves = []
+    for code in codes:
+        if not est_deuxddoc(code.bytes):
+            continue
+        p = code.position
+        coins = (p.top_left, p.top_right, p.bottom_right, p.bottom_left)
+        xs, ys = [c.x for c in coins], [c.y for c in coins]
+        trouves.append((code.bytes, (min(xs), min(ys), max(xs) + 1, max(ys) + 1)))
+    return trouves
+
+
+def lire_image(image: object) -> list[bytes]:
+    """The contents of the DataMatrix codes of an image that hold a 2D-Doc."""
+    return [contenu for contenu, _boite in lire_codes(image)]

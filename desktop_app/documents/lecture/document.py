@@ -114,7 +114,8 @@ def lire_document(
 def _deuxddoc(page: _Page, releve: _Releve, certificats: tuple[str, ...]) -> None:
     from . import deuxddoc
 
-    for contenu in deuxddoc.lire_image(page.image):
+    for contenu, (x0, y0, x1, y1) in deuxddoc.lire_codes(page.image):
+        boite = (x0 / page.largeur, y0 / page.hauteur, x1 / page.largeur, y1 / page.hauteur)
         try:
             doc = deuxddoc.decoder(contenu)
         except deuxddoc.Illisible as exc:
@@ -138,7 +139,7 @@ def _deuxddoc(page: _Page, releve: _Releve, certificats: tuple[str, ...]) -> Non
         ):
             if valeur:
                 releve.valeurs.append(Valeur(champ, valeur, DEUXDDOC, confiance, page.numero,
-                                             detail=detail))  # fmt: skip
+                                             boite, detail))  # fmt: skip
 
 
 _LIGNE_MRZ = re.compile(r"^[A-Z0-9<]{30,44}$")
