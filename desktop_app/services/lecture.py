@@ -94,31 +94,37 @@ class AFaire:
     format: str
 
 
-def _non_lus() -> tuple[ColumnElement[bool], ...]:
-    """The stored, recevable PDF and JPEG files no reading of this version covers."""
-    lus = select(LectureFichier.sha256).where(LectureFichier.version == VERSION)
-    return (
-        Depot.sha256.is_not(None),
-        Depot.recevable,
-        Depot.format.in_(("pdf", "jpeg")),
-        Depot.sha256.not_in(lus),
+def _non_lu() -> tuple[ColumnElement[bool], ...]:
+    """A deposit whose file is stored, recevable, a PDF or a JPEG, and that no reading of
+    this version covers (a lookup by primary key per deposit: no list of every reading)."""
+    lu = (
+        select(LectureFichier.sha256)
+        .where(LectureFichier.sha256 == Depot.sha256, LectureFichier.version == VERSION)
+        .exists()
     )
+    return (Depot.sha256.is_not(None), Depot.recevable, Depot.format.in_(("pdf", "jpeg")), ~lu)
 
 
-def a_lire(session: Session, limite: int = 20) -> list[AFaire]:
-    """Up to ``limite`` stored files not yet read by this version of the reader."""
+def a_lire(session: Session, limite: int = 20, apres: str = "") -> list[AFaire]:
+    """Up to ``limite`` stored files not yet read by this version of the reader, in sha256
+    order after ``apres`` (the last one of the previous batch): the index on the deposits'
+    sha256 is walked from there, so a batch costs the same at 300,000 candidatures as at 300
+    (a GROUP BY over every deposit took 0.55 s a batch at 100,000)."""
     requete = (
         select(Depot.sha256, Depot.format)
-        .where(*_non_lus())
-        .group_by(Depot.sha256, Depot.format)
+        .where(Depot.sha256 > apres, *_non_lu())
         .order_by(Depot.sha256)
-        .limit(limite)
+        .limit(limite * 4)  # a file deposited several times comes once
     )
-    return [AFaire(sha, fmt) for sha, fmt in session.execute(requete) if sha and fmt]
+    fichiers: dict[str, str] = {}
+    for sha, fmt in session.execute(requete):
+        if sha and fmt and len(fichiers) < limite:
+            fichiers.setdefault(sha, fmt)
+    return [AFaire(sha, fmt) for sha, fmt in fichiers.items()]
 
 
 def reste_a_lire(session: Session) -> int:
-    compte = select(func.count(func.distinct(Depot.sha256))).where(*_non_lus())
+    compte = select(func.count(func.distinct(Depot.sha256))).where(*_non_lu())
     return session.scalar(compte) or 0
 
 

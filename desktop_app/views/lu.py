@@ -56,6 +56,7 @@ class Lecteur(QObject):
         self._en_fond: set[str] = set()
         self._actif = False
         self._arrete = False
+        self._apres = ""  # the last file handed to the worker in this pass (sha256 order)
         source.lu.connect(self._lu)
 
     def demande(self, sha256: str, fmt: str, chemin: str, priorite: int = LIRE) -> None:
@@ -90,7 +91,7 @@ class Lecteur(QObject):
         is asked (a file on screen goes first)."""
         if self.espace.db.lecture_seule or self._arrete:
             return
-        self._actif = True
+        self._actif, self._apres = True, ""  # a new pass: an import may have added any file
         if not self._en_fond:
             self._lot_suivant()
 
@@ -101,11 +102,10 @@ class Lecteur(QObject):
     def _lot_suivant(self) -> None:
         if not self._actif:
             return
-        deja = set(self.memoire)
+        apres = self._apres
 
         def lire(s: Any) -> list[tuple[str, str]]:
-            return [(f.sha256, f.format) for f in a_lire(s, LOT + len(deja))
-                    if f.sha256 not in deja][:LOT]  # fmt: skip
+            return [(f.sha256, f.format) for f in a_lire(s, LOT, apres)]
 
         Operation.lecture(self.parent_widget, self.espace, lire).succes(self._lancer).echec(
             self._non_enregistre
@@ -113,12 +113,16 @@ class Lecteur(QObject):
 
     def _lancer(self, fichiers: list[tuple[str, str]]) -> None:
         store = self.espace.store
+        if fichiers:
+            self._apres = fichiers[-1][0]
         for sha256, fmt in fichiers:
             if store.has(sha256):
                 self._en_fond.add(sha256)
                 self.demande(sha256, fmt, str(store.path(sha256)), LIRE_EN_FOND)
-        if not self._en_fond:
-            self._actif = False  # everything is read (or absent from the store)
+        if not fichiers:
+            self._actif = False  # everything is read
+        elif not self._en_fond:  # none of these in the store: the next ones
+            QTimer.singleShot(0, self._lot_suivant)
 
 
 def _source(valeur: Valeur) -> str:

@@ -156,3 +156,16 @@ def test_demo_diplomas_carry_a_verified_2d_doc_naming_their_candidate(
         assert comparer(lu, identite, dt.date(2027, 6, 1)) == []
         sans = lire_document(espace.store.path(sha), "pdf")  # the demo authority unknown here
         assert sans.deuxddoc.startswith("certificat inconnu : non vérifiable hors ligne")
+
+
+def test_files_to_read_come_in_pages_after_the_last_one(espace: Espace, paquet_demo: Path) -> None:
+    """The background reader walks the files in sha256 order, a page at a time, each file
+    once however many times it was deposited."""
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    vus: list[str] = []
+    apres = ""
+    while page := espace.lire(lambda s, a=apres: a_lire(s, 7, a)):
+        assert len(page) <= 7 and all(f.sha256 > apres for f in page)
+        vus += [f.sha256 for f in page]
+        apres = page[-1].sha256
+    assert vus == sorted(set(vus)) and len(vus) == espace.lire(reste_a_lire)
