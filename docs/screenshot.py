@@ -114,26 +114,9 @@ def main() -> None:
 
     # « Lu dans le document »: an identity card whose MRZ says another birth date than the
     # registration's, the zone it was read from outlined.
-    from types import SimpleNamespace
+    from desktop_app.services.demo import cartes_differentes
 
-    from desktop_app.models import Candidat, Candidature, PieceCatalogue
-    from desktop_app.services.demo import carte_demo
-
-    with espace.db.read() as session:
-        cartes = session.execute(
-            select(Piece.candidature_id, Piece.id, Candidat)
-            .join(Candidature, Candidature.id == Piece.candidature_id)
-            .join(Candidat, Candidat.id == Candidature.candidat_id)
-            .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
-            .where(PieceCatalogue.code == "1NATID01", Piece.statut.is_(None))
-        ).all()
-    session_annee = int(window.campagne.session) if window.campagne else 2027
-    for candidature_id, piece_id, candidat in cartes:
-        demo = SimpleNamespace(n_candidat=candidat.n_candidat, naissance=candidat.date_naissance,
-                               nom=candidat.nom_naissance, prenoms=candidat.prenoms,
-                               civilite=candidat.civilite)  # fmt: skip
-        if carte_demo(demo, session_annee)[0].naissance == candidat.date_naissance:  # type: ignore[arg-type]
-            continue
+    for candidature_id, piece_id in espace.lire(cartes_differentes):
         window.aller_a(candidature_id, piece_id)
         fin = time.monotonic() + 30
         while time.monotonic() < fin and not (window.lu.affiche and window.lu.affiche.lu):

@@ -204,7 +204,8 @@ class DemandeLecture:
 
     def echec(self, raison: str) -> LuDocument:
         """A file the reader could not finish (time limit, crash): nothing read, said so."""
-        return LuDocument(constats=(f"Lecture impossible : {raison}",))
+        message = f"Lecture impossible : {raison}"
+        return LuDocument(constats=(message,), echec=message)
 
 
 def _priorite_basse() -> None:

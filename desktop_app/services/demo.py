@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop_app.documents.lecture.mrz import CNI, TD1
 from desktop_app.documents.lecture.specimens import (
@@ -35,7 +36,7 @@ from desktop_app.documents.lecture.specimens import (
 )
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Atelier
-from desktop_app.models import Campagne
+from desktop_app.models import Campagne, Candidat, Candidature, Piece, PieceCatalogue
 from desktop_app.models.database import Database
 from desktop_app.services.colonnes import CANDIDATURES_ORDRE, PIECES_ORDRE
 from desktop_app.services.dates import PARIS, iso
@@ -503,13 +504,18 @@ def _police(taille: int) -> Any:
     return ImageFont.truetype(io.BytesIO(pymupdf.Font("helv").buffer), taille)
 
 
-def carte_demo(c: _Candidature, session: int) -> tuple[Identite, str]:
+def _prenoms(prenoms: str) -> tuple[str, ...]:
+    return tuple(p for p in prenoms.replace(",", " ").split() if p)
+
+
+def carte_demo(
+    n_candidat: str, nom: str, prenoms: str, naissance: dt.date, civilite: str, session: int
+) -> tuple[Identite, str]:
     """The identity card a demo candidate photographs, and its MRZ's format: a card of 2021
     (TD1) mostly, one of 1988-2021 (its MRZ has no validity) for a quarter. Drawn from the
     candidate's number, not the demo's stream: for a few, a birth date that differs from the
     registration's, or a card expired by the session — what « Lu dans le document » shows."""
-    r = random.Random(f"carte {c.n_candidat}")
-    naissance = c.naissance
+    r = random.Random(f"carte {n_candidat}")
     if r.random() < 0.08:
         naissance = naissance + dt.timedelta(days=r.choice((-1, 1, 31, 365)))
     tirage = r.random()
@@ -525,11 +531,37 @@ def carte_demo(c: _Candidature, session: int) -> tuple[Identite, str]:
         expiration, genre = dt.date(annee, r.randint(1, 12), r.randint(1, 28)), TD1
     lettres = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
     identite = Identite(
-        nom=c.nom, prenoms=tuple(p for p in c.prenoms.replace(",", " ").split() if p)[:3],
-        naissance=naissance, sexe="F" if c.civilite == "MADAME" else "M",
+        nom=nom, prenoms=_prenoms(prenoms)[:3], naissance=naissance,
+        sexe="F" if civilite == "MADAME" else "M",
         numero="".join(r.choice(lettres) for _ in range(9)), expiration=expiration,
     )  # fmt: skip
     return identite, genre
+
+
+def carte_du_candidat(candidat: Candidat, session: int) -> tuple[Identite, str]:
+    """The card a candidate of the demo, read from the base, photographed."""
+    return carte_demo(candidat.n_candidat, candidat.nom_naissance, candidat.prenoms,
+                      candidat.date_naissance or dt.date(2000, 1, 1), candidat.civilite,
+                      session)  # fmt: skip
+
+
+def cartes_differentes(session: Session) -> list[tuple[int, int]]:
+    """(candidature, pièce d'identité) of the demo cards whose birth date differs from the
+    registration's: where the tests and the screenshots find an avertissement."""
+    lignes = session.execute(
+        select(Piece.candidature_id, Piece.id, Candidat, Campagne.session)
+        .join(Candidature, Candidature.id == Piece.candidature_id)
+        .join(Campagne, Campagne.id == Candidature.campagne_id)
+        .join(Candidat, Candidat.id == Candidature.candidat_id)
+        .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
+        .where(PieceCatalogue.code == "1NATID01")
+        .order_by(Piece.id)
+    ).all()
+    return [
+        (candidature_id, piece_id)
+        for candidature_id, piece_id, candidat, annee in lignes
+        if carte_du_candidat(candidat, int(annee))[0].naissance != candidat.date_naissance
+    ]
 
 
 def photo_identite_jpeg(
@@ -560,7 +592,7 @@ def photo_identite_jpeg(
     draw.rectangle((40, 110, 300, 440), fill=(180, 185, 195))
     draw.ellipse((105, 150, 235, 290), fill=(120, 110, 105))
     draw.rectangle((85, 300, 255, 440), fill=(120, 110, 105))
-    identite, genre = carte_demo(c, session)
+    identite, genre = carte_demo(c.n_candidat, c.nom, c.prenoms, c.naissance, c.civilite, session)
     for i, (label, value) in enumerate(
         (
             ("Nom", c.nom),
@@ -913,7 +945,7 @@ def _fichier_demo(
     }.get(code, [])
     code_2d = None
     if code == "RELNOT01" and e.signataire is not None:  # a diploma (2D-Doc type B0)
-        titulaire = Identite(c.nom, tuple(c.prenoms.replace(",", " ").split()), c.naissance,
+        titulaire = Identite(c.nom, _prenoms(c.prenoms), c.naissance,
                              "F" if c.civilite == "MADAME" else "M", "", c.naissance)  # fmt: skip
         code_2d = contenu_deuxddoc(titulaire, e.signataire, type_document="B0",
                                    signe_le=cal.ouverture.date())  # fmt: skip

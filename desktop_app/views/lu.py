@@ -71,11 +71,11 @@ class Lecteur(QObject):
     def _lu(self, sha256: str, lu: Lu) -> None:
         self.memoire[sha256] = lu
         self._en_fond.discard(sha256)
-        echoue = bool(lu.constats) and lu.constats[0].startswith("Lecture impossible")
-        if not self.espace.db.lecture_seule and not echoue:  # (a failure is tried again later)
+        if not self.espace.db.lecture_seule and not lu.echec:  # a failure: tried another day
+            # In a thread: a write to a team's server must not hold the window.
             Operation.ecriture(self.parent_widget, self.espace,
                                lambda s: enregistrer(s, sha256, lu)).echec(
-                self._non_enregistre).lancer()  # fmt: skip
+                self._non_enregistre).en_fond()  # fmt: skip
         self.enregistre.emit(sha256)
         if self._actif and not self._en_fond:
             QTimer.singleShot(0, self._lot_suivant)

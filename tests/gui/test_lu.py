@@ -8,15 +8,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
 
-from desktop_app.models import Candidat, Candidature, Piece, PieceCatalogue, Statut
-from desktop_app.services.demo import carte_demo
+from desktop_app.models import Statut
+from desktop_app.services.demo import cartes_differentes
 from desktop_app.services.espace import ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.lecture import MOTIF_NAISSANCE
 from tests.gui.fenetre import ouvrir
-from tests.unit.test_lecture_base import _candidature
 
 
 def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
@@ -25,17 +23,7 @@ def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
     espace = ouvrir_espace(tmp_path / "donnees")
     espace.preferences.gestionnaire = "Claire FAYOLLE"
     importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
-    with espace.db.read() as s:
-        lignes = s.execute(
-            select(Candidature.id, Piece.id, Candidat)
-            .join(Candidat, Candidat.id == Candidature.candidat_id)
-            .join(Piece, Piece.candidature_id == Candidature.id)
-            .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
-            .where(PieceCatalogue.code == "1NATID01")
-        ).all()
-        cibles = [(c, p) for c, p, candidat in lignes
-                  if carte_demo(_candidature(candidat), 2026)[0].naissance
-                  != candidat.date_naissance]  # fmt: skip
+    cibles = espace.lire(cartes_differentes)
     assert cibles, "la démonstration n'a aucune carte dont la date de naissance diffère"
     w = ouvrir(qtbot, espace)
     w.lecteur.arreter()  # only the file on screen is read here

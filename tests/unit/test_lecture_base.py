@@ -12,7 +12,7 @@ from sqlalchemy import select
 from desktop_app.documents.lecture import document
 from desktop_app.documents.worker import DemandeLecture, InspectionWorker
 from desktop_app.models import Candidat, Candidature, Depot, LectureFichier, Piece, PieceCatalogue
-from desktop_app.services.demo import carte_demo
+from desktop_app.services.demo import carte_du_candidat
 from desktop_app.services.espace import Espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.lecture import (
@@ -54,7 +54,7 @@ def test_demo_identity_photos_are_read_stored_and_compared(
     toutes = _identites(espace)
 
     def differe(ligne: tuple[int, str, str, Candidat]) -> bool:
-        carte, _genre = carte_demo(_candidature(ligne[3]), 2026)
+        carte, _genre = carte_du_candidat(ligne[3], 2027)
         return carte.naissance != ligne[3].date_naissance
 
     identites = sorted(toutes, key=lambda ligne: not differe(ligne))[:12]
@@ -75,7 +75,7 @@ def test_demo_identity_photos_are_read_stored_and_compared(
             continue  # a photo too small to read (the demo has some): nothing said
         lisibles += 1
         assert releve.lu.premiere("naissance").source == document.MRZ  # type: ignore[union-attr]
-        carte, _genre = carte_demo(_candidature(candidat), 2026)
+        carte, _genre = carte_du_candidat(candidat, 2027)
         attendus = set()
         if carte.naissance != candidat.date_naissance:
             attendus.add(MOTIF_NAISSANCE)
@@ -84,15 +84,6 @@ def test_demo_identity_photos_are_read_stored_and_compared(
         assert attendus <= motifs, (candidat.nom_naissance, releve.ecarts)
         assert motifs <= attendus | {MOTIF_EXPIRE}, releve.ecarts  # never the name
     assert lisibles >= len(identites) // 2 and vues >= 1
-
-
-def _candidature(candidat: Candidat):  # type: ignore[no-untyped-def]
-    """What carte_demo needs of a demo candidate."""
-    from types import SimpleNamespace
-
-    return SimpleNamespace(n_candidat=candidat.n_candidat, naissance=candidat.date_naissance,
-                           nom=candidat.nom_naissance, prenoms=candidat.prenoms,
-                           civilite=candidat.civilite)  # fmt: skip
 
 
 def test_a_newer_reader_reads_again(espace: Espace, paquet_demo: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

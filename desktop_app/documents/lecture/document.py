@@ -45,6 +45,7 @@ class Lu:
     deuxddoc: str = ""  # the 2D-Doc's verification, in French ("" without a 2D-Doc)
     deuxddoc_invalide: bool = False  # a 2D-Doc whose signature does not hold
     mrz_illisible: bool = False  # an MRZ was found but failed its checks
+    echec: str = ""  # why the file could not be read at all (a time limit, a crash): "" when read
     version: int = VERSION
 
     def premiere(self, champ: str) -> Valeur | None:
