@@ -203,6 +203,31 @@ def _lecture_mrz() -> str:
     return f"MRZ lue et vérifiée ({lecture.mrz.nom} {' '.join(lecture.mrz.prenoms)})"
 
 
+def _lecture_texte() -> str:
+    """Tesseract with the French model the build ships: an attestation's lines, drawn at
+    300 dpi, read back, and the holder's name and birth date found in them."""
+    import io
+    from importlib import resources
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from desktop_app.documents.lecture import texte
+    from desktop_app.documents.lecture.ocrb import redresser
+
+    octets = resources.files("desktop_app").joinpath("resources", "OCRB.otf").read_bytes()
+    police = ImageFont.truetype(io.BytesIO(octets), 42)  # 10 points at 300 dpi
+    image = Image.new("L", (2000, 700), 250)
+    dessin = ImageDraw.Draw(image)
+    lignes = ("ATTESTATION DE RECENSEMENT", "Nom de naissance : ERIKSSON",
+              "Prénoms : Anna Maria", "Date de naissance : 12/08/1974")  # fmt: skip
+    for n, ligne in enumerate(lignes):
+        dessin.text((150, 150 + 100 * n), ligne, fill=20, font=police)
+    trouve = {t.champ: t.valeur for t in texte.identite_dans(texte.lignes_ocr(redresser(image)))}
+    _verifier(trouve.get("nom") == "ERIKSSON" and trouve.get("naissance") == "1974-08-12",
+              f"le texte d'une attestation de démonstration n'a pas été lu ({trouve})")  # fmt: skip
+    return f"texte lu par OCR ({trouve['nom']}, né(e) le {trouve['naissance']})"
+
+
 def _lecture_deuxddoc(dossier: Path) -> str:
     """A 2D-Doc signed with a certificate made here, drawn as a DataMatrix, read back by
     zxing-cpp and its signature verified with cryptography, as the build ships them."""
@@ -249,6 +274,7 @@ def executer(candidatures: int = 12) -> int:
         try:
             faits += _empaquetage(Path(dossier))
             faits.append(_lecture_mrz())
+            faits.append(_lecture_texte())
             faits.append(_lecture_deuxddoc(Path(dossier)))
             espace = ouvrir_espace(Path(dossier) / "donnees")
             try:

@@ -220,3 +220,113 @@ def page_avec_deuxddoc(contenu: bytes, dpi: int, identite: Identite) -> Image.Im
         dessin.text((round(25 * mm), y), ligne, fill="black", font=police)
         y += round(9 * mm)
     return page
+
+
+# --- Attestations: names and a birth date in running text, for the OCR --------------------
+
+POLICES_ATTESTATION = ["DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansCondensed.ttf"]
+VILLES = ["Lyon (69)", "Marseille (13)", "Lille (59)", "Rennes (35)", "Saint-Denis (974)",
+          "Besançon (25)", "Créteil (94)", "Nancy (54)"]  # fmt: skip
+_MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+         "octobre", "novembre", "décembre"]  # fmt: skip
+
+
+def _en_lettres(jour: date) -> str:
+    return f"{'1er' if jour.day == 1 else jour.day} {_MOIS[jour.month - 1]} {jour.year}"
+
+
+def _prenoms(identite: Identite, entre: str = " ") -> str:
+    return entre.join(p.title() for p in identite.prenoms)
+
+
+def texte_attestation(identite: Identite, modele: int, rng: random.Random) -> list[str]:
+    """The lines of one of four attestations a candidate uploads, naming the holder as
+    issuers do: labelled fields (JDC, recensement) or a sentence (employer, doctor), with a
+    signatory named too and other dates (of the attestation, of the employment)."""
+    ville = rng.choice(VILLES)
+    fait = date(2025, 9, 1) + timedelta(days=rng.randrange(0, 200))
+    civilite = "Monsieur" if identite.sexe == "M" else "Madame"
+    ne = "né" if identite.sexe == "M" else "née"
+    if modele == 0:
+        return ["MINISTÈRE DES ARMÉES", "Direction du service national et de la jeunesse", "",
+                "CERTIFICAT INDIVIDUEL DE PARTICIPATION", "À LA JOURNÉE DÉFENSE ET CITOYENNETÉ",
+                "", f"Nom : {identite.nom}", f"Prénom(s) : {_prenoms(identite, ', ')}",
+                f"Né(e) le : {identite.naissance:%d/%m/%Y} à {ville}", "",
+                f"a participé à la Journée défense et citoyenneté le {fait:%d/%m/%Y}.", "",
+                f"Fait à {ville.split(' (')[0]}, le {fait:%d/%m/%Y}",
+                "Le chef du centre"]  # fmt: skip
+    if modele == 1:
+        debut = date(2019, 9, 1) + timedelta(days=rng.randrange(0, 1500))
+        return ["ATTESTATION D'EMPLOI", "",
+                "Je soussignée Claire FONTAINE, directrice des ressources humaines de la",
+                f"société Boulangerie Dupain, atteste que {civilite} {_prenoms(identite)} "
+                f"{identite.nom},", f"{ne} le {identite.naissance:%d/%m/%Y} à {ville}, est "
+                "employé(e) dans notre entreprise", f"depuis le {debut:%d/%m/%Y} en qualité "
+                "de vendeur(se), à temps complet.", "",
+                "Attestation délivrée pour servir et valoir ce que de droit.", "",
+                f"Fait à Lyon, le {fait:%d/%m/%Y}", "Claire FONTAINE"]  # fmt: skip
+    if modele == 2:
+        abrege = "M." if identite.sexe == "M" else "Mme"
+        return ["Docteur Paul LEROY", "Médecine générale", "12 rue des Lilas, 69003 Lyon", "",
+                "CERTIFICAT MÉDICAL", "",
+                "Je soussigné, Docteur Paul LEROY, certifie avoir examiné ce jour",
+                f"{abrege} {identite.nom} {_prenoms(identite)}, {ne} le "
+                f"{_en_lettres(identite.naissance)},",
+                "et n'avoir constaté aucune contre-indication à la pratique des épreuves",
+                "d'éducation physique et sportive de l'examen.", "",
+                f"Fait le {_en_lettres(fait)}, pour servir et valoir ce que de droit."]  # fmt: skip
+    return ["RÉPUBLIQUE FRANÇAISE", f"Mairie de {ville.split(' (')[0]}", "",
+            "ATTESTATION DE RECENSEMENT", "",
+            f"Nom de naissance : {identite.nom}", "Nom d'usage :",
+            f"Prénoms : {_prenoms(identite)}",
+            f"Date de naissance : {identite.naissance:%d/%m/%Y}",
+            f"Lieu de naissance : {ville}", "",
+            "s'est fait recenser conformément au code du service national.", "",
+            f"Le {fait:%d/%m/%Y}, le maire"]  # fmt: skip
+
+
+def attestation(identite: Identite, dpi: int, rng: random.Random, modele: int) -> Image.Image:
+    """An A4 attestation drawn at ``dpi`` in one of the DejaVu faces, 10 to 12 points, with
+    a scribbled signature."""
+    mm = dpi / 25.4
+    page = Image.new("RGB", (round(210 * mm), round(297 * mm)), "white")
+    dessin = ImageDraw.Draw(page)
+    points = rng.choice((10, 11, 12))
+    police = ImageFont.truetype(str(POLICE_TEXTE.parent / rng.choice(POLICES_ATTESTATION)),
+                                round(points * dpi / 72))  # fmt: skip
+    x, y = round(rng.uniform(20, 30) * mm), round(rng.uniform(25, 45) * mm)
+    for ligne in texte_attestation(identite, modele, rng):
+        dessin.text((x, y), ligne, fill=(20, 20, 30), font=police)
+        y += round(points * 0.5 * mm)
+    trait = [(x + round((100 + rng.uniform(0, 40)) * mm), y + round(rng.uniform(5, 20) * mm))
+             for _ in range(8)]  # fmt: skip
+    dessin.line(trait, fill=(30, 40, 120), width=max(1, round(0.4 * mm)))
+    return page
+
+
+@dataclass(frozen=True)
+class SpecimenAttestation:
+    identite: Identite
+    modele: int
+    image: Image.Image
+    dpi: int
+
+
+def attestations(nombre: int, dpi: int, prise: str = "scan", graine: int = 0
+                 ) -> list[SpecimenAttestation]:  # fmt: skip
+    """``nombre`` attestations of the four models in turn, drawn at 300 dpi, brought to
+    ``dpi``, then scanned or photographed (``prise``: "scan", "photo" or "net")."""
+    rng = random.Random(graine)
+    resultat = []
+    for i in range(nombre):
+        identite, modele = identite_au_hasard(rng), i % 4
+        image = attestation(identite, 300, rng, modele)
+        if dpi != 300:
+            image = image.resize((round(image.width * dpi / 300), round(image.height * dpi / 300)),
+                                 Image.Resampling.LANCZOS)  # fmt: skip
+        if prise == "scan":
+            image = scanner(image, rng, dpi)
+        elif prise == "photo":
+            image = photographier(image, rng, dpi)
+        resultat.append(SpecimenAttestation(identite, modele, image, dpi))
+    return resultat

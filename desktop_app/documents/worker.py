@@ -339,6 +339,7 @@ def _boucle(connection: Connection, etat: Any = None) -> None:
     # One thread for numpy's OpenBLAS (the reading's matrix products): the workers already
     # share the cores between them, a thread pool in each would only contend.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract's OpenMP, where built with it
     # Warm up: the first file should not pay for the imports.
     import pymupdf  # noqa: F401
     from PIL import Image  # noqa: F401

@@ -630,6 +630,22 @@ def photo_identite_jpeg(
     return out.getvalue()
 
 
+def scan_jpeg(pdf: bytes, graine: str) -> bytes:
+    """The first page of a PDF as a flatbed scan would give it: 200 dpi, grey, a little
+    askew, a middling JPEG."""
+    import pymupdf
+    from PIL import Image
+
+    rng = random.Random(graine)
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        pix = doc.load_page(0).get_pixmap(dpi=200, colorspace="gray", alpha=False)
+    page = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+    page = page.rotate(rng.uniform(-1.5, 1.5), Image.Resampling.BICUBIC, fillcolor=245)
+    out = io.BytesIO()
+    page.point(lambda v: min(245, v + 12)).save(out, "JPEG", quality=rng.randrange(65, 85))
+    return out.getvalue()
+
+
 def gros_jpeg(rng: random.Random) -> bytes:
     """A scan at too high a quality: over 5 Mo."""
     from PIL import Image
@@ -943,6 +959,10 @@ def _fichier_demo(
         ],
         "AMENAG01": ["Mesures d'aménagement accordées : tiers-temps, salle particulière."],
     }.get(code, [])
+    if code == "CMEPSI01" and random.Random(c.n_candidat).random() < 0.6:
+        # Most doctors' certificates arrive scanned: an image with no text layer (read by OCR).
+        fabrique = lambda: scan_jpeg(attestation_pdf(libelle, c, details), c.n_candidat)  # noqa: E731
+        return e.fichier("certificat_medical_scan", c, fabrique, "jpg")
     code_2d = None
     if code == "RELNOT01" and e.signataire is not None:  # a diploma (2D-Doc type B0)
         titulaire = Identite(c.nom, _prenoms(c.prenoms), c.naissance,

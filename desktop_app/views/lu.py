@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from desktop_app.documents.lecture.document import DEUXDDOC, MRZ, Lu, Valeur
+from desktop_app.documents.lecture.document import DEUXDDOC, MRZ, OCR, Lu, Valeur
 from desktop_app.documents.worker import DemandeLecture
 from desktop_app.services.espace import Espace
 from desktop_app.services.lecture import (
@@ -131,6 +131,8 @@ def _source(valeur: Valeur) -> str:
     if valeur.source == DEUXDDOC:
         verifie = "signature vérifiée" if valeur.confiance >= 1 else "signature non vérifiée"
         return f"2D-Doc, {valeur.detail.split(',')[0]}, {verifie}"
+    if valeur.source == OCR:
+        return f"OCR, sûr à {valeur.confiance:.0%}".replace("%", "\u202f%")
     return valeur.source
 
 

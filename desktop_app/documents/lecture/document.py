@@ -5,7 +5,9 @@ file's sha256.
 
 Sources, most trusted first: a 2D-Doc whose signature was verified, an MRZ whose check digits
 hold (fields no digit vouches for and read without a clear lead are left out), the text layer
-of a PDF (an MRZ typed in it). A value is a suggestion: the gestionnaire decides.
+of a PDF (an MRZ typed in it, names and a birth date written in it), and, on a page with no
+text layer and nothing read by the others, OCR (Tesseract). A value is a suggestion: the
+gestionnaire decides.
 """
 
 from __future__ import annotations
@@ -14,8 +16,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-VERSION = 1  # raise when a reading would change: stored readings of an older one are redone
+from .texte import Mot, lignes_du_pdf
+
+if TYPE_CHECKING:
+    from .ocrb import Redresse
+
+VERSION = 2  # raise when a reading would change: stored readings of an older one are redone
 DPI_LECTURE = 300  # a PDF page is rendered at this resolution for the MRZ and the 2D-Doc
 PAGES_MAX = 3  # only the first pages are read: identity documents and attestations are short
 
@@ -59,6 +67,28 @@ class _Page:
     largeur: int = 0
     hauteur: int = 0
     texte: str = ""
+    lignes: list[list[Mot]] = field(default_factory=list)  # the text layer's words
+    _redresse: Redresse | None = None
+
+    @property
+    def redresse(self) -> Redresse:
+        """The page turned upright, once: the MRZ and the OCR read the same."""
+        if self._redresse is None:
+            from .ocrb import redresser
+
+            self._redresse = redresser(self.image)  # type: ignore[arg-type]
+        return self._redresse
+
+    _ocr: list[list[Mot]] | None = None
+
+    @property
+    def ocr(self) -> list[list[Mot]]:
+        """The words Tesseract reads on the page, once (raises OcrIndisponible)."""
+        if self._ocr is None:
+            from .texte import lignes_ocr
+
+            self._ocr = lignes_ocr(self.redresse)
+        return self._ocr
 
 
 @dataclass
@@ -68,6 +98,7 @@ class _Releve:
     deuxddoc: str = ""
     deuxddoc_invalide: bool = False
     mrz_illisible: bool = False
+    constat_mrz: str = ""  # what was said of an MRZ that failed its checks
 
 
 def _pages(chemin: Path, fmt: str) -> list[_Page]:
@@ -91,7 +122,9 @@ def _pages(chemin: Path, fmt: str) -> list[_Page]:
             page = doc.load_page(index)
             pix = page.get_pixmap(dpi=DPI_LECTURE, colorspace="gray", alpha=False)
             image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
-            resultat.append(_Page(image, index + 1, pix.width, pix.height, page.get_text()))
+            resultat.append(
+                _Page(image, index + 1, pix.width, pix.height, page.get_text(), lignes_du_pdf(page))
+            )
         return resultat
     finally:
         doc.close()
@@ -108,6 +141,10 @@ def lire_document(
         _deuxddoc(page, releve, certificats)
         if not any(v.source == MRZ for v in releve.valeurs):
             _mrz_texte(page, releve, reference) or _mrz_image(page, releve, reference)
+        if releve.constat_mrz:
+            _confirmer_mrz(page, releve)
+        if not {"nom", "naissance"} <= {v.champ for v in releve.valeurs}:
+            _identite_texte(page, releve)
     return Lu(tuple(releve.valeurs), tuple(releve.constats), releve.deuxddoc,
               releve.deuxddoc_invalide, releve.mrz_illisible)  # fmt: skip
 
@@ -143,6 +180,50 @@ def _deuxddoc(page: _Page, releve: _Releve, certificats: tuple[str, ...]) -> Non
                                              boite, detail))  # fmt: skip
 
 
+# An OCR word read with less confidence than this makes no value (Tesseract's own measure).
+CONFIANCE_OCR_MIN = 0.5  # (before the 90 % below)
+MOTS_COUCHE_TEXTE = 5  # a page with fewer words in its text layer is read by OCR
+
+
+def _confirmer_mrz(page: _Page, releve: _Releve) -> None:
+    """An MRZ that failed its checks is said only if the page's text, or the OCR, sees one:
+    an attestation's lines of text are sometimes taken for one, and saying « MRZ
+    illisible » on it would be noise."""
+    from . import texte
+
+    try:
+        vue = texte.ressemble_mrz(page.lignes) or texte.ressemble_mrz(page.ocr)
+    except texte.OcrIndisponible:
+        return  # unconfirmed: said as found
+    if not vue:
+        releve.mrz_illisible = False
+        releve.constats.remove(releve.constat_mrz)
+    releve.constat_mrz = ""
+
+
+def _identite_texte(page: _Page, releve: _Releve) -> None:
+    """Names and birth date written on the page, from its text layer, else by OCR; a value
+    already read from a better source is kept."""
+    from . import texte
+
+    deja = {v.champ for v in releve.valeurs}
+    if sum(len(ligne) for ligne in page.lignes) >= MOTS_COUCHE_TEXTE:
+        source, lignes = TEXTE_PDF, page.lignes
+    else:
+        try:
+            source, lignes = OCR, page.ocr
+        except texte.OcrIndisponible as exc:
+            releve.constats.append(f"Reconnaissance du texte indisponible : {exc}.")
+            return
+    for trouve in texte.identite_dans(lignes):
+        if trouve.champ in deja or (source == OCR and trouve.confiance < CONFIANCE_OCR_MIN):
+            continue
+        # OCR is never as sure as its own measure says: 90 % of it.
+        confiance = 0.9 if source == TEXTE_PDF else round(0.9 * trouve.confiance, 2)
+        releve.valeurs.append(Valeur(trouve.champ, trouve.valeur, source, confiance,
+                                     page.numero, trouve.boite))  # fmt: skip
+
+
 _LIGNE_MRZ = re.compile(r"^[A-Z0-9<]{30,44}$")
 
 
@@ -164,13 +245,14 @@ def _mrz_texte(page: _Page, releve: _Releve, reference: date | None) -> bool:
 def _mrz_image(page: _Page, releve: _Releve, reference: date | None) -> bool:
     from . import ocrb
 
-    lecture = ocrb.lire_image(page.image, reference)  # type: ignore[arg-type]
+    lecture = ocrb.lire_image(page.redresse, reference)
     if lecture is None:
         return False
     if not lecture.utilisable:
         releve.mrz_illisible = True
-        releve.constats.append("MRZ trouvée mais illisible (ses chiffres de contrôle ne "
-                               "concordent pas) : rien n'en est repris.")  # fmt: skip
+        releve.constat_mrz = ("MRZ trouvée mais illisible (ses chiffres de contrôle ne "
+                              "concordent pas) : rien n'en est repris.")  # fmt: skip
+        releve.constats.append(releve.constat_mrz)
         return False
     x0, y0, x1, y1 = lecture.boite
     boite = (x0 / page.largeur, y0 / page.hauteur, x1 / page.largeur, y1 / page.hauteur)

@@ -334,9 +334,34 @@ def _groupes(lignes: list[_Ligne]) -> list[tuple[str, list[_Ligne]]]:
     return groupes
 
 
-def lire_image(image: Image.Image, reference: date | None = None) -> LectureMrz | None:
-    """The MRZ of this image, or None when none is found. A found MRZ may still fail its
-    checks (``utilisable`` False): it is then shown as unread, never used."""
+@dataclass(frozen=True)
+class Redresse:
+    """An image turned so that its text lines are horizontal (and brought to 3000 pixels at
+    most): what the MRZ and the OCR read. ``vers_origine`` takes a box back to the original."""
+
+    droit: Image.Image
+    angle: float
+    echelle: float
+    taille: tuple[int, int]  # the image's size before it was scaled and turned
+
+    def vers_origine(self, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int]:
+        """A box of ``droit`` in the original image's pixels (the skew is small: the box of
+        its corners turned back)."""
+        cx, cy = self.droit.width / 2, self.droit.height / 2
+        ox, oy = self.taille[0] * self.echelle / 2, self.taille[1] * self.echelle / 2
+        theta = np.deg2rad(self.angle)
+        points = []
+        for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
+            dx, dy = x - cx, y - cy
+            # rotate() turned the image by +angle (counter-clockwise): turn the point back.
+            px = ox + dx * np.cos(theta) - dy * np.sin(theta)
+            py = oy + dx * np.sin(theta) + dy * np.cos(theta)
+            points.append((px / self.echelle, py / self.echelle))
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        return int(min(xs)), int(min(ys)), int(max(xs)) + 1, int(max(ys)) + 1
+
+
+def redresser(image: Image.Image) -> Redresse:
     gris = image.convert("L")
     echelle = 1.0
     if max(gris.size) > 3000:  # a phone's 12 Mpx: a third is plenty
@@ -351,6 +376,14 @@ def lire_image(image: Image.Image, reference: date | None = None) -> LectureMrz 
     droit = gris.rotate(
         angle, Image.Resampling.BICUBIC, expand=True, fillcolor=int(np.median(bord))
     )
+    return Redresse(droit, angle, echelle, image.size)
+
+
+def lire_image(image: Image.Image | Redresse, reference: date | None = None) -> LectureMrz | None:
+    """The MRZ of this image, or None when none is found. A found MRZ may still fail its
+    checks (``utilisable`` False): it is then shown as unread, never used."""
+    redresse = image if isinstance(image, Redresse) else redresser(image)
+    droit = redresse.droit
     encre = _encre(droit)
     lignes = [c for bande in _bandes(encre) for c in _candidates(encre, bande)]
     lectures: list[tuple[bool, float, LectureMrz]] = []
@@ -367,8 +400,8 @@ def lire_image(image: Image.Image, reference: date | None = None) -> LectureMrz 
             mrz=lu,
             incertains=_incertains(genre, marges),
             confiance=float(min(min(m) for m in marges)),
-            boite=_boite(suite, echelle, droit.size, gris.size, angle),
-            angle=angle,
+            boite=_boite(suite, redresse),
+            angle=redresse.angle,
             marges=tuple(marges),
         )
         lectures.append((lu.valide, sum(scores) / len(scores), lecture))
@@ -399,31 +432,13 @@ def _incertains(genre: str, marges: list[tuple[float, ...]]) -> frozenset[str]:
     )
 
 
-def _boite(
-    suite: list[_Ligne],
-    echelle: float,
-    taille_droite: tuple[int, int],
-    taille: tuple[int, int],
-    angle: float,
-) -> tuple[int, int, int, int]:
-    """The MRZ's box in the original image (the skew is small: the box of the straightened
-    zone's corners turned back)."""
+def _boite(suite: list[_Ligne], redresse: Redresse) -> tuple[int, int, int, int]:
+    """The MRZ's box in the original image."""
     x0 = min(ligne.origine for ligne in suite)
     x1 = max(ligne.origine + ligne.longueur * ligne.pas for ligne in suite)
     y0 = suite[0].ligne_de_base - suite[0].pas * _HAUT
     y1 = suite[-1].ligne_de_base + suite[-1].pas * _BAS
-    cx, cy = taille_droite[0] / 2, taille_droite[1] / 2
-    ox, oy = taille[0] / 2, taille[1] / 2
-    theta = np.deg2rad(angle)
-    points = []
-    for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1)):
-        dx, dy = x - cx, y - cy
-        # rotate() turned the image by +angle (counter-clockwise): turn the point back.
-        px = ox + dx * np.cos(theta) - dy * np.sin(theta)
-        py = oy + dx * np.sin(theta) + dy * np.cos(theta)
-        points.append((px / echelle, py / echelle))
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return int(min(xs)), int(min(ys)), int(max(xs)) + 1, int(max(ys)) + 1
+    return redresse.vers_origine(x0, y0, x1, y1)
 
 
-__all__ = ["CNI", "TD1", "TD3", "LectureMrz", "lire_image"]
+__all__ = ["CNI", "TD1", "TD3", "LectureMrz", "Redresse", "lire_image", "redresser"]
