@@ -45,8 +45,11 @@ class Modalite(enum.Enum):
 class SourceDecision(enum.Enum):
     """Who wrote a decision row: a gestionnaire in this application, or an imported package;
     ANNULATION: a gestionnaire here undid the decision before it (the pièce got back the status
-    that decision replaced, and that status's author stays its author)."""
+    that decision replaced, and that status's author stays its author). LECTURE: a gestionnaire
+    corrected a value read in one of the pièce's files (services.lecture); the status is
+    unchanged, and such an entry is no decision on it: only the history shows it."""
 
     LOCALE = "locale"
     IMPORT = "import"
     ANNULATION = "annulation"
+    LECTURE = "lecture"

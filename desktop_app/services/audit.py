@@ -213,7 +213,8 @@ def verifier_historique(session: Session, ancres: Iterable[Ancre] = ()) -> Verif
         for row in session.execute(select(*colonnes).order_by(Decision.id)).yield_per(5000):
             compte += 1
             m = row._mapping
-            derniere[m["piece_id"]] = m
+            if m["source"] != SourceDecision.LECTURE:  # a reading corrected: no decision
+                derniere[m["piece_id"]] = m
             yield m
 
     trouvees.extend(ruptures(lignes()))
@@ -297,9 +298,11 @@ def historique_candidat(session: Session, n_candidat: str) -> list[list[str]]:
                 str(d.id),
                 format_datetime(d.horodatage),
                 d.gestionnaire,
-                {SourceDecision.IMPORT: "import", SourceDecision.ANNULATION: "annulation"}.get(
-                    d.source, "décision"
-                ),
+                {
+                    SourceDecision.IMPORT: "import",
+                    SourceDecision.ANNULATION: "annulation",
+                    SourceDecision.LECTURE: "lecture corrigée",
+                }.get(d.source, "décision"),
                 d.ancien_statut.value if d.ancien_statut else "",
                 d.nouveau_statut.value if d.nouveau_statut else "",
                 d.commentaire,

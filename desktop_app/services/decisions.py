@@ -21,6 +21,9 @@ from desktop_app.services.audit import chainer, verrouiller_historique
 from desktop_app.services.dates import format_datetime, now_utc, today_paris
 from desktop_app.services.regles import DecisionRefusee, EtatPiece, verifier
 
+# The history entries that decide a pièce's status (a correction of a reading does not).
+DECIDE = Decision.source != SourceDecision.LECTURE
+
 __all__ = [
     "ConflitDecision",
     "DecisionEnregistree",
@@ -123,13 +126,14 @@ def annuler_decision(session: Session, decision_id: int, gestionnaire: str) -> D
         raise DecisionRefusee("Cette décision n'existe plus.")
     piece = _piece(session, decision.piece_id, gestionnaire, None)
     derniere = session.scalar(
-        select(Decision.id).where(Decision.piece_id == piece.id).order_by(Decision.id.desc())
-    )
+        select(Decision.id).where(Decision.piece_id == piece.id, DECIDE)
+        .order_by(Decision.id.desc())
+    )  # fmt: skip
     if derniere != decision.id or piece.statut != decision.nouveau_statut:
         raise DecisionRefusee("Annulation impossible : la pièce a changé depuis cette décision.")
     avant = session.scalars(
         select(Decision)
-        .where(Decision.piece_id == piece.id, Decision.id < decision.id)
+        .where(Decision.piece_id == piece.id, Decision.id < decision.id, DECIDE)
         .order_by(Decision.id.desc())
         .limit(1)
     ).first()
@@ -139,6 +143,26 @@ def annuler_decision(session: Session, decision_id: int, gestionnaire: str) -> D
         session, piece, decision.ancien_statut, gestionnaire, commentaire, date_reception,
         SourceDecision.ANNULATION,
     )  # fmt: skip
+
+
+def noter_correction(
+    session: Session, piece_id: int, gestionnaire: str, note: str, fichier: str
+) -> int:
+    """Append to the pièce's history (in the audit chain) a note that is no decision: a value
+    read in ``fichier`` (its sha256) corrected by the gestionnaire. The pièce's status, comment
+    and version are left as they are. Returns the entry's id."""
+    piece = _piece(session, piece_id, gestionnaire, None)
+    entree: dict[str, Any] = {
+        "piece_id": piece.id, "gestionnaire": gestionnaire.strip(), "horodatage": now_utc(),
+        "ancien_statut": piece.statut, "nouveau_statut": piece.statut, "commentaire": note,
+        "date_reception": piece.date_reception, "source": SourceDecision.LECTURE,
+        "import_id": None, "fichiers": fichier,
+    }  # fmt: skip
+    chainer(session, [entree])
+    decision = Decision(**entree)
+    session.add(decision)
+    session.flush()
+    return decision.id
 
 
 def _piece(
@@ -152,8 +176,9 @@ def _piece(
         raise DecisionRefusee("Cette pièce n'existe plus.")
     if version_attendue is not None and piece.version_id != version_attendue:
         derniere = session.scalars(
-            select(Decision).where(Decision.piece_id == piece.id).order_by(Decision.id.desc())
-        ).first()
+            select(Decision).where(Decision.piece_id == piece.id, DECIDE)
+            .order_by(Decision.id.desc())
+        ).first()  # fmt: skip
         raise ConflitDecision(
             derniere.gestionnaire if derniere else "",
             derniere.horodatage if derniere else None,

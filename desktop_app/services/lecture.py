@@ -10,20 +10,36 @@ Names are compared without accents, case, spaces or hyphens. Where the source is
 of 4 letters or more may differ by 2 edits (a misread letter); a verified MRZ or 2D-Doc is
 compared exactly, except that an MRZ shortens long names to fit its line: where its zone of
 names is full, a name it holds may be the start of the candidate's.
+
+The gestionnaire may correct a value read: the correction is a note in the pièce's history,
+in the audit chain (who, when, the value read and its source, the value given), never a
+change of the reading itself; the dossier then shows and compares the corrected value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.causes import Refus
 from desktop_app.documents.lecture.document import OCR, TRONQUE, VERSION, Lu, Valeur
-from desktop_app.models import Campagne, Candidat, Candidature, Depot, LectureFichier, Piece
-from desktop_app.services.dates import now_utc
+from desktop_app.models import (
+    Campagne,
+    Candidat,
+    Candidature,
+    Decision,
+    Depot,
+    LectureFichier,
+    Piece,
+    SourceDecision,
+)
+from desktop_app.services.dates import format_datetime, now_utc
+from desktop_app.services.decisions import noter_correction
 
 # In the data folder: the 2D-Doc signing certificates the bureau adds (<AC>_<ID>.der).
 DOSSIER_CERTIFICATS = "certificats-2ddoc"
@@ -267,6 +283,96 @@ def comparer(lu: Lu, identite: Identite, jour_session: dt.date) -> list[Ecart]:
     return ecarts
 
 
+# --- Corrections by the gestionnaire -------------------------------------------------------
+
+CORRIGE = "corrigé"  # the source of a value the gestionnaire gave
+LIBELLES = {"nom": "Nom", "nom_usage": "Nom d'usage", "prenoms": "Prénoms",
+            "naissance": "Né(e) le", "expiration": "Expire le", "delivrance": "Délivrée en",
+            "numero": "N°"}  # fmt: skip
+_DATES = ("naissance", "expiration")
+_NOTE = re.compile(r"^Lecture corrigée, (?P<champ>[a-z_]+) : .* → « (?P<valeur>[^«»]*) »$", re.S)
+_NOM_PERMIS = re.compile(r"^[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*$")
+
+
+class CorrectionRefusee(Refus, ValueError):
+    pass
+
+
+def valeur_corrigee(champ: str, texte: str) -> str:
+    """The value as stored: a date as ISO (typed « 12/03/2004 »), a name with its spaces
+    tidied. Refused in French when it cannot be one."""
+    texte = " ".join(texte.split())
+    if champ not in LIBELLES:
+        raise CorrectionRefusee("Cette valeur ne se corrige pas.")
+    if champ in _DATES:
+        try:
+            return dt.datetime.strptime(texte.replace("-", "/").replace(".", "/"),
+                                        "%d/%m/%Y").date().isoformat()  # fmt: skip
+        except ValueError:
+            raise CorrectionRefusee("Date attendue au format jj/mm/aaaa, par exemple "
+                                    "12/03/2004.") from None  # fmt: skip
+    if champ == "delivrance":
+        m = re.fullmatch(r"(\d{1,2})/(\d{4})", texte)
+        if m is None or not 1 <= int(m.group(1)) <= 12:
+            raise CorrectionRefusee("Mois attendu au format mm/aaaa, par exemple 03/2014.")
+        return f"{m.group(2)}-{int(m.group(1)):02d}"
+    if champ == "numero":
+        if not re.fullmatch(r"[A-Za-z0-9]{1,20}", texte):
+            raise CorrectionRefusee("Numéro attendu : lettres et chiffres, sans espace.")
+        return texte.upper()
+    if not _NOM_PERMIS.match(texte) or len(texte) > 200:
+        raise CorrectionRefusee("Un nom s'écrit en lettres, espaces, tirets et apostrophes.")
+    return texte
+
+
+def corriger(session: Session, depot_id: int, champ: str, texte: str, gestionnaire: str) -> None:
+    """Record the gestionnaire's value for a field read in the deposit's file (in a write
+    transaction): a note in the pièce's history, chained. The reading stays as it was."""
+    depot = session.get(Depot, depot_id)
+    lu = lecture(session, depot.sha256) if depot is not None and depot.sha256 else None
+    if depot is None or lu is None:
+        raise CorrectionRefusee("Ce fichier n'a pas été lu : rien à corriger.")
+    assert depot.sha256 is not None
+    valeur = valeur_corrigee(champ, texte)
+    original = lu.premiere(champ)
+    avant = f"« {original.valeur} » ({original.source})" if original else "non lu"
+    if not gestionnaire.strip():
+        raise CorrectionRefusee("Indiquez votre nom de gestionnaire pour corriger une lecture.")
+    note = f"Lecture corrigée, {champ} : {avant} → « {valeur} »"
+    noter_correction(session, depot.piece_id, gestionnaire, note, depot.sha256)
+
+
+def corrections(session: Session, piece_id: int, sha256: str) -> dict[str, Valeur]:
+    """The gestionnaire's values for this file of this pièce, the latest for each field, read
+    back from the history (where they are chained)."""
+    resultat: dict[str, Valeur] = {}
+    for note, qui, quand in session.execute(
+        select(Decision.commentaire, Decision.gestionnaire, Decision.horodatage)
+        .where(Decision.piece_id == piece_id, Decision.source == SourceDecision.LECTURE,
+               Decision.fichiers == sha256)
+        .order_by(Decision.id)
+    ):  # fmt: skip
+        m = _NOTE.match(note or "")
+        if m is not None:
+            detail = f"par {qui} le {format_datetime(quand)}"
+            resultat[m["champ"]] = Valeur(m["champ"], m["valeur"], CORRIGE, 1.0, detail=detail)
+    return resultat
+
+
+def _avec_corrections(lu: Lu, corrigees: dict[str, Valeur]) -> Lu:
+    """The reading with the gestionnaire's values in place of those read (each keeps the
+    place it was read at, and says what was read)."""
+    if not corrigees:
+        return lu
+    valeurs = []
+    for v in lu.valeurs:
+        c = corrigees.pop(v.champ, None)
+        valeurs.append(v if c is None else replace(
+            c, page=v.page, boite=v.boite,
+            detail=f"{c.detail} ; lu : « {v.valeur} » ({v.source})"))  # fmt: skip
+    return replace(lu, valeurs=(*valeurs, *corrigees.values()))
+
+
 @dataclass(frozen=True)
 class LuSurDepot:
     """A deposit's reading as the dossier shows it: None when not read yet."""
@@ -283,6 +389,8 @@ def lu_sur_depot(session: Session, depot_id: int, en_memoire: Lu | None = None) 
     if depot is None or depot.sha256 is None:
         return LuSurDepot(None, (), None)
     lu = lecture(session, depot.sha256) or en_memoire
+    if lu is not None:
+        lu = _avec_corrections(lu, corrections(session, depot.piece_id, depot.sha256))
     contexte = identite_de(session, depot_id)
     if lu is None or contexte is None:
         return LuSurDepot(lu, (), contexte[1] if contexte else None)
@@ -291,7 +399,26 @@ def lu_sur_depot(session: Session, depot_id: int, en_memoire: Lu | None = None) 
 
 
 __all__ = [
-    "DOSSIER_CERTIFICATS", "MOTIF_EXPIRE", "MOTIF_NAISSANCE", "MOTIF_NOM", "AFaire", "Ecart",
-    "Identite", "LuSurDepot", "a_lire", "comparer", "enregistrer", "lecture", "lu_sur_depot",
-    "memes_noms", "reference_session", "reste_a_lire",
+    "CORRIGE",
+    "DOSSIER_CERTIFICATS",
+    "LIBELLES",
+    "MOTIF_EXPIRE",
+    "MOTIF_NAISSANCE",
+    "MOTIF_NOM",
+    "AFaire",
+    "CorrectionRefusee",
+    "Ecart",
+    "Identite",
+    "LuSurDepot",
+    "a_lire",
+    "comparer",
+    "corrections",
+    "corriger",
+    "enregistrer",
+    "lecture",
+    "lu_sur_depot",
+    "memes_noms",
+    "reference_session",
+    "reste_a_lire",
+    "valeur_corrigee",
 ]  # fmt: skip

@@ -133,7 +133,8 @@ def auteurs_courants(session: Session, pieces: Any) -> dict[int, Auteur]:
     """``auteur_courant`` of each pièce among ``pieces`` (a select of pièce ids) that has a
     decision: the last decision's author, read again in full for the few undone ones."""
     derniere = (
-        select(func.max(Decision.id)).where(Decision.piece_id.in_(pieces))
+        select(func.max(Decision.id))
+        .where(Decision.piece_id.in_(pieces), Decision.source != SourceDecision.LECTURE)
         .group_by(Decision.piece_id)
     )  # fmt: skip
     auteurs: dict[int, Auteur] = {}
@@ -146,7 +147,11 @@ def auteurs_courants(session: Session, pieces: Any) -> dict[int, Auteur]:
             auteurs[row.piece_id] = Auteur(row.gestionnaire, row.horodatage)
     for lot in par_lots(annulees):
         toutes: dict[int, list[Any]] = {}
-        requete = select(*colonnes).where(Decision.piece_id.in_(lot)).order_by(Decision.id)
+        requete = (
+            select(*colonnes)
+            .where(Decision.piece_id.in_(lot), Decision.source != SourceDecision.LECTURE)
+            .order_by(Decision.id)
+        )
         for row in session.execute(requete):
             toutes.setdefault(row.piece_id, []).append(row)
         auteurs.update({p: auteur_courant(rows) for p, rows in toutes.items()})
@@ -310,7 +315,7 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
         select(Decision.piece_id, Decision.gestionnaire, Decision.horodatage, Decision.source,
                Decision.nouveau_statut, Decision.commentaire)
         .join(Piece)
-        .where(Piece.candidature_id == candidature_id)
+        .where(Piece.candidature_id == candidature_id, Decision.source != SourceDecision.LECTURE)
         .order_by(Decision.id)
     ):  # fmt: skip
         decisions.setdefault(row.piece_id, []).append(row)
@@ -404,7 +409,8 @@ class Evenement:
     """One line of a pièce's history: a file deposited, or a decision (who, when, what)."""
 
     horodatage: dt.datetime | None
-    quoi: str  # "depot" | "decision" | "annulation" (the decision before it undone)
+    quoi: str  # "depot" | "decision" | "annulation" (the decision before it undone) | "lecture"
+    # (a value read in a file corrected: no decision)
     auteur: str  # the gestionnaire, "import" for a status that came with a package, "" a file
     statut: Statut | None
     texte: str  # file name and whether recevable, or the comment
@@ -425,7 +431,9 @@ def historique_de(session: Session, piece_id: int) -> list[Evenement]:
     evenements += [
         Evenement(
             d.horodatage,
-            "annulation" if d.source == SourceDecision.ANNULATION else "decision",
+            {SourceDecision.ANNULATION: "annulation", SourceDecision.LECTURE: "lecture"}.get(
+                d.source, "decision"
+            ),
             f"{d.gestionnaire} (import)" if d.source == SourceDecision.IMPORT else d.gestionnaire,
             d.nouveau_statut,
             d.commentaire,

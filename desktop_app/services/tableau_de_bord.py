@@ -161,6 +161,7 @@ def _decisions(session: Session, campagne_id: int) -> list[tuple[str, dt.datetim
             .join(Candidature, Candidature.id == Piece.candidature_id)
             .where(
                 Candidature.campagne_id == campagne_id,
+                Decision.source != SourceDecision.LECTURE,  # a reading corrected: no decision
                 or_(
                     Decision.source == SourceDecision.LOCALE,
                     Decision.gestionnaire.not_like("Import %"),

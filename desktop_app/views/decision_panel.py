@@ -243,6 +243,9 @@ class DecisionPanel(QWidget):
                     f"{html.escape(e.auteur)} : retour à "
                     f"« {html.escape(libelle_statut(e.statut))} »</p>"
                 )
+            elif e.quoi == "lecture":
+                lignes.append(f"<p><b>{quand}</b> — {html.escape(e.texte)}, par "
+                              f"{html.escape(e.auteur)}</p>")  # fmt: skip
             else:
                 texte = f" — « {html.escape(e.texte)} »" if e.texte else ""
                 lignes.append(

@@ -11,18 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
 
 from desktop_app.documents.lecture.document import DEUXDDOC, MRZ, OCR, Lu, Valeur
 from desktop_app.documents.worker import DemandeLecture
 from desktop_app.services.espace import Espace
 from desktop_app.services.lecture import (
+    CORRIGE,
     DOSSIER_CERTIFICATS,
     LuSurDepot,
     a_lire,
+    corriger,
     enregistrer,
     lu_sur_depot,
 )
@@ -131,6 +134,8 @@ def _source(valeur: Valeur) -> str:
     if valeur.source == DEUXDDOC:
         verifie = "signature vérifiée" if valeur.confiance >= 1 else "signature non vérifiée"
         return f"2D-Doc, {valeur.detail.split(',')[0]}, {verifie}"
+    if valeur.source == CORRIGE:
+        return f"corrigé {valeur.detail}"
     if valeur.source == OCR:
         return f"OCR, sûr à {valeur.confiance:.0%}".replace("%", "\u202f%")
     return valeur.source
@@ -174,7 +179,8 @@ def texte_lu(lsd: LuSurDepot | None) -> str:
         lignes.append(
             f"<tr{fond}><td style='color:#605e5c; padding-right:8px'>"
             f"{e(_CHAMPS.get(valeur.champ, valeur.champ))}</td>"
-            f"<td><b>{e(_affichee(valeur))}</b>{difference}{source}</td></tr>"
+            f"<td><b>{e(_affichee(valeur))}</b>{difference}{source} "
+            f"<a href='corriger:{valeur.champ}' style='color:#605e5c'>corriger</a></td></tr>"
         )
     alertes = [f"<span style='color:#a4262c'>⚠ {e(ecart.message)} : {e(ecart.lu)} "
                f"({e(ecart.attendu)})</span>" for ecart in ecarts.values()]  # fmt: skip
@@ -197,9 +203,11 @@ class PanneauLu(QLabel):
     surligner = Signal(int, object)
 
     def __init__(
-        self, espace: Espace, etat: EtatRevue, lecteur: Lecteur, annonces: Annonces
-    ) -> None:
+        self, espace: Espace, etat: EtatRevue, lecteur: Lecteur, annonces: Annonces,
+        gestionnaire: Callable[[], str],
+    ) -> None:  # fmt: skip
         super().__init__()
+        self.annonces, self.gestionnaire = annonces, gestionnaire
         self.setObjectName("luDansLeDocument")
         self.setAccessibleName("Lu dans le document")
         self.setTextFormat(Qt.TextFormat.RichText)
@@ -210,7 +218,7 @@ class PanneauLu(QLabel):
                                      | drapeaux.LinksAccessibleByMouse
                                      | drapeaux.LinksAccessibleByKeyboard)  # fmt: skip
         self.setOpenExternalLinks(False)  # never a browser: the link is ours
-        self.linkActivated.connect(self._montrer_zone)
+        self.linkActivated.connect(self._lien)
         self.setStyleSheet("QLabel#luDansLeDocument { border-top: 1px solid #e1dfdd; }")
         self.espace, self.etat, self.lecteur = espace, etat, lecteur
         self.depot: LigneDepot | None = None
@@ -254,11 +262,57 @@ class PanneauLu(QLabel):
         self.setText(texte)
         self.setVisible(bool(texte))
 
-    def _montrer_zone(self, _lien: str) -> None:
+    def _lien(self, lien: str) -> None:
+        if lien.startswith("corriger:"):
+            self.corriger(lien.removeprefix("corriger:"))
+        else:
+            self._montrer_zone()
+
+    def corriger(self, champ: str, texte: str | None = None) -> None:
+        """The gestionnaire gives the right value of a field read (``texte``: given without
+        asking, for the tests); kept in the pièce's history, then shown and compared."""
+        depot, lu = self.depot, self.affiche.lu if self.affiche is not None else None
+        valeur = lu.premiere(champ) if lu is not None else None
+        if depot is None or valeur is None:
+            return
+        if texte is None:
+            texte, ok = QInputDialog.getText(
+                self, "Corriger la lecture",
+                f"{_CHAMPS.get(champ, champ)} — lu : {_affichee(valeur)} ({_source(valeur)})\n"
+                "Valeur exacte (gardée dans l'historique de la pièce, avec la valeur lue) :",
+                text=_affichee(valeur),
+            )  # fmt: skip
+            if not ok:
+                return
+        gestionnaire = self.gestionnaire()
+        if not gestionnaire:
+            QMessageBox.warning(
+                self,
+                "Corriger la lecture",
+                "Indiquez votre nom de gestionnaire pour corriger une lecture.",
+            )
+            return
+        depot_id = depot.id
+        pieces = [p for p, depots in self.etat.depots.items() if any(d.id == depot_id
+                                                                      for d in depots)]  # fmt: skip
+        candidatures = [self.etat.candidature_id] if self.etat.candidature_id else []
+        Operation.ecriture(
+            self, self.espace, lambda s: corriger(s, depot_id, champ, texte, gestionnaire)
+        ).annonce(self.annonces, Changements.de(candidatures, pieces)).echec(
+            lambda echec: QMessageBox.warning(self, "Corriger la lecture", echec.message)
+        ).lancer()  # the announcement reads the panel and the pièce's history again
+
+    def _montrer_zone(self) -> None:
+        """Outline where the values were read: the MRZ or the code, or the words the OCR
+        found them in (one frame around those of the first page that has any)."""
         lu = self.affiche.lu if self.affiche is not None else None
         valeur = next((v for v in lu.valeurs if v.boite), None) if lu is not None else None
-        if valeur is not None:
-            self.surligner.emit(valeur.page - 1, valeur.boite)
+        if lu is None or valeur is None:
+            return
+        boites = [v.boite for v in lu.valeurs if v.boite and v.page == valeur.page]
+        cadre = (min(b[0] for b in boites), min(b[1] for b in boites),
+                 max(b[2] for b in boites), max(b[3] for b in boites))  # fmt: skip
+        self.surligner.emit(valeur.page - 1, cadre)
 
     def _enregistre(self, sha256: str) -> None:
         if self.depot is not None and self.depot.sha256 == sha256:

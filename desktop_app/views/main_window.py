@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.dossier = PanneauDossier(espace, self.etat, self.annonces)
         self.document = PanneauDocument(espace, self.etat, self.source_documents)
         self.lecteur = Lecteur(self, espace, self.source_documents)
-        self.lu = PanneauLu(espace, self.etat, self.lecteur, self.annonces)
+        self.lu = PanneauLu(espace, self.etat, self.lecteur, self.annonces, self.gestionnaire)
         self.dossier.poser_sous_identite(self.lu)
         self.document.depotAffiche.connect(self.lu.montrer)
         self.lu.surligner.connect(self.document.viewer.surligner)

@@ -56,5 +56,17 @@ def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
     assert set(coches) == set(w.etat.motifs_suggeres)
     assert MOTIF_NAISSANCE in w.panneau.commentaire.toPlainText()
     assert "Cochés d'après la lecture du document" in w.panneau.etat.text()
+
+    # The gestionnaire corrects the date read (say the card was misread): kept in the pièce's
+    # history, then shown as corrected and compared again.
+    assert "corriger" in texte
+    naissance = w.etat.identite.date_naissance  # type: ignore[union-attr]
+    w.lu.corriger("naissance", f"{naissance:%d/%m/%Y}")
+    qtbot.waitUntil(lambda: "corrigé par Claire FAYOLLE" in w.lu.text(), timeout=10_000)
+    assert "≠ inscription" not in w.lu.text() and w.etat.motifs_suggeres == [
+        m for m in w.etat.motifs_suggeres if m != MOTIF_NAISSANCE
+    ]
+    qtbot.waitUntil(lambda: "Lecture corrigée, naissance" in w.panneau.historique.toPlainText(),
+                    timeout=10_000)  # fmt: skip
     w.close()
     espace.close()

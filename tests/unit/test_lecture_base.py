@@ -160,3 +160,62 @@ def test_files_to_read_come_in_pages_after_the_last_one(espace: Espace, paquet_d
         vus += [f.sha256 for f in page]
         apres = page[-1].sha256
     assert vus == sorted(set(vus)) and len(vus) == espace.lire(reste_a_lire)
+
+
+def test_a_correction_is_kept_in_the_chained_history_and_compared(
+    espace: Espace, paquet_demo: Path
+) -> None:
+    """The gestionnaire corrects a name misread: the reading stays, the correction is a note
+    in the pièce's chained history (who, what was read, what is right) that decides nothing;
+    the dossier shows and compares the corrected value. A decision before it can still be
+    undone; a date that is none is refused in French."""
+    import pytest
+
+    from desktop_app.documents.lecture.document import OCR, Valeur
+    from desktop_app.models import Decision, SourceDecision, Statut
+    from desktop_app.services.audit import verifier_historique
+    from desktop_app.services.decisions import annuler_decision, enregistrer_decision
+    from desktop_app.services.lecture import (
+        CORRIGE,
+        MOTIF_NOM,
+        CorrectionRefusee,
+        corriger,
+    )
+    from desktop_app.services.requetes import historique_de
+
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    depot_id, sha, _fmt, candidat = _identites(espace)[0]
+    lu = document.Lu(valeurs=(Valeur("nom", "DUPOND", OCR, 0.7, 1, (0.1, 0.1, 0.3, 0.15)),))
+    espace.ecrire(lambda s: enregistrer(s, sha, lu))
+    assert [e.motif for e in espace.lire(lambda s: lu_sur_depot(s, depot_id)).ecarts] == [MOTIF_NOM]
+    piece_id = espace.lire(lambda s: s.get(Depot, depot_id).piece_id)  # type: ignore[union-attr]
+    faite = espace.ecrire(lambda s: enregistrer_decision(
+        s, piece_id, Statut.NON_CONFORME, "M. Vernet", commentaire="Pièce illisible"))  # fmt: skip
+    version = espace.lire(lambda s: s.get(Piece, piece_id).version_id)  # type: ignore[union-attr]
+
+    nom = candidat.nom_naissance
+    espace.ecrire(lambda s: corriger(s, depot_id, "nom", f"  {nom} ", "Mme Roux"))
+    releve = espace.lire(lambda s: lu_sur_depot(s, depot_id))
+    corrige = releve.lu.premiere("nom")  # type: ignore[union-attr]
+    assert corrige is not None and corrige.valeur == nom and corrige.source == CORRIGE
+    assert "Mme Roux" in corrige.detail and "lu : « DUPOND » (OCR)" in corrige.detail
+    assert corrige.boite == (0.1, 0.1, 0.3, 0.15)  # still shown where it was read
+    assert releve.ecarts == ()
+    assert espace.lire(lambda s: lecture(s, sha)) == lu  # the reading itself is unchanged
+    with espace.db.read() as s:
+        piece = s.get(Piece, piece_id)
+        assert piece is not None and piece.statut is Statut.NON_CONFORME
+        assert piece.commentaire == "Pièce illisible" and piece.version_id == version
+        note = s.scalars(select(Decision).order_by(Decision.id.desc())).first()
+        assert note is not None and note.source is SourceDecision.LECTURE
+        assert note.gestionnaire == "Mme Roux" and note.fichiers == sha
+        assert note.commentaire == f"Lecture corrigée, nom : « DUPOND » (OCR) → « {nom} »"
+        verification = verifier_historique(s)
+        assert not verification.ruptures and not verification.pieces_incoherentes
+        assert historique_de(s, piece_id)[-1].quoi == "lecture"
+    # The note decides nothing: the decision before it is still the one undone.
+    espace.ecrire(lambda s: annuler_decision(s, faite.decision_id, "M. Vernet"))
+    with pytest.raises(CorrectionRefusee, match="jj/mm/aaaa"):
+        espace.ecrire(lambda s: corriger(s, depot_id, "naissance", "31/02/2004", "Mme Roux"))
+    with pytest.raises(CorrectionRefusee, match="lettres"):
+        espace.ecrire(lambda s: corriger(s, depot_id, "nom", "=HYPERLINK(1)", "Mme Roux"))

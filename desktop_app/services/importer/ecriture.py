@@ -384,7 +384,7 @@ class Ecrivain:
         for chunk in _chunks(piece_ids):
             last = (
                 select(func.max(Decision.id))
-                .where(Decision.piece_id.in_(chunk))
+                .where(Decision.piece_id.in_(chunk), Decision.source != SourceDecision.LECTURE)
                 .group_by(Decision.piece_id)
             )
             for row in self.s.execute(
