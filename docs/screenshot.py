@@ -129,6 +129,28 @@ def main() -> None:
             print(out)
             break
 
+    # A scanned medical certificate: its holder found by OCR, each value where it was read.
+    with espace.db.read() as session:
+        scans = session.execute(
+            select(Piece.candidature_id, Piece.id)
+            .join(Depot)
+            .where(Depot.nom_original == "certificat_medical_scan.jpg")
+            .order_by(Piece.id)
+            .limit(3)
+        ).all()
+    for candidature_id, piece_id in scans:
+        window.aller_a(candidature_id, piece_id)
+        fin = time.monotonic() + 60
+        while time.monotonic() < fin and not (window.lu.affiche and window.lu.affiche.lu):
+            app.processEvents()
+            time.sleep(0.02)
+        if window.lu.isVisible() and "OCR" in window.lu.text():
+            window.lu.linkActivated.emit("montrer")
+            out = Path(__file__).with_name("lu-par-ocr.png")
+            attendre_et_saisir(app, window, out)
+            print(out)
+            break
+
     # The follow-up window: the dashboard, then the first relance letter as it prints.
 
     from desktop_app.services.courriers import Genre, apercu
