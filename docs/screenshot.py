@@ -112,24 +112,27 @@ def main() -> None:
         attendre_et_saisir(app, window, out)
         print(out)
 
+    def lu_et_montre(pieces: list[tuple[int, int]], source: str, nom: str) -> None:
+        """The first of these pièces whose file the panel shows read by ``source``, with
+        where it was read outlined."""
+        for candidature_id, piece_id in pieces:
+            window.aller_a(candidature_id, piece_id)
+            fin = time.monotonic() + 60
+            while time.monotonic() < fin and not (window.lu.affiche and window.lu.affiche.lu):
+                app.processEvents()
+                time.sleep(0.02)
+            if window.lu.isVisible() and source in window.lu.text():
+                window.lu.linkActivated.emit("montrer")
+                out = Path(__file__).with_name(nom)
+                attendre_et_saisir(app, window, out)
+                print(out)
+                return
+
     # « Lu dans le document »: an identity card whose MRZ says another birth date than the
-    # registration's, the zone it was read from outlined.
+    # registration's; then a scanned medical certificate, its holder found by OCR.
     from desktop_app.services.demo import cartes_differentes
 
-    for candidature_id, piece_id in espace.lire(cartes_differentes):
-        window.aller_a(candidature_id, piece_id)
-        fin = time.monotonic() + 30
-        while time.monotonic() < fin and not (window.lu.affiche and window.lu.affiche.lu):
-            app.processEvents()
-            time.sleep(0.02)
-        if window.lu.isVisible() and "MRZ" in window.lu.text():
-            window.lu.linkActivated.emit("montrer")
-            out = Path(__file__).with_name("lu-dans-le-document.png")
-            attendre_et_saisir(app, window, out)
-            print(out)
-            break
-
-    # A scanned medical certificate: its holder found by OCR, each value where it was read.
+    lu_et_montre(espace.lire(cartes_differentes), "MRZ", "lu-dans-le-document.png")
     with espace.db.read() as session:
         scans = session.execute(
             select(Piece.candidature_id, Piece.id)
@@ -138,18 +141,7 @@ def main() -> None:
             .order_by(Piece.id)
             .limit(3)
         ).all()
-    for candidature_id, piece_id in scans:
-        window.aller_a(candidature_id, piece_id)
-        fin = time.monotonic() + 60
-        while time.monotonic() < fin and not (window.lu.affiche and window.lu.affiche.lu):
-            app.processEvents()
-            time.sleep(0.02)
-        if window.lu.isVisible() and "OCR" in window.lu.text():
-            window.lu.linkActivated.emit("montrer")
-            out = Path(__file__).with_name("lu-par-ocr.png")
-            attendre_et_saisir(app, window, out)
-            print(out)
-            break
+    lu_et_montre([tuple(ligne) for ligne in scans], "OCR", "lu-par-ocr.png")
 
     # The follow-up window: the dashboard, then the first relance letter as it prints.
 
