@@ -100,6 +100,8 @@ class LignePiece:
     tour: int = 0  # round of the latest files (2 and more: re-deposited after Non conforme)
     commentaire_precedent: str = ""  # the Non conforme that asked for this round
     redepot_identique: bool = False  # a file of this round is one already refused
+    # The same file (sha256) deposited elsewhere: for another candidate, or for another pièce.
+    ailleurs: tuple[Ailleurs, ...] = ()
 
     @property
     def etat(self) -> EtatPiece:
@@ -297,6 +299,54 @@ def ligne_candidature(session: Session, candidature_id: int) -> LigneCandidature
     return LigneCandidature(*row, refus.get(candidature_id, 0))
 
 
+@dataclass(frozen=True)
+class Ailleurs:
+    """Where else a file of a pièce's current round was deposited (same sha256): another
+    candidate's dossier, or another pièce of this one. A candidate's own file in another of
+    their candidatures (another session) is not reuse, nor a file refused at import (it is
+    not judged: a renamed PNG is refused whoever sends it)."""
+
+    candidature_id: int
+    piece_id: int
+    n_candidat: str
+    candidat: str  # « NOM Prénoms »
+    piece: str  # the pièce's label
+    meme_dossier: bool  # another pièce of the same candidature
+
+
+def ailleurs(session: Session, candidature_id: int, shas: Iterable[str]
+             ) -> dict[str, list[Ailleurs]]:  # fmt: skip
+    """For each of these files of the candidature, where else it was deposited (the index on
+    the deposits' sha256: a lookup per file, whatever the campaign's size)."""
+    shas = sorted(set(shas))
+    if not shas:
+        return {}
+    candidat = session.scalar(
+        select(Candidature.candidat_id).where(Candidature.id == candidature_id)
+    )  # fmt: skip
+    trouves: dict[str, list[Ailleurs]] = {}
+    vus: set[tuple[str, int]] = set()
+    for row in session.execute(
+        select(Depot.sha256, Piece.id, Piece.candidature_id, Candidature.candidat_id,
+               Candidat.n_candidat, Candidat.nom_naissance, Candidat.prenoms,
+               PieceCatalogue.libelle)
+        .join(Piece, Piece.id == Depot.piece_id)
+        .join(Candidature, Candidature.id == Piece.candidature_id)
+        .join(Candidat, Candidat.id == Candidature.candidat_id)
+        .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
+        .where(Depot.sha256.in_(shas), Depot.recevable)
+        .order_by(Depot.id)
+    ):  # fmt: skip
+        meme = row.candidature_id == candidature_id
+        if (row.sha256, row.id) in vus or (not meme and row.candidat_id == candidat):
+            continue
+        vus.add((row.sha256, row.id))
+        trouves.setdefault(row.sha256, []).append(Ailleurs(
+            row.candidature_id, row.id, row.n_candidat,
+            f"{row.nom_naissance} {row.prenoms}".strip(), row.libelle, meme))  # fmt: skip
+    return trouves
+
+
 def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
     """The pièces of one candidature (a handful of rows: summarised here, not in SQL)."""
     depots: dict[int, list[Any]] = {}
@@ -319,6 +369,10 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
         .order_by(Decision.id)
     ):  # fmt: skip
         decisions.setdefault(row.piece_id, []).append(row)
+    courants = {p: max(d.tour for d in ds) for p, ds in depots.items()}
+    actuels = [d.sha256 for p, ds in depots.items() for d in ds
+               if d.tour == courants[p] and d.recevable]  # fmt: skip
+    partages = ailleurs(session, candidature_id, [s for s in actuels if s])
     result = []
     for p, cat in session.execute(
         select(Piece, PieceCatalogue)
@@ -355,6 +409,12 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
                 tour,
                 non_conformes[-1].commentaire if non_conformes and tour > 1 else "",
                 any(d.sha256 in anciens for d in courant),
+                tuple(
+                    a
+                    for d in courant
+                    for a in partages.get(d.sha256 or "", ())
+                    if a.piece_id != p.id
+                ),
             )
         )
     return result

@@ -45,6 +45,7 @@ class DecisionPanel(QWidget):
     is the window's status key. Escape leaves the reasons and the comment (``sortie``)."""
 
     sortie = Signal()
+    allerA = Signal(int, int)  # (candidature, pièce): the other place a file was deposited
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +65,8 @@ class DecisionPanel(QWidget):
         self.redepot.setWordWrap(True)
         self.redepot.setTextFormat(Qt.TextFormat.RichText)
         self.redepot.setStyleSheet("background:#fff4ce; color:#7a5a00; padding:4px;")
+        self.redepot.setOpenExternalLinks(False)  # our own links: the other dossier
+        self.redepot.linkActivated.connect(self._lien)
         layout.addWidget(self.redepot)
 
         self.boutons = QGridLayout()
@@ -225,6 +228,17 @@ class DecisionPanel(QWidget):
             avertissements.append(
                 "<b>Ce fichier est identique à un fichier déjà refusé</b> (même contenu)."
             )
+        for a in piece.ailleurs[:5]:
+            ou = (f"pour la pièce « {html.escape(a.piece)} » de ce dossier" if a.meme_dossier
+                  else f"pour un autre candidat : {html.escape(a.candidat)} "
+                  f"(n° {html.escape(a.n_candidat)}), « {html.escape(a.piece)} »")  # fmt: skip
+            avertissements.append(
+                f"<b>Le même fichier a été déposé</b> {ou} — "
+                f"<a href='aller:{a.candidature_id}:{a.piece_id}'>y aller</a>"
+            )
+        if len(piece.ailleurs) > 5:
+            avertissements.append(f"… et {len(piece.ailleurs) - 5} autre(s) dépôt(s) du même "
+                                  "fichier.")  # fmt: skip
         self.redepot.setText("<br>".join(avertissements))
         self.redepot.setVisible(bool(avertissements))
         self.commentaire.setPlainText(piece.commentaire)
@@ -253,6 +267,10 @@ class DecisionPanel(QWidget):
                     f"{html.escape(e.auteur)}{texte}</p>"
                 )
         self.historique.setHtml("".join(lignes) or "<p><i>Aucun dépôt ni décision.</i></p>")
+
+    def _lien(self, lien: str) -> None:
+        _, candidature, piece = lien.split(":")
+        self.allerA.emit(int(candidature), int(piece))
 
     def date_choisie(self) -> dt.date:
         # type: ignore below: PySide6 types QDate.toPython() as object.

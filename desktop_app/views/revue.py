@@ -65,6 +65,7 @@ class Revue(QObject):
         self.panneau = DecisionPanel()
         self.panneau.reessayer.clicked.connect(self.reessayer)
         self.panneau.sortie.connect(self.surface)
+        self.panneau.allerA.connect(self.aller_a)
         self.a_reessayer: Decision | None = None
         self.en_cours: Fil | None = None  # a decision being written in team mode
         etat.pieceChangee.connect(self._piece_changee)

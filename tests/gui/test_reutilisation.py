@@ -1,0 +1,33 @@
+"""A file deposited for another candidate: the decision panel says so, and its link leads to
+the other dossier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from desktop_app.services.espace import ouvrir_espace
+from desktop_app.services.importer import importer_paquet
+from tests.gui.fenetre import ouvrir
+from tests.unit.test_reutilisation import deposer_ailleurs
+
+
+def test_a_file_deposited_for_another_candidate_is_said_with_the_way_there(
+    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+) -> None:
+    espace = ouvrir_espace(tmp_path / "donnees")
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    _sha, p1, c1, _p2, p3, c3, _ = deposer_ailleurs(espace)
+    w = ouvrir(qtbot, espace)
+    w.lecteur.arreter()
+    w.aller_a(c1, p1)
+    qtbot.waitUntil(lambda: "Le même fichier a été déposé" in w.panneau.redepot.text(),
+                    timeout=10_000)  # fmt: skip
+    texte = w.panneau.redepot.text()
+    assert "pour la pièce" in texte and "pour un autre candidat" in texte
+    w.panneau.redepot.linkActivated.emit(f"aller:{c3}:{p3}")
+    qtbot.waitUntil(lambda: w.etat.piece is not None and w.etat.piece.id == p3, timeout=10_000)
+    assert w.etat.candidature_id == c3
+    w.close()
+    espace.close()
