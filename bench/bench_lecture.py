@@ -8,7 +8,7 @@ Then 2D-Docs signed by a test authority, printed on an A4 attestation at 300 dpi
 badly: how many are decoded to their exact content and verified, and how many payloads with
 one character changed (signature kept) are reported invalid.
 
-    python -m bench.bench_lecture [--nombre 200]
+    python -m bench.bench_lecture [--nombre 200] [--parties mrz,2ddoc,attestations]
 
 Then attestations (JDC, employer, doctor, recensement: labelled fields or a sentence, a
 signatory named too) drawn, scanned or photographed, saved as the JPEG a candidate uploads and
@@ -175,12 +175,23 @@ def evaluer_attestations(nombre: int, dpi: int, prise: str) -> dict[str, float]:
 def main() -> None:
     from datetime import date
 
-    from tests.specimens import specimens
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--nombre", type=int, default=200)
+    parser.add_argument("--parties", default="mrz,2ddoc,attestations",
+                        help="parts to run, comma-separated (default: all)")  # fmt: skip
     args = parser.parse_args()
-    reference = date(2026, 11, 29)
+    parties = set(args.parties.split(","))
+    if "mrz" in parties:
+        mesurer_mrz(args.nombre, date(2026, 11, 29))
+    if "2ddoc" in parties:
+        mesurer_deuxddoc(args.nombre)
+    if "attestations" in parties:
+        mesurer_attestations(args.nombre // 2)
+
+
+def mesurer_mrz(nombre: int, reference) -> None:  # type: ignore[no-untyped-def]
+    from tests.specimens import specimens
+
     print("Lecture de la MRZ sur des spécimens générés (temps CPU d'un cœur par document)")
     for dpi, prise, flou, objectif in (
         (200, "scan", None, "exact ≥ 95 %"),
@@ -190,11 +201,11 @@ def main() -> None:
         (100, "scan", 2.0, "illisible à l'œil : rien de faux"),
         (75, "scan", 2.5, "illisible à l'œil : rien de faux"),
     ):
-        lot = specimens(args.nombre, dpi, prise, graine=dpi + len(prise), flou=flou)
+        lot = specimens(nombre, dpi, prise, graine=dpi + len(prise), flou=flou)
         r = evaluer(lot, reference)
         nom = f"{dpi} dpi {prise:5}" + (f" flou {flou}" if flou else "")
         print(
-            f"  {nom} n={args.nombre}: exact {r['exact']:.1%}, "
+            f"  {nom} n={nombre}: exact {r['exact']:.1%}, "
             f"refusé par les chiffres de contrôle {r['refusé']:.1%}, non trouvé {r['manqué']:.1%}, "
             f"FAUX PRÉSENTÉS {r['faux présentés']}, un champ incertain {r['incertains']}; "
             f"{r['temps médian'] * 1000:.0f} ms médian, {r['temps max'] * 1000:.0f} ms max, "
@@ -202,11 +213,14 @@ def main() -> None:
             f"({r['temps médian'] / r['brut médian']:.1f} ×)"
             + (f"  (objectif : {objectif})" if objectif else "")
         )
+
+
+def mesurer_deuxddoc(nombre: int) -> None:
     print("2D-Doc signés, sur une attestation A4 scannée (lecture du code et vérification)")
     for dpi in (300, 200):
-        r = evaluer_deuxddoc(args.nombre, dpi)
+        r = evaluer_deuxddoc(nombre, dpi)
         print(
-            f"  {dpi} dpi scan  n={args.nombre}: contenu exact {r['lu']:.1%}, signature vérifiée "
+            f"  {dpi} dpi scan  n={nombre}: contenu exact {r['lu']:.1%}, signature vérifiée "
             f"{r['vérifié']:.1%}, falsifiés dits invalides {r['falsifiés invalides']:.1%}; "
             f"{r['temps médian'] * 1000:.0f} ms médian, {r['temps max'] * 1000:.0f} ms max, "
             f"lecture brute du code {r['brut médian'] * 1000:.0f} ms "
@@ -214,18 +228,21 @@ def main() -> None:
             + ("  (objectif : lu ≥ 98 %, falsifiés 100 %)" if dpi == 300 else "")
         )
 
+
+def mesurer_attestations(nombre: int) -> None:
     print("Attestations (nom, premier prénom et date de naissance ; lecture complète du JPEG)")
     for dpi, prise, objectif in ((200, "scan", "trouvés ≥ 90 %"), (300, "scan", ""),
                                  (200, "photo", ""), (150, "scan", "")):  # fmt: skip
-        r = evaluer_attestations(args.nombre // 2, dpi, prise)
+        r = evaluer_attestations(nombre, dpi, prise)
         print(
-            f"  {dpi} dpi {prise:5} n={args.nombre // 2}: trouvés {r['trouvé']:.1%} (noms "
+            f"  {dpi} dpi {prise:5} n={nombre}: trouvés {r['trouvé']:.1%} (noms "
             f"{r['noms']:.1%}, dates {r['dates']:.1%}), FAUSSES ALERTES {r['fausses alertes']}, "
             f"alerte face à un autre candidat {r['alertes sur un autre']:.1%}, MRZ vue à tort "
             f"{r['mrz fantômes']}; {r['temps médian'] * 1000:.0f} ms médian, "
             f"{r['temps max'] * 1000:.0f} ms max, passe brute {r['brut médian'] * 1000:.0f} ms "
             f"({r['temps médian'] / r['brut médian']:.1f} ×)"
-            + (f"  (objectif : {objectif})" if objectif else "")
+            + (f"  (objectif : {objectif})" if objectif else ""),
+            flush=True,
         )
 
 

@@ -285,9 +285,25 @@ def texte_attestation(identite: Identite, modele: int, rng: random.Random) -> li
             f"Le {fait:%d/%m/%Y}, le maire"]  # fmt: skip
 
 
+def _a_la_ligne(lignes: list[str], police: ImageFont.FreeTypeFont, largeur: int) -> list[str]:
+    resultat = []
+    for ligne in lignes:
+        courante = ""
+        for mot in ligne.split(" "):
+            essai = f"{courante} {mot}" if courante else mot
+            if courante and police.getlength(essai) > largeur:
+                resultat.append(courante)
+                courante = mot
+            else:
+                courante = essai
+        resultat.append(courante)
+    return resultat
+
+
 def attestation(identite: Identite, dpi: int, rng: random.Random, modele: int) -> Image.Image:
     """An A4 attestation drawn at ``dpi`` in one of the DejaVu faces, 10 to 12 points, with
-    a scribbled signature."""
+    a scribbled signature. A line too long for the page wraps at a word, as a word processor
+    would (never a name cut by the page's edge)."""
     mm = dpi / 25.4
     page = Image.new("RGB", (round(210 * mm), round(297 * mm)), "white")
     dessin = ImageDraw.Draw(page)
@@ -295,7 +311,8 @@ def attestation(identite: Identite, dpi: int, rng: random.Random, modele: int) -
     police = ImageFont.truetype(str(POLICE_TEXTE.parent / rng.choice(POLICES_ATTESTATION)),
                                 round(points * dpi / 72))  # fmt: skip
     x, y = round(rng.uniform(20, 30) * mm), round(rng.uniform(25, 45) * mm)
-    for ligne in texte_attestation(identite, modele, rng):
+    largeur = page.width - x - round(15 * mm)
+    for ligne in _a_la_ligne(texte_attestation(identite, modele, rng), police, largeur):
         dessin.text((x, y), ligne, fill=(20, 20, 30), font=police)
         y += round(points * 0.5 * mm)
     trait = [(x + round((100 + rng.uniform(0, 40)) * mm), y + round(rng.uniform(5, 20) * mm))
