@@ -1,6 +1,7 @@
 """The persistent domain (SQLAlchemy 2). Qt item models live in ``desktop_app.views``."""
 
 from desktop_app.models.entities import (
+    DECIDE,
     Affectation,
     Base,
     Campagne,
@@ -18,6 +19,7 @@ from desktop_app.models.enums import AUCUN_STATUT, Modalite, SourceDecision, Sta
 
 __all__ = [
     "AUCUN_STATUT",
+    "DECIDE",
     "Affectation",
     "Base",
     "Campagne",

@@ -276,6 +276,12 @@ class Decision(Base):
     __table_args__ = (Index("ix_decision_piece", "piece_id", "id"),)
 
 
+# The history entries that decide a pièce's status. A correction of a value read in a file
+# (LECTURE) is in the history and its chain, but decides nothing: the status's author, the undo,
+# the import's conflicts, the dashboard's counts and the verification look past it.
+DECIDE = Decision.source != SourceDecision.LECTURE
+
+
 class LectureFichier(Base):
     """What the reading found in a stored file (documents.lecture), by the file's sha256: the
     same file deposited twice is read once. ``version``: the reader's; an older one is read

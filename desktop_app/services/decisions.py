@@ -16,13 +16,18 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop_app.models import Decision, Depot, Piece, SourceDecision, Statut, libelle_statut
+from desktop_app.models import (
+    DECIDE,
+    Decision,
+    Depot,
+    Piece,
+    SourceDecision,
+    Statut,
+    libelle_statut,
+)
 from desktop_app.services.audit import chainer, verrouiller_historique
 from desktop_app.services.dates import format_datetime, now_utc, today_paris
 from desktop_app.services.regles import DecisionRefusee, EtatPiece, verifier
-
-# The history entries that decide a pièce's status (a correction of a reading does not).
-DECIDE = Decision.source != SourceDecision.LECTURE
 
 __all__ = [
     "ConflitDecision",

@@ -288,7 +288,7 @@ def comparer(lu: Lu, identite: Identite, jour_session: dt.date) -> list[Ecart]:
 CORRIGE = "corrigé"  # the source of a value the gestionnaire gave
 LIBELLES = {"nom": "Nom", "nom_usage": "Nom d'usage", "prenoms": "Prénoms",
             "naissance": "Né(e) le", "expiration": "Expire le", "delivrance": "Délivrée en",
-            "numero": "N°"}  # fmt: skip
+            "numero": "N° du document"}  # fmt: skip
 _DATES = ("naissance", "expiration")
 _NOTE = re.compile(r"^Lecture corrigée, (?P<champ>[a-z_]+) : .* → « (?P<valeur>[^«»]*) »$", re.S)
 _NOM_PERMIS = re.compile(r"^[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*$")

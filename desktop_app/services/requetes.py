@@ -12,6 +12,7 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.models import (
+    DECIDE,
     Campagne,
     Candidat,
     Candidature,
@@ -136,7 +137,7 @@ def auteurs_courants(session: Session, pieces: Any) -> dict[int, Auteur]:
     decision: the last decision's author, read again in full for the few undone ones."""
     derniere = (
         select(func.max(Decision.id))
-        .where(Decision.piece_id.in_(pieces), Decision.source != SourceDecision.LECTURE)
+        .where(Decision.piece_id.in_(pieces), DECIDE)
         .group_by(Decision.piece_id)
     )  # fmt: skip
     auteurs: dict[int, Auteur] = {}
@@ -149,11 +150,7 @@ def auteurs_courants(session: Session, pieces: Any) -> dict[int, Auteur]:
             auteurs[row.piece_id] = Auteur(row.gestionnaire, row.horodatage)
     for lot in par_lots(annulees):
         toutes: dict[int, list[Any]] = {}
-        requete = (
-            select(*colonnes)
-            .where(Decision.piece_id.in_(lot), Decision.source != SourceDecision.LECTURE)
-            .order_by(Decision.id)
-        )
+        requete = select(*colonnes).where(Decision.piece_id.in_(lot), DECIDE).order_by(Decision.id)
         for row in session.execute(requete):
             toutes.setdefault(row.piece_id, []).append(row)
         auteurs.update({p: auteur_courant(rows) for p, rows in toutes.items()})
@@ -365,7 +362,7 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
         select(Decision.piece_id, Decision.gestionnaire, Decision.horodatage, Decision.source,
                Decision.nouveau_statut, Decision.commentaire)
         .join(Piece)
-        .where(Piece.candidature_id == candidature_id, Decision.source != SourceDecision.LECTURE)
+        .where(Piece.candidature_id == candidature_id, DECIDE)
         .order_by(Decision.id)
     ):  # fmt: skip
         decisions.setdefault(row.piece_id, []).append(row)
@@ -381,7 +378,7 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
         .order_by(PieceCatalogue.regroupement, PieceCatalogue.code)
     ):
         tous = depots.get(p.id, [])
-        tour = max((d.tour for d in tous), default=0)
+        tour = courants.get(p.id, 0)
         courant = [d for d in tous if d.tour == tour]
         refuses = [d for d in courant if not d.recevable]
         dates = [d.date_depot for d in courant if d.date_depot is not None]

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.models import (
+    DECIDE,
     Candidature,
     Decision,
     Piece,
@@ -161,7 +162,7 @@ def _decisions(session: Session, campagne_id: int) -> list[tuple[str, dt.datetim
             .join(Candidature, Candidature.id == Piece.candidature_id)
             .where(
                 Candidature.campagne_id == campagne_id,
-                Decision.source != SourceDecision.LECTURE,  # a reading corrected: no decision
+                DECIDE,
                 or_(
                     Decision.source == SourceDecision.LOCALE,
                     Decision.gestionnaire.not_like("Import %"),

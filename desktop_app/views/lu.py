@@ -23,6 +23,7 @@ from desktop_app.services.espace import Espace
 from desktop_app.services.lecture import (
     CORRIGE,
     DOSSIER_CERTIFICATS,
+    LIBELLES,
     LuSurDepot,
     a_lire,
     corriger,
@@ -38,11 +39,7 @@ log = logging.getLogger(__name__)
 
 LOT = 8  # files asked of the background worker at a time
 
-_CHAMPS = {
-    "nom": "Nom", "nom_usage": "Nom d'usage", "prenoms": "Prénoms", "naissance": "Né(e) le",
-    "expiration": "Expire le", "delivrance": "Délivrée en", "numero": "N° du document",
-    "type": "Document",
-}  # fmt: skip
+_CHAMPS = {**LIBELLES, "type": "Document"}
 
 
 class Lecteur(QObject):

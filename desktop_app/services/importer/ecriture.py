@@ -16,6 +16,7 @@ from desktop_app.documents.paquet import Paquet
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Acquis, Acquisition, Atelier
 from desktop_app.models import (
+    DECIDE,
     Campagne,
     Candidat,
     Candidature,
@@ -384,7 +385,7 @@ class Ecrivain:
         for chunk in _chunks(piece_ids):
             last = (
                 select(func.max(Decision.id))
-                .where(Decision.piece_id.in_(chunk), Decision.source != SourceDecision.LECTURE)
+                .where(Decision.piece_id.in_(chunk), DECIDE)
                 .group_by(Decision.piece_id)
             )
             for row in self.s.execute(
