@@ -38,8 +38,9 @@ from desktop_app.models import (
     Piece,
     SourceDecision,
 )
-from desktop_app.services.dates import format_datetime, now_utc
+from desktop_app.services.dates import PARIS, format_datetime, now_utc
 from desktop_app.services.decisions import noter_correction
+from desktop_app.services.exigences import fin_de_validite_cni
 
 # In the data folder: the 2D-Doc signing certificates the bureau adds (<AC>_<ID>.der).
 DOSSIER_CERTIFICATS = "certificats-2ddoc"
@@ -47,10 +48,6 @@ DOSSIER_CERTIFICATS = "certificats-2ddoc"
 MOTIF_NOM = "Nom différent de celui de l'inscription"
 MOTIF_NAISSANCE = "Date de naissance différente de celle de l'inscription"
 MOTIF_EXPIRE = "Document expiré"
-
-# The old French identity card (issued from 2 January 2004 to an adult) stays valid 5 years
-# beyond the 10 printed on it (décret n° 2013-1188).
-_CNI_PROLONGEE_DEPUIS = dt.date(2004, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -151,7 +148,7 @@ def reference_session(campagne: Campagne) -> dt.date:
     if len(annee) == 4:
         return dt.date(int(annee), 6, 1)
     if campagne.cloture is not None:
-        return campagne.cloture.date()
+        return campagne.cloture.astimezone(PARIS).date()
     return dt.date.today()
 
 
@@ -220,25 +217,7 @@ def _fin_de_validite(lu: Lu, naissance: dt.date | None) -> tuple[dt.date, str] |
     if delivrance is None:
         return None
     annee, mois = (int(x) for x in delivrance.valeur.split("-"))
-    # The MRZ gives the month of issue only: its last day, so as never to call a valid card
-    # expired.
-    fin_mois = dt.date(annee + (mois == 12), mois % 12 + 1, 1) - dt.timedelta(days=1)
-    # Adult on the month's last day: when unsure, the longer validity (no false alarm).
-    majeur = naissance is not None and fin_mois >= _plus_ans(naissance, 18)
-    if fin_mois >= _CNI_PROLONGEE_DEPUIS and majeur:
-        return (
-            _plus_ans(fin_mois, 15),
-            "CNI délivrée à un majeur depuis 2004 : 10 ans + 5 ans de prolongation",
-        )
-    return _plus_ans(fin_mois, 10), "CNI : 10 ans après sa délivrance"
-
-
-def _plus_ans(jour: dt.date, ans: int) -> dt.date:
-    """The same day ``ans`` years later (a 29 February becomes the 28th)."""
-    try:
-        return jour.replace(year=jour.year + ans)
-    except ValueError:
-        return jour.replace(year=jour.year + ans, day=28)
+    return fin_de_validite_cni((annee, mois), naissance)
 
 
 def comparer(lu: Lu, identite: Identite, jour_session: dt.date) -> list[Ecart]:
