@@ -104,6 +104,8 @@ def _echeance(valeur: dt.datetime | None) -> str:
 
 
 def _situation(p: PieceASuivre) -> str:
+    if p.piece_id is None:
+        return "Pièce exigée, non demandée jusqu'ici"
     if p.statut is not None:
         return libelle_statut(p.statut)
     if p.deposee and not p.utilisable:
@@ -169,7 +171,7 @@ def dessiner_relance(mise: Mise, ctx: Contexte, dossier: Dossier) -> None:
         [
             f"{p.libelle} ({p.code})",
             _situation(p),
-            p.commentaire or "—",
+            p.commentaire or (f"Exigée : {p.regle}" if p.regle else "—"),
             f"{_echeance(p.echeance)}\n"
             + ("par voie postale" if p.modalite == Modalite.POSTAL else "dépôt en ligne"),
         ]

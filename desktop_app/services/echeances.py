@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from desktop_app.models import Candidat, Candidature, Depot, Modalite, Piece, Statut
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import now_utc
+from desktop_app.services.exigences import ecarts_des_dossiers
 from desktop_app.services.recherche import normaliser
 from desktop_app.services.requetes import campagne_de, par_lots, tour_courant
 
@@ -127,9 +128,10 @@ class Destinataire:
 
 @dataclass(frozen=True)
 class PieceASuivre:
-    """A pièce that is not Conforme, as the follow-up sees it."""
+    """A pièce that is not Conforme, as the follow-up sees it; or one the rules require that
+    the dossier does not list (``piece_id`` None, ``regle`` says why)."""
 
-    piece_id: int
+    piece_id: int | None
     candidature_id: int
     code: str
     libelle: str
@@ -141,6 +143,7 @@ class PieceASuivre:
     utilisable: bool  # those files are all recevable
     echeance: dt.datetime | None
     suite: Suite
+    regle: str = ""  # why the rules require it when the dossier does not list it
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,8 @@ def suivi(
     cloture = campagne.cloture
     conditions = [Candidature.campagne_id == campagne_id]
     if candidatures is not None:
-        conditions.append(Candidature.id.in_(list(candidatures)))
+        candidatures = list(candidatures)
+        conditions.append(Candidature.id.in_(candidatures))
     a_voir = or_(Piece.statut.is_(None), Piece.statut != Statut.CONFORME)
     fichiers = _fichiers(session, conditions, a_voir)
     catalogue = {
@@ -231,6 +235,8 @@ def suivi(
                 version, deposee, utilisable, echeance, suite,
             )
         )  # fmt: skip
+    if not passee(cloture, maintenant):
+        selon_les_regles(session, campagne_id, candidatures, par_dossier, maintenant)
     destinataires = destinataires_de(session, par_dossier)
     relancer, annuler, suggerer = [], [], []
     close = passee(cloture, maintenant)
@@ -246,6 +252,46 @@ def suivi(
         if echues:
             suggerer.append(Dossier(destinataire, echues))
     return Suivi(campagne_id, maintenant, cloture, relancer, annuler, suggerer)
+
+
+def selon_les_regles(
+    session: Session,
+    campagne_id: int,
+    candidatures: Iterable[int] | None,
+    par_dossier: dict[int, list[PieceASuivre]],
+    maintenant: dt.datetime,
+) -> None:
+    """Before the closing date, the relances follow the rules of ``services.exigences``: a
+    pièce the rules call « non exigée » is neither relancée nor suggested « En attente d'une
+    nouvelle PJ »; a pièce they require that the dossier does not list is relancée, until its
+    échéance (the catalogue's, else the closing date). The cancellation list is left as the
+    statuses make it: the rules suggest, the gestionnaire decides."""
+    campagne = campagne_de(session, campagne_id)
+    ecarts = ecarts_des_dossiers(session, campagne_id, candidatures)
+    if not ecarts:
+        return
+    fins, modalites = {}, {}
+    for code, fin, modalite in session.execute(
+        select(Catalogue.code, Catalogue.fin, Catalogue.modalite)
+        .where(Catalogue.campagne_id == campagne_id)
+    ):  # fmt: skip
+        fins[code], modalites[code] = fin, modalite
+    for cid, liste in ecarts.items():
+        non_exigees = {e.piece_id for e in liste if e.piece_id is not None}
+        pieces = [p for p in par_dossier.get(cid, ())
+                  if p.piece_id not in non_exigees or p.suite == Suite.ANNULATION]  # fmt: skip
+        for e in liste:
+            if e.piece_id is not None:
+                continue
+            echeance = echeance_piece(None, fins.get(e.code), campagne.cloture)
+            if passee(echeance, maintenant):
+                continue
+            pieces.append(PieceASuivre(
+                None, cid, e.code, e.libelle, modalites.get(e.code, Modalite.EN_LIGNE), None,
+                "", 0, False, False, echeance, Suite.RELANCER, e.exigence.raison,
+            ))  # fmt: skip
+        if pieces or cid in par_dossier:
+            par_dossier[cid] = pieces
 
 
 SANS_FICHIER = (False, False)

@@ -21,6 +21,7 @@ from desktop_app.services.echeances import (
     destinataires_de,
     echeance_piece,
     passee,
+    selon_les_regles,
     suite_piece,
 )
 from desktop_app.services.requetes import campagne_de, dernier_tour
@@ -38,7 +39,8 @@ def suivi(
     cloture = campagne.cloture
     conditions = [Candidature.campagne_id == campagne_id]
     if candidatures is not None:
-        conditions.append(Candidature.id.in_(list(candidatures)))
+        candidatures = list(candidatures)
+        conditions.append(Candidature.id.in_(candidatures))
     a_voir = or_(Piece.statut.is_(None), Piece.statut != Statut.CONFORME)
     fichiers = _fichiers(session, conditions, a_voir)
     par_dossier: dict[int, list[PieceASuivre]] = {}
@@ -61,6 +63,8 @@ def suivi(
                 suite_piece(row.statut, utilisable, row.fin, cloture, maintenant),
             )
         )  # fmt: skip
+    if not passee(cloture, maintenant):
+        selon_les_regles(session, campagne_id, candidatures, par_dossier, maintenant)
     destinataires = destinataires_de(session, par_dossier)
     relancer, annuler, suggerer = [], [], []
     close = passee(cloture, maintenant)

@@ -69,10 +69,11 @@ def test_relance_letters_name_each_candidate_and_each_piece(
     ecrits = ecrire_courriers(ctx, Genre.RELANCE, dossiers, tmp_path / "sortie")
     assert [p.name for p in ecrits.fichiers] == [
         "00000000001_DUPONT_relance.pdf",
+        "00000000003_ELOI_relance.pdf",  # for the R408 attestation alone: the rules require it
         "00000000002_MARTIN_relance.pdf",
         "00000000004_PETIT_relance.pdf",
     ]
-    dupont, martin, petit = (_texte(p) for p in ecrits.fichiers)
+    dupont, eloi, martin, petit = (_texte(p) for p in ecrits.fichiers)
     assert "Relance de pièces justificatives" in dupont  # no ligature in « fi »
     assert "Madame Hélène DUPONT" in dupont and "N° candidat : 00000000001" in dupont
     assert "Confirmation d'inscription signée (CINSIG01) Non déposée" in dupont
@@ -89,8 +90,12 @@ def test_relance_letters_name_each_candidate_and_each_piece(
     assert "En attente d'une nouvelle PJ Document expiré 05/04/2024 à 17:00" in petit
     tout = _texte(ecrits.combine) if ecrits.combine else ""
     assert ecrits.combine is not None and ecrits.combine.name == "relances_BP_2024_2024-03-30.pdf"
-    assert all(nom in tout for nom in ("DUPONT", "MARTIN", "PETIT")) and "ÉLOI" not in tout
-    assert pymupdf.open(ecrits.combine).page_count == 3
+    assert all(nom in tout for nom in ("DUPONT", "MARTIN", "ÉLOI", "PETIT"))
+    assert pymupdf.open(ecrits.combine).page_count == 4
+    # The pièce the rules require and the portal did not ask for says why, from the seeds.
+    assert ("Attestation de formation R408 (travail en hauteur) (ATR40801) Pièce exigée, non "
+            "demandée jusqu'ici Exigée : spécialité « Maçon »") in eloi  # fmt: skip
+    assert "05/04/2024 à 17:00" in eloi and "Exigée : spécialité « Couvreur »" in dupont
 
 
 def test_fiche_de_controle_records_every_piece_with_its_file(
@@ -174,7 +179,7 @@ def test_command_line_outputs(
     sortie = tmp_path / "sortie"
     avant = ["--date", "30/03/2024 23:59"]
     assert main(["relances", *donnees, *avant, "--sortie", str(sortie / "r")]) == 0
-    assert "3 courrier(s) écrit(s)" in capsys.readouterr().out
+    assert "4 courrier(s) écrit(s)" in capsys.readouterr().out  # ÉLOI: the R408 (rules)
     assert (sortie / "r" / "00000000004_PETIT_relance.pdf").is_file()
     assert main(["fiches", *donnees, "--sortie", str(sortie / "f"), "--candidat", "3"]) == 0
     assert [p.name for p in (sortie / "f").iterdir() if "_ELOI_" in p.name] == [

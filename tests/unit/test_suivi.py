@@ -30,11 +30,19 @@ def _utc(texte: str) -> dt.datetime:
     return dt.datetime.fromisoformat(texte).replace(tzinfo=UTC)
 
 
-def _listes(espace: Espace, campagne_id: int, maintenant: str) -> dict[str, dict[str, list[str]]]:
+def _listes(
+    espace: Espace, campagne_id: int, maintenant: str, regles: bool = False
+) -> dict[str, dict[str, list[str]]]:
+    """The worklists by name; without ``regles``, without the pièces the rules add (the
+    R408 attestation these BP Couvreur / Maçon dossiers lack: test_relances_follow_the_rules)."""
     with espace.db.read() as s:
         r = suivi(s, campagne_id, _utc(maintenant))
     return {
-        nom: {d.destinataire.nom: [p.code for p in d.pieces] for d in dossiers}
+        nom: {
+            d.destinataire.nom: codes
+            for d in dossiers
+            if (codes := [p.code for p in d.pieces if regles or p.piece_id is not None])
+        }
         for nom, dossiers in (
             ("relancer", r.a_relancer),
             ("annuler", r.a_annuler),
@@ -118,6 +126,36 @@ def test_worklists_before_and_after_each_deadline(espace: Espace, printemps: int
         "MARTIN": ["CINSIG01", "1NATID01", "PSNATT03"],
         "PETIT": ["CINSIG01", "1NATID01", "PSNATT03"],
     }
+
+
+def test_relances_follow_the_rules(espace: Espace, printemps: int) -> None:
+    """BP Couvreur and Maçon require the R408 attestation (seeds): every dossier lacks it, so
+    every one is relancé for it until the closing date, with the rule's reason in the letter.
+    A JDC certificate asked of a candidate of 25 or more is no longer relancé."""
+    from sqlalchemy import select, update
+
+    from desktop_app.models import Candidat
+
+    avant = _listes(espace, printemps, "2024-03-30T22:59:30", regles=True)["relancer"]
+    assert avant == {
+        "DUPONT": ["CINSIG01", "PSNATT03", "ATR40801"],
+        "ÉLOI": ["ATR40801"],
+        "MARTIN": ["CINSIG01", "ATR40801"],
+        "PETIT": ["CINSIG01", "1NATID01", "PSNATT03", "ATR40801"],
+    }
+    with espace.db.read() as s:
+        r = suivi(s, printemps, _utc("2024-04-05T15:00:59"))
+        r408 = [p for d in r.a_relancer for p in d.pieces if p.code == "ATR40801"]
+    assert len(r408) == 4 and all(p.piece_id is None and p.statut is None for p in r408)
+    assert {p.echeance for p in r408} == {r.cloture}
+    assert r408[0].regle.startswith("spécialité « ")
+    assert _listes(espace, printemps, "2024-04-05T15:01", regles=True)["relancer"] == {}
+    with espace.db.write() as s:
+        s.execute(update(Candidat).where(Candidat.nom_naissance == "DUPONT")
+                  .values(date_naissance=dt.date(1990, 1, 1)))  # fmt: skip
+        assert s.scalar(select(Candidat.date_naissance).limit(1)) is not None
+    apres = _listes(espace, printemps, "2024-03-30T22:59:30", regles=True)["relancer"]
+    assert apres["DUPONT"] == ["CINSIG01", "ATR40801"]
 
 
 def test_demo_campaign_past_its_closing_date(espace: Espace, paquet_demo: Path) -> None:
