@@ -143,6 +143,20 @@ def main() -> None:
         ).all()
     lu_et_montre([tuple(ligne) for ligne in scans], "OCR", "lu-par-ocr.png")
 
+    # What the rules say: a JDC certificate asked of a candidate of 25 or more, in a dossier
+    # that also lacks a pièce the rules require, if the demo has one.
+    from desktop_app.services.exigences import ecarts_des_dossiers
+    from desktop_app.services.requetes import campagnes as les_campagnes
+
+    ecarts = espace.lire(lambda s: ecarts_des_dossiers(s, les_campagnes(s)[0].id))
+    non_exigees = [(cid, e.piece_id) for cid, liste in ecarts.items() for e in liste
+                   if e.piece_id is not None]  # fmt: skip
+    if non_exigees:
+        window.aller_a(*non_exigees[0])
+        out = Path(__file__).with_name("regles.png")
+        attendre_et_saisir(app, window, out)
+        print(out)
+
     # The follow-up window: the dashboard, then the first relance letter as it prints.
 
     from desktop_app.services.courriers import Genre, apercu

@@ -732,7 +732,9 @@ def _candidatures(n: int, rng: random.Random, cal: Calendrier) -> list[_Candidat
             else "CINSIG01"
         )
         c.pieces = [confirmation, "1NATID01"]
-        if age < 25:
+        # The portal asks a few older candidates for the JDC all the same: the rules say
+        # « pièce non exigée » (services.exigences).
+        if age < 25 or random.Random(numero + "jdc").random() < 0.08:
             c.pieces.append("PSNATT03")
         if departement == "99":
             c.pieces.append("NATIDE01")

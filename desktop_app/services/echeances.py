@@ -34,7 +34,7 @@ from desktop_app.models import Candidat, Candidature, Depot, Modalite, Piece, St
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import now_utc
 from desktop_app.services.exigences import ecarts_des_dossiers
-from desktop_app.services.recherche import normaliser
+from desktop_app.services.normalisation import normaliser
 from desktop_app.services.requetes import campagne_de, par_lots, tour_courant
 
 UNE_MINUTE = dt.timedelta(minutes=1)

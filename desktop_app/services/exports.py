@@ -26,8 +26,8 @@ from desktop_app.services.colonnes import PIECES_ORDRE
 from desktop_app.services.dates import format_date, iso, now_utc
 from desktop_app.services.echeances import passee
 from desktop_app.services.fichiers import composant, dans, ecrire_atomique, fichier_atomique
+from desktop_app.services.normalisation import normaliser
 from desktop_app.services.progression import Progression
-from desktop_app.services.recherche import normaliser
 from desktop_app.services.reglages import affectations
 from desktop_app.services.regles import etat_dossier
 from desktop_app.services.requetes import COMPTEURS, auteurs_courants, campagne_de, par_lots

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
@@ -24,6 +24,8 @@ from desktop_app.models import (
     SourceDecision,
     Statut,
 )
+from desktop_app.services.exigences import Ecart, Exigence, ecarts_du_dossier
+from desktop_app.services.lots import par_lots
 from desktop_app.services.regles import EtatPiece, nombre_a_controler
 
 T = TypeVar("T")
@@ -103,13 +105,11 @@ class LignePiece:
     redepot_identique: bool = False  # a file of this round is one already refused
     # The same file (sha256) deposited elsewhere: for another candidate, or for another pièce.
     ailleurs: tuple[Ailleurs, ...] = ()
+    non_exigee: Exigence | None = None  # the rules call it « non exigée » (services.exigences)
 
     @property
     def etat(self) -> EtatPiece:
         return EtatPiece(self.statut, self.modalite, self.fichiers, self.non_recevables, self.motif)
-
-
-LOT = 20_000  # ids per IN list: bounded, whatever the database
 
 
 class Auteur(NamedTuple):
@@ -155,12 +155,6 @@ def auteurs_courants(session: Session, pieces: Any) -> dict[int, Auteur]:
             toutes.setdefault(row.piece_id, []).append(row)
         auteurs.update({p: auteur_courant(rows) for p, rows in toutes.items()})
     return auteurs
-
-
-def par_lots(ids: Sequence[int]) -> Iterator[list[int]]:
-    """``ids`` in slices small enough for one ``IN (...)`` each."""
-    for k in range(0, len(ids), LOT):
-        yield list(ids[k : k + LOT])
 
 
 def dernier_tour(lignes: Iterable[tuple[int, int, T]]) -> dict[int, list[T]]:
@@ -344,8 +338,11 @@ def ailleurs(session: Session, candidature_id: int, shas: Iterable[str]
     return trouves
 
 
-def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
-    """The pièces of one candidature (a handful of rows: summarised here, not in SQL)."""
+def pieces_de(
+    session: Session, candidature_id: int, ecarts: Sequence[Ecart] | None = None
+) -> list[LignePiece]:
+    """The pièces of one candidature (a handful of rows: summarised here, not in SQL);
+    ``ecarts``: the rules' verdicts on the dossier, when the caller has them already."""
     depots: dict[int, list[Any]] = {}
     for row in session.execute(
         select(
@@ -370,6 +367,9 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
     actuels = [d.sha256 for p, ds in depots.items() for d in ds
                if d.tour == courants[p] and d.recevable]  # fmt: skip
     partages = ailleurs(session, candidature_id, [s for s in actuels if s])
+    if ecarts is None:
+        ecarts = ecarts_du_dossier(session, candidature_id)
+    non_exigees = {e.piece_id: e.exigence for e in ecarts if e.piece_id is not None}
     result = []
     for p, cat in session.execute(
         select(Piece, PieceCatalogue)
@@ -412,6 +412,7 @@ def pieces_de(session: Session, candidature_id: int) -> list[LignePiece]:
                     for a in partages.get(d.sha256 or "", ())
                     if a.piece_id != p.id
                 ),
+                non_exigees.get(p.id),
             )
         )
     return result

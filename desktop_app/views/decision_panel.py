@@ -236,6 +236,12 @@ class DecisionPanel(QWidget):
                 f"<b>Le même fichier a été déposé</b> {ou} — "
                 f"<a href='aller:{a.candidature_id}:{a.piece_id}'>y aller</a>"
             )
+        if piece.non_exigee is not None:
+            avertissements.append(
+                f"<b>{html.escape(piece.non_exigee.verdict.value)}</b> selon les règles : "
+                f"{html.escape(piece.non_exigee.raison)} — "
+                f"« {html.escape(piece.non_exigee.source)} »"
+            )
         if len(piece.ailleurs) > 5:
             avertissements.append(f"… et {len(piece.ailleurs) - 5} autre(s) dépôt(s) du même "
                                   "fichier.")  # fmt: skip

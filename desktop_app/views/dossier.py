@@ -23,6 +23,7 @@ from desktop_app.models import Statut, libelle_statut
 from desktop_app.services.dates import format_date, format_datetime
 from desktop_app.services.echeances import echeance_piece
 from desktop_app.services.espace import Espace
+from desktop_app.services.exigences import Ecart, Exigence, ecarts_du_dossier
 from desktop_app.services.requetes import (
     Identite,
     LigneDepot,
@@ -39,6 +40,9 @@ AUCUN_DOSSIER = "<i>Sélectionnez une candidature pour voir son dossier.</i>"
 
 ROLE_PIECE = Qt.ItemDataRole.UserRole
 ROLE_DEPOT = Qt.ItemDataRole.UserRole + 1
+ROLE_ECART = Qt.ItemDataRole.UserRole + 2
+GROUPE_EXIGEES = "Exigées par les règles, absentes du dossier"
+COULEUR_REGLE = QColor("#a05a00")
 
 
 def _pastille(couleur: str) -> QIcon:
@@ -92,6 +96,36 @@ def item_piece(
         if not d.recevable:
             enfant.setForeground(0, COULEURS[Statut.NON_CONFORME])
         item.addChild(enfant)
+    return item
+
+
+def infobulle_regle(x: Exigence) -> str:
+    """A rule's verdict, what it expects, and the sentence of the seeds it comes from."""
+    attendu = f"\nAttendu : {x.attendu}" if x.attendu else ""
+    echeance = f"\nÀ fournir avant le {x.echeance:%d/%m/%Y}" if x.echeance else ""
+    return (f"{x.message}{attendu}{echeance}\n\nSource ({x.document}) :\n« {x.source} »\n\n"
+            "Une suggestion des règles : la décision reste celle du gestionnaire.")  # fmt: skip
+
+
+def item_non_exigee(x: Exigence) -> QTreeWidgetItem:
+    """What the rules say of a pièce the dossier lists: a note under it."""
+    item = QTreeWidgetItem([f"Règles : {x.message}"])
+    item.setForeground(0, COULEUR_REGLE)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+    item.setData(0, ROLE_ECART, x)
+    item.setToolTip(0, infobulle_regle(x))
+    return item
+
+
+def item_manquante(e: Ecart) -> QTreeWidgetItem:
+    """A pièce the rules require that the dossier lacks: a row of its own, not a pièce to
+    decide on."""
+    item = QTreeWidgetItem([f"{e.libelle} ({e.code})", "Manquante exigée", "", ""])
+    item.setIcon(0, pastille(Statut.NON_CONFORME))
+    item.setForeground(1, COULEUR_REGLE)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+    item.setData(0, ROLE_ECART, e.exigence)
+    item.setToolTip(0, infobulle_regle(e.exigence))
     return item
 
 
@@ -174,12 +208,15 @@ class PanneauDossier(QWidget):
         """Read a candidature's dossier and show it, on ``piece_id`` or its first pièce to
         check; None: no dossier."""
         if candidature_id is None:
-            self._montrer(None, None, [], {}, None)
+            self._montrer(None, None, [], {}, [], None)
             return
 
-        def lire(s: Any) -> tuple[Identite | None, list[LignePiece], dict[int, list[LigneDepot]]]:
-            return (identite_de(s, candidature_id), pieces_de(s, candidature_id),
-                    depots_des_pieces(s, candidature_id))  # fmt: skip
+        def lire(s: Any) -> tuple[Identite | None, list[LignePiece],
+                                  dict[int, list[LigneDepot]], list[Ecart]]:  # fmt: skip
+            ecarts = ecarts_du_dossier(s, candidature_id)
+            return (identite_de(s, candidature_id), pieces_de(s, candidature_id, ecarts),
+                    depots_des_pieces(s, candidature_id),
+                    [e for e in ecarts if e.piece_id is None])  # fmt: skip
 
         Operation.lecture(self, self.espace, lire).succes(
             lambda lu: self._montrer(candidature_id, *lu, piece_id)
@@ -191,6 +228,7 @@ class PanneauDossier(QWidget):
         identite: Identite | None,
         pieces: list[LignePiece],
         depots: dict[int, list[LigneDepot]],
+        manquantes: list[Ecart],
         piece_id: int | None,
     ) -> None:
         self.etat.poser_dossier(candidature_id, identite, pieces, depots)
@@ -202,23 +240,31 @@ class PanneauDossier(QWidget):
         premiere = premiere_a_voir(pieces)
         voulue = piece_id if piece_id is not None else premiere.id if premiere else None
         cloture = self.etat.campagne.cloture if self.etat.campagne else None
-        for p in pieces:
-            groupe = groupes.get(p.regroupement)
+
+        def groupe_de(nom: str) -> QTreeWidgetItem:
+            groupe = groupes.get(nom)
             if groupe is None:
-                groupe = QTreeWidgetItem([p.regroupement or "Autres pièces"])
+                groupe = QTreeWidgetItem([nom or "Autres pièces"])
                 groupe.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 police = groupe.font(0)
                 police.setBold(True)
                 groupe.setFont(0, police)
-                groupes[p.regroupement] = groupe
+                groupes[nom] = groupe
                 self.arbre.addTopLevelItem(groupe)
                 groupe.setFirstColumnSpanned(True)  # once in the tree, or it is ignored
+            return groupe
+
+        for p in pieces:
             item = item_piece(p, depots.get(p.id, []), cloture)
-            groupe.addChild(item)
+            if p.non_exigee is not None:
+                item.insertChild(0, item_non_exigee(p.non_exigee))
+            groupe_de(p.regroupement).addChild(item)
             for enfant in _enfants(item):
                 enfant.setFirstColumnSpanned(True)
             if p.id == voulue:
                 cible = item
+        for e in manquantes:
+            groupe_de(GROUPE_EXIGEES).addChild(item_manquante(e))
         self.arbre.expandAll()
         self.arbre.blockSignals(False)
         if cible is not None:
@@ -235,7 +281,8 @@ class PanneauDossier(QWidget):
     # -- the pièces, in the tree's order -----------------------------------------------------
     def items_pieces(self) -> list[QTreeWidgetItem]:
         return [p for i in range(self.arbre.topLevelItemCount())
-                for p in _enfants(self.arbre.topLevelItem(i))]  # fmt: skip
+                for p in _enfants(self.arbre.topLevelItem(i))
+                if p.data(0, ROLE_PIECE) is not None]  # fmt: skip
 
     def pieces_affichees(self) -> list[LignePiece]:
         """The dossier's pièces in the order the tree shows them."""

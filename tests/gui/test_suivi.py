@@ -43,7 +43,8 @@ def test_relances_and_bulk_suggestions(
         enregistrer_bureau(s, campagne_id, Bureau(nom="DEC", adresse="1 rue", contact="01"))
     espace.preferences.gestionnaire = "Mme Roux"
     fenetre = _suivi(qtbot, espace, dt.datetime(2024, 3, 30, 23, 0, tzinfo=UTC))
-    assert fenetre.onglets.tabText(1) == "À &relancer (2)"
+    # DUPONT and PETIT; ÉLOI and MARTIN for the R408 attestation alone (the rules require it).
+    assert fenetre.onglets.tabText(1) == "À &relancer (4)"
     assert fenetre.onglets.tabText(2) == "&Suggestions (3)"
     assert fenetre.table_relances.item(0, 1).text() == "DUPONT Hélène"
     assert "Clôture dans 5 jours (05/04/2024)" in fenetre.echeance.text()
@@ -59,6 +60,8 @@ def test_relances_and_bulk_suggestions(
     noms = sorted(p.name for p in sortie.iterdir())
     assert noms == [
         "00000000001_DUPONT_relance.pdf",
+        "00000000002_MARTIN_relance.pdf",
+        "00000000003_ELOI_relance.pdf",
         "00000000004_PETIT_relance.pdf",
         "relances_BP_2024_2024-03-31.pdf",
     ]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from desktop_app.models import Campagne, Candidature, Piece
+from desktop_app.models import Campagne, Candidat, Candidature, Piece
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services import exigences as ex
 from desktop_app.services.espace import Espace
@@ -136,8 +137,86 @@ def test_disagreements_of_the_demo_campaign(espace: Espace, paquet_demo: Path) -
     non = [e for e in tous[cid_jdc] if e.genre == "jdc"]
     assert len(non) == 1 and non[0].piece_id == piece_jdc
     assert non[0].exigence.verdict == ex.Verdict.NON_EXIGEE
-    # Bulk and one by one agree on every dossier.
+    # Bulk, one by one, and the plain judgement of each dossier agree on every dossier.
+    assert tous == espace.lire(lambda s: _un_par_un(s, campagne.id))
     ids = espace.lire(lambda s: list(s.scalars(select(Candidature.id))))
-    for cid in ids:
+    for cid in ids[:10]:
         seul = espace.lire(lambda s, cid=cid: ex.ecarts_des_dossiers(s, campagne.id, [cid]))
         assert seul.get(cid, []) == tous.get(cid, [])
+
+
+def _un_par_un(s: Session, campagne_id: int) -> dict[int, list[ex.Ecart]]:
+    """The oracle: each dossier judged by ``ecarts`` on its own values, no SQL condition."""
+    campagne = s.get(Campagne, campagne_id)
+    assert campagne is not None
+    entrees = ex.catalogue_par_genre(s, campagne_id)
+    catalogue: dict[str, tuple[str, str]] = {}
+    for genre, code, libelle in entrees.values():
+        catalogue.setdefault(genre, (code, libelle))
+    resultat = {}
+    for c in s.scalars(select(Candidature).where(Candidature.campagne_id == campagne_id)):
+        profil = ex.Profil(c.candidat.date_naissance, campagne.examen, c.specialite,
+                           c.categorie, c.handicap)  # fmt: skip
+        pieces = {entrees[p.catalogue_id][0]: (p.id, *entrees[p.catalogue_id][1:])
+                  for p in c.pieces if p.catalogue_id in entrees}  # fmt: skip
+        trouves = ex.ecarts(c.id, profil, pieces, catalogue, ex.jour_de_reference(campagne))
+        if trouves:
+            resultat[c.id] = trouves
+    return resultat
+
+
+def test_bulk_judgement_on_a_bp_campaign_agrees_with_the_plain_one(
+    espace: Espace, tmp_path: Path
+) -> None:
+    """A BP campaign (Couvreur, Maçon: the R408), birth dates around the 18th and 25th
+    birthdays on the closing day, handicap Oui / Non / unknown, some without a birth date."""
+    import random
+
+    from tests.unit.printemps import importer_printemps
+
+    campagne_id = importer_printemps(espace, tmp_path / "p")
+    rng = random.Random(7)
+    with espace.db.write() as s:
+        campagne = s.get(Campagne, campagne_id)
+        assert campagne is not None
+        jour = ex.jour_de_reference(campagne)
+        modele = s.scalars(select(Candidature)).first()
+        assert modele is not None
+        jdc = next(p.catalogue_id for p in modele.pieces if p.catalogue.code == "PSNATT03")
+        for k in range(300):
+            candidat = Candidat(n_candidat=f"9{k:010d}", nom_naissance=f"N{k}", prenoms="P",
+                                date_naissance=None if k % 37 == 0 else
+                                ex.dernier_ne(jour, rng.choice((18, 25)))
+                                + dt.timedelta(days=rng.randint(-2, 2)))  # fmt: skip
+            c = Candidature(campagne_id=campagne_id, candidat=candidat, n_inscription="001",
+                            specialite=rng.choice(("Couvreur", "Maçon", "Coiffure", "MACON")),
+                            handicap=rng.choice((True, False, None)))  # fmt: skip
+            s.add(c)
+            if rng.random() < 0.6:
+                c.pieces.append(Piece(catalogue_id=jdc))
+    tous = espace.lire(lambda s: ex.ecarts_des_dossiers(s, campagne_id))
+    assert tous == espace.lire(lambda s: _un_par_un(s, campagne_id))
+    genres = {(e.genre, e.exigence.verdict) for liste in tous.values() for e in liste}
+    assert genres == {
+        ("jdc", ex.Verdict.NON_EXIGEE),
+        ("jdc", ex.Verdict.MANQUANTE),
+        ("r408", ex.Verdict.MANQUANTE),
+        ("amenagement", ex.Verdict.MANQUANTE),
+    }
+
+
+def test_last_birth_date_of_an_age_agrees_with_the_birthday() -> None:
+    """The bulk judgement compares birth dates with ``dernier_ne``: the same answer as the
+    birthday itself, leap days and year ends included."""
+    import random
+
+    rng = random.Random(4)
+    jours = [dt.date(2025, 2, 28), dt.date(2025, 3, 1), dt.date(2028, 2, 29), dt.date(2023, 12, 31),
+             dt.date(2024, 1, 1)] + [dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(3000))
+                                     for _ in range(40)]  # fmt: skip
+    for jour in jours:
+        for ans in (18, 25):
+            coupure = ex.dernier_ne(jour, ans)
+            for delta in range(-400, 400, 1):
+                naissance = coupure + dt.timedelta(days=delta)
+                assert (naissance <= coupure) == (ex.anniversaire(naissance, ans) <= jour)
