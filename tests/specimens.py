@@ -347,3 +347,39 @@ def attestations(nombre: int, dpi: int, prise: str = "scan", graine: int = 0
             image = photographier(image, rng, dpi)
         resultat.append(SpecimenAttestation(identite, modele, image, dpi))
     return resultat
+
+
+def en_jpeg(image: Image.Image, qualite: int = 85) -> bytes:
+    tampon = io.BytesIO()
+    image.convert("RGB").save(tampon, "JPEG", quality=qualite)
+    return tampon.getvalue()
+
+
+def flouter(image: Image.Image, sigma_200: float, dpi: int, rng: random.Random) -> Image.Image:
+    """The page blurred by a Gaussian of ``sigma_200`` pixels at 200 dpi (scaled to ``dpi``),
+    saved again as a scanner would."""
+    flou = image.filter(ImageFilter.GaussianBlur(sigma_200 * dpi / 200))
+    return Image.open(io.BytesIO(en_jpeg(flou, rng.randrange(70, 90))))
+
+
+def page_encree(part: float, dpi: int, rng: random.Random) -> Image.Image:
+    """An A4 page with about ``part`` of its surface inked (strokes and blots), scanned: what
+    must never be called blank when ``part`` is 1 % or more."""
+    mm = dpi / 25.4
+    page = Image.new("L", (round(210 * mm), round(297 * mm)), 250)
+    dessin = ImageDraw.Draw(page)
+    cible = part * page.width * page.height
+    encre = 0
+    while encre < cible:
+        x, y = rng.randrange(page.width), rng.randrange(page.height)
+        w, h = rng.randrange(2, max(3, round(4 * mm))), rng.randrange(2, max(3, round(3 * mm)))
+        dessin.rectangle((x, y, x + w, y + h), fill=rng.randrange(10, 90))
+        encre += w * h
+    return numeriser(page.convert("RGB"), rng, dpi)
+
+
+def numeriser(page: Image.Image, rng: random.Random, dpi: int) -> Image.Image:
+    """An A4 page through a flatbed scanner at its own size: its usual blur (σ 0.4 to 1.3
+    pixels at 200 dpi), noise, and a JPEG of middling quality."""
+    return _abimer(page, rng, dpi, flou=rng.uniform(0.3, 1.0), bruit=6,
+                   qualite=rng.randrange(60, 90))  # fmt: skip

@@ -5,11 +5,14 @@ This parses untrusted bytes with MuPDF: it runs only in the worker process."""
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 from typing import Any
 
 import pymupdf
+from PIL import Image
 
+from desktop_app.documents import lisibilite
 from desktop_app.documents.constats import Finding, enumerer, pluriel
 from desktop_app.documents.pixels import PX_PAR_PT, PageInfo, Pixels, taille_rendue
 
@@ -18,6 +21,7 @@ PAGES_BLANCHES_VUES = 10  # the first pages looked at for a blank one
 OBJETS_MAX = 200_000  # objects read for active content (a crafted file may declare millions)
 LARGEUR_VIGNETTE_BLANCHE = 120  # pixels: enough to see a line of text, cheap for a scan
 ENCRE_BLANCHE = 0.0005  # share of dark pixels under which a page without text is blank
+LISIBILITE_PIXELS_MAX = 40_000_000  # a scan's image judged for blur: A4 at 600 dpi and more
 IMAGE_OCTETS_MAX = 256 * 1024**2  # decoded pixels of one image (A4 at 600 dpi in RGB: 100 Mo)
 # Active content: the name that says it, as it appears in the file's dictionaries.
 _ACTIF = re.compile(
@@ -117,6 +121,7 @@ def constats(doc: pymupdf.Document) -> list[Finding]:
         else:
             message = f"Les pages {enumerer(blanches)} sont blanches."
         findings.append(Finding("avertissement", "page_blanche", message))
+    findings.extend(_lisibilite_scan(doc, set(blanches)))
     if n > PAGES_HABITUELLES:
         findings.append(
             Finding(
@@ -284,6 +289,47 @@ def _texte_visible(page: pymupdf.Page) -> bool:
 
 _MONTRE_TEXTE = re.compile(rb"[)>\]]\s*(?:Tj|TJ|'|\")")
 _INVISIBLE = re.compile(rb"(?<![\d.])[37]\s+Tr\b")
+
+
+def _lisibilite_scan(doc: pymupdf.Document, blanches: set[int]) -> list[Finding]:
+    """Blur and resolution of the first scanned page (no visible text, one image over most of
+    it), judged on that image as stored: no render."""
+    for index in range(min(doc.page_count, PAGES_BLANCHES_VUES)):
+        page = doc.load_page(index)
+        if index + 1 in blanches or _texte_visible(page):
+            continue
+        aire = max(abs(page.rect), 1.0)
+        images = [i for i in page.get_image_info(xrefs=True)
+                  if abs(pymupdf.Rect(i["bbox"]) & page.rect) >= 0.8 * aire]  # fmt: skip
+        if not images:
+            continue
+        info = images[0]
+        boite = pymupdf.Rect(info["bbox"])
+        cote = max(boite.width, boite.height) / 72  # inches
+        dpi = max(info["width"], info["height"]) / cote if cote else None
+        quoi = f"La page {index + 1}" if doc.page_count > 1 else "La page"
+        mesure = lisibilite.Mesure(_nettete_image(doc, info), dpi)
+        if lisibilite.dpi_de_page(round(boite.width), round(boite.height)) is None:
+            mesure = lisibilite.Mesure(mesure.nettete, None)  # not a page: no dpi to say
+        return lisibilite.constats(mesure, quoi)
+    return []
+
+
+def _nettete_image(doc: pymupdf.Document, info: dict[str, Any]) -> float | None:
+    """The blur of an image of the PDF, decoded from its stored bytes (a JPEG at the scale
+    200 dpi needs); None when it cannot be judged cheaply."""
+    if not info.get("xref") or info["width"] * info["height"] > LISIBILITE_PIXELS_MAX:
+        return None
+    try:
+        extrait = doc.extract_image(info["xref"])
+        image = Image.open(io.BytesIO(extrait["image"]))
+        largeur, hauteur = image.size
+        echelle = min(1.0, lisibilite.COTE_200_DPI / max(largeur, hauteur))
+        if image.format == "JPEG":
+            image.draft("L", (round(largeur * echelle), round(hauteur * echelle)))
+        return lisibilite.nettete(lisibilite.a_200_dpi(image))
+    except Exception:  # a filter Pillow does not read (JBIG2, CCITT…): no verdict
+        return None
 
 
 def _pages_blanches(doc: pymupdf.Document) -> list[int]:

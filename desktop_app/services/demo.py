@@ -632,7 +632,7 @@ def photo_identite_jpeg(
 
 def scan_jpeg(pdf: bytes, graine: str) -> bytes:
     """The first page of a PDF as a flatbed scan would give it: 200 dpi, grey, a little
-    askew, a middling JPEG."""
+    askew, a middling JPEG; about one in eight blurred (said « floue » by the inspection)."""
     import pymupdf
     from PIL import Image
 
@@ -641,6 +641,10 @@ def scan_jpeg(pdf: bytes, graine: str) -> bytes:
         pix = doc.load_page(0).get_pixmap(dpi=200, colorspace="gray", alpha=False)
     page = Image.frombytes("L", (pix.width, pix.height), pix.samples)
     page = page.rotate(rng.uniform(-1.5, 1.5), Image.Resampling.BICUBIC, fillcolor=245)
+    if random.Random(graine + "flou").random() < 0.12:  # the page moved under the lid
+        from PIL import ImageFilter
+
+        page = page.filter(ImageFilter.GaussianBlur(2.5))
     out = io.BytesIO()
     page.point(lambda v: min(245, v + 12)).save(out, "JPEG", quality=rng.randrange(65, 85))
     return out.getvalue()
