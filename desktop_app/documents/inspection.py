@@ -86,10 +86,12 @@ def inspect_bytes(
     formats: Iterable[str] = FORMATS_DEFAUT,
     size: int | None = None,
     malgre_la_taille: bool = False,
+    juger_lisibilite: bool = True,
 ) -> Inspection:
     """Inspect a file. ``size`` is the true size when ``data`` holds only its beginning
     (a file too large to be read whole). ``malgre_la_taille``: a file over the limit is still
-    refused, but parsed too (the gestionnaire asked to see it anyway)."""
+    refused, but parsed too (the gestionnaire asked to see it anyway). ``juger_lisibilite``: judge
+    blur and resolution too (``documents.lisibilite``; the import does not)."""
     formats = tuple(formats)
     true_size = len(data) if size is None else size
     fmt, findings = refus_sans_analyse(data, true_size, taille_max, formats)
@@ -97,9 +99,9 @@ def inspect_bytes(
     if findings and not (malgre_la_taille and oversized_only):  # no parser sees these bytes
         return Inspection(true_size, fmt, tuple(findings))
     if fmt == "pdf":
-        findings.extend(_inspect_pdf(data))
+        findings.extend(_inspect_pdf(data, juger_lisibilite))
     elif fmt == "jpeg":
-        findings.extend(_inspect_jpeg(data))
+        findings.extend(_inspect_jpeg(data, juger_lisibilite))
     return Inspection(true_size, fmt, tuple(findings))
 
 
@@ -136,7 +138,7 @@ def pdf_tronque(data: bytes) -> Finding | None:
     return None
 
 
-def _inspect_pdf(data: bytes) -> list[Finding]:
+def _inspect_pdf(data: bytes, juger_lisibilite: bool = True) -> list[Finding]:
     tronque = pdf_tronque(data)
     if tronque:
         return [tronque]
@@ -148,14 +150,14 @@ def _inspect_pdf(data: bytes) -> list[Finding]:
         return [Finding("refus", "illisible", str(exc))]
     try:
         refus = pdf.refus_a_l_ouverture(doc)
-        return [refus] if refus else pdf.constats(doc)
+        return [refus] if refus else pdf.constats(doc, juger_lisibilite)
     except Exception:
         return [Finding("refus", "illisible", "PDF illisible ou endommagé.")]
     finally:
         doc.close()
 
 
-def _inspect_jpeg(data: bytes) -> list[Finding]:
+def _inspect_jpeg(data: bytes, juger_lisibilite: bool = True) -> list[Finding]:
     from desktop_app.documents import jpeg
 
-    return jpeg.constats(data)
+    return jpeg.constats(data, juger_lisibilite)

@@ -191,8 +191,9 @@ def _manque(petite: Image.Image) -> float:
     return gris / len(octets)
 
 
-def constats(data: bytes) -> list[Finding]:
-    """Refusal, warnings and facts of a JPEG file."""
+def constats(data: bytes, juger_lisibilite: bool = True) -> list[Finding]:
+    """Refusal, warnings and facts of a JPEG file (``juger_lisibilite``: its blur and resolution
+    too)."""
     try:
         examen = examiner(data)
     except JpegIllisible as exc:
@@ -234,7 +235,7 @@ def constats(data: bytes) -> list[Finding]:
         findings.append(
             Finding("avertissement", "page_blanche", "L'image est uniforme : rien n'y est visible.")
         )
-    elif not examen.manque:  # a part missing is said above; its grey would read as blur
+    elif juger_lisibilite and not examen.manque:  # a part missing is said above, not as blur
         with contextlib.suppress(Exception):  # a decoder's failure here: no verdict, not a crash
             findings.extend(lisibilite.constats(_lisibilite(data)))
     findings.append(

@@ -100,8 +100,9 @@ def pages(doc: pymupdf.Document) -> tuple[PageInfo, ...]:
     return tuple(result)
 
 
-def constats(doc: pymupdf.Document) -> list[Finding]:
-    """Warnings and facts of a PDF that opened with pages (see ``refus_a_l_ouverture``)."""
+def constats(doc: pymupdf.Document, juger_lisibilite: bool = True) -> list[Finding]:
+    """Warnings and facts of a PDF that opened with pages (see ``refus_a_l_ouverture``);
+    ``juger_lisibilite``: the blur and resolution of its first scanned page too."""
     n = doc.page_count
     findings = [Finding("info", "pages", f"{pluriel(n, 'page')}.")]
     findings.extend(_contenu_actif(doc))
@@ -121,7 +122,8 @@ def constats(doc: pymupdf.Document) -> list[Finding]:
         else:
             message = f"Les pages {enumerer(blanches)} sont blanches."
         findings.append(Finding("avertissement", "page_blanche", message))
-    findings.extend(_lisibilite_scan(doc, set(blanches)))
+    if juger_lisibilite:
+        findings.extend(_lisibilite_scan(doc, set(blanches)))
     if n > PAGES_HABITUELLES:
         findings.append(
             Finding(

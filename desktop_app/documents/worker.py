@@ -130,7 +130,12 @@ class Acquisition:
         if lecture.data is None:
             return Acquis(None, lecture.erreur, None)
         size = lecture.size if lecture.size is not None else len(lecture.data)
-        inspection = _juger(lecture.data, size, self.taille_max, self.formats)
+        # Legibility (blur, resolution) is left to the viewer and to ``check``: it would cost
+        # the import several times its raw copy (bench_import), for a verdict that refuses
+        # nothing.
+        inspection = _juger(
+            lecture.data, size, self.taille_max, self.formats, juger_lisibilite=False
+        )
         return Acquis(sha, "", inspection, nouveau)
 
     def garder(self, paquet: Paquet) -> tuple[Lecture, str | None, bool]:
@@ -311,14 +316,20 @@ def _limiter_memoire_windows() -> None:
 
 
 def _juger(
-    data: bytes, size: int, taille_max: int, formats: tuple[str, ...], malgre: bool = False
+    data: bytes,
+    size: int,
+    taille_max: int,
+    formats: tuple[str, ...],
+    malgre: bool = False,
+    juger_lisibilite: bool = True,
 ) -> Inspection:
     """inspect_bytes, where an unexpected parser error refuses the file instead of crashing.
     Over the limit, its size alone refuses it: no parser sees the bytes."""
     try:
         return inspect_bytes(
-            data, taille_max=taille_max, formats=formats, size=size, malgre_la_taille=malgre
-        )
+            data, taille_max=taille_max, formats=formats, size=size, malgre_la_taille=malgre,
+            juger_lisibilite=juger_lisibilite,
+        )  # fmt: skip
     except Exception:
         return _refus(ILLISIBLE, size)
 

@@ -86,3 +86,12 @@ def test_a_scan_inside_a_pdf_gets_the_verdict_of_the_jpeg(scans: list[Image.Imag
     constats = pdf.constats(pdf.ouvrir(doc.tobytes()))
     assert any(f.code == "resolution_faible" and "environ 100 dpi" in f.message
                for f in constats)  # fmt: skip
+
+
+def test_the_import_leaves_legibility_to_the_viewer(scans: list[Image.Image]) -> None:
+    """Blur refuses nothing: the import does not pay for it; the viewer and ``check`` say it."""
+    from desktop_app.documents.inspection import inspect_bytes
+
+    data = en_jpeg(flouter(scans[2], 2, 200, random.Random(16)), 90)
+    assert "flou" in {f.code for f in inspect_bytes(data).findings}
+    assert "flou" not in {f.code for f in inspect_bytes(data, juger_lisibilite=False).findings}
