@@ -75,6 +75,10 @@ def dpi_de_page(largeur: int, hauteur: int) -> float | None:
     return long / A4_POUCES
 
 
+def _fr(valeur: float, chiffres: int = 2) -> str:
+    return f"{valeur:.{chiffres}f}".replace(".", ",")
+
+
 def constats(mesure: Mesure, quoi: str = "L'image") -> list[Finding]:
     """French avertissements for a blurred page or a coarse scan (``quoi``: what is judged,
     « L'image », « La page 1 »)."""
@@ -82,8 +86,8 @@ def constats(mesure: Mesure, quoi: str = "L'image") -> list[Finding]:
     if mesure.nettete is not None and mesure.nettete < NETTETE_MIN:
         findings.append(Finding(
             "avertissement", "flou",
-            f"{quoi} est floue (netteté {mesure.nettete:.2f}, nette au-dessus de "
-            f"{NETTETE_MIN:.2f}) : le texte risque d'être illisible.",
+            f"{quoi} est floue (netteté {_fr(mesure.nettete)}, nette à partir de "
+            f"{_fr(NETTETE_MIN, 3)}) : le texte risque d'être illisible.",
         ))  # fmt: skip
     if mesure.dpi is not None and mesure.dpi < DPI_MIN:
         findings.append(Finding(

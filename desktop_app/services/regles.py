@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop_app.causes import Refus
@@ -26,6 +27,22 @@ MOTIFS_NON_CONFORMITE = (
     "Format ou taille non acceptés",
     "Corrections non portées en rouge",
 )
+
+
+# The reason an inspection's avertissement suggests (by the finding's code): checked when the
+# gestionnaire presses N on that file, never saved without them.
+MOTIFS_DES_CONSTATS = {
+    "flou": "Pièce illisible",
+    "resolution_faible": "Pièce illisible",
+    "basse_resolution": "Pièce illisible",
+    "page_blanche": "Document incomplet",
+    "incomplete": "Document incomplet",
+}
+
+
+def motifs_des_constats(codes: Sequence[str]) -> list[str]:
+    """The catalogue's reasons these findings suggest, once each, in their order."""
+    return list(dict.fromkeys(MOTIFS_DES_CONSTATS[c] for c in codes if c in MOTIFS_DES_CONSTATS))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from desktop_app.services.decisions import (
     enregistrer_decision,
 )
 from desktop_app.services.espace import BaseIndisponible, Espace
-from desktop_app.services.regles import refus
+from desktop_app.services.regles import motifs_des_constats, refus
 from desktop_app.services.requetes import (
     LigneDepot,
     LignePiece,
@@ -183,11 +183,15 @@ class Revue(QObject):
             self.panneau.motifs.setFocus()
             if self.panneau.motifs.currentRow() < 0:
                 self.panneau.motifs.setCurrentRow(0)
-            suggeres = self.panneau.cocher(self.etat.motifs_suggeres)
+            inspection = self.document.viewer.inspection  # of the file on screen, once known
+            constats = [f.code for f in inspection.findings] if inspection else []
+            suggeres = self.panneau.cocher(
+                list(dict.fromkeys(self.etat.motifs_suggeres + motifs_des_constats(constats)))
+            )
             message = ("Non conforme : cochez les motifs (Espace) et complétez le commentaire, "
                        "puis Ctrl+Entrée pour enregistrer.")  # fmt: skip
             if suggeres:
-                message += f" Cochés d'après la lecture du document : {', '.join(suggeres)}."
+                message += f" Cochés d'après le document : {', '.join(suggeres)}."
             self.panneau.information(message)
             return
         commentaire = (
