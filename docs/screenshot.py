@@ -142,6 +142,16 @@ def main() -> None:
             .limit(3)
         ).all()
     lu_et_montre([tuple(ligne) for ligne in scans], "OCR", "lu-par-ocr.png")
+    # A confirmation printed, not signed nor dated: said, and where it was looked for.
+    with espace.db.read() as session:
+        non_signees = session.execute(
+            select(Piece.candidature_id, Piece.id)
+            .join(Depot)
+            .where(Depot.nom_original == "confirmation_non_signee.pdf")
+            .order_by(Piece.id)
+            .limit(3)
+        ).all()
+    lu_et_montre([tuple(ligne) for ligne in non_signees], "Signature", "signature-absente.png")
 
     # What the rules say: a JDC certificate asked of a candidate of 25 or more, in a dossier
     # that also lacks a pièce the rules require, if the demo has one.

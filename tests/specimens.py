@@ -383,3 +383,73 @@ def numeriser(page: Image.Image, rng: random.Random, dpi: int) -> Image.Image:
     pixels at 200 dpi), noise, and a JPEG of middling quality."""
     return _abimer(page, rng, dpi, flou=rng.uniform(0.3, 1.0), bruit=6,
                    qualite=rng.randrange(60, 90))  # fmt: skip
+
+
+def confirmation(
+    identite: Identite, dpi: int, rng: random.Random, *, signee: bool = True,
+    datee: bool = True, en_ligne: bool = False,
+) -> Image.Image:  # fmt: skip
+    """The end of the portal's « Récapitulatif de votre candidature » (seed 004) on an A4
+    page, as printed: the candidate's lines, « CERTIFIE EXACT, A ____, le ____ », « Signature
+    du candidat… »; ``signee`` / ``datee``: a scribbled signature under it, a place and date
+    written in blue after « A » and « le ». ``en_ligne``: the récapitulatif of a candidature
+    validated online, which says so instead of asking for a signature."""
+    mm = dpi / 25.4
+    page = Image.new("RGB", (round(210 * mm), round(297 * mm)), "white")
+    dessin = ImageDraw.Draw(page)
+    police = ImageFont.truetype(str(POLICE_TEXTE.parent / "DejaVuSans.ttf"), round(10 * dpi / 72))
+    petite = ImageFont.truetype(str(POLICE_TEXTE.parent / "DejaVuSans.ttf"), round(8 * dpi / 72))
+    gras = ImageFont.truetype(
+        str(POLICE_TEXTE.parent / "DejaVuSans-Bold.ttf"), round(10 * dpi / 72)
+    )
+    main = ImageFont.truetype(str(POLICE_TEXTE.parent / rng.choice(
+        ("DejaVuSerif-Italic.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSerifCondensed-Italic.ttf"))),
+        round(rng.choice((12, 13, 14)) * dpi / 72))  # fmt: skip
+    x, y = round(20 * mm), round(rng.uniform(25, 40) * mm)
+    pas = round(5.2 * mm)
+    lignes = [
+        ("Récapitulatif de votre candidature", gras),
+        ("BACCALAURÉAT PROFESSIONNEL", gras),
+        (f"{identite.nom} {_prenoms(identite)}", gras),
+        (f"Né(e) le : {identite.naissance:%d/%m/%Y}", police),
+        ("Catégorie du Candidat : INDIVIDUEL", police),
+        ("Aménagement d'épreuve demandé au titre du handicap : NON", police),
+        ("", police),
+        ("Spécialité : Logistique (31105)", gras),
+        ("Forme de passage : Globale", police),
+        ("", police),
+    ]
+    lignes += [(f"E{k} - Epreuve {k}        Inscrit", police) for k in range(1, rng.randint(5, 9))]
+    for texte, fonte in lignes:
+        dessin.text((x, y), texte, fill=(20, 20, 30), font=fonte)
+        y += pas
+    y += pas
+    encre = (25, 40, 140)
+    if en_ligne:
+        dessin.text((x, y), f"Candidature validée en ligne le 12/10/{identite.naissance.year + 20} "
+                    "à 17:38 : elle vaut signature.", fill=(20, 20, 30), font=police)  # fmt: skip
+        y += 3 * pas
+    else:
+        dessin.text((x, y), "CERTIFIE EXACT,", fill=(20, 20, 30), font=gras)
+        y += pas
+        ligne_date = "A ______________________, le ______________"
+        dessin.text((x, y), ligne_date, fill=(20, 20, 30), font=police)
+        if datee:
+            apres_a = x + dessin.textlength("A ", font=police)
+            dessin.text((apres_a + 4 * mm, y - 3 * mm), "Clermont-Fd", fill=encre, font=main)
+            apres_le = x + dessin.textlength("A ______________________, le ", font=police)
+            jour = f"{rng.randint(1, 28):02d}/{rng.randint(9, 11):02d}/2023"
+            dessin.text((apres_le + 2 * mm, y - 3 * mm), jour, fill=encre, font=main)
+        y += pas
+        dessin.text((x, y), "Signature du candidat et du représentant légal si le candidat est "
+                    "mineur", fill=(20, 20, 30), font=petite)  # fmt: skip
+        y += pas
+        if signee:
+            x0, y0 = x + rng.uniform(10, 80) * mm, y + rng.uniform(6, 14) * mm
+            trait = [(x0 + i * rng.uniform(3, 6) * mm, y0 + rng.uniform(-5, 5) * mm)
+                     for i in range(rng.randint(6, 11))]  # fmt: skip
+            dessin.line(trait, fill=encre, width=max(1, round(0.35 * mm)), joint="curve")
+        y += round(25 * mm)
+    dessin.text((x, y), "Si les renseignements contenus dans ce document sont incorrects ou "
+                "incomplets, corrigez-les en ROUGE.", fill=(20, 20, 30), font=petite)  # fmt: skip
+    return page

@@ -48,6 +48,8 @@ DOSSIER_CERTIFICATS = "certificats-2ddoc"
 MOTIF_NOM = "Nom différent de celui de l'inscription"
 MOTIF_NAISSANCE = "Date de naissance différente de celle de l'inscription"
 MOTIF_EXPIRE = "Document expiré"
+MOTIF_NON_SIGNE = "Document non signé"
+MOTIF_NON_DATE = "Document non daté"
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,15 @@ def comparer(lu: Lu, identite: Identite, jour_session: dt.date) -> list[Ecart]:
                 "différente de l'inscription", lu=f"{date_lue:%d/%m/%Y}",
                 attendu=f"{identite.naissance:%d/%m/%Y}", source=naissance.source,
                 motif=MOTIF_NAISSANCE))  # fmt: skip
+    for champ, quoi, motif in (("signature", "Signature absente", MOTIF_NON_SIGNE),
+                               ("date_signature", "Date absente", MOTIF_NON_DATE)):  # fmt: skip
+        valeur = lu.premiere(champ)
+        if valeur is not None and valeur.valeur == "absente":
+            ou = "sous « Signature du candidat »" if champ == "signature" else "après « le »"
+            ecarts.append(Ecart(
+                champ=champ, message=f"{quoi} ({valeur.source})", lu=f"rien d'écrit {ou}",
+                attendu="datée et signée", source=valeur.source, motif=motif,
+            ))  # fmt: skip
     fin = _fin_de_validite(lu, identite.naissance)
     if fin is not None and fin[0] < jour_session:
         source = lu.premiere("expiration") or lu.premiere("delivrance")
@@ -267,7 +278,8 @@ def comparer(lu: Lu, identite: Identite, jour_session: dt.date) -> list[Ecart]:
 CORRIGE = "corrigé"  # the source of a value the gestionnaire gave
 LIBELLES = {"nom": "Nom", "nom_usage": "Nom d'usage", "prenoms": "Prénoms",
             "naissance": "Né(e) le", "expiration": "Expire le", "delivrance": "Délivrée en",
-            "numero": "N° du document"}  # fmt: skip
+            "numero": "N° du document", "signature": "Signature",
+            "date_signature": "Date (après « le »)"}  # fmt: skip
 _DATES = ("naissance", "expiration")
 _NOTE = re.compile(r"^Lecture corrigée, (?P<champ>[a-z_]+) : .* → « (?P<valeur>[^«»]*) »$", re.S)
 _NOM_PERMIS = re.compile(r"^[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*$")
@@ -283,6 +295,11 @@ def valeur_corrigee(champ: str, texte: str) -> str:
     texte = " ".join(texte.split())
     if champ not in LIBELLES:
         raise CorrectionRefusee("Cette valeur ne se corrige pas.")
+    if champ in ("signature", "date_signature"):
+        mot = texte.lower().replace("presente", "présente")
+        if mot not in ("présente", "absente"):
+            raise CorrectionRefusee("Attendu : « présente » ou « absente ».")
+        return mot
     if champ in _DATES:
         try:
             return dt.datetime.strptime(texte.replace("-", "/").replace(".", "/"),

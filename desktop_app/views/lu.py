@@ -169,6 +169,9 @@ def texte_lu(lsd: LuSurDepot | None) -> str:
         difference = ""
         if ecart is not None and ecart.champ == "expiration":
             difference = f" <span style='color:#a4262c'>expiré : {e(ecart.attendu)}</span>"
+        elif ecart is not None and ecart.champ in ("signature", "date_signature"):
+            difference = (" <span style='color:#a4262c'>la confirmation doit être "
+                          "datée et signée</span>")  # fmt: skip
         elif ecart is not None:
             difference = (f" <span style='color:#a4262c'>≠ inscription : "
                           f"<b>{e(ecart.attendu)}</b></span>")  # fmt: skip

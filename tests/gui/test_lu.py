@@ -70,3 +70,34 @@ def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
                     timeout=10_000)  # fmt: skip
     w.close()
     espace.close()
+
+
+def test_an_unsigned_confirmation_is_said_and_n_checks_its_reasons(
+    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+) -> None:
+    from sqlalchemy import select
+
+    from desktop_app.models import Depot, Piece
+    from desktop_app.services.lecture import MOTIF_NON_DATE, MOTIF_NON_SIGNE
+
+    espace = ouvrir_espace(tmp_path / "donnees")
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as s:
+        cible = s.execute(
+            select(Piece.candidature_id, Piece.id).join(Depot)
+            .where(Depot.nom_original == "confirmation_non_signee.pdf").limit(1)
+        ).first()  # fmt: skip
+    assert cible is not None, "la démonstration n'a aucune confirmation non signée"
+    w = ouvrir(qtbot, espace)
+    w.lecteur.arreter()
+    w.aller_a(*cible)
+    qtbot.waitUntil(lambda: "Signature" in w.lu.text(), timeout=30_000)
+    texte = w.lu.text()
+    assert "absente" in texte and "la confirmation doit être datée et signée" in texte
+    assert {MOTIF_NON_SIGNE, MOTIF_NON_DATE} <= set(w.etat.motifs_suggeres)
+    w.decider(Statut.NON_CONFORME)
+    coches = {w.panneau.motifs.item(i).text() for i in range(w.panneau.motifs.count())
+              if w.panneau.motifs.item(i).checkState() == Qt.CheckState.Checked}  # fmt: skip
+    assert {MOTIF_NON_SIGNE, MOTIF_NON_DATE} <= coches
+    w.close()
+    espace.close()

@@ -99,6 +99,8 @@ def test_an_mrz_is_told_from_a_title_in_capitals() -> None:
     assert texte.ressemble_mrz(_lignes("8806923102858NICOLAS<<ROBERT 6512068M4"))
     assert not texte.ressemble_mrz(_lignes("CERTIFICAT INDIVIDUEL DE PARTICIPATION À LA"))
     assert not texte.ressemble_mrz(_lignes("Fait à Lyon le 12/09/2025 pour servir et valoir"))
+    # An address in capitals with its postcode: print, not an MRZ (the demo's confirmations).
+    assert not texte.ressemble_mrz(_lignes("63033 CLERMONT-FERRAND CEDEX 1"))
 
 
 def _identite(s) -> Identite:  # type: ignore[no-untyped-def]

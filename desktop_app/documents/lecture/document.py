@@ -23,7 +23,7 @@ from .texte import Mot, lignes_du_pdf
 if TYPE_CHECKING:
     from .ocrb import Redresse
 
-VERSION = 2  # raise when a reading would change: stored readings of an older one are redone
+VERSION = 3  # raise when a reading would change: stored readings of an older one are redone
 DPI_LECTURE = 300  # a PDF page is rendered at this resolution for the MRZ and the 2D-Doc
 PAGES_MAX = 3  # only the first pages are read: identity documents and attestations are short
 
@@ -145,6 +145,8 @@ def lire_document(
             _confirmer_mrz(page, releve)
         if not {"nom", "naissance"} <= {v.champ for v in releve.valeurs}:
             _identite_texte(page, releve)
+        if not any(v.champ == "signature" for v in releve.valeurs):
+            _signature(page, releve)
     return Lu(tuple(releve.valeurs), tuple(releve.constats), releve.deuxddoc,
               releve.deuxddoc_invalide, releve.mrz_illisible)  # fmt: skip
 
@@ -222,6 +224,36 @@ def _identite_texte(page: _Page, releve: _Releve) -> None:
         confiance = 0.9 if source == TEXTE_PDF else round(0.9 * trouve.confiance, 2)
         releve.valeurs.append(Valeur(trouve.champ, trouve.valeur, source, confiance,
                                      page.numero, trouve.boite))  # fmt: skip
+
+
+def _signature(page: _Page, releve: _Releve) -> None:
+    """Signed and dated, on the page that asks for it (« Signature du candidat »): from the
+    words already there (the text layer, or the OCR the identity needed), never an OCR of its
+    own on a page no one read (an identity card, a photo already read by its MRZ)."""
+    from . import signature
+
+    texte_pdf = sum(len(ligne) for ligne in page.lignes) >= MOTS_COUCHE_TEXTE
+    if texte_pdf:
+        source, lignes = TEXTE_PDF, page.lignes
+    elif page._ocr is not None:
+        source, lignes = OCR, page._ocr
+    else:
+        return
+    if signature.valide_en_ligne(lignes):
+        releve.valeurs.append(Valeur("signature", "validée en ligne", source, 0.9, page.numero))
+        return
+    import numpy as np
+
+    constat = signature.chercher(lignes, np.asarray(page.image.convert("L")))  # type: ignore[attr-defined]
+    if constat is None:
+        return
+    releve.valeurs.append(Valeur("signature", "présente" if constat.signature else "absente",
+                                 source, 0.8, page.numero, constat.boite_signature,
+                                 "encre sous « Signature du candidat »"))  # fmt: skip
+    if constat.date is not None:
+        releve.valeurs.append(Valeur("date_signature", "présente" if constat.date else "absente",
+                                     source, 0.8, page.numero, constat.boite_date,
+                                     "après « le »"))  # fmt: skip
 
 
 _LIGNE_MRZ = re.compile(r"^[A-Z0-9<]{30,44}$")

@@ -96,7 +96,10 @@ def lignes_ocr(redresse: Redresse) -> list[list[Mot]]:
         iterateur = api.GetIterator()  # type: ignore[attr-defined]
         for r in iterate_level(iterateur, RIL.WORD) if iterateur is not None else ():
             # Composed (« ï » as one character, as the patterns below spell it).
-            texte = unicodedata.normalize("NFC", r.GetUTF8Text(RIL.WORD) or "").strip()
+            try:
+                texte = unicodedata.normalize("NFC", r.GetUTF8Text(RIL.WORD) or "").strip()
+            except RuntimeError:  # « No text returned »: an empty word, nothing to read
+                continue
             boite = r.BoundingBox(RIL.WORD)
             if not texte or boite is None:
                 continue
@@ -244,7 +247,10 @@ def ressemble_mrz(lignes: list[list[Mot]]) -> bool:
     where there is one."""
     for ligne in lignes:
         texte = "".join(m.texte for m in ligne).replace("«", "<")
-        if len(texte) < 25:
+        # An MRZ line is one run of characters (the OCR may cut it in two or three); a line of
+        # four words or more is print (« 63033 CLERMONT-FERRAND CEDEX 1 » has the capitals and
+        # digits of one).
+        if len(texte) < 25 or len(ligne) > 3:
             continue
         permis = sum(c.isupper() or c.isdigit() or c == "<" for c in texte)
         if permis >= 0.9 * len(texte) and (sum(c.isdigit() for c in texte) >= 4

@@ -1,0 +1,150 @@
+"""Is the confirmation d'inscription dated and signed? The portal prints, at its end:
+
+    CERTIFIE EXACT,
+    A ______________________, le ______________
+    Signature du candidat et du représentant légal si le candidat est mineur
+
+The words of the page (text layer or OCR) give where those lines are; the ink does the rest:
+
+- the **date**: ink (or a date typed) after « le » on the « A …, le … » line, the printed
+  underline left out (horizontal runs of dark pixels longer than ``TRAIT_MIN`` of the page's
+  width are the form's, not the hand's);
+- the **signature**: ink between the « Signature du candidat » line and the next printed line
+  (at most ``ZONE_SIGNATURE`` of the page's height below it), over the text's width.
+
+A page without the « Signature du candidat » line says nothing. A récapitulatif that says the
+candidature was validated online (« validée en ligne ») is signed by that validation: nothing
+is said either. Thresholds from ``bench.bench_lisibilite``'s signature part (generated
+confirmations, signed or not, scanned or photographed)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .texte import Boite, Mot
+
+ENCRE_SIGNATURE_MIN = 0.001  # share of dark pixels in the zone that makes a signature
+ENCRE_DATE_MIN = 0.006  # in the date's zone (a date is a dozen strokes)
+ZONE_SIGNATURE = 0.09  # of the page's height, below the « Signature du candidat » line
+ZONE_DATE = 0.30  # of the page's width, after « le »
+MOTS_LIGNE_IMPRIMEE = 4  # words of a printed line (the OCR reads a scribble as one or two)
+TRAIT_MIN = 0.04  # of the page's width: a longer horizontal run of ink is a printed line
+_DATE_ECRITE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}")
+
+
+@dataclass(frozen=True)
+class Constat:
+    """``signature`` / ``date``: present or not; ``boite_*`` where it was looked for."""
+
+    signature: bool
+    date: bool | None  # None: the « A …, le … » line was not found
+    boite_signature: Boite
+    boite_date: Boite | None
+    encre_signature: float
+    encre_date: float
+
+
+def _normal(texte: str) -> str:
+    sans = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode().lower()
+    return "".join(c if c.isalnum() else " " for c in sans)
+
+
+def _boite(ligne: list[Mot]) -> Boite:
+    return (min(m.boite[0] for m in ligne), min(m.boite[1] for m in ligne),
+            max(m.boite[2] for m in ligne), max(m.boite[3] for m in ligne))  # fmt: skip
+
+
+def valide_en_ligne(lignes: list[list[Mot]]) -> bool:
+    texte = " ".join(_normal(m.texte) for ligne in lignes for m in ligne)
+    return "validee en ligne" in texte or "validation en ligne" in texte
+
+
+def chercher(lignes: list[list[Mot]], gris: npt.NDArray[np.uint8]) -> Constat | None:
+    """The signature and date of the page whose words are ``lignes`` (boxes as fractions of
+    ``gris``, the page in grey), or None when the page has no signature line. The signature's
+    zone spans the printed text's width, from under its line to the next printed line."""
+    textes = [_normal(" ".join(m.texte for m in ligne)) for ligne in lignes]
+    i = next((k for k, texte in enumerate(textes) if "signature du candidat" in texte), None)
+    if i is None:
+        return None
+    x0, y0, x1, y1 = _boite(lignes[i])
+    # The next printed line: one of several words (a signature read by the OCR is one or two
+    # garbled « words », never a sentence).
+    dessous = [_boite(autre)[1] for autre in lignes[i + 1 :]
+               if len(autre) >= MOTS_LIGNE_IMPRIMEE and _boite(autre)[1] > y1 + 0.005]  # fmt: skip
+    bas = min([y1 + ZONE_SIGNATURE, *dessous])
+    # Across the printed text's width: a photo's table around the sheet is not ink.
+    imprimees = [_boite(ligne) for ligne in lignes if len(ligne) >= MOTS_LIGNE_IMPRIMEE]
+    droite = max([x1, *(b[2] for b in imprimees)])
+    zone = (max(0.0, x0 - 0.02), y1 + 0.003, min(1.0, droite + 0.01), bas)
+    encre_signature = _encre(gris, zone)
+    date, boite_date, encre_date = _date(lignes[max(0, i - 2) : i], x0, y0, gris)
+    return Constat(encre_signature >= ENCRE_SIGNATURE_MIN, date, zone, boite_date,
+                   encre_signature, encre_date)  # fmt: skip
+
+
+def _date(
+    avant: list[list[Mot]], x_gauche: float, y_signature: float, gris: npt.NDArray[np.uint8]
+) -> tuple[bool | None, Boite | None, float]:
+    """The date on the « A …, le … » line, just above the signature line: a date the OCR
+    reads there, else ink after « le »; when the hand wrote over the line so much that « le »
+    cannot be read, ink over the line's right part (where « le ____ » is printed)."""
+    proches = [ligne for ligne in avant if y_signature - _boite(ligne)[3] <= 0.05]
+    if not proches:
+        return None, None, 0.0
+    normaux = [[_normal(m.texte).strip() for m in ligne] for ligne in proches]
+    # The date's line: the one with « le », else one that starts with « A », else the widest
+    # (the OCR may split a line written over into a stray mark and the rest).
+    k = next((k for k, mots in enumerate(normaux) if "le" in mots), None)
+    if k is None:
+        k = next((k for k, mots in enumerate(normaux) if mots[:1] in (["a"], ["fait"])), None)
+    if k is None:
+        k = max(range(len(proches)), key=lambda k: _boite(proches[k])[2] - _boite(proches[k])[0])
+    ligne, mots = proches[k], normaux[k]
+    _, by0, bx1, by1 = _boite(ligne)
+    haut = by1 - by0
+    if "le" in mots:
+        debut = ligne[len(mots) - 1 - mots[::-1].index("le")].boite[2] + 0.003
+    else:
+        debut = x_gauche + 0.55 * (max(bx1, x_gauche + 0.4) - x_gauche)
+    boite = (debut, max(0.0, by0 - 0.8 * haut), min(1.0, debut + ZONE_DATE),
+             min(by1 + 0.5 * haut, y_signature - 0.002))  # fmt: skip
+    encre = _encre(gris, boite)
+    ecrite = any(_DATE_ECRITE.search(m.texte) for autre in proches for m in autre)
+    return ecrite or encre >= ENCRE_DATE_MIN, boite, encre
+
+
+def _encre(gris: npt.NDArray[np.uint8], boite: Boite) -> float:
+    """The share of the zone's pixels darker than its paper by a good margin, the form's
+    printed lines left out."""
+    hauteur, largeur = gris.shape
+    x0, y0, x1, y1 = (round(boite[0] * largeur), round(boite[1] * hauteur),
+                      round(boite[2] * largeur), round(boite[3] * hauteur))  # fmt: skip
+    zone = gris[y0:y1, x0:x1]
+    if zone.size == 0:
+        return 0.0
+    papier = float(np.percentile(zone, 90))
+    sombre = zone < papier - 70
+    # Horizontal runs longer than TRAIT_MIN of the page: underlines and rules, not writing.
+    long_min = max(8, round(TRAIT_MIN * largeur))
+    if sombre.shape[1] >= long_min:
+        # Gaps of a pixel or two (noise, a photo's blur) do not break a printed line.
+        lie = sombre.copy()
+        for d in (1, 2):
+            lie[:, d:] |= sombre[:, :-d]
+            lie[:, :-d] |= sombre[:, d:]
+        cumul = np.cumsum(lie, axis=1, dtype=np.int32)
+        fenetre = cumul[:, long_min - 1 :] - np.concatenate(
+            [np.zeros((sombre.shape[0], 1), np.int32), cumul[:, :-long_min]], axis=1
+        )
+        pleines = fenetre == long_min  # a window entirely dark: part of a long run
+        trait = np.zeros_like(sombre)  # the pixels of those windows, dilated again by 2
+        for decalage in range(long_min):  # mark every pixel of those windows
+            trait[:, decalage : decalage + pleines.shape[1]] |= pleines
+        sombre &= ~trait
+    return float(sombre.mean())
