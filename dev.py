@@ -57,8 +57,9 @@ def demo(args: list[str]) -> None:
 
 def debian_packages() -> None:
     """CI (CI=true) installs from Debian's packages what some tests need: PostgreSQL (the
-    team-mode tests start a server of their own), NSIS (the installer script is compiled) and
-    the OCR-B fonts (the reading tests draw specimen documents in two cuts of it).
+    team-mode tests start a server of their own), NSIS (the installer script is compiled),
+    the OCR-B fonts (the reading tests draw specimen documents in two cuts of it) and DejaVu's
+    other faces (attestations, and the italics of a confirmation's handwritten date).
     Elsewhere nothing is installed: those tests say they skip."""
     import glob
     import shutil
@@ -70,6 +71,8 @@ def debian_packages() -> None:
         missing.append("nsis")
     if not os.path.exists("/usr/share/fonts/opentype/ocr-b/OCRB.otf"):
         missing.append("fonts-ocr-b")  # the specimen documents' MRZ, drawn in OCR-B
+    if not os.path.exists("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf"):
+        missing.append("fonts-dejavu-extra")  # the specimens' faces, and their handwriting
     if not os.environ.get("CI") or not missing or os.name == "nt":
         return
     if shutil.which("apt-get") is None:

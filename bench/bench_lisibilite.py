@@ -13,7 +13,7 @@ import random
 import statistics
 import time
 
-from bench.harness import ligne
+from bench.harness import ligne, taux
 
 SIGMAS = (1.5, 2.0, 3.0)  # pixels at 200 dpi
 
@@ -22,12 +22,6 @@ def codes(data: bytes) -> set[str]:
     from desktop_app.documents import jpeg
 
     return {f.code for f in jpeg.constats(data)}
-
-
-def part(resultats: list[bool]) -> str:
-    return (
-        f"{100 * sum(resultats) / max(1, len(resultats)):.1f} % ({sum(resultats)}/{len(resultats)})"
-    )
 
 
 def ensembles(nombre: int, graine: int = 0) -> dict[str, list[tuple[bytes, bool]]]:
@@ -93,7 +87,7 @@ def main() -> None:
             bruts.append(time.perf_counter() - t)
             signales.append(quoi in trouves)
         attendu = pages[0][1]
-        ligne(f"{nom} — {'signalés' if attendu else 'fausses alertes'}", part(signales))
+        ligne(f"{nom} — {'signalés' if attendu else 'fausses alertes'}", taux(signales))
     mediane, brut = statistics.median(temps), statistics.median(bruts)
     ligne("inspection complète d'un JPEG (médiane)", f"{mediane * 1000:.0f} ms")
     ligne("décodage brut du même JPEG (Pillow, médiane)", f"{brut * 1000:.0f} ms")

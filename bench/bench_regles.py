@@ -28,7 +28,7 @@ def cas() -> tuple[int, int, list[str]]:
 
     faux = []
     for c in CAS:
-        profil = ex.Profil(c.naissance, c.examen, c.specialite, c.categorie, c.handicap)
+        profil = ex.Profil(c.naissance, c.examen, c.specialite, c.categorie, c.handicap, c.session)
         v = ex.exigence(c.genre, profil, c.jour)
         juste = (v is None) if c.verdict is None else (
             v is not None and v.verdict == c.verdict and c.attendu in v.attendu

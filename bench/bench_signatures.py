@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import ligne
+from bench.harness import ligne, taux
 
 
 def main() -> None:
@@ -62,13 +62,10 @@ def main() -> None:
         justes_s.append(signature is not None and (signature.valeur == "présente") == signee)
         justes_d.append(date is not None and (date.valeur == "présente") == datee)
 
-    def part(r: list[bool]) -> str:
-        return f"{100 * sum(r) / max(1, len(r)):.1f} % ({sum(r)}/{len(r)})"
-
     print(f"Confirmations signées ({args.nombre} : {args.nombre // 2} signées, "
           f"{args.nombre - args.nombre // 2} non ; {args.en_ligne} validées en ligne)")  # fmt: skip
-    ligne("signature présente / absente lue juste", part(justes_s))
-    ligne("date présente / absente lue juste", part(justes_d))
+    ligne("signature présente / absente lue juste", taux(justes_s))
+    ligne("date présente / absente lue juste", taux(justes_d))
     ligne("validées en ligne signalées", f"{en_ligne_signales} / {args.en_ligne}")
     mediane, brut = statistics.median(temps), statistics.median(bruts)
     ligne("lecture complète d'une confirmation (médiane)", f"{mediane * 1000:.0f} ms")

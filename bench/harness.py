@@ -58,6 +58,12 @@ def alterner(
     return ma, mb
 
 
+def taux(resultats: list[bool]) -> str:
+    """« 97.0 % (97/100) »: the share of True, with its counts."""
+    oui, n = sum(resultats), len(resultats)
+    return f"{100 * oui / max(1, n):.1f} % ({oui}/{n})"
+
+
 def ligne(label: str, valeur: str) -> None:
     print(f"  {label:<58} {valeur}")
 

@@ -133,25 +133,18 @@ def main() -> None:
     from desktop_app.services.demo import cartes_differentes
 
     lu_et_montre(espace.lire(cartes_differentes), "MRZ", "lu-dans-le-document.png")
-    with espace.db.read() as session:
-        scans = session.execute(
-            select(Piece.candidature_id, Piece.id)
-            .join(Depot)
-            .where(Depot.nom_original == "certificat_medical_scan.jpg")
-            .order_by(Piece.id)
-            .limit(3)
-        ).all()
-    lu_et_montre([tuple(ligne) for ligne in scans], "OCR", "lu-par-ocr.png")
+
+    def deposees(nom: str) -> list[tuple[int, int]]:
+        """(candidature, pièce) of the first three deposits of the demo's file ``nom``."""
+        with espace.db.read() as session:
+            return [tuple(ligne) for ligne in session.execute(
+                select(Piece.candidature_id, Piece.id).join(Depot)
+                .where(Depot.nom_original == nom).order_by(Piece.id).limit(3)
+            )]  # fmt: skip
+
+    lu_et_montre(deposees("certificat_medical_scan.jpg"), "OCR", "lu-par-ocr.png")
     # A confirmation printed, not signed nor dated: said, and where it was looked for.
-    with espace.db.read() as session:
-        non_signees = session.execute(
-            select(Piece.candidature_id, Piece.id)
-            .join(Depot)
-            .where(Depot.nom_original == "confirmation_non_signee.pdf")
-            .order_by(Piece.id)
-            .limit(3)
-        ).all()
-    lu_et_montre([tuple(ligne) for ligne in non_signees], "Signature", "signature-absente.png")
+    lu_et_montre(deposees("confirmation_non_signee.pdf"), "Signature", "signature-absente.png")
 
     # What the rules say: a JDC certificate asked of a candidate of 25 or more, in a dossier
     # that also lacks a pièce the rules require, if the demo has one.

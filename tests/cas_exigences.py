@@ -28,8 +28,9 @@ class Cas:
     examen: str = "BCP"
     specialite: str = "Logistique"
     categorie: str = "INDIVIDUEL"
-    attendu: str = ""  # a words of the expected proof, when exigée
+    attendu: str = ""  # a word of the expected proof, when exigée
     echeance: dt.date | None = None
+    session: str = ""
 
 
 CAS = [
@@ -264,22 +265,24 @@ CAS = [
         specialite="Couvreur",
     ),
     Cas(
-        "BP Couvreur, session 2024 : avant le 8 mars 2024",
+        "BP Couvreur, session 2024 (clôture en décembre 2023) : avant le 8 mars 2024",
         "r408",
-        D(2024, 1, 15),
+        D(2023, 12, 1),
         EXIGEE,
         examen="BP",
         specialite="Couvreur",
         echeance=D(2024, 3, 8),
+        session="2024",
     ),
     Cas(
         "BP Couvreur, session 2025 : pas de date connue",
         "r408",
-        D(2025, 1, 15),
+        D(2024, 12, 1),
         EXIGEE,
         examen="BP",
         specialite="Couvreur",
         echeance=None,
+        session="2025",
     ),
 ]
 

@@ -278,8 +278,7 @@ def selon_les_regles(
         fins[code], modalites[code] = fin, modalite
     for cid, liste in ecarts.items():
         non_exigees = {e.piece_id for e in liste if e.piece_id is not None}
-        pieces = [p for p in par_dossier.get(cid, ())
-                  if p.piece_id not in non_exigees or p.suite == Suite.ANNULATION]  # fmt: skip
+        pieces = [p for p in par_dossier.get(cid, ()) if p.piece_id not in non_exigees]
         for e in liste:
             if e.piece_id is not None:
                 continue

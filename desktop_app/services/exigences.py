@@ -55,6 +55,7 @@ class Profil:
     specialite: str
     categorie: str
     handicap: bool | None
+    session: str = ""  # the campaign's (a rule's échéances are given session by session)
 
 
 class Verdict(enum.Enum):
@@ -209,8 +210,7 @@ def exigence(genre: str, profil: Profil, jour: dt.date, t: Table | None = None) 
         if any(tient is None for tient, _ in resultats):
             return None
         if all(tient for tient, _ in resultats):
-            annee = str(jour.year)
-            echeance = regle.echeances.get(annee)
+            echeance = regle.echeances.get(profil.session)
             return Exigence(
                 genre, Verdict.EXIGEE, _raison_exigee(regle, profil, jour), regle.attendu,
                 regle.source, regle.document,
@@ -365,7 +365,9 @@ def ecarts_des_dossiers(
             presentes.setdefault(cid, {})[genre] = (piece_id, code, libelle)
     resultat = {}
     for cid, naissance, specialite, categorie, handicap in lignes:
-        profil = Profil(naissance, campagne.examen, specialite, categorie, handicap)
+        profil = Profil(
+            naissance, campagne.examen, specialite, categorie, handicap, campagne.session
+        )
         trouves = ecarts(cid, profil, presentes.get(cid, {}), catalogue, jour, t)
         if trouves:
             resultat[cid] = trouves

@@ -23,7 +23,9 @@ def test_the_table_has_the_fifty_edge_cases() -> None:
 
 @pytest.mark.parametrize("cas", CAS, ids=[c.intitule for c in CAS])
 def test_verdict(cas: Cas) -> None:
-    profil = ex.Profil(cas.naissance, cas.examen, cas.specialite, cas.categorie, cas.handicap)
+    profil = ex.Profil(
+        cas.naissance, cas.examen, cas.specialite, cas.categorie, cas.handicap, cas.session
+    )
     verdict = ex.exigence(cas.genre, profil, cas.jour)
     if cas.verdict is None:
         assert verdict is None
@@ -156,7 +158,7 @@ def _un_par_un(s: Session, campagne_id: int) -> dict[int, list[ex.Ecart]]:
     resultat = {}
     for c in s.scalars(select(Candidature).where(Candidature.campagne_id == campagne_id)):
         profil = ex.Profil(c.candidat.date_naissance, campagne.examen, c.specialite,
-                           c.categorie, c.handicap)  # fmt: skip
+                           c.categorie, c.handicap, campagne.session)  # fmt: skip
         pieces = {entrees[p.catalogue_id][0]: (p.id, *entrees[p.catalogue_id][1:])
                   for p in c.pieces if p.catalogue_id in entrees}  # fmt: skip
         trouves = ex.ecarts(c.id, profil, pieces, catalogue, ex.jour_de_reference(campagne))
