@@ -144,3 +144,23 @@ def test_names_from_a_pdf_text_layer(tmp_path: Path) -> None:
     assert valeurs["naissance"].valeur == s.identite.naissance.isoformat()
     x0, y0, x1, y1 = valeurs["nom"].boite  # type: ignore[misc]
     assert 0 < x0 < x1 < 1 and 0 < y0 < y1 < 0.5
+
+
+def test_ocr_unavailable_is_said_once_per_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pymupdf
+
+    from desktop_app.documents.lecture.document import lire_document
+
+    def indisponible(_redresse: object) -> list[list[texte.Mot]]:
+        raise texte.OcrIndisponible("modèle français absent")
+
+    monkeypatch.setattr(texte, "lignes_ocr", indisponible)
+    doc = pymupdf.open()
+    for _ in range(3):  # three scanned pages: no text layer, an OCR wanted on each
+        doc.new_page().draw_rect(pymupdf.Rect(50, 50, 300, 120), fill=(0.2, 0.2, 0.2))
+    chemin = tmp_path / "scan.pdf"
+    doc.save(chemin)
+    lu = lire_document(chemin, "pdf")
+    assert lu.constats == ("Reconnaissance du texte indisponible : modèle français absent.",)

@@ -215,7 +215,9 @@ def _identite_texte(page: _Page, releve: _Releve) -> None:
         try:
             source, lignes = OCR, page.ocr
         except texte.OcrIndisponible as exc:
-            releve.constats.append(f"Reconnaissance du texte indisponible : {exc}.")
+            constat = f"Reconnaissance du texte indisponible : {exc}."
+            if constat not in releve.constats:  # once per document, not once per page
+                releve.constats.append(constat)
             return
     for trouve in texte.identite_dans(lignes):
         if trouve.champ in deja or (source == OCR and trouve.confiance < CONFIANCE_OCR_MIN):
