@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import or_, select
@@ -21,6 +21,7 @@ from desktop_app.models import (
 )
 from desktop_app.services.dates import PARIS, format_date, now_utc
 from desktop_app.services.echeances import passee
+from desktop_app.services.exigences import ecarts_des_dossiers
 from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.recherche import etats
 from desktop_app.services.reglages import affectations
@@ -67,6 +68,9 @@ class TableauDeBord:
     par_specialite: list[LigneSpecialite]
     par_gestionnaire: list[LigneGestionnaire]
     par_jour: list[tuple[dt.date, int]]  # decisions per day (Paris), the last 30 days
+    # Dossiers where the rules of the pièces required disagree with the dossier, by pièce and
+    # verdict (« Certificat JDC — non exigée »): what the relances add or leave out.
+    par_regle: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def jours_restants(self) -> int | None:
@@ -137,6 +141,12 @@ def tableau_de_bord(
         (jour, jours.get(jour, 0))
         for jour in (aujourd_hui - dt.timedelta(days=k) for k in range(JOURS_AFFICHES - 1, -1, -1))
     ]
+    par_regle: Counter[str] = Counter()
+    if not cloture_passee:  # the rules' relances stop at the closing date
+        for liste in ecarts_des_dossiers(session, campagne_id).values():
+            for e in liste:
+                verdict = e.exigence.verdict.value.removeprefix("Pièce ")
+                par_regle[f"{e.libelle} — {verdict}"] += 1
     return TableauDeBord(
         titre_campagne(campagne),
         maintenant,
@@ -147,6 +157,7 @@ def tableau_de_bord(
         par_specialite,
         par_gestionnaire,
         par_jour,
+        sorted(par_regle.items()),
     )
 
 
@@ -215,5 +226,7 @@ def exporter_tableau(t: TableauDeBord, destination: Path) -> None:
           g.decisions_7_jours] for g in t.par_gestionnaire],
     )  # fmt: skip
     feuille("Décisions par jour", ["Jour", "Décisions"], [[*j] for j in t.par_jour])
+    feuille("Règles des pièces", ["Pièce et verdict des règles", "Dossiers"],
+            [[*r] for r in t.par_regle])  # fmt: skip
     classeur.close()
     ecrire_atomique(destination, memoire.getvalue())

@@ -189,6 +189,7 @@ class TableauDeBordVue(QWidget):
         self.specialites = Barres("Dossiers complets par spécialité")
         self.gestionnaires = Barres("À contrôler par gestionnaire (spécialités affectées)")
         self.jours = ParJour("Décisions par jour")
+        self.regles = Barres("Écarts avec les règles des pièces exigées (dossiers)")
         haut = Qt.AlignmentFlag.AlignTop
         grille = QGridLayout()
         grille.addWidget(self.etats, 0, 0, haut)
@@ -196,6 +197,7 @@ class TableauDeBordVue(QWidget):
         grille.addWidget(self.specialites, 1, 0, 2, 1, haut)
         grille.addWidget(self.gestionnaires, 1, 1, haut)
         grille.addWidget(self.jours, 2, 1, haut)
+        grille.addWidget(self.regles, 3, 0, 1, 2, haut)
         disposition = QVBoxLayout(self)
         disposition.addWidget(self.echeance)
         disposition.addLayout(grille)
@@ -215,3 +217,6 @@ class TableauDeBordVue(QWidget):
             "foncé : à contrôler ; clair : tous les dossiers de ses spécialités",
         )  # fmt: skip
         self.jours.poser([(j.strftime("%d/%m"), n) for j, n in t.par_jour])
+        self.regles.poser([(r, n, None, ORANGE) for r, n in t.par_regle],
+                          "avant la clôture, les relances les suivent")  # fmt: skip
+        self.regles.setVisible(bool(t.par_regle))
