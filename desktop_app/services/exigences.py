@@ -78,6 +78,7 @@ class Regle:
 class Genre:
     nom: str
     libelle: str
+    court: str  # in a chart: « JDC »
     codes: tuple[str, ...]
     mots: tuple[str, ...]  # normalised
     non_exigee_sinon: bool
@@ -113,7 +114,7 @@ def lire_table(texte: str) -> Table:
     genres = {}
     for nom, g in donnees.get("genres", {}).items():
         mots = tuple(normaliser(m) for m in g.get("mots", ()))
-        genres[nom] = Genre(nom, g["libelle"], tuple(g.get("codes", ())), mots,
+        genres[nom] = Genre(nom, g["libelle"], g.get("court", nom), tuple(g.get("codes", ())), mots,
                             g.get("sinon") == "non_exigee")  # fmt: skip
     regles = []
     for r in donnees.get("regles", ()):

@@ -21,7 +21,7 @@ from desktop_app.models import (
 )
 from desktop_app.services.dates import PARIS, format_date, now_utc
 from desktop_app.services.echeances import passee
-from desktop_app.services.exigences import ecarts_des_dossiers
+from desktop_app.services.exigences import ecarts_des_dossiers, table
 from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.recherche import etats
 from desktop_app.services.reglages import affectations
@@ -69,7 +69,7 @@ class TableauDeBord:
     par_gestionnaire: list[LigneGestionnaire]
     par_jour: list[tuple[dt.date, int]]  # decisions per day (Paris), the last 30 days
     # Dossiers where the rules of the pièces required disagree with the dossier, by pièce and
-    # verdict (« Certificat JDC — non exigée »): what the relances add or leave out.
+    # verdict (« JDC : non exigée »): what the relances add or leave out.
     par_regle: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -143,10 +143,11 @@ def tableau_de_bord(
     ]
     par_regle: Counter[str] = Counter()
     if not cloture_passee:  # the rules' relances stop at the closing date
+        genres = table().genres
         for liste in ecarts_des_dossiers(session, campagne_id).values():
             for e in liste:
                 verdict = e.exigence.verdict.value.removeprefix("Pièce ")
-                par_regle[f"{e.libelle} — {verdict}"] += 1
+                par_regle[f"{genres[e.genre].court} : {verdict}"] += 1
     return TableauDeBord(
         titre_campagne(campagne),
         maintenant,

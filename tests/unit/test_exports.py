@@ -177,8 +177,6 @@ def test_dashboard_counts_and_its_workbook(espace: Espace, printemps: int, tmp_p
     assert t.par_regle == []  # closed: the rules' relances have stopped
     with espace.db.read() as s:  # before the closing date: the R408 the four dossiers lack
         avant = tableau_de_bord(s, printemps, dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
-    assert avant.par_regle == [
-        ("Attestation de formation R408 (travail en hauteur) — manquante exigée", 4)
-    ]
+    assert avant.par_regle == [("R408 : manquante exigée", 4)]
     lignes = list(classeur["Par gestionnaire"].iter_rows(values_only=True))
     assert lignes[1] == ("Mme Roux", 1, 2, 0, 1, 1)
