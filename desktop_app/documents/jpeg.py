@@ -251,16 +251,11 @@ def constats(data: bytes, juger_lisibilite: bool = True) -> list[Finding]:
 
 
 def _lisibilite(data: bytes) -> lisibilite.Mesure:
-    """Blur and resolution, on the image decoded no finer than 200 dpi needs (the DCT skips
-    the rest: a 12-megapixel photo at half size)."""
+    """Blur and resolution of the image."""
     image = ouvrir(data)
     largeur, hauteur = image.size
-    echelle = min(1.0, lisibilite.COTE_200_DPI / max(largeur, hauteur))
-    if min(largeur, hauteur) >= 8:
-        image.draft("L", (round(largeur * echelle), round(hauteur * echelle)))
-    return lisibilite.Mesure(
-        lisibilite.nettete(lisibilite.a_200_dpi(image)), lisibilite.dpi_de_page(largeur, hauteur)
-    )
+    return lisibilite.Mesure(lisibilite.nettete_image(image),
+                             lisibilite.dpi_de_page(largeur, hauteur))  # fmt: skip
 
 
 _SRGB = None

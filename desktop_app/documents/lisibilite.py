@@ -48,6 +48,16 @@ def a_200_dpi(image: Image.Image) -> npt.NDArray[np.float32]:
     return np.asarray(gris, dtype=np.float32)
 
 
+def nettete_image(image: Image.Image) -> float | None:
+    """The blur of an image just opened: a JPEG decoded no finer than 200 dpi needs (the DCT
+    skips the rest: a 12-megapixel photo at half size), then measured."""
+    largeur, hauteur = image.size
+    if image.format == "JPEG" and min(largeur, hauteur) >= 8:
+        echelle = min(1.0, COTE_200_DPI / max(largeur, hauteur))
+        image.draft("L", (round(largeur * echelle), round(hauteur * echelle)))
+    return nettete(a_200_dpi(image))
+
+
 def nettete(a: npt.NDArray[np.float32]) -> float | None:
     """Laplacian over gradient on the page's strongest edges (about 1/σ of their blur)."""
     if a.shape[0] < 3 or a.shape[1] < 3:

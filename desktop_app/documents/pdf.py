@@ -324,12 +324,7 @@ def _nettete_image(doc: pymupdf.Document, info: dict[str, Any]) -> float | None:
         return None
     try:
         extrait = doc.extract_image(info["xref"])
-        image = Image.open(io.BytesIO(extrait["image"]))
-        largeur, hauteur = image.size
-        echelle = min(1.0, lisibilite.COTE_200_DPI / max(largeur, hauteur))
-        if image.format == "JPEG":
-            image.draft("L", (round(largeur * echelle), round(hauteur * echelle)))
-        return lisibilite.nettete(lisibilite.a_200_dpi(image))
+        return lisibilite.nettete_image(Image.open(io.BytesIO(extrait["image"])))
     except Exception:  # a filter Pillow does not read (JBIG2, CCITT…): no verdict
         return None
 

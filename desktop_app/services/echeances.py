@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from desktop_app.models import Candidat, Candidature, Depot, Modalite, Piece, Statut
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import now_utc
-from desktop_app.services.exigences import ecarts_des_dossiers
+from desktop_app.services.exigences import Ecart, ecarts_des_dossiers
 from desktop_app.services.normalisation import normaliser
 from desktop_app.services.requetes import campagne_de, par_lots, tour_courant
 
@@ -175,8 +175,10 @@ def suivi(
     campagne_id: int,
     maintenant: dt.datetime | None = None,
     candidatures: Iterable[int] | None = None,
+    ecarts: dict[int, list[Ecart]] | None = None,
 ) -> Suivi:
     """The three worklists of the campaign (or of these candidatures), in name order.
+    ``ecarts``: the rules' disagreements with the same dossiers, when already judged.
 
     At 100,000 candidatures most pièces not Conforme end in no list: rows are read as stored
     (a status by its name), the rule is judged once per (status, usable files, catalogue
@@ -236,7 +238,9 @@ def suivi(
             )
         )  # fmt: skip
     if not passee(cloture, maintenant):
-        selon_les_regles(session, campagne_id, candidatures, par_dossier, maintenant)
+        if ecarts is None:
+            ecarts = ecarts_des_dossiers(session, campagne_id, candidatures)
+        selon_les_regles(session, campagne_id, ecarts, par_dossier, maintenant)
     destinataires = destinataires_de(session, par_dossier)
     relancer, annuler, suggerer = [], [], []
     close = passee(cloture, maintenant)
@@ -257,7 +261,7 @@ def suivi(
 def selon_les_regles(
     session: Session,
     campagne_id: int,
-    candidatures: Iterable[int] | None,
+    ecarts: dict[int, list[Ecart]],
     par_dossier: dict[int, list[PieceASuivre]],
     maintenant: dt.datetime,
 ) -> None:
@@ -267,7 +271,6 @@ def selon_les_regles(
     échéance (the catalogue's, else the closing date). The cancellation list is left as the
     statuses make it: the rules suggest, the gestionnaire decides."""
     campagne = campagne_de(session, campagne_id)
-    ecarts = ecarts_des_dossiers(session, campagne_id, candidatures)
     if not ecarts:
         return
     fins, modalites = {}, {}

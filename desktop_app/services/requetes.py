@@ -24,7 +24,7 @@ from desktop_app.models import (
     SourceDecision,
     Statut,
 )
-from desktop_app.services.exigences import Ecart, Exigence, ecarts_du_dossier
+from desktop_app.services.exigences import Ecart, Exigence
 from desktop_app.services.lots import par_lots
 from desktop_app.services.regles import EtatPiece, nombre_a_controler
 
@@ -339,10 +339,11 @@ def ailleurs(session: Session, candidature_id: int, shas: Iterable[str]
 
 
 def pieces_de(
-    session: Session, candidature_id: int, ecarts: Sequence[Ecart] | None = None
+    session: Session, candidature_id: int, ecarts: Sequence[Ecart] = ()
 ) -> list[LignePiece]:
     """The pièces of one candidature (a handful of rows: summarised here, not in SQL);
-    ``ecarts``: the rules' verdicts on the dossier, when the caller has them already."""
+    ``ecarts``: the rules' verdicts on the dossier (``services.exigences``), for the pièces
+    they call « non exigée »; the dossier room reads them, moving between pièces needs not."""
     depots: dict[int, list[Any]] = {}
     for row in session.execute(
         select(
@@ -367,8 +368,6 @@ def pieces_de(
     actuels = [d.sha256 for p, ds in depots.items() for d in ds
                if d.tour == courants[p] and d.recevable]  # fmt: skip
     partages = ailleurs(session, candidature_id, [s for s in actuels if s])
-    if ecarts is None:
-        ecarts = ecarts_du_dossier(session, candidature_id)
     non_exigees = {e.piece_id: e.exigence for e in ecarts if e.piece_id is not None}
     result = []
     for p, cat in session.execute(

@@ -21,7 +21,7 @@ from desktop_app.models import (
 )
 from desktop_app.services.dates import PARIS, format_date, now_utc
 from desktop_app.services.echeances import passee
-from desktop_app.services.exigences import ecarts_des_dossiers, table
+from desktop_app.services.exigences import Ecart, ecarts_des_dossiers, table
 from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.recherche import etats
 from desktop_app.services.reglages import affectations
@@ -95,8 +95,13 @@ class TableauDeBord:
 
 
 def tableau_de_bord(
-    session: Session, campagne_id: int, maintenant: dt.datetime | None = None
+    session: Session,
+    campagne_id: int,
+    maintenant: dt.datetime | None = None,
+    ecarts: dict[int, list[Ecart]] | None = None,
 ) -> TableauDeBord:
+    """``ecarts``: the rules' disagreements, when the caller has judged them already (the
+    follow-up window does, for its relances)."""
     maintenant = maintenant or now_utc()
     campagne = campagne_de(session, campagne_id)
     cloture_passee = passee(campagne.cloture, maintenant)
@@ -144,7 +149,9 @@ def tableau_de_bord(
     par_regle: Counter[str] = Counter()
     if not cloture_passee:  # the rules' relances stop at the closing date
         genres = table().genres
-        for liste in ecarts_des_dossiers(session, campagne_id).values():
+        if ecarts is None:
+            ecarts = ecarts_des_dossiers(session, campagne_id)
+        for liste in ecarts.values():
             for e in liste:
                 verdict = e.exigence.verdict.value.removeprefix("Pièce ")
                 par_regle[f"{genres[e.genre].court} : {verdict}"] += 1

@@ -107,25 +107,26 @@ def infobulle_regle(x: Exigence) -> str:
             "Une suggestion des règles : la décision reste celle du gestionnaire.")  # fmt: skip
 
 
-def item_non_exigee(x: Exigence) -> QTreeWidgetItem:
-    """What the rules say of a pièce the dossier lists: a note under it."""
-    item = QTreeWidgetItem([f"Règles : {x.message}"])
-    item.setForeground(0, COULEUR_REGLE)
+def item_regle(x: Exigence, colonnes: list[str], colonne_couleur: int) -> QTreeWidgetItem:
+    """A row of what the rules say: never selectable (not a pièce to decide on), its source
+    on hover."""
+    item = QTreeWidgetItem(colonnes)
+    item.setForeground(colonne_couleur, COULEUR_REGLE)
     item.setFlags(Qt.ItemFlag.ItemIsEnabled)
     item.setData(0, ROLE_ECART, x)
     item.setToolTip(0, infobulle_regle(x))
     return item
 
 
+def item_non_exigee(x: Exigence) -> QTreeWidgetItem:
+    """What the rules say of a pièce the dossier lists: a note under it."""
+    return item_regle(x, [f"Règles : {x.message}"], 0)
+
+
 def item_manquante(e: Ecart) -> QTreeWidgetItem:
-    """A pièce the rules require that the dossier lacks: a row of its own, not a pièce to
-    decide on."""
-    item = QTreeWidgetItem([f"{e.libelle} ({e.code})", "Manquante exigée", "", ""])
+    """A pièce the rules require that the dossier lacks: a row of its own."""
+    item = item_regle(e.exigence, [f"{e.libelle} ({e.code})", "Manquante exigée", "", ""], 1)
     item.setIcon(0, pastille(Statut.NON_CONFORME))
-    item.setForeground(1, COULEUR_REGLE)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-    item.setData(0, ROLE_ECART, e.exigence)
-    item.setToolTip(0, infobulle_regle(e.exigence))
     return item
 
 

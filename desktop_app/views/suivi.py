@@ -41,6 +41,7 @@ from desktop_app.services.dates import format_datetime, now_utc
 from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.echeances import Dossier, Suivi, suivi
 from desktop_app.services.espace import Espace
+from desktop_app.services.exigences import ecarts_des_dossiers
 from desktop_app.services.fichiers import ecrire_atomique
 from desktop_app.services.reglages import (
     Bureau,
@@ -204,9 +205,10 @@ class SuiviFenetre(QMainWindow):
 
         def lire(session: Any, progression: Progression) -> Any:
             progression(0, 3, "Calcul des échéances")
-            donnees = suivi(session, campagne_id, maintenant)
+            ecarts = ecarts_des_dossiers(session, campagne_id)  # once, for both below
+            donnees = suivi(session, campagne_id, maintenant, ecarts=ecarts)
             progression(1, 3, "Tableau de bord")
-            tableau = tableau_de_bord(session, campagne_id, maintenant)
+            tableau = tableau_de_bord(session, campagne_id, maintenant, ecarts)
             qui = affectations(session, campagne_id)
             return donnees, tableau, contexte(session, campagne_id, maintenant), qui
 

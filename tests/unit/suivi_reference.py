@@ -24,6 +24,7 @@ from desktop_app.services.echeances import (
     selon_les_regles,
     suite_piece,
 )
+from desktop_app.services.exigences import ecarts_des_dossiers
 from desktop_app.services.requetes import campagne_de, dernier_tour
 
 
@@ -64,7 +65,8 @@ def suivi(
             )
         )  # fmt: skip
     if not passee(cloture, maintenant):
-        selon_les_regles(session, campagne_id, candidatures, par_dossier, maintenant)
+        ecarts = ecarts_des_dossiers(session, campagne_id, candidatures)
+        selon_les_regles(session, campagne_id, ecarts, par_dossier, maintenant)
     destinataires = destinataires_de(session, par_dossier)
     relancer, annuler, suggerer = [], [], []
     close = passee(cloture, maintenant)

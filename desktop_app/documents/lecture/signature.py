@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .texte import Boite, Mot
+from .texte import Boite, Mot, englobante
 
 ENCRE_SIGNATURE_MIN = 0.001  # share of dark pixels in the zone that makes a signature
 ENCRE_DATE_MIN = 0.006  # in the date's zone (a date is a dozen strokes)
@@ -54,11 +54,6 @@ def _normal(texte: str) -> str:
     return "".join(c if c.isalnum() else " " for c in sans)
 
 
-def _boite(ligne: list[Mot]) -> Boite:
-    return (min(m.boite[0] for m in ligne), min(m.boite[1] for m in ligne),
-            max(m.boite[2] for m in ligne), max(m.boite[3] for m in ligne))  # fmt: skip
-
-
 def valide_en_ligne(lignes: list[list[Mot]]) -> bool:
     texte = " ".join(_normal(m.texte) for ligne in lignes for m in ligne)
     return "validee en ligne" in texte or "validation en ligne" in texte
@@ -72,14 +67,14 @@ def chercher(lignes: list[list[Mot]], gris: npt.NDArray[np.uint8]) -> Constat | 
     i = next((k for k, texte in enumerate(textes) if "signature du candidat" in texte), None)
     if i is None:
         return None
-    x0, y0, x1, y1 = _boite(lignes[i])
+    x0, y0, x1, y1 = englobante(lignes[i])
     # The next printed line: one of several words (a signature read by the OCR is one or two
     # garbled « words », never a sentence).
-    dessous = [_boite(autre)[1] for autre in lignes[i + 1 :]
-               if len(autre) >= MOTS_LIGNE_IMPRIMEE and _boite(autre)[1] > y1 + 0.005]  # fmt: skip
+    imprimees = [englobante(ligne) for ligne in lignes[i + 1 :] + lignes[:i]
+                 if len(ligne) >= MOTS_LIGNE_IMPRIMEE]  # fmt: skip
+    dessous = [b[1] for b in imprimees if b[1] > y1 + 0.005]
     bas = min([y1 + ZONE_SIGNATURE, *dessous])
     # Across the printed text's width: a photo's table around the sheet is not ink.
-    imprimees = [_boite(ligne) for ligne in lignes if len(ligne) >= MOTS_LIGNE_IMPRIMEE]
     droite = max([x1, *(b[2] for b in imprimees)])
     zone = (max(0.0, x0 - 0.02), y1 + 0.003, min(1.0, droite + 0.01), bas)
     encre_signature = _encre(gris, zone)
@@ -94,7 +89,7 @@ def _date(
     """The date on the « A …, le … » line, just above the signature line: a date the OCR
     reads there, else ink after « le »; when the hand wrote over the line so much that « le »
     cannot be read, ink over the line's right part (where « le ____ » is printed)."""
-    proches = [ligne for ligne in avant if y_signature - _boite(ligne)[3] <= 0.05]
+    proches = [ligne for ligne in avant if y_signature - englobante(ligne)[3] <= 0.05]
     if not proches:
         return None, None, 0.0
     normaux = [[_normal(m.texte).strip() for m in ligne] for ligne in proches]
@@ -104,9 +99,11 @@ def _date(
     if k is None:
         k = next((k for k, mots in enumerate(normaux) if mots[:1] in (["a"], ["fait"])), None)
     if k is None:
-        k = max(range(len(proches)), key=lambda k: _boite(proches[k])[2] - _boite(proches[k])[0])
+        k = max(
+            range(len(proches)), key=lambda k: englobante(proches[k])[2] - englobante(proches[k])[0]
+        )
     ligne, mots = proches[k], normaux[k]
-    _, by0, bx1, by1 = _boite(ligne)
+    _, by0, bx1, by1 = englobante(ligne)
     haut = by1 - by0
     if "le" in mots:
         debut = ligne[len(mots) - 1 - mots[::-1].index("le")].boite[2] + 0.003

@@ -44,6 +44,12 @@ class Trouve:
 # --- Words -------------------------------------------------------------------------------
 
 
+def englobante(mots: list[Mot]) -> Boite:
+    """The box around these words."""
+    return (min(m.boite[0] for m in mots), min(m.boite[1] for m in mots),
+            max(m.boite[2] for m in mots), max(m.boite[3] for m in mots))  # fmt: skip
+
+
 def lignes_du_pdf(page: object) -> list[list[Mot]]:
     """The words of a PyMuPDF page's text layer, line by line."""
     largeur, hauteur = page.rect.width, page.rect.height  # type: ignore[attr-defined]
@@ -196,9 +202,7 @@ class _Texte:
         mots = [m for debut, fin in etendues for m in self.mots(debut, fin)]
         if not mots:
             return Trouve(champ, valeur, 0.0, None)
-        boite = (min(m.boite[0] for m in mots), min(m.boite[1] for m in mots),
-                 max(m.boite[2] for m in mots), max(m.boite[3] for m in mots))  # fmt: skip
-        return Trouve(champ, valeur, min(m.confiance for m in mots), boite)
+        return Trouve(champ, valeur, min(m.confiance for m in mots), englobante(mots))
 
 
 def identite_dans(lignes: list[list[Mot]]) -> list[Trouve]:
