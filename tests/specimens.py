@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import os
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -453,3 +453,45 @@ def confirmation(
     dessin.text((x, y), "Si les renseignements contenus dans ce document sont incorrects ou "
                 "incomplets, corrigez-les en ROUGE.", fill=(20, 20, 30), font=petite)  # fmt: skip
     return page
+
+
+@dataclass(frozen=True)
+class Papier:
+    """One paper a candidate holds: an identity document (``genre`` TD1, TD3 or CNI) or an
+    attestation (``genre`` « attestation N »), as printed."""
+
+    identite: Identite
+    genre: str
+    image: Image.Image
+
+
+def papier(rang: int, graine: int = 0) -> Papier:
+    """The ``rang``-th of a series of distinct papers, for the re-scan check: ID cards,
+    passports, CNI of 1988 and attestations of four models in turn (many printed from one
+    template for different people); one in three is held by the holder of the paper two
+    before, of the same kind (the same person's other card or attestation, maybe of the same
+    template: the same names, another paper). Each drawn from its own
+    seed: a paper is the same whichever process draws it, in whatever order."""
+    titulaire = rang - 2 if rang % 3 == 2 else rang
+    identite = identite_au_hasard(random.Random(f"{graine}/{titulaire}"))
+    rng = random.Random(f"{graine}:{rang}")
+    if titulaire != rang:  # another card of the holder: its own number and expiry
+        autre = identite_au_hasard(rng)
+        identite = replace(identite, numero=autre.numero, expiration=autre.expiration)
+    if rang % 2:
+        modele = rng.randrange(4)
+        return Papier(identite, f"attestation {modele}", attestation(identite, 200, rng, modele))
+    genre = rng.choice((TD1, TD3, CNI))
+    return Papier(identite, genre, document(identite, genre, 300))
+
+
+def papiers(nombre: int, graine: int = 0) -> list[Papier]:
+    return [papier(rang, graine) for rang in range(nombre)]
+
+
+def capturer(papier: Papier, rng: random.Random) -> Image.Image:
+    """The paper as a candidate sends it: scanned (two times in three) or photographed, at
+    200 dpi."""
+    if rng.random() < 1 / 3:
+        return photographier(papier.image, rng, 200)
+    return scanner(papier.image, rng, 200)

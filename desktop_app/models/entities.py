@@ -84,6 +84,11 @@ class Campagne(Base):
 
     __table_args__ = (UniqueConstraint("examen", "session", "academie", name="uq_campagne"),)
 
+    @property
+    def titre(self) -> str:
+        """« Baccalauréat professionnel 2024 — académie de Clermont-Ferrand »."""
+        return f"{self.libelle or self.examen} {self.session} — académie de {self.academie}"
+
 
 class Affectation(Base):
     """A spécialité of the campaign and the gestionnaire who covers it (seed 001)."""
@@ -285,7 +290,10 @@ DECIDE = Decision.source != SourceDecision.LECTURE
 class LectureFichier(Base):
     """What the reading found in a stored file (documents.lecture), by the file's sha256: the
     same file deposited twice is read once. ``version``: the reader's; an older one is read
-    again. Holds personal data: removed with the last deposit of its file (purge)."""
+    again. Holds personal data: removed with the last deposit of its file (purge).
+    ``naissance_lue`` (the holder's birth date read, ISO) and ``empreinte`` (the first page's
+    fingerprint) are the reading's, kept in columns so that a re-scan of the same paper is
+    looked for among one holder's documents only."""
 
     __tablename__ = "lecture_fichier"
 
@@ -293,6 +301,8 @@ class LectureFichier(Base):
     version: Mapped[int] = mapped_column(Integer)
     resultat: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     lu_le: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    naissance_lue: Mapped[str | None] = mapped_column(String(10), index=True)
+    empreinte: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ImportPaquet(Base):

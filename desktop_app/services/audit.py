@@ -32,7 +32,6 @@ from desktop_app.models import (
 from desktop_app.models.chaine import CHAMPS, GENESE, NOTE_NOUVEAU_DEPOT, empreinte
 from desktop_app.services.dates import format_date, format_datetime
 from desktop_app.services.fichiers import ecrire_atomique
-from desktop_app.services.requetes import titre_campagne
 from desktop_app.services.tabular import write_table
 
 VERROU_CHAINE = 727_011  # the advisory lock's key on PostgreSQL (any constant of our own)
@@ -292,7 +291,7 @@ def historique_candidat(session: Session, n_candidat: str) -> list[list[str]]:
             [
                 candidat.n_candidat,
                 nom,
-                titre_campagne(campagne),
+                campagne.titre,
                 n_inscription,
                 libelle,
                 str(d.id),

@@ -30,7 +30,6 @@ from desktop_app.services.requetes import (
     campagne_de,
     dernier_tour,
     par_lots,
-    titre_campagne,
 )
 
 __all__ = [
@@ -84,7 +83,7 @@ def contexte(session: Session, campagne_id: int, maintenant: dt.datetime | None 
     maintenant = maintenant or now_utc()
     return Contexte(
         campagne.id,
-        titre_campagne(campagne),
+        campagne.titre,
         campagne.examen,
         campagne.session,
         campagne.cloture,

@@ -894,7 +894,11 @@ def generer_paquet(
             }
             defaut = defauts.get(index) if code == c.pieces[0] else None
             if modalite == "en_ligne" and (defaut or rng.random() < 0.93):
-                row["fichier"] = _fichier_demo(ecriture, code, c, rng, cal, defaut)
+                # One candidate in a hundred sends, as their identity, a new photo of the
+                # previous candidate's card (the re-scan check finds it on both dossiers).
+                emprunte = index % 100 == 57 and code == "1NATID01"
+                titulaire = candidatures[index - 1] if emprunte else c
+                row["fichier"] = _fichier_demo(ecriture, code, c, rng, cal, defaut, titulaire)
                 row["date_depot"] = f"{depot:%d/%m/%Y %H:%M}"
                 row["date_validation"] = f"{validation:%d/%m/%Y %H:%M}" if validation else ""
             if not defaut:  # a file that is not recevable awaits the gestionnaire: never Conforme
@@ -914,7 +918,10 @@ def _fichier_demo(
     rng: random.Random,
     cal: Calendrier,
     defaut: str | None,
+    titulaire: _Candidature | None = None,
 ) -> str:
+    """The file of the pièce ``code``; ``titulaire``: whose identity card it shows (another
+    candidate's, borrowed), else ``c``'s."""
     if defaut == "gros":
         return e.ecrire(f"{c.n_candidat}/scan_haute_qualite.jpg", gros_jpeg(rng))
     if defaut == "png":
@@ -940,10 +947,15 @@ def _fichier_demo(
         orientation = 6 if rng.random() < 0.3 else 1
         basse = rng.random() < 0.08
         return e.fichier(
-            f"identite_o{orientation}{'_basse' if basse else ''}",
+            f"identite_o{orientation}{'_basse' if basse else ''}"
+            + (f"_carte_de_{titulaire.n_candidat}" if titulaire not in (None, c) else ""),
             c,
             lambda: photo_identite_jpeg(
-                c, rng, basse_resolution=basse, orientation=orientation, session=int(cal.session)
+                titulaire or c,
+                rng,
+                basse_resolution=basse,
+                orientation=orientation,
+                session=int(cal.session),
             ),
             "jpg",
         )

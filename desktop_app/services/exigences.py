@@ -82,6 +82,7 @@ class Genre:
     codes: tuple[str, ...]
     mots: tuple[str, ...]  # normalised
     non_exigee_sinon: bool
+    empreinte: bool = True  # False: printed from one template for all (never compared by look)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def lire_table(texte: str) -> Table:
     for nom, g in donnees.get("genres", {}).items():
         mots = tuple(normaliser(m) for m in g.get("mots", ()))
         genres[nom] = Genre(nom, g["libelle"], g.get("court", nom), tuple(g.get("codes", ())), mots,
-                            g.get("sinon") == "non_exigee")  # fmt: skip
+                            g.get("sinon") == "non_exigee", g.get("empreinte", True))  # fmt: skip
     regles = []
     for r in donnees.get("regles", ()):
         if r["genre"] not in genres:
@@ -250,6 +251,14 @@ def genre_de(code: str, libelle: str, t: Table | None = None) -> str | None:
         if any(f" {m} " in texte for m in g.mots):
             return g.nom
     return None
+
+
+def compare_par_empreinte(code: str, libelle: str) -> bool:
+    """Whether a pièce's file holds the candidate's own paper (an identity document, a
+    certificate, an attestation), where a re-scan of the same paper for someone else means
+    something; not a form the portal prints alike for everyone."""
+    genre = genre_de(code, libelle)
+    return genre is None or table().genres[genre].empreinte
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,9 @@ def enregistrer(session: Session, sha256: str, lu: Lu) -> None:
         ligne = LectureFichier(sha256=sha256)
         session.add(ligne)
     ligne.version, ligne.resultat, ligne.lu_le = lu.version, vers_json(lu), now_utc()
+    naissance = lu.premiere("naissance")
+    ligne.naissance_lue = naissance.valeur if naissance is not None else None
+    ligne.empreinte = lu.empreinte
 
 
 def lecture(session: Session, sha256: str) -> Lu | None:
@@ -208,6 +211,43 @@ def memes_noms(lu: str, attendu: str, source: str, abrege: bool = False) -> bool
                        for x, y in zip(jetons_lus, jetons_attendus, strict=True))  # fmt: skip
         return False
     return False
+
+
+def meme_titulaire(a: Lu, b: Lu) -> bool:
+    """Whether two readings name the same holder: the same birth date, the same name and the
+    same first prénom where both read one (either may be the one an MRZ shortened or an OCR
+    misread, as ``memes_noms`` allows). Without a name and a birth date on both, no."""
+    naissances = a.premiere("naissance"), b.premiere("naissance")
+    if None in naissances or naissances[0].valeur != naissances[1].valeur:  # type: ignore[union-attr]
+        return False
+    for champ in ("nom", "prenoms"):
+        va, vb = a.premiere(champ), b.premiere(champ)
+        if va is None or vb is None:
+            if champ == "nom":
+                return False
+            continue
+        lus = [_jetons(v.valeur)[:1] if champ == "prenoms" else _jetons(v.valeur)
+               for v in (va, vb)]  # fmt: skip
+        if not all(lus):
+            return False
+        x, y = (" ".join(j) for j in lus)
+        source = OCR if OCR in (va.source, vb.source) else va.source
+        if not (memes_noms(x, y, source, va.detail.endswith(TRONQUE))
+                or memes_noms(y, x, source, vb.detail.endswith(TRONQUE))):  # fmt: skip
+            return False
+    return True
+
+
+def meme_papier(a: Lu, b: Lu) -> bool:
+    """Whether two readings may be of one paper: the same holder, and no document number or
+    expiry read on both that differ (a holder's renewed card is another paper)."""
+    if not meme_titulaire(a, b):
+        return False
+    for champ in ("numero", "expiration"):
+        va, vb = a.premiere(champ), b.premiere(champ)
+        if va is not None and vb is not None and va.valeur != vb.valeur:
+            return False
+    return True
 
 
 def _fin_de_validite(lu: Lu, naissance: dt.date | None) -> tuple[dt.date, str] | None:

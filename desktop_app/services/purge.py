@@ -32,7 +32,6 @@ from desktop_app.models.chaine import CHAMPS, GENESE, empreinte
 from desktop_app.services.audit import tete_de
 from desktop_app.services.dates import now_utc
 from desktop_app.services.espace import Espace
-from desktop_app.services.requetes import titre_campagne
 from desktop_app.services.sauvegardes import Motif, lister
 
 
@@ -93,7 +92,7 @@ def purger(session: Session, campagne_id: int, gestionnaire: str, titre_tape: st
     campagne = session.get(Campagne, campagne_id)
     if campagne is None:
         raise PurgeRefusee(f"Aucune campagne n° {campagne_id}.")
-    titre = titre_campagne(campagne)
+    titre = campagne.titre
     if titre_tape.strip() != titre:
         raise PurgeRefusee(f"Purge non confirmée : tapez exactement le titre « {titre} ».")
     if not gestionnaire.strip():

@@ -11,6 +11,8 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, aliased
 
+from desktop_app.documents.lecture.document import VERSION as VERSION_LECTURE
+from desktop_app.documents.lecture.empreinte import distance
 from desktop_app.models import (
     DECIDE,
     Campagne,
@@ -18,13 +20,15 @@ from desktop_app.models import (
     Candidature,
     Decision,
     Depot,
+    LectureFichier,
     Modalite,
     Piece,
     PieceCatalogue,
     SourceDecision,
     Statut,
 )
-from desktop_app.services.exigences import Ecart, Exigence
+from desktop_app.services.exigences import Ecart, Exigence, compare_par_empreinte
+from desktop_app.services.lecture import depuis_json, meme_papier
 from desktop_app.services.lots import par_lots
 from desktop_app.services.regles import EtatPiece, nombre_a_controler
 
@@ -177,11 +181,6 @@ def campagne_de(session: Session, campagne_id: int) -> Campagne:
     return campagne
 
 
-def titre_campagne(c: Campagne) -> str:
-    """« Baccalauréat professionnel 2024 — académie de Clermont-Ferrand »."""
-    return f"{c.libelle or c.examen} {c.session} — académie de {c.academie}"
-
-
 def campagnes(session: Session) -> list[CampagneResume]:
     counts: dict[int, int] = {
         cid: n
@@ -192,7 +191,7 @@ def campagnes(session: Session) -> list[CampagneResume]:
     return [
         CampagneResume(
             c.id,
-            titre_campagne(c),
+            c.titre,
             c.examen,
             c.session,
             c.academie,
@@ -303,39 +302,99 @@ class Ailleurs:
     candidat: str  # « NOM Prénoms »
     piece: str  # the pièce's label
     meme_dossier: bool  # another pièce of the same candidature
+    rescan: bool = False  # not the same file: the same paper scanned anew (``rescans``)
 
 
 def ailleurs(session: Session, candidature_id: int, shas: Iterable[str]
              ) -> dict[str, list[Ailleurs]]:  # fmt: skip
     """For each of these files of the candidature, where else it was deposited (the index on
     the deposits' sha256: a lookup per file, whatever the campaign's size)."""
-    shas = sorted(set(shas))
-    if not shas:
+    return {sha: [a for a, _ in lieux] for sha, lieux in _depots_ailleurs(
+        session, candidature_id, {s: {s} for s in shas}).items()}  # fmt: skip
+
+
+def _depots_ailleurs(
+    session: Session, candidature_id: int, fichiers: dict[str, set[str]], rescan: bool = False
+) -> dict[str, list[tuple[Ailleurs, str]]]:
+    """Where the files ``fichiers`` maps to (each to the files of this candidature it stands
+    for) were deposited, outside this candidate's other candidatures, by the file of this
+    candidature: each place with its catalogue code."""
+    if not fichiers:
         return {}
     candidat = session.scalar(
         select(Candidature.candidat_id).where(Candidature.id == candidature_id)
     )  # fmt: skip
-    trouves: dict[str, list[Ailleurs]] = {}
+    trouves: dict[str, list[tuple[Ailleurs, str]]] = {}
     vus: set[tuple[str, int]] = set()
     for row in session.execute(
         select(Depot.sha256, Piece.id, Piece.candidature_id, Candidature.candidat_id,
                Candidat.n_candidat, Candidat.nom_naissance, Candidat.prenoms,
-               PieceCatalogue.libelle)
+               PieceCatalogue.code, PieceCatalogue.libelle)
         .join(Piece, Piece.id == Depot.piece_id)
         .join(Candidature, Candidature.id == Piece.candidature_id)
         .join(Candidat, Candidat.id == Candidature.candidat_id)
         .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
-        .where(Depot.sha256.in_(shas), Depot.recevable)
+        .where(Depot.sha256.in_(sorted(fichiers)), Depot.recevable)
         .order_by(Depot.id)
     ):  # fmt: skip
         meme = row.candidature_id == candidature_id
-        if (row.sha256, row.id) in vus or (not meme and row.candidat_id == candidat):
+        if not meme and row.candidat_id == candidat:
             continue
-        vus.add((row.sha256, row.id))
-        trouves.setdefault(row.sha256, []).append(Ailleurs(
-            row.candidature_id, row.id, row.n_candidat,
-            f"{row.nom_naissance} {row.prenoms}".strip(), row.libelle, meme))  # fmt: skip
+        qui = f"{row.nom_naissance} {row.prenoms}".strip()
+        lieu = Ailleurs(row.candidature_id, row.id, row.n_candidat, qui, row.libelle, meme, rescan)
+        for sha in sorted(fichiers[row.sha256]):
+            if (sha, row.id) not in vus:
+                vus.add((sha, row.id))
+                trouves.setdefault(sha, []).append((lieu, row.code))
     return trouves
+
+
+SEUIL_EMPREINTE = 14  # bits of 63: two scans of one paper came at most 12 apart (bench_rescans)
+
+
+def rescans(session: Session, candidature_id: int, shas: Iterable[str]
+            ) -> dict[str, list[Ailleurs]]:  # fmt: skip
+    """For each of these files of the candidature, the other files deposited that seem to be
+    the same paper scanned or photographed anew: first pages whose fingerprints are at most
+    ``SEUIL_EMPREINTE`` bits apart, and readings that name the same holder (birth date, name,
+    first prénom) with no document number or expiry that differs (``meme_papier``). Only
+    between pièces holding the candidate's own paper (``compare_par_empreinte``): forms the
+    portal prints alike for all are never compared, and two documents of one template for
+    two people (0–10 bits apart) differ by their names. A file whose holder was not read is
+    not compared (a lookup by birth date keeps this a few rows whatever the campaign's
+    size)."""
+    propres = {
+        row.sha256 for row in session.execute(
+            select(Depot.sha256, PieceCatalogue.code, PieceCatalogue.libelle)
+            .join(Piece, Piece.id == Depot.piece_id)
+            .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
+            .where(Piece.candidature_id == candidature_id, Depot.sha256.in_(sorted(set(shas))))
+        ) if compare_par_empreinte(row.code, row.libelle)
+    }  # fmt: skip
+    lus = LectureFichier
+    proches: dict[str, set[str]] = {}
+    for sha, naissance, empreinte, resultat in session.execute(
+        select(lus.sha256, lus.naissance_lue, lus.empreinte, lus.resultat).where(
+            lus.sha256.in_(sorted(propres)), lus.version == VERSION_LECTURE,
+            lus.naissance_lue.is_not(None), lus.empreinte.is_not(None))
+    ):  # fmt: skip
+        voisins = [autre for autre, e in session.execute(
+            select(lus.sha256, lus.empreinte).where(
+                lus.naissance_lue == naissance, lus.sha256 != sha, lus.empreinte.is_not(None),
+                lus.version == VERSION_LECTURE))
+            if distance(e, empreinte) <= SEUIL_EMPREINTE]  # fmt: skip
+        if not voisins:
+            continue
+        lu = depuis_json(resultat)
+        for autre, donnees in session.execute(
+            select(lus.sha256, lus.resultat).where(lus.sha256.in_(voisins))
+        ):  # fmt: skip
+            if meme_papier(lu, depuis_json(donnees)):
+                proches.setdefault(autre, set()).add(sha)
+    return {
+        sha: [a for a, code in lieux if compare_par_empreinte(code, a.piece)]
+        for sha, lieux in _depots_ailleurs(session, candidature_id, proches, rescan=True).items()
+    }
 
 
 def pieces_de(
@@ -368,6 +427,8 @@ def pieces_de(
     actuels = [d.sha256 for p, ds in depots.items() for d in ds
                if d.tour == courants[p] and d.recevable]  # fmt: skip
     partages = ailleurs(session, candidature_id, [s for s in actuels if s])
+    for sha, lieux in rescans(session, candidature_id, [s for s in actuels if s]).items():
+        partages.setdefault(sha, []).extend(lieux)
     non_exigees = {e.piece_id: e.exigence for e in ecarts if e.piece_id is not None}
     result = []
     for p, cat in session.execute(

@@ -30,7 +30,6 @@ from desktop_app.services.requetes import (
     STATUTS_COMPTES,
     campagne_de,
     lister_candidatures,
-    titre_campagne,
     totaux,
 )
 
@@ -156,7 +155,7 @@ def tableau_de_bord(
                 verdict = e.exigence.verdict.value.removeprefix("Pièce ")
                 par_regle[f"{genres[e.genre].court} : {verdict}"] += 1
     return TableauDeBord(
-        titre_campagne(campagne),
+        campagne.titre,
         maintenant,
         campagne.cloture,
         len(lignes),

@@ -232,8 +232,12 @@ class DecisionPanel(QWidget):
             ou = (f"pour la pièce « {html.escape(a.piece)} » de ce dossier" if a.meme_dossier
                   else f"pour un autre candidat : {html.escape(a.candidat)} "
                   f"(n° {html.escape(a.n_candidat)}), « {html.escape(a.piece)} »")  # fmt: skip
+            quoi = ("<b>Le même document semble déposé, numérisé à nouveau,</b>" if a.rescan
+                    else "<b>Le même fichier a été déposé</b>")  # fmt: skip
+            pourquoi = (" (même titulaire lu, première page d'aspect presque identique : à "
+                        "vérifier)" if a.rescan else "")  # fmt: skip
             avertissements.append(
-                f"<b>Le même fichier a été déposé</b> {ou} — "
+                f"{quoi} {ou}{pourquoi} — "
                 f"<a href='aller:{a.candidature_id}:{a.piece_id}'>y aller</a>"
             )
         if piece.non_exigee is not None:
@@ -244,7 +248,7 @@ class DecisionPanel(QWidget):
             )
         if len(piece.ailleurs) > 5:
             avertissements.append(f"… et {len(piece.ailleurs) - 5} autre(s) dépôt(s) du même "
-                                  "fichier.")  # fmt: skip
+                                  "document.")  # fmt: skip
         self.redepot.setText("<br>".join(avertissements))
         self.redepot.setVisible(bool(avertissements))
         self.commentaire.setPlainText(piece.commentaire)

@@ -1,5 +1,5 @@
-"""A file deposited for another candidate: the decision panel says so, and its link leads to
-the other dossier."""
+"""A file deposited for another candidate, or the same paper scanned anew: the decision panel
+says so, and its link leads to the other dossier."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from desktop_app.services.espace import ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from tests.gui.fenetre import ouvrir
+from tests.unit.test_rescans import lire_comme_rescans
 from tests.unit.test_reutilisation import deposer_ailleurs
 
 
@@ -29,5 +30,22 @@ def test_a_file_deposited_for_another_candidate_is_said_with_the_way_there(
     w.panneau.redepot.linkActivated.emit(f"aller:{c3}:{p3}")
     qtbot.waitUntil(lambda: w.etat.piece is not None and w.etat.piece.id == p3, timeout=10_000)
     assert w.etat.candidature_id == c3
+    w.close()
+    espace.close()
+
+
+def test_a_paper_scanned_anew_for_another_candidate_is_said_as_such(
+    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+) -> None:
+    espace = ouvrir_espace(tmp_path / "donnees")
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    c1, p1, c2, p2, _, _ = lire_comme_rescans(espace)
+    w = ouvrir(qtbot, espace)
+    w.lecteur.arreter()
+    w.aller_a(c1, p1)
+    qtbot.waitUntil(lambda: "numérisé à nouveau" in w.panneau.redepot.text(), timeout=10_000)
+    texte = w.panneau.redepot.text()
+    assert "pour un autre candidat" in texte and "Le même fichier" not in texte
+    assert f"aller:{c2}:{p2}" in texte
     w.close()
     espace.close()

@@ -47,7 +47,7 @@ def test_writes_take_the_lock_at_begin(tmp_path: Path) -> None:
 
 def test_schema_is_created_by_the_migration_and_is_at_head(tmp_path: Path) -> None:
     espace = ouvrir_espace(tmp_path / "d")
-    assert espace.db.current_revision() == espace.db.head_revision() == TETE == "0009"
+    assert espace.db.current_revision() == espace.db.head_revision() == TETE == "0010"
     espace.close()
 
 

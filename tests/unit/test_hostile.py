@@ -655,11 +655,10 @@ def test_a_campaign_purged_leaves_no_personal_data_and_says_what_went(
                 s, p, Statut.NON_CONFORME, "Claire", commentaire="Illisible"))  # fmt: skip
         with espace.db.read() as s:
             from desktop_app.models import Campagne
-            from desktop_app.services.requetes import titre_campagne
 
             demo = s.get(Campagne, 1)
             assert demo is not None
-            titre = titre_campagne(demo)
+            titre = demo.titre
             noms = {c.nom_naissance for c in s.query(Candidat)}
     finally:
         espace.close()

@@ -107,9 +107,8 @@ def test_purge_removes_the_readings_of_files_nobody_deposited_any_more(
     for f in espace.lire(lambda s: a_lire(s, 3)):
         espace.ecrire(lambda s, f=f: enregistrer(s, f.sha256, document.Lu(constats=("x",))))
     from desktop_app.models import Campagne
-    from desktop_app.services.requetes import titre_campagne
 
-    titre = espace.lire(lambda s: titre_campagne(s.get(Campagne, 1)))
+    titre = espace.lire(lambda s: s.get(Campagne, 1).titre)
     bilan = espace.ecrire(lambda s: purger(s, 1, "Mme Roux", titre))
     assert bilan.retraits["lecture(s) de document"] == 3
     assert espace.lire(lambda s: s.scalars(select(LectureFichier)).all()) == []

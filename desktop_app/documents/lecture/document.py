@@ -8,6 +8,9 @@ hold (fields no digit vouches for and read without a clear lead are left out), t
 of a PDF (an MRZ typed in it, names and a birth date written in it), and, on a page with no
 text layer and nothing read by the others, OCR (Tesseract). A value is a suggestion: the
 gestionnaire decides.
+
+The first page's perceptual fingerprint (``empreinte``) comes with the reading: the same paper
+deposited twice, scanned anew, is looked for with it (``services.lecture.rescans``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from .texte import Mot, lignes_du_pdf
 if TYPE_CHECKING:
     from .ocrb import Redresse
 
-VERSION = 3  # raise when a reading would change: stored readings of an older one are redone
+VERSION = 4  # raise when a reading would change: stored readings of an older one are redone
 DPI_LECTURE = 300  # a PDF page is rendered at this resolution for the MRZ and the 2D-Doc
 PAGES_MAX = 3  # only the first pages are read: identity documents and attestations are short
 
@@ -54,6 +57,7 @@ class Lu:
     deuxddoc_invalide: bool = False  # a 2D-Doc whose signature does not hold
     mrz_illisible: bool = False  # an MRZ was found but failed its checks
     echec: str = ""  # why the file could not be read at all (a time limit, a crash): "" when read
+    empreinte: int | None = None  # the first page's fingerprint (empreinte.py), None if blank
     version: int = VERSION
 
     def premiere(self, champ: str) -> Valeur | None:
@@ -137,7 +141,8 @@ def lire_document(
     """What the file says of its holder. ``certificats``: folders of 2D-Doc certificates
     added to those shipped (the bureau's)."""
     releve = _Releve()
-    for page in _pages(Path(chemin), fmt):
+    pages = _pages(Path(chemin), fmt)
+    for page in pages:
         _deuxddoc(page, releve, certificats)
         if not any(v.source == MRZ for v in releve.valeurs):
             _mrz_texte(page, releve, reference) or _mrz_image(page, releve, reference)
@@ -148,7 +153,17 @@ def lire_document(
         if not any(v.champ == "signature" for v in releve.valeurs):
             _signature(page, releve)
     return Lu(tuple(releve.valeurs), tuple(releve.constats), releve.deuxddoc,
-              releve.deuxddoc_invalide, releve.mrz_illisible)  # fmt: skip
+              releve.deuxddoc_invalide, releve.mrz_illisible,
+              empreinte=_empreinte(pages[0]) if pages else None)  # fmt: skip
+
+
+def _empreinte(page: _Page) -> int | None:
+    """The first page's fingerprint, turned upright by the skew already measured when the
+    MRZ or the OCR needed it."""
+    from .empreinte import empreinte
+
+    angle = page._redresse.angle if page._redresse is not None else None
+    return empreinte(page.image, angle)  # type: ignore[arg-type]
 
 
 def _deuxddoc(page: _Page, releve: _Releve, certificats: tuple[str, ...]) -> None:

@@ -116,7 +116,7 @@ def _normer(cellule: Tableau) -> Tableau:
     return np.asarray(vecteur / norme if norme > 1e-6 else vecteur, dtype=np.float32)
 
 
-def _encre(gris: Image.Image) -> Tableau:
+def encre(gris: Image.Image) -> Tableau:
     """True where a pixel is clearly darker than its neighbourhood (ink, whatever the light),
     on paper: a neighbourhood at least half as bright as the page's light parts (not the
     table a phone photo shows around the document, nor the edge between the two)."""
@@ -149,7 +149,7 @@ def _traits(encre: Tableau, longueur: int, axe: int) -> Tableau:
     return np.asarray(couvert if axe == 0 else couvert.T)
 
 
-def _angle(encre: Tableau) -> float:
+def angle_des_lignes(encre: Tableau) -> float:
     """The rotation that makes the text lines horizontal: the one whose row profile is the
     sharpest, tried every half degree then every tenth."""
     petite = Image.fromarray((encre * 255).astype(np.uint8))
@@ -369,7 +369,7 @@ def redresser(image: Image.Image) -> Redresse:
         gris = gris.resize(
             (round(gris.width * echelle), round(gris.height * echelle)), Image.Resampling.BOX
         )
-    angle = _angle(_encre(gris))
+    angle = angle_des_lignes(encre(gris))
     # The corners the turn uncovers take the colour of the image's edge: no false edge.
     tableau = np.asarray(gris)
     bord = np.concatenate((tableau[0], tableau[-1], tableau[:, 0], tableau[:, -1]))
@@ -384,8 +384,8 @@ def lire_image(image: Image.Image | Redresse, reference: date | None = None) -> 
     checks (``utilisable`` False): it is then shown as unread, never used."""
     redresse = image if isinstance(image, Redresse) else redresser(image)
     droit = redresse.droit
-    encre = _encre(droit)
-    lignes = [c for bande in _bandes(encre) for c in _candidates(encre, bande)]
+    masque = encre(droit)
+    lignes = [c for bande in _bandes(masque) for c in _candidates(masque, bande)]
     lectures: list[tuple[bool, float, LectureMrz]] = []
     for genre, suite in _groupes(lignes):
         permis = alphabets(genre)
