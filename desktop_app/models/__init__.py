@@ -3,6 +3,7 @@
 from desktop_app.models.entities import (
     DECIDE,
     Affectation,
+    Avertissement,
     Base,
     Campagne,
     Candidat,
@@ -21,6 +22,7 @@ __all__ = [
     "AUCUN_STATUT",
     "DECIDE",
     "Affectation",
+    "Avertissement",
     "Base",
     "Campagne",
     "Candidat",

@@ -305,6 +305,34 @@ class LectureFichier(Base):
     empreinte: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class Avertissement(Base):
+    """What the application found by itself on a deposited file, kept so that the list can
+    show the dossiers with one nobody has looked at and the dashboard can count them:
+    ``origine`` « lecture » (the reading differs from the candidature), « réutilisation »
+    (the same file or paper deposited elsewhere) or « inspection » (the file's own
+    avertissements). ``vu_le`` / ``vu_par``: set by the first decision on the pièce after it
+    was found. ``piece_liee_id``: the other pièce a reuse names (its candidate's name is in the
+    message): removed with it, as with its own deposit, so that a purge leaves no name."""
+
+    __tablename__ = "avertissement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    depot_id: Mapped[int] = mapped_column(ForeignKey("depot.id", ondelete="CASCADE"))
+    origine: Mapped[str] = mapped_column(String(20))
+    genre: Mapped[str] = mapped_column(String(60))  # what kind, as the dashboard counts it
+    message: Mapped[str] = mapped_column(Text)
+    cree_le: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    vu_le: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    vu_par: Mapped[str] = mapped_column(String(200), default="")
+    piece_liee_id: Mapped[int | None] = mapped_column(ForeignKey("piece.id", ondelete="CASCADE"))
+
+    __table_args__ = (
+        Index("ix_avertissement_depot", "depot_id"),
+        Index("ix_avertissement_piece_liee", "piece_liee_id"),
+        Index("ix_avertissement_non_vu", "vu_le"),
+    )
+
+
 class ImportPaquet(Base):
     """One import of a dossier package: when, what, and the report shown to the user."""
 

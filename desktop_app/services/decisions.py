@@ -11,13 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.models import (
     DECIDE,
+    Avertissement,
     Decision,
     Depot,
     Piece,
@@ -166,8 +167,20 @@ def noter_correction(
     chainer(session, [entree])
     decision = Decision(**entree)
     session.add(decision)
+    marquer_vus(session, piece.id, entree["gestionnaire"], entree["horodatage"])
     session.flush()
     return decision.id
+
+
+def marquer_vus(session: Session, piece_id: int, gestionnaire: str, quand: dt.datetime) -> None:
+    """A decision on the pièce (or a value read corrected): the automatic avertissements of
+    its files that nobody had looked at are now looked at, by this gestionnaire."""
+    depots = select(Depot.id).where(Depot.piece_id == piece_id).scalar_subquery()
+    session.execute(
+        update(Avertissement)
+        .where(Avertissement.depot_id.in_(depots), Avertissement.vu_le.is_(None))
+        .values(vu_le=quand, vu_par=gestionnaire)
+    )
 
 
 def _piece(
@@ -225,6 +238,7 @@ def _ecrire(
     # decided on the version before it is told who came in between, never passed in silence.
     flag_modified(piece, "statut")
     session.add(decision)
+    marquer_vus(session, piece.id, gestionnaire.strip(), horodatage)
     try:
         session.flush()
     except StaleDataError:

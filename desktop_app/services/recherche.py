@@ -68,6 +68,7 @@ FILTRES: tuple[Filtre, ...] = (
     Filtre("À contrôler", lambda r, e: e == EtatDossier.A_CONTROLER),
     Filtre("Avec une pièce non conforme", lambda r, e: r.non_conformes > 0),
     Filtre("Avec un fichier non recevable", lambda r, e: r.non_recevables > 0),
+    Filtre("Avec un avertissement automatique à voir", lambda r, e: r.a_voir > 0),
     Filtre("En attente du candidat", lambda r, e: e == EtatDossier.ATTENTE_CANDIDAT),
     Filtre("Incomplets (clôture passée)", lambda r, e: e == EtatDossier.INCOMPLET),
     Filtre("Complets", lambda r, e: e == EtatDossier.COMPLET),

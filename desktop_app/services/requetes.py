@@ -15,6 +15,7 @@ from desktop_app.documents.lecture.document import VERSION as VERSION_LECTURE
 from desktop_app.documents.lecture.empreinte import distance
 from desktop_app.models import (
     DECIDE,
+    Avertissement,
     Campagne,
     Candidat,
     Candidature,
@@ -73,6 +74,7 @@ class LigneCandidature(NamedTuple):
     dernier_depot: dt.datetime | None = None
     sans_fichier: int = 0  # of the pièces without status, those without any file either
     non_recevables: int = 0  # pièces whose latest file is not recevable
+    a_voir: int = 0  # automatic avertissements of the latest files nobody has looked at
 
     @property
     def compteurs(self) -> tuple[int, ...]:
@@ -256,18 +258,33 @@ def _non_recevables(session: Session, *conditions: Any) -> dict[int, int]:
     return {cid: n for cid, n in session.execute(query)}
 
 
+def _a_voir(session: Session, *conditions: Any) -> dict[int, int]:
+    """How many automatic avertissements (``services.avertissements``) of the latest files
+    nobody has looked at, per candidature (through the index of those not looked at)."""
+    query = (
+        select(Piece.candidature_id, func.count())
+        .select_from(Avertissement)
+        .join(Depot, Depot.id == Avertissement.depot_id)
+        .join(Piece, Piece.id == Depot.piece_id)
+        .where(Avertissement.vu_le.is_(None), Depot.tour == tour_courant(), *conditions)
+        .group_by(Piece.candidature_id)
+    )
+    return {cid: n for cid, n in session.execute(query)}
+
+
 def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandidature]:
     """Every candidature of the campaign with its per-status counts, in name order: one
     indexed query (the counters and the last deposit are kept by the database), read
-    through Core, and the few non recevable files."""
+    through Core, the few non recevable files and the avertissements not looked at."""
     query = (
         _requete_candidatures()
         .where(Candidature.campagne_id == campagne_id)
         .order_by(Candidat.nom_naissance, Candidat.prenoms, Candidature.id)
     )
-    refus = _non_recevables(session)
+    refus, a_voir = _non_recevables(session), _a_voir(session)
     faire = LigneCandidature._make
-    return [faire((*row, refus.get(row[0], 0))) for row in session.connection().execute(query)]
+    return [faire((*row, refus.get(row[0], 0), a_voir.get(row[0], 0)))
+            for row in session.connection().execute(query)]  # fmt: skip
 
 
 def totaux(lignes: Sequence[LigneCandidature]) -> list[int]:
@@ -286,7 +303,8 @@ def ligne_candidature(session: Session, candidature_id: int) -> LigneCandidature
     if row is None:
         return None
     refus = _non_recevables(session, Piece.candidature_id == candidature_id)
-    return LigneCandidature(*row, refus.get(candidature_id, 0))
+    a_voir = _a_voir(session, Piece.candidature_id == candidature_id)
+    return LigneCandidature(*row, refus.get(candidature_id, 0), a_voir.get(candidature_id, 0))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from desktop_app.models import (
     SourceDecision,
     libelle_statut,
 )
+from desktop_app.services.avertissements import Compte, par_genre
 from desktop_app.services.dates import PARIS, format_date, now_utc
 from desktop_app.services.echeances import passee
 from desktop_app.services.exigences import Ecart, ecarts_des_dossiers, table
@@ -70,6 +71,8 @@ class TableauDeBord:
     # Dossiers where the rules of the pièces required disagree with the dossier, by pièce and
     # verdict (« JDC : non exigée »): what the relances add or leave out.
     par_regle: list[tuple[str, int]] = field(default_factory=list)
+    # The avertissements the application found by itself on the latest files, by kind.
+    avertissements: list[Compte] = field(default_factory=list)
 
     @property
     def jours_restants(self) -> int | None:
@@ -165,6 +168,7 @@ def tableau_de_bord(
         par_gestionnaire,
         par_jour,
         sorted(par_regle.items()),
+        par_genre(session, campagne_id),
     )
 
 
@@ -235,5 +239,8 @@ def exporter_tableau(t: TableauDeBord, destination: Path) -> None:
     feuille("Décisions par jour", ["Jour", "Décisions"], [[*j] for j in t.par_jour])
     feuille("Règles des pièces", ["Pièce et verdict des règles", "Dossiers"],
             [[*r] for r in t.par_regle])  # fmt: skip
+    feuille("Avertissements automatiques", ["Origine", "Avertissement", "Fichiers",
+                                            "Pas encore vus"],
+            [[a.origine, a.genre, a.total, a.non_vus] for a in t.avertissements])  # fmt: skip
     classeur.close()
     ecrire_atomique(destination, memoire.getvalue())

@@ -190,6 +190,7 @@ class TableauDeBordVue(QWidget):
         self.gestionnaires = Barres("À contrôler par gestionnaire (spécialités affectées)")
         self.jours = ParJour("Décisions par jour")
         self.regles = Barres("Écarts avec les règles des pièces exigées (dossiers)")
+        self.avertissements = Barres("Avertissements automatiques (fichiers)")
         haut = Qt.AlignmentFlag.AlignTop
         grille = QGridLayout()
         grille.addWidget(self.etats, 0, 0, haut)
@@ -198,6 +199,7 @@ class TableauDeBordVue(QWidget):
         grille.addWidget(self.gestionnaires, 1, 1, haut)
         grille.addWidget(self.jours, 2, 1, haut)
         grille.addWidget(self.regles, 3, 0, 1, 2, haut)
+        grille.addWidget(self.avertissements, 4, 0, 1, 2, haut)
         disposition = QVBoxLayout(self)
         disposition.addWidget(self.echeance)
         disposition.addLayout(grille)
@@ -220,3 +222,8 @@ class TableauDeBordVue(QWidget):
         self.regles.poser([(r, n, None, ORANGE) for r, n in t.par_regle],
                           "avant la clôture, les relances les suivent")  # fmt: skip
         self.regles.setVisible(bool(t.par_regle))
+        self.avertissements.poser(
+            [(a.genre, a.total, a.non_vus, ORANGE) for a in t.avertissements],
+            "foncé : pas encore vus (aucune décision depuis) ; clair : tous",
+        )
+        self.avertissements.setVisible(bool(t.avertissements))

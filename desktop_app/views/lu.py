@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
 
 from desktop_app.documents.lecture.document import DEUXDDOC, MRZ, OCR, Lu, Valeur
 from desktop_app.documents.worker import DemandeLecture
+from desktop_app.services.avertissements import correction_enregistree, lecture_enregistree
 from desktop_app.services.espace import Espace
 from desktop_app.services.lecture import (
     CORRIGE,
@@ -26,8 +27,6 @@ from desktop_app.services.lecture import (
     LIBELLES,
     LuSurDepot,
     a_lire,
-    corriger,
-    enregistrer,
     lu_sur_depot,
 )
 from desktop_app.services.requetes import LigneDepot
@@ -74,7 +73,7 @@ class Lecteur(QObject):
         if not self.espace.db.lecture_seule and not lu.echec:  # a failure: tried another day
             # In a thread: a write to a team's server must not hold the window.
             Operation.ecriture(self.parent_widget, self.espace,
-                               lambda s: enregistrer(s, sha256, lu)).echec(
+                               lambda s: lecture_enregistree(s, sha256, lu)).echec(
                 self._non_enregistre).en_fond()  # fmt: skip
         self.enregistre.emit(sha256)
         if self._actif and not self._en_fond:
@@ -297,7 +296,9 @@ class PanneauLu(QLabel):
                                                                       for d in depots)]  # fmt: skip
         candidatures = [self.etat.candidature_id] if self.etat.candidature_id else []
         Operation.ecriture(
-            self, self.espace, lambda s: corriger(s, depot_id, champ, texte, gestionnaire)
+            self,
+            self.espace,
+            lambda s: correction_enregistree(s, depot_id, champ, texte, gestionnaire),
         ).annonce(self.annonces, Changements.de(candidatures, pieces)).echec(
             lambda echec: QMessageBox.warning(self, "Corriger la lecture", echec.message)
         ).lancer()  # the announcement reads the panel and the pièce's history again

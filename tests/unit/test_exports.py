@@ -173,6 +173,7 @@ def test_dashboard_counts_and_its_workbook(espace: Espace, printemps: int, tmp_p
     assert classeur.sheetnames == [
         "Synthèse", "États des dossiers", "Statuts des pièces", "Par spécialité",
         "Par gestionnaire", "Décisions par jour", "Règles des pièces",
+        "Avertissements automatiques",
     ]  # fmt: skip
     assert t.par_regle == []  # closed: the rules' relances have stopped
     with espace.db.read() as s:  # before the closing date: the R408 the four dossiers lack

@@ -12,17 +12,20 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from desktop_app.documents.lecture.document import VERSION as VERSION_LECTURE
 from desktop_app.documents.paquet import Paquet
 from desktop_app.documents.store import ContentStore
 from desktop_app.documents.worker import Acquis, Acquisition, Atelier
 from desktop_app.models import (
     DECIDE,
+    Avertissement,
     Campagne,
     Candidat,
     Candidature,
     Decision,
     Depot,
     ImportPaquet,
+    LectureFichier,
     Piece,
     PieceCatalogue,
     SourceDecision,
@@ -30,6 +33,7 @@ from desktop_app.models import (
 )
 from desktop_app.models.chaine import NOTE_NOUVEAU_DEPOT
 from desktop_app.services.audit import chainer, verrouiller_historique
+from desktop_app.services.avertissements import Trouve, constater_lecture, inspection
 from desktop_app.services.dates import now_utc
 from desktop_app.services.importer.lecture import (
     CANDIDAT_TEXTES,
@@ -50,6 +54,7 @@ class FichierInspecte:
     format: str | None
     recevable: bool
     motif: str
+    avertissements: tuple[Trouve, ...] = ()  # the inspection's, worth keeping (avertissements)
 
 
 class Ecrivain:
@@ -324,6 +329,7 @@ class Ecrivain:
         self.avancer(len(lu) % 200, "Pièces")
         if nouveaux_depots:
             self._inserer(Depot, nouveaux_depots)
+            self._avertissements(nouveaux_depots)
         if mises_a_jour:
             t = Piece.__table__
             self.s.connection().execute(
@@ -360,6 +366,32 @@ class Ecrivain:
                 .where(Candidature.campagne_id == campagne_id)
             )
         }
+
+    def _avertissements(self, depots: list[dict[str, Any]]) -> None:
+        """The new deposits' inspection avertissements, kept; and, for a file already read (the
+        same file deposited again, or by someone else), the avertissements resting on its
+        reading, found again."""
+        a_garder = {(d["piece_id"], d["tour"], d["chemin_paquet"]): trouves for d in depots
+                    if (trouves := self.fichiers[d["chemin_paquet"]].avertissements)}  # fmt: skip
+        if a_garder:
+            lignes = []
+            for chunk in _chunks(sorted({p for p, _, _ in a_garder})):
+                for depot_id, piece_id, tour, chemin in self.s.execute(
+                    select(Depot.id, Depot.piece_id, Depot.tour, Depot.chemin_paquet)
+                    .where(Depot.piece_id.in_(chunk))
+                ):  # fmt: skip
+                    for origine, genre, message, liee in a_garder.get((piece_id, tour, chemin), ()):
+                        lignes.append(dict(depot_id=depot_id, origine=origine, genre=genre,
+                                           message=message, cree_le=self.now, vu_par="",
+                                           piece_liee_id=liee))  # fmt: skip
+            self._inserer(Avertissement, lignes)
+        shas = sorted({d["sha256"] for d in depots if d["sha256"] and d["recevable"]})
+        for chunk in _chunks(shas):
+            for sha in self.s.scalars(
+                select(LectureFichier.sha256).where(
+                    LectureFichier.sha256.in_(chunk), LectureFichier.version == VERSION_LECTURE)
+            ):  # fmt: skip
+                constater_lecture(self.s, sha)
 
     def _inserer(self, model: type[Any], rows: list[dict[str, Any]]) -> None:
         """Plain executemany: ids are read back by natural key (RETURNING on bulk inserts
@@ -502,7 +534,8 @@ def _fichier_inspecte(chemin: str, acquis: Acquis) -> FichierInspecte:
     i = acquis.inspection
     if acquis.sha256 is None:  # too large to keep, or the worker failed on it
         return FichierInspecte(f"absent:{chemin}", None, i.size, i.format, False, i.motif)
-    return FichierInspecte(acquis.sha256, acquis.sha256, i.size, i.format, i.recevable, i.motif)
+    return FichierInspecte(acquis.sha256, acquis.sha256, i.size, i.format, i.recevable, i.motif,
+                           tuple(inspection(i.findings)) if i.recevable else ())  # fmt: skip
 
 
 _COLONNES_MAJ = ("statut", "commentaire", "date_reception", "date_validation")

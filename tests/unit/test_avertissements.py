@@ -1,0 +1,124 @@
+"""The avertissements the application finds by itself are kept per deposit: the list's quick
+filter finds the dossiers holding one nobody has looked at, a decision on the pièce marks them
+looked at, the dashboard counts them by kind; a purge leaves no name in them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from desktop_app.documents.lecture.document import MRZ, Lu, Valeur
+from desktop_app.models import Avertissement, Decision, Depot, Piece, Statut
+from desktop_app.services.avertissements import (
+    INSPECTION,
+    LECTURE,
+    RESCAN,
+    REUTILISATION,
+    lecture_enregistree,
+)
+from desktop_app.services.decisions import enregistrer_decision
+from desktop_app.services.espace import Espace
+from desktop_app.services.importer import importer_paquet
+from desktop_app.services.purge import _lever_ajout_seul
+from desktop_app.services.recherche import FILTRES
+from desktop_app.services.requetes import ligne_candidature, lister_candidatures
+from desktop_app.services.tableau_de_bord import tableau_de_bord
+from tests.unit.test_rescans import BASE, _fichier
+
+A_VOIR = next(f for f in FILTRES if "avertissement automatique" in f.libelle)
+
+
+def _avertissements(espace: Espace, piece_id: int) -> list[tuple[str, str, str, str]]:
+    with espace.db.read() as s:
+        return [
+            (a.origine, a.genre, a.message, a.vu_par)
+            for a in s.scalars(
+                select(Avertissement).join(Depot).where(Depot.piece_id == piece_id)
+                .order_by(Avertissement.id)
+            )
+        ]  # fmt: skip
+
+
+def _carte(nom: str, prenom: str, naissance: str, empreinte: int) -> Lu:
+    return Lu((Valeur("nom", nom, MRZ, 0.99), Valeur("prenoms", prenom, MRZ, 0.99),
+               Valeur("naissance", naissance, MRZ, 0.99)), empreinte=empreinte)  # fmt: skip
+
+
+def test_a_reading_stored_finds_its_avertissements_and_a_decision_marks_them_seen(
+    espace: Espace, paquet_demo: Path
+) -> None:
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    c1, p1, _, sha1 = _fichier(espace, "1NATID01", 0)
+    c2, p2, _, sha2 = _fichier(espace, "1NATID01", 5)
+    with espace.db.read() as s:
+        ligne = ligne_candidature(s, c1)
+        assert ligne is not None
+        nom, prenom = ligne.nom, ligne.prenoms.split()[0]
+        naissance = ligne.date_naissance.isoformat()  # type: ignore[union-attr]
+        avant = ligne.a_voir
+    # Candidate 2 sends a new scan of candidate 1's card: read after candidate 1's own.
+    with espace.db.write() as s:
+        lecture_enregistree(s, sha1, _carte(nom, prenom, naissance, BASE))
+    assert not [a for a in _avertissements(espace, p1) if a[0] != INSPECTION]
+    with espace.db.write() as s:
+        lecture_enregistree(s, sha2, _carte(nom, prenom, naissance, BASE ^ 0b1001))
+
+    chez_2 = _avertissements(espace, p2)
+    assert {(o, g) for o, g, _, _ in chez_2} >= {
+        (LECTURE, "Nom lu différent"), (LECTURE, "Date de naissance lue différente"),
+        (REUTILISATION, RESCAN),
+    }  # fmt: skip
+    assert any(nom in m for o, _, m, _ in chez_2 if o == REUTILISATION), "names the other"
+    chez_1 = [a for a in _avertissements(espace, p1) if a[0] == REUTILISATION]
+    assert [g for _, g, _, _ in chez_1] == [RESCAN], "said on both sides"
+
+    with espace.db.read() as s:
+        lignes = {ligne.id: ligne for ligne in lister_candidatures(s, 1)}
+        assert lignes[c2].a_voir >= 3 and lignes[c1].a_voir == avant + 1
+        assert A_VOIR.garde(lignes[c2], None)  # type: ignore[arg-type]
+        assert not any(A_VOIR.garde(ligne, None) for ligne in lignes.values()  # type: ignore[arg-type]
+                       if ligne.a_voir == 0)  # fmt: skip
+        compte = {a.genre: (a.total, a.non_vus) for a in tableau_de_bord(s, 1).avertissements}
+    assert compte[RESCAN] == (2, 2)
+
+    # The gestionnaire decides on candidate 2's card: its avertissements are looked at.
+    with espace.db.write() as s:
+        enregistrer_decision(s, p2, Statut.NON_CONFORME, "Claire",
+                             commentaire="Nom différent de celui de l'inscription")  # fmt: skip
+    assert {qui for *_, qui in _avertissements(espace, p2)} == {"Claire"}
+    with espace.db.read() as s:
+        assert ligne_candidature(s, c2).a_voir == 0  # type: ignore[union-attr]
+        compte = {a.genre: (a.total, a.non_vus) for a in tableau_de_bord(s, 1).avertissements}
+    assert compte[RESCAN] == (2, 1)
+
+    # Read again alike: what was looked at stays looked at.
+    with espace.db.write() as s:
+        lecture_enregistree(s, sha2, _carte(nom, prenom, naissance, BASE ^ 0b1001))
+    assert {qui for *_, qui in _avertissements(espace, p2)} == {"Claire"}
+
+    # The other pièce gone (as a purge removes it): no avertissement keeps its candidate's name.
+    with espace.db.write() as s:
+        _lever_ajout_seul(s, True)
+        s.execute(delete(Decision).where(Decision.piece_id == p2))
+        s.execute(delete(Depot).where(Depot.piece_id == p2))
+        s.execute(delete(Piece).where(Piece.id == p2))
+        _lever_ajout_seul(s, False)
+    assert not [a for a in _avertissements(espace, p1) if a[0] == REUTILISATION]
+
+
+def test_the_inspections_avertissements_are_kept_at_import(
+    espace: Espace, paquet_demo: Path
+) -> None:
+    """The demo holds PDFs with scripts, links and attachments: kept at import, not the
+    photos the viewer merely turns upright."""
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as s:
+        genres = set(s.scalars(select(Avertissement.genre).where(
+            Avertissement.origine == INSPECTION)))  # fmt: skip
+        non_recevables = s.scalar(
+            select(Avertissement.id).join(Depot).where(Depot.recevable.is_(False)).limit(1)
+        )  # fmt: skip
+    assert genres, "the demo's files have inspection avertissements"
+    assert not any("EXIF" in g or "orientation" in g for g in genres)
+    assert non_recevables is None, "a refused file has its refusal, not avertissements"
