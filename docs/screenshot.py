@@ -96,7 +96,7 @@ def main() -> None:
 
     from sqlalchemy import select
 
-    from desktop_app.models import Depot, Piece
+    from desktop_app.models import Candidat, Candidature, Depot, Piece
 
     with espace.db.read() as session:
         redepot = session.execute(
@@ -145,6 +145,38 @@ def main() -> None:
     lu_et_montre(deposees("certificat_medical_scan.jpg"), "OCR", "lu-par-ocr.png")
     # A confirmation printed, not signed nor dated: said, and where it was looked for.
     lu_et_montre(deposees("confirmation_non_signee.pdf"), "Signature", "signature-absente.png")
+
+    # The same card photographed anew by another candidate (the demo's candidate 57 of each
+    # hundred borrows the previous one's): both read, then said on the borrower's dossier.
+    with espace.db.read() as session:
+        emprunt = session.execute(
+            select(Piece.candidature_id, Piece.id, Depot.nom_original).join(Depot)
+            .where(Depot.nom_original.like("identite%_carte_de_%")).limit(1)
+        ).first()  # fmt: skip
+        preteur = None
+        if emprunt is not None:
+            n_preteur = emprunt.nom_original.rsplit("_", 1)[1].removesuffix(".jpg")
+            preteur = session.execute(
+                select(Piece.candidature_id, Piece.id).join(Depot)
+                .join(Candidature, Candidature.id == Piece.candidature_id)
+                .join(Candidat, Candidat.id == Candidature.candidat_id)
+                .where(Candidat.n_candidat == n_preteur, Depot.nom_original.like("identite%"))
+                .order_by(Piece.id).limit(1)
+            ).first()  # fmt: skip
+    if emprunt is not None and preteur is not None:
+        for cible in (tuple(preteur), tuple(emprunt[:2]), tuple(preteur), tuple(emprunt[:2])):
+            window.aller_a(*cible)
+            fin = time.monotonic() + 60
+            while time.monotonic() < fin and not (window.lu.affiche and window.lu.affiche.lu):
+                app.processEvents()
+                time.sleep(0.02)
+            for _ in range(50):  # the reading stored, in the background
+                app.processEvents()
+                time.sleep(0.02)
+        if "numérisé à nouveau" in window.panneau.redepot.text():
+            out = Path(__file__).with_name("reutilisation.png")
+            attendre_et_saisir(app, window, out)
+            print(out)
 
     # What the rules say: a JDC certificate asked of a candidate of 25 or more, in a dossier
     # that also lacks a pièce the rules require, if the demo has one.

@@ -387,13 +387,15 @@ def numeriser(page: Image.Image, rng: random.Random, dpi: int) -> Image.Image:
 
 def confirmation(
     identite: Identite, dpi: int, rng: random.Random, *, signee: bool = True,
-    datee: bool = True, en_ligne: bool = False,
+    datee: bool = True, en_ligne: bool = False, corrections: tuple[int, int, int] | None = None,
 ) -> Image.Image:  # fmt: skip
     """The end of the portal's « Récapitulatif de votre candidature » (seed 004) on an A4
     page, as printed: the candidate's lines, « CERTIFIE EXACT, A ____, le ____ », « Signature
     du candidat… »; ``signee`` / ``datee``: a scribbled signature under it, a place and date
     written in blue after « A » and « le ». ``en_ligne``: the récapitulatif of a candidature
-    validated online, which says so instead of asking for a signature."""
+    validated online, which says so instead of asking for a signature. ``corrections``: the
+    colour of a pen that struck a value of the candidate's lines and wrote another above it
+    (the seeds ask for red)."""
     mm = dpi / 25.4
     page = Image.new("RGB", (round(210 * mm), round(297 * mm)), "white")
     dessin = ImageDraw.Draw(page)
@@ -420,8 +422,17 @@ def confirmation(
         ("", police),
     ]
     lignes += [(f"E{k} - Epreuve {k}        Inscrit", police) for k in range(1, rng.randint(5, 9))]
-    for texte, fonte in lignes:
+    corrigees = set(rng.sample(range(2, 9), 2)) if corrections else set()
+    for k, (texte, fonte) in enumerate(lignes):
         dessin.text((x, y), texte, fill=(20, 20, 30), font=fonte)
+        if k in corrigees and texte and corrections is not None:
+            fin = x + dessin.textlength(texte, font=fonte)
+            debut = x + rng.uniform(0.3, 0.6) * (fin - x)
+            milieu = y + pas * 0.35
+            dessin.line([(debut, milieu), (fin, milieu + rng.uniform(-1, 1) * mm)],
+                        fill=corrections, width=max(1, round(0.35 * mm)))  # fmt: skip
+            dessin.text((debut, y - pas * 0.55), rng.choice(("Logistique", "OUI", "2005",
+                        "Clermont", "BERNARD")), fill=corrections, font=main)  # fmt: skip
         y += pas
     y += pas
     encre = (25, 40, 140)

@@ -51,6 +51,7 @@ MOTIF_NAISSANCE = "Date de naissance différente de celle de l'inscription"
 MOTIF_EXPIRE = "Document expiré"
 MOTIF_NON_SIGNE = "Document non signé"
 MOTIF_NON_DATE = "Document non daté"
+DATES_COMMUNES_MIN = 0.5  # of the dates written on two papers, for them to be one
 
 
 @dataclass(frozen=True)
@@ -240,15 +241,19 @@ def meme_titulaire(a: Lu, b: Lu) -> bool:
 
 
 def meme_papier(a: Lu, b: Lu) -> bool:
-    """Whether two readings may be of one paper: the same holder, and no document number or
-    expiry read on both that differ (a holder's renewed card is another paper)."""
+    """Whether two readings may be of one paper: the same holder, no document number or
+    expiry read on both that differ (a holder's renewed card is another paper), and most of
+    the dates written on them shared."""
     if not meme_titulaire(a, b):
         return False
     for champ in ("numero", "expiration"):
         va, vb = a.premiere(champ), b.premiere(champ)
         if va is not None and vb is not None and va.valeur != vb.valeur:
             return False
-    return True
+    # The dates written on each (a contract's start, the day it was signed): a date misread
+    # on a scan leaves most of them shared; another paper of one template shares few.
+    communes, toutes = set(a.dates) & set(b.dates), set(a.dates) | set(b.dates)
+    return not (a.dates and b.dates and len(communes) < DATES_COMMUNES_MIN * len(toutes))
 
 
 def _fin_de_validite(lu: Lu, naissance: dt.date | None) -> tuple[dt.date, str] | None:

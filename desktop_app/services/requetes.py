@@ -367,7 +367,7 @@ def _depots_ailleurs(
     return trouves
 
 
-SEUIL_EMPREINTE = 14  # bits of 63: two scans of one paper came at most 12 apart (bench_rescans)
+SEUIL_EMPREINTE = 16  # bits of 63: two captures of one paper came at most 14 apart (bench_rescans)
 
 
 def rescans(session: Session, candidature_id: int, shas: Iterable[str]

@@ -6,6 +6,7 @@ documents, and the portal's forms are never paired."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
@@ -92,6 +93,13 @@ def test_one_paper_is_read_alike_despite_ocr_and_the_mrz_shortening() -> None:
     assert not meme_papier(renouvelee, Lu((*carte.valeurs, Valeur("numero", "A9", MRZ, 1)))), (
         "the holder's other card is another paper"
     )
+    # Two attestations of one model for one holder: other dates, another paper; one date
+    # misread on a re-scan leaves most shared.
+    contrat = replace(carte, dates=("2004-03-12", "2021-09-01", "2025-10-17"))
+    assert not meme_papier(contrat, replace(carte, dates=("2004-03-12", "2019-01-07",
+                                                          "2025-11-03")))  # fmt: skip
+    assert meme_papier(contrat, replace(carte, dates=("2004-03-12", "2021-09-07", "2025-10-17")))
+    assert meme_papier(contrat, carte), "no dates read on one side: not judged by them"
 
 
 def _fichier(espace: Espace, code: str, rang: int) -> tuple[int, int, int, str]:

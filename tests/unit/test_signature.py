@@ -77,3 +77,20 @@ def test_the_demo_confirmations_read_from_their_text_layer(paquet_demo: Path) ->
                 if v.champ in ("signature", "date_signature")] == [
             ("signature", attendu, "texte du PDF"), ("date_signature", attendu, "texte du PDF")
         ]  # fmt: skip
+
+
+def test_corrections_in_another_colour_than_red_are_said_as_information(tmp_path: Path) -> None:
+    """The seeds ask for corrections in red: a blue or green pen over the candidate's lines
+    is said (information, not an écart); red, or none, is not."""
+    from desktop_app.documents.lecture.document import ANNOTATIONS_COULEUR
+
+    rng = random.Random(33)
+    for k, (encre, dit) in enumerate([((25, 40, 140), True), ((30, 130, 60), True),
+                                      ((200, 30, 30), False), (None, False)] * 2):  # fmt: skip
+        page = confirmation(identite_au_hasard(rng), 200, rng, corrections=encre)
+        chemin = tmp_path / f"r{k}.jpg"
+        chemin.write_bytes(en_jpeg(numeriser(page, rng, 200)))
+        lu = lire_document(chemin, "jpeg")
+        assert (ANNOTATIONS_COULEUR in lu.constats) == dit, (k, encre)
+        assert not any(e.champ == "annotations" for e in comparer(
+            lu, Identite("X", "", "Y", None), dt.date(2024, 6, 1)))  # fmt: skip

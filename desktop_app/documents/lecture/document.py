@@ -28,10 +28,15 @@ if TYPE_CHECKING:
 
 VERSION = 4  # raise when a reading would change: stored readings of an older one are redone
 DPI_LECTURE = 300  # a PDF page is rendered at this resolution for the MRZ and the 2D-Doc
+DPI_COULEUR = 100  # a page that may hold handwritten corrections, in colour
 PAGES_MAX = 3  # only the first pages are read: identity documents and attestations are short
 
 MRZ, DEUXDDOC, TEXTE_PDF, OCR = "MRZ", "2D-Doc", "texte du PDF", "OCR"
 TRONQUE = ", noms peut-être abrégés par la MRZ"  # said in a value's detail
+ANNOTATIONS_COULEUR = (
+    "Information : des annotations manuscrites d'une autre couleur que le rouge figurent "
+    "au-dessus de la signature ; les corrections doivent être portées en rouge."
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,9 @@ class Lu:
     mrz_illisible: bool = False  # an MRZ was found but failed its checks
     echec: str = ""  # why the file could not be read at all (a time limit, a crash): "" when read
     empreinte: int | None = None  # the first page's fingerprint (empreinte.py), None if blank
+    dates: tuple[
+        str, ...
+    ] = ()  # the dates written on the first page (ISO), where its words were read
     version: int = VERSION
 
     def premiere(self, champ: str) -> Valeur | None:
@@ -72,6 +80,7 @@ class _Page:
     hauteur: int = 0
     texte: str = ""
     lignes: list[list[Mot]] = field(default_factory=list)  # the text layer's words
+    couleur: object | None = None  # the page in colour (a PIL image), where a form may be
     _redresse: Redresse | None = None
 
     @property
@@ -114,7 +123,7 @@ def _pages(chemin: Path, fmt: str) -> list[_Page]:
     data = chemin.read_bytes()
     if fmt == "jpeg":
         image = ImageOps.exif_transpose(jpeg.ouvrir(data).convert("RGB"))
-        return [_Page(image, 1, image.width, image.height)]
+        return [_Page(image, 1, image.width, image.height, couleur=image)]
 
     doc = pdf.ouvrir(data)
     try:
@@ -126,9 +135,14 @@ def _pages(chemin: Path, fmt: str) -> list[_Page]:
             page = doc.load_page(index)
             pix = page.get_pixmap(dpi=DPI_LECTURE, colorspace="gray", alpha=False)
             image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
-            resultat.append(
-                _Page(image, index + 1, pix.width, pix.height, page.get_text(), lignes_du_pdf(page))
-            )
+            texte = page.get_text()
+            couleur = None
+            if len(texte.split()) < MOTS_COUCHE_TEXTE or "signature du candidat" in texte.lower():
+                # A scan, or the portal's form: its corrections' colour is looked at.
+                rgb = page.get_pixmap(dpi=DPI_COULEUR, alpha=False)
+                couleur = Image.frombytes("RGB", (rgb.width, rgb.height), rgb.samples)
+            resultat.append(_Page(image, index + 1, pix.width, pix.height, texte,
+                                  lignes_du_pdf(page), couleur))  # fmt: skip
         return resultat
     finally:
         doc.close()
@@ -154,7 +168,18 @@ def lire_document(
             _signature(page, releve)
     return Lu(tuple(releve.valeurs), tuple(releve.constats), releve.deuxddoc,
               releve.deuxddoc_invalide, releve.mrz_illisible,
-              empreinte=_empreinte(pages[0]) if pages else None)  # fmt: skip
+              empreinte=_empreinte(pages[0]) if pages else None,
+              dates=_dates(pages[0]) if pages else ())  # fmt: skip
+
+
+def _dates(page: _Page) -> tuple[str, ...]:
+    """The dates the page's words hold: its text layer, or the OCR already done (never an OCR
+    of its own)."""
+    from .texte import dates_dans
+
+    if sum(len(ligne) for ligne in page.lignes) >= MOTS_COUCHE_TEXTE:
+        return dates_dans(page.lignes)
+    return dates_dans(page._ocr) if page._ocr is not None else ()
 
 
 def _empreinte(page: _Page) -> int | None:
@@ -261,9 +286,12 @@ def _signature(page: _Page, releve: _Releve) -> None:
         return
     import numpy as np
 
-    constat = signature.chercher(lignes, np.asarray(page.image.convert("L")))  # type: ignore[attr-defined]
+    couleur = np.asarray(page.couleur) if page.couleur is not None else None
+    constat = signature.chercher(lignes, np.asarray(page.image.convert("L")), couleur)  # type: ignore[attr-defined]
     if constat is None:
         return
+    if constat.annotations is not None:
+        releve.constats.append(ANNOTATIONS_COULEUR)
     releve.valeurs.append(Valeur("signature", "présente" if constat.signature else "absente",
                                  source, 0.8, page.numero, constat.boite_signature,
                                  "encre sous « Signature du candidat »"))  # fmt: skip

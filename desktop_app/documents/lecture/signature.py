@@ -12,6 +12,10 @@ The words of the page (text layer or OCR) give where those lines are; the ink do
 - the **signature**: ink between the « Signature du candidat » line and the next printed line
   (at most ``ZONE_SIGNATURE`` of the page's height below it), over the text's width.
 
+Corrections to the candidate's lines must be written in red (seed 004): coloured ink over the
+printed lines above the date that is not red (a blue or green pen) is said, as information
+(``annotations``). Black ink cannot be told from the print by its colour: it is not judged.
+
 A page without the « Signature du candidat » line says nothing. A récapitulatif that says the
 candidature was validated online (« validée en ligne ») is signed by that validation: nothing
 is said either. Thresholds from ``bench.bench_lisibilite``'s signature part (generated
@@ -34,6 +38,9 @@ ZONE_SIGNATURE = 0.09  # of the page's height, below the « Signature du candida
 ZONE_DATE = 0.30  # of the page's width, after « le »
 MOTS_LIGNE_IMPRIMEE = 4  # words of a printed line (the OCR reads a scribble as one or two)
 TRAIT_MIN = 0.04  # of the page's width: a longer horizontal run of ink is a printed line
+SATURATION_MIN = 25  # max - min of the channels: a pen's colour, not a scan's grey or noise
+PRES_DU_NOIR = 0.0012  # of the page's width (2 pixels at 200 dpi): a colour fringe's reach
+COULEUR_MIN = 0.0003  # share of the zone's pixels in a colour other than red that is said
 _DATE_ECRITE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}")
 
 
@@ -47,6 +54,7 @@ class Constat:
     boite_date: Boite | None
     encre_signature: float
     encre_date: float
+    annotations: Boite | None = None  # where coloured ink that is not red was found
 
 
 def _normal(texte: str) -> str:
@@ -59,10 +67,15 @@ def valide_en_ligne(lignes: list[list[Mot]]) -> bool:
     return "validee en ligne" in texte or "validation en ligne" in texte
 
 
-def chercher(lignes: list[list[Mot]], gris: npt.NDArray[np.uint8]) -> Constat | None:
+def chercher(
+    lignes: list[list[Mot]],
+    gris: npt.NDArray[np.uint8],
+    couleur: npt.NDArray[np.uint8] | None = None,
+) -> Constat | None:
     """The signature and date of the page whose words are ``lignes`` (boxes as fractions of
     ``gris``, the page in grey), or None when the page has no signature line. The signature's
-    zone spans the printed text's width, from under its line to the next printed line."""
+    zone spans the printed text's width, from under its line to the next printed line.
+    ``couleur``: the page in colour (any resolution), where annotations are looked for."""
     textes = [_normal(" ".join(m.texte for m in ligne)) for ligne in lignes]
     i = next((k for k, texte in enumerate(textes) if "signature du candidat" in texte), None)
     if i is None:
@@ -79,8 +92,45 @@ def chercher(lignes: list[list[Mot]], gris: npt.NDArray[np.uint8]) -> Constat | 
     zone = (max(0.0, x0 - 0.02), y1 + 0.003, min(1.0, droite + 0.01), bas)
     encre_signature = _encre(gris, zone)
     date, boite_date, encre_date = _date(lignes[max(0, i - 2) : i], x0, y0, gris)
+    annotations = None
+    if couleur is not None:
+        au_dessus = [englobante(ligne) for ligne in lignes[:i] if len(ligne) >= 2]
+        bas_zone = (boite_date[1] if boite_date else y0 - 0.05) - 0.005
+        au_dessus = [b for b in au_dessus if b[3] <= bas_zone]
+        if au_dessus:
+            boite = (max(0.0, min(b[0] for b in au_dessus) - 0.01),
+                     max(0.0, min(b[1] for b in au_dessus) - 0.02),
+                     min(1.0, max(b[2] for b in au_dessus) + 0.05), bas_zone)  # fmt: skip
+            if _hors_rouge(couleur, boite) >= COULEUR_MIN:
+                annotations = boite
     return Constat(encre_signature >= ENCRE_SIGNATURE_MIN, date, zone, boite_date,
-                   encre_signature, encre_date)  # fmt: skip
+                   encre_signature, encre_date, annotations)  # fmt: skip
+
+
+def _hors_rouge(couleur: npt.NDArray[np.uint8], boite: Boite) -> float:
+    """The share of the zone's pixels inked in a colour that is not red, away from the black
+    print. A scanner's or a lens's channels do not fall exactly on each other: black print
+    then shows a colour edge on each side, which a JPEG smears further; so colour within
+    ``PRES_DU_NOIR`` of black ink is not counted (a correction is written between the lines,
+    over the words it replaces). Averaged over 3 × 3 pixels: a JPEG's colour noise is not
+    ink."""
+    from PIL import Image, ImageFilter
+
+    hauteur, largeur = couleur.shape[:2]
+    x0, y0, x1, y1 = (round(boite[0] * largeur), round(boite[1] * hauteur),
+                      round(boite[2] * largeur), round(boite[3] * hauteur))  # fmt: skip
+    zone = np.ascontiguousarray(couleur[y0:y1, x0:x1])
+    if zone.shape[0] < 3 or zone.shape[1] < 3:
+        return 0.0
+    noir = Image.fromarray(((zone.max(axis=2) < 120) * 255).astype(np.uint8))
+    pres = max(1, round(PRES_DU_NOIR * largeur))
+    pres_du_noir = np.asarray(noir.filter(ImageFilter.BoxBlur(pres))) > 0
+    moyen = np.asarray(Image.fromarray(zone).filter(ImageFilter.BoxBlur(1)), dtype=np.int16)
+    r, g, b = moyen[..., 0], moyen[..., 1], moyen[..., 2]
+    haut, bas = moyen.max(axis=2), moyen.min(axis=2)
+    encre = (haut - bas > SATURATION_MIN) & (haut < 235) & ~pres_du_noir
+    rouge = (r > g + 20) & (r > b + 20)
+    return float((encre & ~rouge).mean())
 
 
 def _date(

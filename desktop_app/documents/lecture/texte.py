@@ -205,6 +205,17 @@ class _Texte:
         return Trouve(champ, valeur, min(m.confiance for m in mots), englobante(mots))
 
 
+_DATES = re.compile(_DATE, re.IGNORECASE)
+
+
+def dates_dans(lignes: list[list[Mot]]) -> tuple[str, ...]:
+    """Every date written in the words (ISO, sorted, once each): what tells two papers of one
+    template for one holder apart (another contract, another day)."""
+    texte = " ".join(" ".join(m.texte for m in ligne) for ligne in lignes)
+    return tuple(sorted({jour.isoformat() for m in _DATES.finditer(texte)
+                         if (jour := _date(m)) is not None}))  # fmt: skip
+
+
 def identite_dans(lignes: list[list[Mot]]) -> list[Trouve]:
     """The holder's names and birth date found in the words, each once (a label first, then
     a sentence)."""
