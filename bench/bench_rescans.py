@@ -121,6 +121,7 @@ def main() -> None:
           f"{len(semblables)} / {len(paires)}")  # fmt: skip
     ligne("fausses paires (empreinte et titulaire)",
           f"{len(faux)} / {len(paires)} ({100 * len(faux) / max(1, len(paires)):.3f} %), "
+          f"{100 * len(faux) / max(1, len(distincts)):.1f} pour 100 papiers, "
           f"{len({k for p in faux for k in p})} papier(s) en cause sur "
           f"{args.distincts}")  # fmt: skip
     ligne("papiers sans titulaire lu (jamais comparés)", f"{sans_titulaire} / {len(distincts)}")

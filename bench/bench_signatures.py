@@ -23,7 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nombre", type=int, default=100)
     parser.add_argument("--en-ligne", type=int, default=20)
-    parser.add_argument("--corrections", type=int, default=30, help="par couleur d'encre")
+    parser.add_argument("--corrections", type=int, default=40, help="par couleur d'encre")
     args = parser.parse_args()
 
     from PIL import Image
