@@ -1,17 +1,18 @@
 """The avertissements the application finds by itself on the deposited files, kept per deposit:
 what the reading says against the candidature, the same file or paper deposited elsewhere,
 and the file's own inspection avertissements that a gestionnaire must weigh (a blank page, a
-blurred scan, an XFA form — not a photo the viewer turns upright). They are suggestions: the
-list's quick filter finds the dossiers holding one nobody has looked at yet, the dashboard
-counts them by kind. « Looked at » is the first decision on the pièce after it was found.
+damaged PDF, an XFA form — not a photo the viewer turns upright; blur is judged when the file
+is shown, not at import, and is not kept). They are suggestions: the list's quick filter
+finds the dossiers holding one nobody has looked at yet, the dashboard counts them by kind.
+« Looked at » is the first decision on the pièce after it was found.
 
-Found again whenever what they rest on changes (a reading stored, a re-deposit imported); an
-avertissement found again keeps who looked at it and when; one no longer true goes.
+Found again whenever what they rest on changes (a reading stored or corrected, a file
+imported); an avertissement found again keeps who looked at it and when; one no longer true
+goes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,8 +43,6 @@ RESCAN = "Même document numérisé à nouveau"
 # photo turned upright by the viewer, many pages) are facts, not things to check.
 GENRES_INSPECTION = {
     "page_blanche": "Page blanche",
-    "flou": "Scan flou",
-    "resolution_faible": "Scan sous 150 dpi",
     "basse_resolution": "Image de très faible résolution",
     "incomplete": "Image incomplète",
     "repare": "PDF réparé à l'ouverture",
@@ -66,10 +65,8 @@ def inspection(findings: Iterable[Finding]) -> list[Trouve]:
             if f.level == "avertissement" and f.code in GENRES_INSPECTION]  # fmt: skip
 
 
-def remplacer(
-    session: Session, depot_id: int, origines: set[str], trouves: Iterable[Trouve],
-    maintenant: dt.datetime | None = None,
-) -> None:  # fmt: skip
+def remplacer(session: Session, depot_id: int, origines: set[str], trouves: Iterable[Trouve]
+              ) -> None:  # fmt: skip
     """The deposit's avertissements of these origins become ``trouves``: one found again keeps
     when it was looked at, one no longer found goes."""
     voulus = set(trouves)
@@ -81,7 +78,7 @@ def remplacer(
             voulus.discard(cle)
         else:
             session.delete(a)
-    quand = maintenant or now_utc()
+    quand = now_utc()
     for origine, genre, message, liee in sorted(voulus, key=lambda t: t[:3]):
         session.add(Avertissement(depot_id=depot_id, origine=origine, genre=genre,
                                   message=message, cree_le=quand, vu_par="",

@@ -84,8 +84,10 @@ def depuis_json(donnees: dict[str, object]) -> Lu:
         Valeur(**{**v, "boite": tuple(v["boite"]) if v.get("boite") else None})  # type: ignore[arg-type]
         for v in donnees.get("valeurs", ())  # type: ignore[union-attr]
     )
-    autres = {k: v for k, v in donnees.items() if k not in ("valeurs", "constats")}
-    return Lu(valeurs=valeurs, constats=tuple(donnees.get("constats", ())), **autres)  # type: ignore[arg-type]
+    # JSON gives lists back: the reading's sequences are tuples.
+    suites = {k: tuple(donnees.get(k, ())) for k in ("constats", "dates")}  # type: ignore[call-overload]
+    autres = {k: v for k, v in donnees.items() if k not in ("valeurs", *suites)}
+    return Lu(valeurs=valeurs, **suites, **autres)  # type: ignore[arg-type]
 
 
 def enregistrer(session: Session, sha256: str, lu: Lu) -> None:

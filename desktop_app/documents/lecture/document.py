@@ -10,7 +10,7 @@ text layer and nothing read by the others, OCR (Tesseract). A value is a suggest
 gestionnaire decides.
 
 The first page's perceptual fingerprint (``empreinte``) comes with the reading: the same paper
-deposited twice, scanned anew, is looked for with it (``services.lecture.rescans``).
+deposited twice, scanned anew, is looked for with it (``services.requetes.rescans``).
 """
 
 from __future__ import annotations
@@ -63,9 +63,8 @@ class Lu:
     mrz_illisible: bool = False  # an MRZ was found but failed its checks
     echec: str = ""  # why the file could not be read at all (a time limit, a crash): "" when read
     empreinte: int | None = None  # the first page's fingerprint (empreinte.py), None if blank
-    dates: tuple[
-        str, ...
-    ] = ()  # the dates written on the first page (ISO), where its words were read
+    # The dates written on the first page (ISO), where its words were read.
+    dates: tuple[str, ...] = ()
     version: int = VERSION
 
     def premiere(self, champ: str) -> Valeur | None:
