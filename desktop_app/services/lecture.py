@@ -61,6 +61,11 @@ class Identite:
     prenoms: str
     naissance: dt.date | None
 
+    @classmethod
+    def de(cls, candidat: Candidat) -> Identite:
+        return cls(candidat.nom_naissance, candidat.nom_usage, candidat.prenoms,
+                   candidat.date_naissance)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Ecart:
@@ -174,9 +179,7 @@ def identite_de(session: Session, depot_id: int) -> tuple[Identite, dt.date] | N
     if ligne is None:
         return None
     candidat, campagne = ligne
-    identite = Identite(candidat.nom_naissance, candidat.nom_usage, candidat.prenoms,
-                        candidat.date_naissance)  # fmt: skip
-    return identite, reference_session(campagne)
+    return Identite.de(candidat), reference_session(campagne)
 
 
 def _lettres(texte: str) -> str:
@@ -389,27 +392,26 @@ def corriger(session: Session, depot_id: int, champ: str, texte: str, gestionnai
 def corrections(session: Session, piece_id: int, sha256: str) -> dict[str, Valeur]:
     """The gestionnaire's values for this file of this pièce, the latest for each field, read
     back from the history (where they are chained)."""
-    resultat: dict[str, Valeur] = {}
-    for note, qui, quand in session.execute(
-        select(Decision.commentaire, Decision.gestionnaire, Decision.horodatage)
-        .where(Decision.piece_id == piece_id, Decision.source == SourceDecision.LECTURE,
+    return _corrections(session, [piece_id], sha256).get(piece_id, {})
+
+
+def _corrections(session: Session, pieces: Sequence[int], sha256: str
+                 ) -> dict[int, dict[str, Valeur]]:  # fmt: skip
+    """``corrections`` of this file for each of these pièces, in one query."""
+    resultat: dict[int, dict[str, Valeur]] = {}
+    for piece_id, note, qui, quand in session.execute(
+        select(Decision.piece_id, Decision.commentaire, Decision.gestionnaire,
+               Decision.horodatage)
+        .where(Decision.piece_id.in_(pieces), Decision.source == SourceDecision.LECTURE,
                Decision.fichiers == sha256)
         .order_by(Decision.id)
     ):  # fmt: skip
-        valeur = _correction(note, qui, quand)
-        if valeur is not None:
-            resultat[valeur.champ] = valeur
+        m = _NOTE.match(note or "")
+        if m is not None:
+            resultat.setdefault(piece_id, {})[m["champ"]] = Valeur(
+                m["champ"], m["valeur"], CORRIGE, 1.0,
+                detail=f"par {qui} le {format_datetime(quand)}")  # fmt: skip
     return resultat
-
-
-def _correction(note: str | None, qui: str, quand: dt.datetime) -> Valeur | None:
-    """The value a correction's note gives, None for another note."""
-    m = _NOTE.match(note or "")
-    if m is None:
-        return None
-    return Valeur(
-        m["champ"], m["valeur"], CORRIGE, 1.0, detail=f"par {qui} le {format_datetime(quand)}"
-    )
 
 
 def _avec_corrections(lu: Lu, corrigees: dict[str, Valeur]) -> Lu:
@@ -450,23 +452,11 @@ def ecarts_des_depots(session: Session, sha256: str, depots: Sequence[int]
         .join(Campagne, Campagne.id == Candidature.campagne_id)
         .where(Depot.id.in_(depots))
     ).all()
-    corrigees: dict[int, dict[str, Valeur]] = {}
-    for piece_id, note, qui, quand in session.execute(
-        select(Decision.piece_id, Decision.commentaire, Decision.gestionnaire,
-               Decision.horodatage)
-        .where(Decision.piece_id.in_({ligne[1] for ligne in lignes}),
-               Decision.source == SourceDecision.LECTURE, Decision.fichiers == sha256)
-        .order_by(Decision.id)
-    ):  # fmt: skip
-        valeur = _correction(note, qui, quand)
-        if valeur is not None:
-            corrigees.setdefault(piece_id, {})[valeur.champ] = valeur
+    corrigees = _corrections(session, sorted({ligne[1] for ligne in lignes}), sha256)
     resultat = {}
     for depot_id, piece_id, candidat, campagne in lignes:
-        identite = Identite(candidat.nom_naissance, candidat.nom_usage, candidat.prenoms,
-                            candidat.date_naissance)  # fmt: skip
         vu = _avec_corrections(lu, corrigees.get(piece_id, {}))
-        resultat[depot_id] = tuple(comparer(vu, identite, reference_session(campagne)))
+        resultat[depot_id] = tuple(comparer(vu, Identite.de(candidat), reference_session(campagne)))
     return resultat
 
 
