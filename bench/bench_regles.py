@@ -9,6 +9,7 @@ python -m bench.bench_regles [--candidatures 300000] [--data-dir DIR] [--repetit
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -22,9 +23,10 @@ PROFILS_BRUTS = (
 
 def cas() -> tuple[int, int, list[str]]:
     """(right, total, the intitulés of those wrong)."""
+    from desktop_app.documents.lecture import emploi
     from desktop_app.models import Campagne
     from desktop_app.services import exigences as ex
-    from tests.cas_exigences import CAS, CAS_CNI, CAS_JOUR
+    from tests.cas_exigences import CAS, CAS_ACTIVITE, CAS_CNI, CAS_JOUR
 
     faux = []
     for c in CAS:
@@ -43,7 +45,17 @@ def cas() -> tuple[int, int, list[str]]:
         campagne = Campagne(examen="BCP", session=j.session, academie="X", cloture=j.cloture)
         if ex.jour_de_reference(campagne) != j.jour:
             faux.append(j.intitule)
-    total = len(CAS) + len(CAS_CNI) + len(CAS_JOUR)
+    for a in CAS_ACTIVITE:
+        profil = ex.Profil(dt.date(1990, 5, 5), a.examen, "Coiffure", a.categorie, False, "2025")
+        jugement = ex.juger_activite(a.duree[0], ex.durees_exigees(profil, dt.date(2024, 12, 1)))
+        juste = emploi.duree(a.periodes) == a.duree and (
+            jugement is None if a.suffit is None else jugement is not None
+            and jugement.suffit == a.suffit
+            and tuple(d.mois for d in jugement.atteintes) == a.atteintes
+        )  # fmt: skip
+        if not juste:
+            faux.append(a.intitule)
+    total = len(CAS) + len(CAS_CNI) + len(CAS_JOUR) + len(CAS_ACTIVITE)
     return total - len(faux), total, faux
 
 

@@ -284,6 +284,39 @@ CAS = [
         echeance=None,
         session="2025",
     ),
+    # The attestations of professional activity: the BP's candidats individuels must show
+    # some; the BCP's may (one route of three), so the table does not require them.
+    Cas(
+        "BP individuel : activité professionnelle exigée",
+        "activite",
+        D(2024, 12, 1),
+        EXIGEE,
+        examen="BP",
+        attendu="période d'activité",
+    ),
+    Cas(
+        "BP à distance (CNED) : activité exigée aussi",
+        "activite",
+        D(2024, 12, 1),
+        EXIGEE,
+        examen="BP",
+        categorie="CNED",
+        attendu="période d'activité",
+    ),
+    Cas(
+        "BP en formation continue : rien",
+        "activite",
+        D(2024, 12, 1),
+        RIEN,
+        examen="BP",
+        categorie="FORMATION CONTINUE",
+    ),
+    Cas(
+        "BCP individuel : activité non exigée par la table (une voie sur trois)",
+        "activite",
+        D(2024, 12, 1),
+        RIEN,
+    ),
 ]
 
 
@@ -385,4 +418,89 @@ CAS_JOUR = [
         D(2023, 11, 30),
     ),
     CasJour("sans clôture : le 1er juin de la session", None, "2024", D(2024, 6, 1)),
+]
+
+
+@dataclass(frozen=True)
+class CasActivite:
+    """The length of these periods, and whether it meets what the table asks of the examen
+    and catégorie (``suffit`` None: it asks for none); ``atteintes``: the cases' lengths met
+    (in months)."""
+
+    intitule: str
+    periodes: tuple[tuple[dt.date, dt.date], ...]
+    duree: tuple[int, int]
+    suffit: bool | None
+    examen: str = "BCP"
+    categorie: str = "INDIVIDUEL"
+    atteintes: tuple[int, ...] = ()
+
+
+TROIS_ANS = ((D(2020, 9, 1), D(2023, 8, 31)),)
+CAS_ACTIVITE = [
+    CasActivite("BCP : trois ans jour pour jour", TROIS_ANS, (36, 0), True, atteintes=(36,)),
+    CasActivite(
+        "BCP : un jour de moins que trois ans", ((D(2020, 9, 2), D(2023, 8, 31)),), (35, 30), False
+    ),
+    CasActivite(
+        "BCP : deux contrats qui se suivent font une période",
+        ((D(2020, 9, 1), D(2021, 12, 31)), (D(2022, 1, 1), D(2023, 8, 31))),
+        (36, 0),
+        True,
+        atteintes=(36,),
+    ),
+    CasActivite(
+        "BCP : deux attestations du même emploi ne comptent qu'une fois",
+        ((D(2021, 9, 1), D(2023, 8, 31)), (D(2022, 9, 1), D(2023, 8, 31))),
+        (24, 0),
+        False,
+    ),
+    CasActivite(
+        "BCP : depuis un 29 février, trois ans au 28 février",
+        ((D(2020, 2, 29), D(2023, 2, 28)),),
+        (36, 0),
+        True,
+        atteintes=(36,),
+    ),
+    CasActivite(
+        "BCP : les jours restants s'ajoutent (30 font un mois)",
+        ((D(2020, 1, 1), D(2022, 6, 20)), (D(2022, 9, 1), D(2023, 3, 10))),
+        (36, 0),
+        True,
+        atteintes=(36,),
+    ),
+    CasActivite(
+        "BCP à distance : aucune durée demandée", TROIS_ANS, (36, 0), None, categorie="CNED"
+    ),
+    CasActivite(
+        "BP : cinq ans suffisent dans tous les cas",
+        ((D(2018, 9, 1), D(2023, 8, 31)),),
+        (60, 0),
+        True,
+        "BP",
+        atteintes=(60, 24, 6),
+    ),
+    CasActivite(
+        "BP : trois ans, seulement avec un diplôme de niveau 3",
+        TROIS_ANS,
+        (36, 0),
+        False,
+        "BP",
+        atteintes=(24, 6),
+    ),
+    CasActivite(
+        "BP : six mois, seulement avec un bac pro du secteur",
+        ((D(2023, 3, 1), D(2023, 8, 31)),),
+        (6, 0),
+        False,
+        "BP",
+        atteintes=(6,),
+    ),
+    CasActivite(
+        "BP : cinq mois et 30 jours ne font pas six mois",
+        ((D(2023, 3, 2), D(2023, 8, 31)),),
+        (5, 30),
+        False,
+        "BP",
+    ),
 ]

@@ -17,14 +17,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from desktop_app.documents.constats import Finding
 from desktop_app.documents.lecture.document import Lu
 from desktop_app.models import Avertissement, Candidature, Depot, Piece
+from desktop_app.services.activite import activite_du_dossier, pieces_activite
 from desktop_app.services.dates import now_utc
 from desktop_app.services.lecture import corriger, ecarts_des_depots, enregistrer
-from desktop_app.services.requetes import Ailleurs, ailleurs, rescans, tour_courant
+from desktop_app.services.requetes import (
+    Ailleurs,
+    ailleurs,
+    depots_courants,
+    rescans,
+    tour_courant,
+)
 
 LECTURE, REUTILISATION, INSPECTION = "lecture", "réutilisation", "inspection"
 
@@ -36,6 +43,7 @@ GENRES_LECTURE = {
     "expiration": "Document expiré à la session",
     "signature": "Signature absente",
     "date_signature": "Date absente",
+    "activite": "Durée d'activité professionnelle",
 }
 MEME_FICHIER = "Même fichier déposé ailleurs"
 RESCAN = "Même document numérisé à nouveau"
@@ -94,27 +102,13 @@ def _ou(a: Ailleurs, autres: int) -> str:
     return ou + (f", et {autres} autre(s) dépôt(s)" if autres else "")
 
 
-def _depots_courants(session: Session, *conditions: object) -> list[tuple[int, int, int, str]]:
-    """(deposit, pièce, candidature, sha256) of the recevable deposits of their pièce's
-    current round that meet ``conditions``."""
-    autre = aliased(Depot)
-    dernier = select(func.max(autre.tour)).where(autre.piece_id == Depot.piece_id)
-    return [
-        (d, p, c, sha)
-        for d, p, c, sha in session.execute(
-            select(Depot.id, Piece.id, Piece.candidature_id, Depot.sha256)
-            .join(Piece, Piece.id == Depot.piece_id)
-            .where(Depot.recevable, Depot.sha256.is_not(None),
-                   Depot.tour == dernier.scalar_subquery(), *conditions)  # type: ignore[arg-type]
-        )
-    ]  # fmt: skip
-
-
 def _constater_fichier(session: Session, sha: str,
                        depots: list[tuple[int, int, int, str]]) -> set[int]:  # fmt: skip
     """The reading and reuse avertissements of these current deposits of one file, found
     again; the pièces where a reuse was found (their side says it too)."""
     ecarts = ecarts_des_depots(session, sha, [d for d, *_ in depots])
+    activites = pieces_activite(session, sorted({c for _, _, c, _ in depots}))
+    dossiers = {c: activite_du_dossier(session, c) for c in activites}
     autres: set[int] = set()
     peu = len(depots) <= LIMITE_LIEUX  # else the places are counted, not named one by one
     for depot_id, piece_id, candidature_id, _ in depots:
@@ -123,6 +117,12 @@ def _constater_fichier(session: Session, sha: str,
              f"{e.message} : lu « {e.lu} », attendu « {e.attendu} »", None)
             for e in ecarts.get(depot_id, ())
         ]  # fmt: skip
+        dossier = dossiers.get(candidature_id) if piece_id in activites.get(
+            candidature_id, ()) else None  # fmt: skip
+        if dossier is not None and dossier.ecart is not None:
+            e = dossier.ecart
+            trouves.append((LECTURE, GENRES_LECTURE[e.champ],
+                            f"{e.message} : lu {e.lu}, attendu {e.attendu}", None))  # fmt: skip
         if peu:
             for genre, lieux in (
                 (MEME_FICHIER, ailleurs(session, candidature_id, [sha]).get(sha, [])),
@@ -143,12 +143,15 @@ def _constater_fichier(session: Session, sha: str,
 def constater_lecture(session: Session, sha256: str) -> None:
     """After this file's reading was stored (or corrected), or a deposit of it imported: the
     avertissements of its current deposits, and of those of the files found to be the same
-    paper (their side says it too)."""
-    depots = _depots_courants(session, Depot.sha256 == sha256)
+    paper (their side says it too) or of the same dossier's professional activity."""
+    depots = depots_courants(session, Depot.sha256 == sha256)
     autres = _constater_fichier(session, sha256, depots)
+    # The other files of a dossier's professional activity: the length they add up to changed.
+    activites = pieces_activite(session, sorted({c for _, _, c, _ in depots}))
+    autres |= {p for pieces in activites.values() for p in pieces}
     par_fichier: dict[str, list[tuple[int, int, int, str]]] = {}
     if autres:
-        for depot in _depots_courants(session, Depot.piece_id.in_(sorted(autres))):
+        for depot in depots_courants(session, Depot.piece_id.in_(sorted(autres))):
             if depot[3] != sha256:
                 par_fichier.setdefault(depot[3], []).append(depot)
     for sha, siens in par_fichier.items():

@@ -267,7 +267,18 @@ CATALOGUE = [
     ("CMEPSI01", "Certificat médical d'inaptitude à l'EPS", "Conditions", "en_ligne"),
     ("ATR40801", "Attestation de formation R408 (travail en hauteur)", "Conditions", "en_ligne"),
     ("AMENAG01", "Notification de mesures d'aménagement (handicap)", "Conditions", "autre"),
+    (
+        "ACTPRO01",
+        "Attestations d'activité professionnelle (certificats de travail)",
+        "Conditions",
+        "en_ligne",
+    ),
 ]
+# How long the demo's candidats individuels without a previous session worked, in months:
+# some fall short of the BCP's three years (services.activite says so).
+MOIS_D_ACTIVITE = [14, 26, 31, 36, 38, 44, 52, 60, 75]
+METIERS = ["vendeur", "employé de commerce", "agent de maintenance", "commis de cuisine",
+           "aide-soignant", "électricien", "magasinier", "serveur"]  # fmt: skip
 REDEPOT_GRAINE = 1  # added to the seed for the second extraction
 COMMENTAIRES_NC = [
     "Pièce illisible",
@@ -752,11 +763,15 @@ def _candidatures(n: int, rng: random.Random, cal: Calendrier) -> list[_Candidat
             c.pieces.append("ATR40801")
         if c.handicap:
             c.pieces.append("AMENAG01")
+        # A candidat individuel without a previous session shows three years of work; drawn
+        # apart from the demo's stream, which the dossiers of earlier demos keep.
+        activite = (categorie == "INDIVIDUEL" and age >= 21 and not c.acquis
+                    and random.Random(numero + "activite").random() < 0.4)  # fmt: skip
         if len(c.pieces) < 3:
             c.pieces.append("RELNOT01" if "RELNOT01" not in c.pieces else "NATIDE01")
             if c.pieces[-1] == "RELNOT01":
                 c.acquis = c.acquis or "Bénéfice de notes (session précédente)"
-        c.pieces = c.pieces[:6]
+        c.pieces = c.pieces[:6] + (["ACTPRO01"] if activite else [])
         result.append(c)
     return result
 
@@ -893,16 +908,18 @@ def generer_paquet(
                 "horodatage": "",
             }
             defaut = defauts.get(index) if code == c.pieces[0] else None
-            if modalite == "en_ligne" and (defaut or rng.random() < 0.93):
+            # The attestations of activity are drawn apart (see above).
+            tirage = random.Random(c.n_candidat + "activite pièce") if code == "ACTPRO01" else rng
+            if modalite == "en_ligne" and (defaut or tirage.random() < 0.93):
                 # One candidate in a hundred sends, as their identity, a new photo of the
                 # previous candidate's card (the re-scan check finds it on both dossiers).
                 emprunte = index % 100 == 57 and code == "1NATID01"
                 titulaire = candidatures[index - 1] if emprunte else c
-                row["fichier"] = _fichier_demo(ecriture, code, c, rng, cal, defaut, titulaire)
+                row["fichier"] = _fichier_demo(ecriture, code, c, tirage, cal, defaut, titulaire)
                 row["date_depot"] = f"{depot:%d/%m/%Y %H:%M}"
                 row["date_validation"] = f"{validation:%d/%m/%Y %H:%M}" if validation else ""
             if not defaut:  # a file that is not recevable awaits the gestionnaire: never Conforme
-                _decision_demo(row, modalite, rng, cal, validation)
+                _decision_demo(row, modalite, tirage, cal, validation)
             piece_rows.append(row)
         if progression and index % 25 == 0:
             progression(index, n, "Création des dossiers de démonstration")
@@ -977,6 +994,8 @@ def _fichier_demo(
         ],
         "AMENAG01": ["Mesures d'aménagement accordées : tiers-temps, salle particulière."],
     }.get(code, [])
+    if code == "ACTPRO01":
+        return _attestation_d_activite(e, c, cal, libelle)
     if code == "CMEPSI01" and random.Random(c.n_candidat).random() < 0.6:
         # Most doctors' certificates arrive scanned: an image with no text layer (read by OCR).
         fabrique = lambda: scan_jpeg(attestation_pdf(libelle, c, details), c.n_candidat)  # noqa: E731
@@ -988,6 +1007,58 @@ def _fichier_demo(
         code_2d = contenu_deuxddoc(titulaire, e.signataire, type_document="B0",
                                    signe_le=cal.ouverture.date())  # fmt: skip
     return e.fichier(code.lower(), c, lambda: attestation_pdf(libelle, c, details, code_2d), "pdf")
+
+
+def lignes_d_activite(c: _Candidature, fait_le: dt.date, r: random.Random) -> list[str]:
+    """An employer's attestation: one job, or two contracts with a break between them, or a
+    job still held (« depuis le … »), ending by ``fait_le``; ``MOIS_D_ACTIVITE`` long."""
+    mois = r.choice(MOIS_D_ACTIVITE)
+    fin = fait_le - dt.timedelta(days=r.randrange(0, 400))
+    debut = _mois_avant(fin, mois)
+    qui = "Madame" if c.civilite == "MADAME" else "Monsieur"
+    e = "e" if c.civilite == "MADAME" else ""
+    metier = r.choice(METIERS)
+    metier = f"d'{metier}" if metier[0] in "aeéiou" else f"de {metier}"
+    prenom = _prenoms(c.prenoms)[0]
+    lignes = ["Je soussigné, gérant de la société Auvergne Services, atteste que",
+              f"{qui} {prenom} {c.nom}, né{e} le {c.naissance:%d/%m/%Y},"]  # fmt: skip
+    forme = r.random()
+    if forme < 0.3:  # two contracts, three months apart: three months fewer in all
+        coupure = _mois_avant(fin, mois // 2) - dt.timedelta(days=1)
+        reprise = _mois_avant(fin, mois // 2 - 3)
+        lignes += [f"a été employé{e} en qualité {metier} du {debut:%d/%m/%Y} au "
+                   f"{coupure:%d/%m/%Y},",
+                   f"puis du {reprise:%d/%m/%Y} au {fin:%d/%m/%Y}."]  # fmt: skip
+    elif forme < 0.5:
+        debut = _mois_avant(fait_le, mois)
+        lignes += [f"est employé{e} en qualité {metier}",
+                   f"depuis le {debut.day} {MOIS_FR[debut.month - 1]} {debut.year}."]  # fmt: skip
+    else:
+        lignes += [f"a été employé{e} en qualité {metier}",
+                   f"du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}, à temps complet."]  # fmt: skip
+    return [*lignes, "", f"Fait à Clermont-Ferrand, le {fait_le:%d/%m/%Y}."]
+
+
+MOIS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+
+
+def _mois_avant(jour: dt.date, mois: int) -> dt.date:
+    """The day that makes, with ``jour`` the last, a period of ``mois`` whole months."""
+    from desktop_app.documents.lecture.emploi import plus_mois
+
+    return plus_mois(jour + dt.timedelta(days=1), -mois)
+
+
+def _attestation_d_activite(e: _Ecriture, c: _Candidature, cal: Calendrier, libelle: str) -> str:
+    """An employer's attestation, typed (a PDF with its text) or, one in three, scanned."""
+    r = random.Random(c.n_candidat + "activite")
+    fait_le = cal.ouverture.date() - dt.timedelta(days=r.randrange(5, 60))
+    lignes = lignes_d_activite(c, fait_le, r)
+    if r.random() < 0.33:
+        fabrique = lambda: scan_jpeg(attestation_pdf(libelle, c, lignes), c.n_candidat)  # noqa: E731
+        return e.fichier("activite_scan", c, fabrique, "jpg")
+    return e.fichier("activite", c, lambda: attestation_pdf(libelle, c, lignes), "pdf")
 
 
 def _decision_demo(

@@ -95,10 +95,22 @@ class Validite:
 
 
 @dataclass(frozen=True)
+class DureeExigee:
+    """A length of professional activity the table asks for, and in which case."""
+
+    si: Mapping[str, Any]
+    mois: int
+    cas: str  # French: « trois ans d'activité salariée »
+    source: str
+    document: str
+
+
+@dataclass(frozen=True)
 class Table:
     genres: Mapping[str, Genre]
     regles: tuple[Regle, ...]
     validites: tuple[Validite, ...]
+    activites: tuple[DureeExigee, ...] = ()
 
 
 class TableInvalide(ValueError):
@@ -121,9 +133,7 @@ def lire_table(texte: str) -> Table:
     for r in donnees.get("regles", ()):
         if r["genre"] not in genres:
             raise TableInvalide(f"genre inconnu : {r['genre']}")
-        inconnues = set(r.get("si", {})) - set(CONDITIONS)
-        if inconnues:
-            raise TableInvalide(f"condition inconnue : {', '.join(sorted(inconnues))}")
+        _verifier_conditions(r)
         regles.append(Regle(r["genre"], r.get("si", {}), r["attendu"], r["source"],
                             r["document"], r.get("echeances", {})))  # fmt: skip
     validites = []
@@ -132,7 +142,18 @@ def lire_table(texte: str) -> Table:
         validites.append(Validite(v["ans"], v["raison"], v["source"],
                                   dt.date.fromisoformat(depuis) if depuis else None,
                                   v.get("majeur")))  # fmt: skip
-    return Table(genres, tuple(regles), tuple(validites))
+    activites = []
+    for a in donnees.get("activites", ()):
+        _verifier_conditions(a)
+        activites.append(DureeExigee(a.get("si", {}), int(a["mois"]), a["cas"], a["source"],
+                                     a["document"]))  # fmt: skip
+    return Table(genres, tuple(regles), tuple(validites), tuple(activites))
+
+
+def _verifier_conditions(ligne: Mapping[str, Any]) -> None:
+    inconnues = set(ligne.get("si", {})) - set(CONDITIONS)
+    if inconnues:
+        raise TableInvalide(f"condition inconnue : {', '.join(sorted(inconnues))}")
 
 
 @functools.cache
@@ -223,6 +244,43 @@ def exigence(genre: str, profil: Profil, jour: dt.date, t: Table | None = None) 
         return None
     return Exigence(genre, Verdict.NON_EXIGEE, "; ".join(raisons), "", derniere.source,
                     derniere.document)  # fmt: skip
+
+
+def durees_exigees(profil: Profil, jour: dt.date, t: Table | None = None) -> list[DureeExigee]:
+    """The lengths of professional activity the table asks of this candidature, the longest
+    first (none: the table asks for none, or the candidature lacks what a row needs)."""
+    t = t or table()
+    tiennent = [d for d in t.activites
+                if all(_condition(nom, v, profil, jour)[0] for nom, v in d.si.items())]  # fmt: skip
+    return sorted(tiennent, key=lambda d: -d.mois)
+
+
+@dataclass(frozen=True)
+class ActiviteJugee:
+    """A length read against those the table asks for."""
+
+    suffit: bool  # for every case the table names
+    message: str  # French
+    atteintes: tuple[DureeExigee, ...]
+    manquees: tuple[DureeExigee, ...]
+
+
+def juger_activite(mois: int, durees: list[DureeExigee]) -> ActiviteJugee | None:
+    """Whether ``mois`` whole months of activity meet the table's lengths: all of them; only
+    some (the BP's two years with a level-3 diploma, not its five without: the gestionnaire
+    checks the diploma); or none."""
+    if not durees:
+        return None
+    atteintes = tuple(d for d in durees if mois >= d.mois)
+    manquees = tuple(d for d in durees if mois < d.mois)
+    if not manquees:
+        message = f"suffisante ({durees[0].cas})"
+    elif not atteintes:
+        message = f"insuffisante : il faut au moins {manquees[-1].cas}"
+    else:
+        message = (f"suffisante seulement dans le cas « {atteintes[0].cas} » ; "
+                   f"insuffisante pour « {manquees[-1].cas} »")  # fmt: skip
+    return ActiviteJugee(not manquees, message, atteintes, manquees)
 
 
 def _raison_exigee(regle: Regle, profil: Profil, jour: dt.date) -> str:

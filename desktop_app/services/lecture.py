@@ -28,6 +28,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.causes import Refus
+from desktop_app.documents.lecture import emploi
 from desktop_app.documents.lecture.document import OCR, TRONQUE, VERSION, Lu, Valeur
 from desktop_app.models import (
     Campagne,
@@ -330,7 +331,8 @@ CORRIGE = "corrigé"  # the source of a value the gestionnaire gave
 LIBELLES = {"nom": "Nom", "nom_usage": "Nom d'usage", "prenoms": "Prénoms",
             "naissance": "Né(e) le", "expiration": "Expire le", "delivrance": "Délivrée en",
             "numero": "N° du document", "signature": "Signature",
-            "date_signature": "Date (après « le »)"}  # fmt: skip
+            "date_signature": "Date (après « le »)", "periode": "Période d'activité",
+            "activite": "Durée d'activité"}  # fmt: skip
 _DATES = ("naissance", "expiration")
 _NOTE = re.compile(r"^Lecture corrigée, (?P<champ>[a-z_]+) : .* → « (?P<valeur>[^«»]*) »$", re.S)
 _NOM_PERMIS = re.compile(r"^[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*$")
@@ -346,6 +348,15 @@ def valeur_corrigee(champ: str, texte: str) -> str:
     texte = " ".join(texte.split())
     if champ not in LIBELLES:
         raise CorrectionRefusee("Cette valeur ne se corrige pas.")
+    if champ == "periode":
+        raise CorrectionRefusee("Une période ne se corrige pas seule : donnez la « Durée "
+                                "d'activité » du fichier.")  # fmt: skip
+    if champ == "activite":
+        longueur = emploi.lire(texte)
+        if longueur is None:
+            raise CorrectionRefusee("Durée attendue, par exemple « 3 ans », « 2 ans et 4 mois » "
+                                    "ou « 38 mois ».")  # fmt: skip
+        return emploi.ecrire(*longueur)
     if champ in ("signature", "date_signature"):
         mot = texte.lower().replace("presente", "présente")
         if mot not in ("présente", "absente"):
@@ -435,6 +446,7 @@ class LuSurDepot:
     lu: Lu | None
     ecarts: tuple[Ecart, ...]
     jour_session: dt.date | None
+    activite: str = ""  # the dossier's professional activity, for a file of it (activite.py)
 
 
 def ecarts_des_depots(session: Session, sha256: str, depots: Sequence[int]

@@ -26,6 +26,7 @@ MOTIFS_NON_CONFORMITE = (
     "Pièce ne correspondant pas au document demandé",
     "Format ou taille non acceptés",
     "Corrections non portées en rouge",
+    "Durée d'activité professionnelle insuffisante",
 )
 
 

@@ -244,6 +244,20 @@ def tour_courant() -> Any:
     )
 
 
+def depots_courants(session: Session, *conditions: Any) -> list[tuple[int, int, int, str]]:
+    """(deposit, pièce, candidature, sha256) of the recevable deposits of their pièce's
+    current round that meet ``conditions``."""
+    return [
+        (d, p, c, sha)
+        for d, p, c, sha in session.execute(
+            select(Depot.id, Piece.id, Piece.candidature_id, Depot.sha256)
+            .join(Piece, Piece.id == Depot.piece_id)
+            .where(Depot.recevable, Depot.sha256.is_not(None), Depot.tour == tour_courant(),
+                   *conditions)
+        )
+    ]  # fmt: skip
+
+
 def _non_recevables(session: Session, *conditions: Any) -> dict[int, int]:
     """How many pièces have a non recevable file in their latest round, per candidature
     (through the partial index of the few non recevable files: every campaign's, which is

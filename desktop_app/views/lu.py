@@ -17,8 +17,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
 
+from desktop_app.documents.lecture import emploi
 from desktop_app.documents.lecture.document import DEUXDDOC, MRZ, OCR, Lu, Valeur
 from desktop_app.documents.worker import DemandeLecture
+from desktop_app.services.activite import lu_avec_activite
 from desktop_app.services.avertissements import correction_enregistree, lecture_enregistree
 from desktop_app.services.espace import Espace
 from desktop_app.services.lecture import (
@@ -27,7 +29,6 @@ from desktop_app.services.lecture import (
     LIBELLES,
     LuSurDepot,
     a_lire,
-    lu_sur_depot,
 )
 from desktop_app.services.requetes import LigneDepot
 from desktop_app.viewer.source import LIRE, LIRE_EN_FOND, SourceDocuments
@@ -143,6 +144,13 @@ def _affichee(valeur: Valeur) -> str:
     if valeur.champ == "delivrance":
         annee, mois = valeur.valeur.split("-")
         return f"{mois}/{annee}"
+    if valeur.champ == "periode":
+        debut, fin = (dt.date.fromisoformat(j) if j else None for j in valeur.valeur.split("/"))
+        assert debut is not None
+        return f"du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}" if fin else f"depuis le {debut:%d/%m/%Y}"
+    if valeur.champ == "activite":
+        longueur = emploi.lire(valeur.valeur)
+        return emploi.en_toutes_lettres(*longueur) if longueur else "aucune période lue"
     return valeur.valeur
 
 
@@ -161,7 +169,8 @@ def texte_lu(lsd: LuSurDepot | None) -> str:
     ecarts = {ecart.champ: ecart for ecart in lsd.ecarts}
     lignes = []
     for valeur in valeurs:
-        ecart = ecarts.pop(valeur.champ, None)
+        # The dossier's length of activity is said below, not beside this file's own.
+        ecart = ecarts.pop(valeur.champ, None) if valeur.champ != "activite" else None
         autre = _source(valeur)
         source = (f" <span style='color:#605e5c'>({e(autre)})</span>"
                   if autre != principale else "")  # fmt: skip
@@ -175,17 +184,19 @@ def texte_lu(lsd: LuSurDepot | None) -> str:
             difference = (f" <span style='color:#a4262c'>≠ inscription : "
                           f"<b>{e(ecart.attendu)}</b></span>")  # fmt: skip
         fond = " style='background:#fde7e9'" if ecart else ""
+        lien = f"<a href='corriger:{valeur.champ}' style='color:#605e5c'>corriger</a>"
+        corriger = "" if valeur.champ == "periode" else f" {lien}"
         lignes.append(
             f"<tr{fond}><td style='color:#605e5c; padding-right:8px'>"
             f"{e(_CHAMPS.get(valeur.champ, valeur.champ))}</td>"
-            f"<td><b>{e(_affichee(valeur))}</b>{difference}{source} "
-            f"<a href='corriger:{valeur.champ}' style='color:#605e5c'>corriger</a></td></tr>"
+            f"<td><b>{e(_affichee(valeur))}</b>{difference}{source}{corriger}</td></tr>"
         )
     alertes = [f"<span style='color:#a4262c'>⚠ {e(ecart.message)} : {e(ecart.lu)} "
                f"({e(ecart.attendu)})</span>" for ecart in ecarts.values()]  # fmt: skip
     if lu.deuxddoc_invalide:
         alertes.insert(0, f"<span style='color:#a4262c'>⚠ {e(lu.deuxddoc)}</span>")
-    notes = [f"<span style='color:#605e5c'>{e(c)}</span>" for c in lu.constats]
+    notes = [f"<span style='color:#605e5c'>{e(c)}</span>"
+             for c in (lsd.activite, *lu.constats) if c]  # fmt: skip
     if not lignes and not alertes and not notes:
         return ""
     entete = f"{titre} — {e(principale)}" if principale else titre
@@ -241,7 +252,7 @@ class PanneauLu(QLabel):
         depot_id, sha256 = depot.id, depot.sha256
 
         def lire(s: Any) -> LuSurDepot:
-            return lu_sur_depot(s, depot_id, self.lecteur.memoire.get(sha256 or ""))
+            return lu_avec_activite(s, depot_id, self.lecteur.memoire.get(sha256 or ""))
 
         Operation.lecture(self, self.espace, lire).succes(
             lambda lsd: self._lu(depot_id, lsd)

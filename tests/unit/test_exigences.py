@@ -9,16 +9,38 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from desktop_app.documents.lecture import emploi
 from desktop_app.models import Campagne, Candidat, Candidature, Piece
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services import exigences as ex
 from desktop_app.services.espace import Espace
 from desktop_app.services.importer import importer_paquet
-from tests.cas_exigences import CAS, CAS_CNI, CAS_JOUR, Cas, CasCni, CasJour
+from tests.cas_exigences import (
+    CAS,
+    CAS_ACTIVITE,
+    CAS_CNI,
+    CAS_JOUR,
+    Cas,
+    CasActivite,
+    CasCni,
+    CasJour,
+)
 
 
 def test_the_table_has_the_fifty_edge_cases() -> None:
-    assert len(CAS) + len(CAS_CNI) + len(CAS_JOUR) >= 50
+    assert len(CAS) + len(CAS_CNI) + len(CAS_JOUR) + len(CAS_ACTIVITE) >= 50
+
+
+@pytest.mark.parametrize("cas", CAS_ACTIVITE, ids=[c.intitule for c in CAS_ACTIVITE])
+def test_length_of_activity(cas: CasActivite) -> None:
+    assert emploi.duree(cas.periodes) == cas.duree
+    profil = ex.Profil(dt.date(1990, 5, 5), cas.examen, "Coiffure", cas.categorie, False, "2025")
+    jugement = ex.juger_activite(cas.duree[0], ex.durees_exigees(profil, dt.date(2024, 12, 1)))
+    if cas.suffit is None:
+        assert jugement is None
+        return
+    assert jugement is not None and jugement.suffit == cas.suffit
+    assert tuple(d.mois for d in jugement.atteintes) == cas.atteintes
 
 
 @pytest.mark.parametrize("cas", CAS, ids=[c.intitule for c in CAS])

@@ -26,13 +26,17 @@ from .texte import Mot, lignes_du_pdf
 if TYPE_CHECKING:
     from .ocrb import Redresse
 
-VERSION = 4  # raise when a reading would change: stored readings of an older one are redone
+VERSION = 5  # raise when a reading would change: stored readings of an older one are redone
 DPI_LECTURE = 300  # a PDF page is rendered at this resolution for the MRZ and the 2D-Doc
 DPI_COULEUR = 100  # a page that may hold handwritten corrections, in colour
 PAGES_MAX = 3  # only the first pages are read: identity documents and attestations are short
 
 MRZ, DEUXDDOC, TEXTE_PDF, OCR = "MRZ", "2D-Doc", "texte du PDF", "OCR"
 TRONQUE = ", noms peut-être abrégés par la MRZ"  # said in a value's detail
+TEMPS_PARTIEL = (
+    "Information : un emploi à temps partiel est mentionné ; la durée d'activité est comptée "
+    "sur le calendrier, à vérifier."
+)
 ANNOTATIONS_COULEUR = (
     "Information : des annotations manuscrites d'une autre couleur que le rouge figurent "
     "au-dessus de la signature ; les corrections doivent être portées en rouge."
@@ -165,6 +169,8 @@ def lire_document(
             _identite_texte(page, releve)
         if not any(v.champ == "signature" for v in releve.valeurs):
             _signature(page, releve)
+        _emploi(page, releve)
+    _activite(releve)
     return Lu(tuple(releve.valeurs), tuple(releve.constats), releve.deuxddoc,
               releve.deuxddoc_invalide, releve.mrz_illisible,
               empreinte=_empreinte(pages[0]) if pages else None,
@@ -176,9 +182,66 @@ def _dates(page: _Page) -> tuple[str, ...]:
     of its own)."""
     from .texte import dates_dans
 
+    mots = _mots(page)
+    return dates_dans(mots[1]) if mots is not None else ()
+
+
+def _mots(page: _Page) -> tuple[str, list[list[Mot]]] | None:
+    """The page's words already there: its text layer, or the OCR another reading needed
+    (never an OCR of its own)."""
     if sum(len(ligne) for ligne in page.lignes) >= MOTS_COUCHE_TEXTE:
-        return dates_dans(page.lignes)
-    return dates_dans(page._ocr) if page._ocr is not None else ()
+        return TEXTE_PDF, page.lignes
+    if page._ocr is not None:
+        return OCR, page._ocr
+    return None
+
+
+def _emploi(page: _Page, releve: _Releve) -> None:
+    """The periods of employment an attestation states: one value each (« 2019-09-01/
+    2022-08-31 »); one still running (« depuis le … ») ends on the attestation's date."""
+    from .emploi import emploi_dans
+
+    mots = _mots(page)
+    emploi = emploi_dans(mots[1]) if mots is not None else None
+    if mots is None or emploi is None:
+        return
+    source = mots[0]
+    for p in emploi.periodes:
+        confiance = 0.9 if source == TEXTE_PDF else round(0.9 * p.confiance, 2)
+        if source == OCR and p.confiance < CONFIANCE_OCR_MIN:
+            continue
+        fin, detail = p.fin, ""
+        if fin is None and emploi.fait_le is not None and emploi.fait_le >= p.debut:
+            fin, detail = emploi.fait_le, "en poste à la date de l'attestation"
+        elif fin is None:
+            releve.constats.append(
+                f"Période « depuis le {p.debut:%d/%m/%Y} » sans date d'attestation lisible : "
+                "elle n'est pas comptée dans la durée d'activité.")  # fmt: skip
+        releve.valeurs.append(Valeur("periode", f"{p.debut.isoformat()}/"
+                                     f"{fin.isoformat() if fin else ''}", source, confiance,
+                                     page.numero, p.boite, detail))  # fmt: skip
+    if emploi.temps_partiel and TEMPS_PARTIEL not in releve.constats:
+        releve.constats.append(TEMPS_PARTIEL)
+
+
+def _activite(releve: _Releve) -> None:
+    """The length of the periods read, overlaps once: the value the gestionnaire corrects
+    when the reading is wrong or incomplete."""
+    from .emploi import duree, ecrire
+
+    periodes = [v for v in releve.valeurs if v.champ == "periode"]
+    bornees = [(date.fromisoformat(d), date.fromisoformat(f))
+               for d, f in (v.valeur.split("/") for v in periodes) if f]  # fmt: skip
+    if not bornees:
+        return
+    page = periodes[0].page
+    boites = [v.boite for v in periodes if v.page == page and v.boite is not None]
+    releve.valeurs.append(Valeur(
+        "activite", ecrire(*duree(bornees)), periodes[0].source,
+        min(v.confiance for v in periodes), page,
+        (min(b[0] for b in boites), min(b[1] for b in boites), max(b[2] for b in boites),
+         max(b[3] for b in boites)) if boites else None,
+        f"{len(bornees)} période{'s' if len(bornees) > 1 else ''}"))  # fmt: skip
 
 
 def _empreinte(page: _Page) -> int | None:
@@ -273,13 +336,10 @@ def _signature(page: _Page, releve: _Releve) -> None:
     own on a page no one read (an identity card, a photo already read by its MRZ)."""
     from . import signature
 
-    texte_pdf = sum(len(ligne) for ligne in page.lignes) >= MOTS_COUCHE_TEXTE
-    if texte_pdf:
-        source, lignes = TEXTE_PDF, page.lignes
-    elif page._ocr is not None:
-        source, lignes = OCR, page._ocr
-    else:
+    mots = _mots(page)
+    if mots is None:
         return
+    source, lignes = mots
     if signature.valide_en_ligne(lignes):
         releve.valeurs.append(Valeur("signature", "validée en ligne", source, 0.9, page.numero))
         return
