@@ -38,6 +38,7 @@ from desktop_app.services.lecture import (
     lecture,
     lu_sur_depot,
 )
+from desktop_app.services.lots import par_lots
 from desktop_app.services.requetes import depots_courants
 
 GENRE = "activite"
@@ -93,19 +94,20 @@ class ActiviteDossier:
 
 def pieces_activite(session: Session, candidatures: list[int]) -> dict[int, list[int]]:
     """The pièces of genre « activite » of these candidatures, by candidature."""
-    campagnes = set(session.scalars(
-        select(Candidature.campagne_id).where(Candidature.id.in_(candidatures))))  # fmt: skip
-    entrees = [cat_id for campagne_id in campagnes
-               for cat_id, (genre, _, _) in catalogue_par_genre(session, campagne_id).items()
-               if genre == GENRE]  # fmt: skip
     resultat: dict[int, list[int]] = {}
-    if not entrees:
-        return resultat
-    for piece_id, cid in session.execute(
-        select(Piece.id, Piece.candidature_id)
-        .where(Piece.candidature_id.in_(candidatures), Piece.catalogue_id.in_(entrees))
-    ):  # fmt: skip
-        resultat.setdefault(cid, []).append(piece_id)
+    for lot in par_lots(candidatures):  # a blank form deposited by thousands
+        campagnes = set(session.scalars(
+            select(Candidature.campagne_id).where(Candidature.id.in_(lot)).distinct()))  # fmt: skip
+        entrees = [cat_id for campagne_id in campagnes
+                   for cat_id, (genre, _, _) in catalogue_par_genre(session, campagne_id).items()
+                   if genre == GENRE]  # fmt: skip
+        if not entrees:
+            continue
+        for piece_id, cid in session.execute(
+            select(Piece.id, Piece.candidature_id)
+            .where(Piece.candidature_id.in_(lot), Piece.catalogue_id.in_(entrees))
+        ):  # fmt: skip
+            resultat.setdefault(cid, []).append(piece_id)
     return resultat
 
 
@@ -142,13 +144,13 @@ def activite_du_dossier(
         if lu is None:
             non_lus += 1
             continue
-        bornees = [(v, v.valeur.split("/")) for v in lu.valeurs if v.champ == "periode"]
-        bornees = [(v, (d, f)) for v, (d, f) in bornees if f]
-        if not bornees:
-            sans_periode += 1
-        for v, (d, f) in bornees:
-            periodes.append((dt.date.fromisoformat(d), dt.date.fromisoformat(f)))
-            sources[v.source] = None
+        avant = len(periodes)
+        for v in lu.valeurs:
+            debut, _, fin = v.valeur.partition("/")
+            if v.champ == "periode" and fin:  # « depuis le … » without an end: not counted
+                periodes.append((dt.date.fromisoformat(debut), dt.date.fromisoformat(fin)))
+                sources[v.source] = None
+        sans_periode += len(periodes) == avant
     lues = emploi.duree(periodes)
     mois, jours = mois + lues[0] + (jours + lues[1]) // 30, (jours + lues[1]) % 30
     durees = durees_exigees(profil, jour_de_reference(campagne))

@@ -105,11 +105,13 @@ def _ou(a: Ailleurs, autres: int) -> str:
 def _constater_fichier(session: Session, sha: str,
                        depots: list[tuple[int, int, int, str]]) -> set[int]:  # fmt: skip
     """The reading and reuse avertissements of these current deposits of one file, found
-    again; the pièces where a reuse was found (their side says it too)."""
+    again; the pièces whose avertissements change with them: where a reuse was found (their
+    side says it too), and the dossier's other pièces of professional activity."""
     ecarts = ecarts_des_depots(session, sha, [d for d, *_ in depots])
     activites = pieces_activite(session, sorted({c for _, _, c, _ in depots}))
     dossiers = {c: activite_du_dossier(session, c) for c in activites}
-    autres: set[int] = set()
+    # The dossier's other files of professional activity: the length they add up to changed.
+    autres = {p for pieces in activites.values() for p in pieces} - {p for _, p, _, _ in depots}
     peu = len(depots) <= LIMITE_LIEUX  # else the places are counted, not named one by one
     for depot_id, piece_id, candidature_id, _ in depots:
         trouves: list[Trouve] = [
@@ -146,9 +148,6 @@ def constater_lecture(session: Session, sha256: str) -> None:
     paper (their side says it too) or of the same dossier's professional activity."""
     depots = depots_courants(session, Depot.sha256 == sha256)
     autres = _constater_fichier(session, sha256, depots)
-    # The other files of a dossier's professional activity: the length they add up to changed.
-    activites = pieces_activite(session, sorted({c for _, _, c, _ in depots}))
-    autres |= {p for pieces in activites.values() for p in pieces}
     par_fichier: dict[str, list[tuple[int, int, int, str]]] = {}
     if autres:
         for depot in depots_courants(session, Depot.piece_id.in_(sorted(autres))):

@@ -167,7 +167,8 @@ def angle_des_lignes(encre: Tableau) -> float:
     ys, xs = np.nonzero(tableau)
     poids = tableau[ys, xs]
     dx, dy = xs - tableau.shape[1] / 2, ys - tableau.shape[0] / 2
-    demi = int(np.hypot(tableau.shape[0], tableau.shape[1])) // 2 + 2  # no row of a turn falls outside
+    # Half the diagonal, and a margin: no row of a turn falls outside the profile.
+    demi = int(np.hypot(tableau.shape[0], tableau.shape[1])) // 2 + 2
 
     def nettete(angle: float) -> float:
         theta = np.deg2rad(angle)
