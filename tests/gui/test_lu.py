@@ -4,6 +4,7 @@ differs is said with both values, and N checks its reason in the decision panel.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -99,5 +100,51 @@ def test_an_unsigned_confirmation_is_said_and_n_checks_its_reasons(
     coches = {w.panneau.motifs.item(i).text() for i in range(w.panneau.motifs.count())
               if w.panneau.motifs.item(i).checkState() == Qt.CheckState.Checked}  # fmt: skip
     assert {MOTIF_NON_SIGNE, MOTIF_NON_DATE} <= coches
+    w.close()
+    espace.close()
+
+
+def test_an_employer_attestation_shows_its_periods_and_the_dossiers_length(
+    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+) -> None:
+    """A candidat individuel's attestation (the demo's BCP): the periods read, the file's
+    length with « corriger », the dossier's line; a length given short of three years is said
+    and checks its reason, one of three years or more is « suffisante »."""
+    from sqlalchemy import select
+
+    from desktop_app.models import Depot, Piece
+    from desktop_app.services.activite import MOTIF_ACTIVITE
+
+    espace = ouvrir_espace(tmp_path / "donnees")
+    espace.preferences.gestionnaire = "Claire FAYOLLE"
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as s:
+        cible = s.execute(
+            select(Piece.candidature_id, Piece.id).join(Depot)
+            .where(Depot.nom_original == "activite.pdf").limit(1)
+        ).first()  # fmt: skip
+    assert cible is not None, "la démonstration n'a aucune attestation d'employeur"
+    w = ouvrir(qtbot, espace)
+    w.lecteur.arreter()
+
+    def lu() -> str:
+        return html.unescape(w.lu.text())
+
+    w.aller_a(*cible)
+    qtbot.waitUntil(lambda: "Activité professionnelle du dossier" in lu(),
+                    timeout=30_000)  # fmt: skip
+    texte = lu()
+    assert "Période d'activité" in texte and "Durée d'activité" in texte
+    assert "trois ans d'activité salariée" in texte  # what the table asks, whatever was read
+    w.lu.corriger("activite", "1 an et 2 mois")
+    qtbot.waitUntil(lambda: "insuffisante" in lu(), timeout=10_000)
+    assert "1 an et 2 mois (1 fichier)" in lu()
+    assert MOTIF_ACTIVITE in w.etat.motifs_suggeres
+    w.lu.corriger("activite", "38 mois")
+    qtbot.waitUntil(lambda: "3 ans et 2 mois (1 fichier) — suffisante" in lu(),
+                    timeout=10_000)  # fmt: skip
+    assert MOTIF_ACTIVITE not in w.etat.motifs_suggeres
+    qtbot.waitUntil(lambda: "Lecture corrigée, activite" in w.panneau.historique.toPlainText(),
+                    timeout=10_000)  # fmt: skip
     w.close()
     espace.close()
