@@ -84,12 +84,13 @@ class ActiviteDossier:
         if j is None or j.suffit or self.non_lus or self.fichiers == self.sans_periode:
             return None
         lu = f"{self.duree} sur {self.fichiers} fichier{'s' if self.fichiers > 1 else ''}"
+        attendu = f"au moins {j.manquees[-1].cas}"
         if j.atteintes:
             return Ecart(GENRE, "Durée d'activité professionnelle à vérifier", lu,
-                         f"{j.manquees[-1].cas} ; suffisante seulement pour {j.atteintes[0].cas}",
+                         f"{attendu} ; suffisante seulement pour {j.atteintes[0].cas}",
                          ", ".join(self.sources), MOTIF_ACTIVITE)  # fmt: skip
-        return Ecart(GENRE, "Durée d'activité professionnelle insuffisante", lu,
-                     j.manquees[-1].cas, ", ".join(self.sources), MOTIF_ACTIVITE)  # fmt: skip
+        return Ecart(GENRE, "Durée d'activité professionnelle insuffisante", lu, attendu,
+                     ", ".join(self.sources), MOTIF_ACTIVITE)  # fmt: skip
 
 
 def pieces_activite(session: Session, candidatures: list[int]) -> dict[int, list[int]]:
@@ -188,5 +189,6 @@ def lu_avec_activite(session: Session, depot_id: int, en_memoire: Lu | None = No
         lu = replace(lu, valeurs=(*lu.valeurs, Valeur(GENRE, "", "", 0.0,
                                                       detail="aucune période lue")))  # fmt: skip
     ecart = activite.ecart
-    return replace(lsd, lu=lu, activite=activite.resume,
-                   ecarts=lsd.ecarts + ((ecart,) if ecart is not None else ()))  # fmt: skip
+    if ecart is not None:  # the avertissement says the length: not said twice
+        return replace(lsd, lu=lu, ecarts=(*lsd.ecarts, ecart))
+    return replace(lsd, lu=lu, activite=activite.resume)

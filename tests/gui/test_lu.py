@@ -138,7 +138,7 @@ def test_an_employer_attestation_shows_its_periods_and_the_dossiers_length(
     assert "trois ans d'activité salariée" in texte  # what the table asks, whatever was read
     w.lu.corriger("activite", "1 an et 2 mois")
     qtbot.waitUntil(lambda: "insuffisante" in lu(), timeout=10_000)
-    assert "1 an et 2 mois (1 fichier)" in lu()
+    assert "insuffisante : 1 an et 2 mois sur 1 fichier (au moins trois ans" in lu()
     assert MOTIF_ACTIVITE in w.etat.motifs_suggeres
     w.lu.corriger("activite", "38 mois")
     qtbot.waitUntil(lambda: "3 ans et 2 mois (1 fichier) — suffisante" in lu(),

@@ -209,12 +209,12 @@ def test_a_dossier_short_of_three_years_is_said_until_the_length_is_given(
     assert dossier.ecart is not None and dossier.ecart.motif == MOTIF_ACTIVITE
     assert "trois ans" in dossier.ecart.attendu
     assert _avertissements(espace, piece_id) == [
-        "Durée d'activité professionnelle insuffisante : lu 2 ans sur 1 fichier, attendu "
-        "trois ans d'activité salariée"
+        "Durée d'activité professionnelle insuffisante : lu 2 ans sur 1 fichier, attendu au "
+        "moins trois ans d'activité salariée"
     ]
     releve = espace.lire(lambda s: lu_avec_activite(s, depot_id))
-    assert releve.activite.startswith("Activité professionnelle du dossier : 2 ans (1 fichier)")
-    assert [e.champ for e in releve.ecarts] == ["activite"]
+    # The avertissement says the length; the dossier's line is not said twice.
+    assert [e.champ for e in releve.ecarts] == ["activite"] and releve.activite == ""
     assert GENRES_LECTURE["activite"]
     # The gestionnaire counts three years (another attestation was sent by post).
     espace.ecrire(lambda s: correction_enregistree(s, depot_id, "activite", "3 ans", "Claire"))
@@ -222,6 +222,9 @@ def test_a_dossier_short_of_three_years_is_said_until_the_length_is_given(
     assert dossier is not None and dossier.mois == 36 and dossier.ecart is None
     assert dossier.sources == ("corrigé",)
     assert _avertissements(espace, piece_id) == []
+    releve = espace.lire(lambda s: lu_avec_activite(s, depot_id))
+    assert releve.activite == ("Activité professionnelle du dossier : 3 ans (1 fichier) — "
+                               "suffisante (trois ans d'activité salariée).")  # fmt: skip
 
 
 def test_a_file_with_no_period_read_offers_the_length_to_give(
