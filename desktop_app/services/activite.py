@@ -60,6 +60,11 @@ class ActiviteDossier:
         return emploi.en_toutes_lettres(self.mois, self.jours)
 
     @property
+    def juge(self) -> bool:
+        """Every file read, and a length found in one at least: a verdict can be said."""
+        return not self.non_lus and self.fichiers > self.sans_periode
+
+    @property
     def resume(self) -> str:
         """The dossier's length in one French sentence, for the « Lu » panel."""
         fichiers = f"{self.fichiers} fichier{'s' if self.fichiers > 1 else ''}"
@@ -72,7 +77,7 @@ class ActiviteDossier:
         if self.sans_periode:
             texte += (f" ; aucune période lue sur {self.sans_periode} fichier(s) : corrigez "
                       "leur « Durée d'activité »")  # fmt: skip
-        if self.jugement is not None and not self.non_lus:
+        if self.jugement is not None and self.juge:
             texte += f" — {self.jugement.message}"
         return texte + "."
 
@@ -81,7 +86,7 @@ class ActiviteDossier:
         """The avertissement, when every file is read, a length was found and it falls short
         of a case the table names."""
         j = self.jugement
-        if j is None or j.suffit or self.non_lus or self.fichiers == self.sans_periode:
+        if j is None or j.suffit or not self.juge:
             return None
         lu = f"{self.duree} sur {self.fichiers} fichier{'s' if self.fichiers > 1 else ''}"
         attendu = f"au moins {j.manquees[-1].cas}"

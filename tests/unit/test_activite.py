@@ -236,4 +236,5 @@ def test_a_file_with_no_period_read_offers_the_length_to_give(
     releve = espace.lire(lambda s: lu_avec_activite(s, depot_id))
     assert releve.lu is not None and releve.lu.premiere("activite") is not None
     assert "aucune période lue sur 1 fichier(s)" in releve.activite
+    assert "insuffisante" not in releve.activite  # nothing judged on nothing read
     assert releve.ecarts == () and _avertissements(espace, piece_id) == []
