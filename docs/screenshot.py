@@ -134,17 +134,19 @@ def main() -> None:
 
     lu_et_montre(espace.lire(cartes_differentes), "MRZ", "lu-dans-le-document.png")
 
-    def deposees(nom: str) -> list[tuple[int, int]]:
-        """(candidature, pièce) of the first three deposits of the demo's file ``nom``."""
+    def deposees(nom: str, limite: int = 3) -> list[tuple[int, int]]:
+        """(candidature, pièce) of the first deposits of the demo's file ``nom``."""
         with espace.db.read() as session:
             return [tuple(ligne) for ligne in session.execute(
                 select(Piece.candidature_id, Piece.id).join(Depot)
-                .where(Depot.nom_original == nom).order_by(Piece.id).limit(3)
+                .where(Depot.nom_original == nom).order_by(Piece.id).limit(limite)
             )]  # fmt: skip
 
     lu_et_montre(deposees("certificat_medical_scan.jpg"), "OCR", "lu-par-ocr.png")
     # A confirmation printed, not signed nor dated: said, and where it was looked for.
     lu_et_montre(deposees("confirmation_non_signee.pdf"), "Signature", "signature-absente.png")
+    # An employer's attestation: the periods read, the dossier's length short of three years.
+    lu_et_montre(deposees("activite.pdf", 20), "insuffisante", "activite.png")
 
     # The same card photographed anew by another candidate (the demo's candidate 57 of each
     # hundred borrows the previous one's): both read, then said on the borrower's dossier.
