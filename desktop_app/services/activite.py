@@ -66,7 +66,8 @@ class ActiviteDossier:
 
     @property
     def resume(self) -> str:
-        """The dossier's length in one French sentence, for the « Lu » panel."""
+        """The dossier's length in one French sentence, for the « Lu » panel (a length that
+        falls short is said by the avertissement, ``ecart``)."""
         fichiers = f"{self.fichiers} fichier{'s' if self.fichiers > 1 else ''}"
         texte = f"Activité professionnelle du dossier : {self.duree} ({fichiers}"
         texte += (
@@ -77,8 +78,8 @@ class ActiviteDossier:
         if self.sans_periode:
             texte += (f" ; aucune période lue sur {self.sans_periode} fichier(s) : corrigez "
                       "leur « Durée d'activité »")  # fmt: skip
-        if self.jugement is not None and self.juge:
-            texte += f" — {self.jugement.message}"
+        if self.jugement is not None and self.jugement.suffit and self.juge:
+            texte += f" — suffisante ({self.jugement.atteintes[0].cas})"
         return texte + "."
 
     @property

@@ -257,30 +257,26 @@ def durees_exigees(profil: Profil, jour: dt.date, t: Table | None = None) -> lis
 
 @dataclass(frozen=True)
 class ActiviteJugee:
-    """A length read against those the table asks for."""
+    """A length read against those the table asks for: the cases it meets, those it does not
+    (the BP's two years with a level-3 diploma, not its five without: the gestionnaire
+    checks the diploma)."""
 
-    suffit: bool  # for every case the table names
-    message: str  # French
     atteintes: tuple[DureeExigee, ...]
     manquees: tuple[DureeExigee, ...]
 
+    @property
+    def suffit(self) -> bool:
+        """For every case the table names."""
+        return not self.manquees
+
 
 def juger_activite(mois: int, durees: list[DureeExigee]) -> ActiviteJugee | None:
-    """Whether ``mois`` whole months of activity meet the table's lengths: all of them; only
-    some (the BP's two years with a level-3 diploma, not its five without: the gestionnaire
-    checks the diploma); or none."""
+    """The table's lengths that ``mois`` whole months of activity meet, and those it does
+    not; None when the table asks for none."""
     if not durees:
         return None
-    atteintes = tuple(d for d in durees if mois >= d.mois)
-    manquees = tuple(d for d in durees if mois < d.mois)
-    if not manquees:
-        message = f"suffisante ({durees[0].cas})"
-    elif not atteintes:
-        message = f"insuffisante : il faut au moins {manquees[-1].cas}"
-    else:
-        message = (f"suffisante seulement dans le cas « {atteintes[0].cas} » ; "
-                   f"insuffisante pour « {manquees[-1].cas} »")  # fmt: skip
-    return ActiviteJugee(not manquees, message, atteintes, manquees)
+    return ActiviteJugee(tuple(d for d in durees if mois >= d.mois),
+                         tuple(d for d in durees if mois < d.mois))  # fmt: skip
 
 
 def _raison_exigee(regle: Regle, profil: Profil, jour: dt.date) -> str:
