@@ -9,13 +9,24 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
-from desktop_app.models import Statut
+from desktop_app.models import Depot, Piece, Statut
 from desktop_app.services.demo import cartes_differentes
-from desktop_app.services.espace import ouvrir_espace
+from desktop_app.services.espace import Espace, ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.lecture import MOTIF_NAISSANCE
 from tests.gui.fenetre import ouvrir
+
+
+def _premier_depot(espace: Espace, nom: str) -> tuple[int, int] | None:
+    """(candidature, pièce) of the first deposit of the demo's file ``nom``."""
+    with espace.db.read() as s:
+        ligne = s.execute(
+            select(Piece.candidature_id, Piece.id).join(Depot)
+            .where(Depot.nom_original == nom).limit(1)
+        ).first()  # fmt: skip
+    return (ligne[0], ligne[1]) if ligne is not None else None
 
 
 def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
@@ -76,18 +87,11 @@ def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
 def test_an_unsigned_confirmation_is_said_and_n_checks_its_reasons(
     qtbot: QtBot, tmp_path: Path, paquet_demo: Path
 ) -> None:
-    from sqlalchemy import select
-
-    from desktop_app.models import Depot, Piece
     from desktop_app.services.lecture import MOTIF_NON_DATE, MOTIF_NON_SIGNE
 
     espace = ouvrir_espace(tmp_path / "donnees")
     importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
-    with espace.db.read() as s:
-        cible = s.execute(
-            select(Piece.candidature_id, Piece.id).join(Depot)
-            .where(Depot.nom_original == "confirmation_non_signee.pdf").limit(1)
-        ).first()  # fmt: skip
+    cible = _premier_depot(espace, "confirmation_non_signee.pdf")
     assert cible is not None, "la démonstration n'a aucune confirmation non signée"
     w = ouvrir(qtbot, espace)
     w.lecteur.arreter()
@@ -110,19 +114,12 @@ def test_an_employer_attestation_shows_its_periods_and_the_dossiers_length(
     """A candidat individuel's attestation (the demo's BCP): the periods read, the file's
     length with « corriger », the dossier's line; a length given short of three years is said
     and checks its reason, one of three years or more is « suffisante »."""
-    from sqlalchemy import select
-
-    from desktop_app.models import Depot, Piece
     from desktop_app.services.activite import MOTIF_ACTIVITE
 
     espace = ouvrir_espace(tmp_path / "donnees")
     espace.preferences.gestionnaire = "Claire FAYOLLE"
     importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
-    with espace.db.read() as s:
-        cible = s.execute(
-            select(Piece.candidature_id, Piece.id).join(Depot)
-            .where(Depot.nom_original == "activite.pdf").limit(1)
-        ).first()  # fmt: skip
+    cible = _premier_depot(espace, "activite.pdf")
     assert cible is not None, "la démonstration n'a aucune attestation d'employeur"
     w = ouvrir(qtbot, espace)
     w.lecteur.arreter()
