@@ -119,12 +119,16 @@ def pieces_activite(session: Session, candidatures: list[int]) -> dict[int, list
 
 
 def activite_du_dossier(
-    session: Session, candidature_id: int, en_memoire: Mapping[str, Lu] | None = None
+    session: Session,
+    candidature_id: int,
+    en_memoire: Mapping[str, Lu] | None = None,
+    pieces: list[int] | None = None,
 ) -> ActiviteDossier | None:
     """The dossier's length of activity and the table's verdict; None when the dossier has
     no pièce of genre « activite ». ``en_memoire``: readings not stored yet, by sha256 (the
-    file on screen, just read)."""
-    pieces = pieces_activite(session, [candidature_id]).get(candidature_id, [])
+    file on screen, just read); ``pieces``: its pièces of activity, when already looked up."""
+    if pieces is None:
+        pieces = pieces_activite(session, [candidature_id]).get(candidature_id, [])
     if not pieces:
         return None
     ligne = session.execute(
@@ -165,16 +169,18 @@ def activite_du_dossier(
                            juger_activite(mois, durees))  # fmt: skip
 
 
-def depot_d_activite(session: Session, depot_id: int) -> int | None:
-    """The candidature of a deposit on a pièce of genre « activite », else None."""
+def depot_d_activite(session: Session, depot_id: int) -> tuple[int, str, list[int]] | None:
+    """For a deposit on a pièce of genre « activite »: its candidature, its file's sha256 and
+    the candidature's pièces of activity; else None."""
     ligne = session.execute(
-        select(Piece.id, Piece.candidature_id).join(Depot, Depot.piece_id == Piece.id)
-        .where(Depot.id == depot_id)
+        select(Piece.id, Piece.candidature_id, Depot.sha256)
+        .join(Depot, Depot.piece_id == Piece.id).where(Depot.id == depot_id)
     ).first()  # fmt: skip
     if ligne is None:
         return None
-    piece_id, cid = ligne
-    return cid if piece_id in pieces_activite(session, [cid]).get(cid, []) else None
+    piece_id, cid, sha = ligne
+    pieces = pieces_activite(session, [cid]).get(cid, [])
+    return (cid, sha or "", pieces) if piece_id in pieces else None
 
 
 def lu_avec_activite(session: Session, depot_id: int, en_memoire: Lu | None = None
@@ -183,11 +189,11 @@ def lu_avec_activite(session: Session, depot_id: int, en_memoire: Lu | None = No
     dossier's length and what the table says of it; a file where no period was read shows
     an empty « Durée d'activité », for the gestionnaire to give."""
     lsd = lu_sur_depot(session, depot_id, en_memoire)
-    cid = depot_d_activite(session, depot_id) if lsd.lu is not None else None
-    if cid is None or lsd.lu is None:
+    trouve = depot_d_activite(session, depot_id) if lsd.lu is not None else None
+    if trouve is None or lsd.lu is None:
         return lsd
-    sha = session.scalar(select(Depot.sha256).where(Depot.id == depot_id))
-    activite = activite_du_dossier(session, cid, {sha: lsd.lu} if sha else None)
+    cid, sha, pieces = trouve
+    activite = activite_du_dossier(session, cid, {sha: lsd.lu}, pieces)
     if activite is None:
         return lsd
     lu = lsd.lu

@@ -109,7 +109,7 @@ def _constater_fichier(session: Session, sha: str,
     side says it too), and the dossier's other pièces of professional activity."""
     ecarts = ecarts_des_depots(session, sha, [d for d, *_ in depots])
     activites = pieces_activite(session, sorted({c for _, _, c, _ in depots}))
-    dossiers = {c: activite_du_dossier(session, c) for c in activites}
+    dossiers = {c: activite_du_dossier(session, c, pieces=p) for c, p in activites.items()}
     # The dossier's other files of professional activity: the length they add up to changed.
     autres = {p for pieces in activites.values() for p in pieces} - {p for _, p, _, _ in depots}
     peu = len(depots) <= LIMITE_LIEUX  # else the places are counted, not named one by one
