@@ -12,7 +12,6 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.documents.lecture.document import VERSION as VERSION_LECTURE
-from desktop_app.documents.lecture.empreinte import distance
 from desktop_app.models import (
     DECIDE,
     Avertissement,
@@ -403,6 +402,8 @@ def rescans(session: Session, candidature_id: int, shas: Iterable[str]
             .where(Piece.candidature_id == candidature_id, Depot.sha256.in_(sorted(set(shas))))
         ) if compare_par_empreinte(row.code, row.libelle)
     }  # fmt: skip
+    from desktop_app.documents.lecture.empreinte import distance  # numpy: not at start-up
+
     lus = LectureFichier
     proches: dict[str, set[str]] = {}
     for sha, naissance, empreinte, resultat in session.execute(

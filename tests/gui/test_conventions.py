@@ -300,11 +300,12 @@ def test_chaque_lettre_alt_mene_a_une_seule_chose(
 
 def test_la_fenetre_demarre_sans_les_bibliotheques_des_documents_et_des_exports() -> None:
     """Start-up imports what the first window needs: MuPDF (letters, documents: in the
-    workers), the XLSX writers and openpyxl are loaded when used."""
+    workers), the XLSX writers and openpyxl, numpy, Pillow and the readers' engines are
+    loaded when used."""
     programme = (
         "import sys, desktop_app.app, desktop_app.cli; "
         "print(sorted(m for m in ('pymupdf', 'fitz', 'xlsxwriter', 'rustpy_xlsxwriter', "
-        "'openpyxl') if m in sys.modules))"
+        "'openpyxl', 'numpy', 'PIL', 'tesserocr', 'zxingcpp') if m in sys.modules))"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     sortie = subprocess.run(
