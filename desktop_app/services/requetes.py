@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import false, func, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop_app.documents.lecture.document import VERSION as VERSION_LECTURE
@@ -111,6 +111,8 @@ class LignePiece:
     # The same file (sha256) deposited elsewhere: for another candidate, or for another pièce.
     ailleurs: tuple[Ailleurs, ...] = ()
     non_exigee: Exigence | None = None  # the rules call it « non exigée » (services.exigences)
+    # The other places of a file deposited more often than ``ailleurs`` names (AILLEURS_NOMMES).
+    lieux_non_nommes: int = 0
 
     @property
     def etat(self) -> EtatPiece:
@@ -336,49 +338,105 @@ class Ailleurs:
     rescan: bool = False  # not the same file: the same paper scanned anew (``rescans``)
 
 
-def ailleurs(session: Session, candidature_id: int, shas: Iterable[str]
-             ) -> dict[str, list[Ailleurs]]:  # fmt: skip
+def ailleurs(
+    session: Session, candidature_id: int, shas: Iterable[str], premiers: int | None = None,
+    tronques: set[str] | None = None,
+) -> dict[str, list[Ailleurs]]:  # fmt: skip
     """For each of these files of the candidature, where else it was deposited (the index on
-    the deposits' sha256: a lookup per file, whatever the campaign's size)."""
+    the deposits' sha256: a lookup per file). ``premiers``: the first deposits only, for a file
+    that may have been deposited by thousands; those that had more are added to ``tronques``
+    (``nombre_ailleurs`` counts their places)."""
     return {sha: [a for a, _ in lieux] for sha, lieux in _depots_ailleurs(
-        session, candidature_id, {s: {s} for s in shas}).items()}  # fmt: skip
+        session, candidature_id, {s: {s} for s in shas}, premiers=premiers, tronques=tronques,
+    ).items()}  # fmt: skip
 
 
-def _depots_ailleurs(
-    session: Session, candidature_id: int, fichiers: dict[str, set[str]], rescan: bool = False
-) -> dict[str, list[tuple[Ailleurs, str]]]:
-    """Where the files ``fichiers`` maps to (each to the files of this candidature it stands
-    for) were deposited, outside this candidate's other candidatures, by the file of this
-    candidature: each place with its catalogue code."""
-    if not fichiers:
-        return {}
+def _pas_le_meme_candidat(session: Session, candidature_id: int) -> Any:
+    """Deposits of this candidature, or of another candidate: a candidate's own file in
+    another of their candidatures (another session) is not reuse."""
     candidat = session.scalar(
         select(Candidature.candidat_id).where(Candidature.id == candidature_id)
     )  # fmt: skip
-    trouves: dict[str, list[tuple[Ailleurs, str]]] = {}
-    vus: set[tuple[str, int]] = set()
-    for row in session.execute(
-        select(Depot.sha256, Piece.id, Piece.candidature_id, Candidature.candidat_id,
-               Candidat.n_candidat, Candidat.nom_naissance, Candidat.prenoms,
-               PieceCatalogue.code, PieceCatalogue.libelle)
-        .join(Piece, Piece.id == Depot.piece_id)
-        .join(Candidature, Candidature.id == Piece.candidature_id)
-        .join(Candidat, Candidat.id == Candidature.candidat_id)
-        .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
-        .where(Depot.sha256.in_(sorted(fichiers)), Depot.recevable)
-        .order_by(Depot.id)
-    ):  # fmt: skip
-        meme = row.candidature_id == candidature_id
-        if not meme and row.candidat_id == candidat:
-            continue
-        qui = f"{row.nom_naissance} {row.prenoms}".strip()
-        lieu = Ailleurs(row.candidature_id, row.id, row.n_candidat, qui, row.libelle, meme, rescan)
-        for sha in sorted(fichiers[row.sha256]):
-            if (sha, row.id) not in vus:
-                vus.add((sha, row.id))
-                trouves.setdefault(sha, []).append((lieu, row.code))
-    return trouves
+    return or_(Piece.candidature_id == candidature_id, Candidature.candidat_id != candidat)
 
+
+def _depots_ailleurs(
+    session: Session, candidature_id: int, fichiers: dict[str, set[str]], rescan: bool = False,
+    premiers: int | None = None, tronques: set[str] | None = None,
+) -> dict[str, list[tuple[Ailleurs, str]]]:  # fmt: skip
+    """Where the files ``fichiers`` maps to (each to the files of this candidature it stands
+    for) were deposited, outside this candidate's other candidatures, by the file of this
+    candidature: each place with its catalogue code; at most the ``premiers`` first deposits
+    of each file (those that had more are added to ``tronques``)."""
+    if not fichiers:
+        return {}
+    pas_le_meme = _pas_le_meme_candidat(session, candidature_id)
+    trouves: dict[str, list[tuple[int, Ailleurs, str]]] = {}
+    vus: set[tuple[str, int]] = set()
+    for autre in sorted(fichiers):
+        requete = (
+            select(Depot.id.label("depot"), Piece.id, Piece.candidature_id, Candidat.n_candidat,
+                   Candidat.nom_naissance, Candidat.prenoms, PieceCatalogue.code,
+                   PieceCatalogue.libelle)
+            .join(Piece, Piece.id == Depot.piece_id)
+            .join(Candidature, Candidature.id == Piece.candidature_id)
+            .join(Candidat, Candidat.id == Candidature.candidat_id)
+            .join(PieceCatalogue, PieceCatalogue.id == Piece.catalogue_id)
+            .where(Depot.sha256 == autre, Depot.recevable, pas_le_meme)
+            .order_by(Depot.id)
+            .limit(premiers + 1 if premiers is not None else None)
+        )  # fmt: skip
+        rows = session.execute(requete).all()
+        if premiers is not None and len(rows) > premiers:
+            rows = rows[:premiers]
+            if tronques is not None:
+                tronques.add(autre)
+        for row in rows:
+            meme = row.candidature_id == candidature_id
+            qui = f"{row.nom_naissance} {row.prenoms}".strip()
+            lieu = Ailleurs(row.candidature_id, row.id, row.n_candidat, qui, row.libelle, meme,
+                            rescan)  # fmt: skip
+            for sha in sorted(fichiers[autre]):
+                if (sha, row.id) not in vus:
+                    vus.add((sha, row.id))
+                    trouves.setdefault(sha, []).append((row.depot, lieu, row.code))
+    # In the order of the deposits, whichever file each place was found by.
+    return {sha: [(lieu, code) for _, lieu, code in sorted(lieux, key=itemgetter(0))]
+            for sha, lieux in trouves.items()}  # fmt: skip
+
+
+def nombre_ailleurs(session: Session, candidature_id: int, shas: Iterable[str]
+                    ) -> dict[str, int]:  # fmt: skip
+    """For each of these files of the candidature, the number of pièces it was deposited for
+    (its own included), counted as ``ailleurs`` names them: every pièce that holds it, less
+    those of the candidate's other candidatures (counted apart: the lookup by file then reads
+    the deposits alone, not their pièces and candidatures)."""
+    choisis = sorted(set(shas))
+    if not choisis:
+        return {}
+
+    def compter(*conditions: Any) -> dict[str, int]:
+        return {sha: nombre for sha, nombre in session.execute(
+            select(Depot.sha256, func.count(func.distinct(Depot.piece_id)))
+            .where(Depot.sha256.in_(choisis), Depot.recevable, *conditions)
+            .group_by(Depot.sha256)
+        )}  # fmt: skip
+
+    nombres = compter()
+    candidat = select(Candidature.candidat_id).where(Candidature.id == candidature_id)
+    siennes = (
+        select(Piece.id)
+        .join(Candidature)
+        .where(
+            Candidature.candidat_id == candidat.scalar_subquery(), Candidature.id != candidature_id
+        )
+    )
+    for sha, siens in compter(Depot.piece_id.in_(siennes)).items():
+        nombres[sha] -= siens
+    return nombres
+
+
+AILLEURS_NOMMES = 5  # the places of a file the dossier names; the others are counted
 
 SEUIL_EMPREINTE = 16  # bits of 63: two captures of one paper came at most 14 apart (bench_rescans)
 
@@ -459,8 +517,12 @@ def pieces_de(
     courants = {p: max(d.tour for d in ds) for p, ds in depots.items()}
     actuels = [d.sha256 for p, ds in depots.items() for d in ds
                if d.tour == courants[p] and d.recevable]  # fmt: skip
-    partages = ailleurs(session, candidature_id, [s for s in actuels if s])
-    for sha, lieux in rescans(session, candidature_id, [s for s in actuels if s]).items():
+    shas = [s for s in actuels if s]
+    # A file deposited for thousands (a blank form, say) is named a few times, and counted.
+    tronques: set[str] = set()
+    partages = ailleurs(session, candidature_id, shas, AILLEURS_NOMMES + 1, tronques)
+    nombres = nombre_ailleurs(session, candidature_id, tronques)
+    for sha, lieux in rescans(session, candidature_id, shas).items():
         partages.setdefault(sha, []).extend(lieux)
     non_exigees = {e.piece_id: e.exigence for e in ecarts if e.piece_id is not None}
     result = []
@@ -478,6 +540,10 @@ def pieces_de(
         historique = decisions.get(p.id, [])
         non_conformes = [d for d in historique if d.nouveau_statut == Statut.NON_CONFORME]
         anciens = {d.sha256 for d in tous if d.tour < tour and d.sha256}
+        # A file deposited too often to name every place: the places beyond the first counted.
+        non_nommes = sum(nombres[sha] - 1 - sum(a.piece_id != p.id and not a.rescan
+                                                for a in partages[sha])
+                         for sha in {d.sha256 for d in courant if d.sha256 in nombres})  # fmt: skip
         result.append(
             LignePiece(
                 p.id,
@@ -506,6 +572,7 @@ def pieces_de(
                     if a.piece_id != p.id
                 ),
                 non_exigees.get(p.id),
+                non_nommes,
             )
         )
     return result

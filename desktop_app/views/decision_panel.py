@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.models import libelle_statut
 from desktop_app.services.dates import format_datetime
-from desktop_app.services.requetes import Evenement, LignePiece
+from desktop_app.services.requetes import AILLEURS_NOMMES, Evenement, LignePiece
 
 _DELIBERES = (
     Qt.FocusReason.MouseFocusReason,
@@ -228,7 +228,7 @@ class DecisionPanel(QWidget):
             avertissements.append(
                 "<b>Ce fichier est identique à un fichier déjà refusé</b> (même contenu)."
             )
-        for a in piece.ailleurs[:5]:
+        for a in piece.ailleurs[:AILLEURS_NOMMES]:
             ou = (f"pour la pièce « {html.escape(a.piece)} » de ce dossier" if a.meme_dossier
                   else f"pour un autre candidat : {html.escape(a.candidat)} "
                   f"(n° {html.escape(a.n_candidat)}), « {html.escape(a.piece)} »")  # fmt: skip
@@ -246,9 +246,9 @@ class DecisionPanel(QWidget):
                 f"{html.escape(piece.non_exigee.raison)} — "
                 f"« {html.escape(piece.non_exigee.source)} »"
             )
-        if len(piece.ailleurs) > 5:
-            avertissements.append(f"… et {len(piece.ailleurs) - 5} autre(s) dépôt(s) du même "
-                                  "document.")  # fmt: skip
+        autres = len(piece.ailleurs[AILLEURS_NOMMES:]) + piece.lieux_non_nommes
+        if autres:
+            avertissements.append(f"… et {autres} autre(s) dépôt(s) du même document.")
         self.redepot.setText("<br>".join(avertissements))
         self.redepot.setVisible(bool(avertissements))
         self.commentaire.setPlainText(piece.commentaire)

@@ -11,7 +11,7 @@ from desktop_app.services.espace import ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from tests.gui.fenetre import ouvrir
 from tests.unit.test_rescans import lire_comme_rescans
-from tests.unit.test_reutilisation import deposer_ailleurs
+from tests.unit.test_reutilisation import deposer_ailleurs, deposer_pour_d_autres
 
 
 def test_a_file_deposited_for_another_candidate_is_said_with_the_way_there(
@@ -30,6 +30,25 @@ def test_a_file_deposited_for_another_candidate_is_said_with_the_way_there(
     w.panneau.redepot.linkActivated.emit(f"aller:{c3}:{p3}")
     qtbot.waitUntil(lambda: w.etat.piece is not None and w.etat.piece.id == p3, timeout=10_000)
     assert w.etat.candidature_id == c3
+    w.close()
+    espace.close()
+
+
+def test_a_file_deposited_by_many_names_five_places_and_counts_the_others(
+    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+) -> None:
+    espace = ouvrir_espace(tmp_path / "donnees")
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    sha, p1, c1, _p2, _p3, c3, _ = deposer_ailleurs(espace)
+    deposer_pour_d_autres(espace, sha, [c1, c3], 9)
+    w = ouvrir(qtbot, espace)
+    w.lecteur.arreter()
+    w.aller_a(c1, p1)
+    qtbot.waitUntil(lambda: "Le même fichier a été déposé" in w.panneau.redepot.text(),
+                    timeout=10_000)  # fmt: skip
+    texte = w.panneau.redepot.text()
+    assert texte.count("y aller") == 5
+    assert "… et 6 autre(s) dépôt(s) du même document." in texte  # 11 places in all
     w.close()
     espace.close()
 

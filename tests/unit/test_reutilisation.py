@@ -71,3 +71,45 @@ def test_a_file_deposited_twice_is_said_on_both_sides(espace: Espace, paquet_dem
         for depot in s.scalars(select(Depot).where(Depot.piece_id == p3, Depot.sha256 == sha)):
             depot.recevable = False
     assert {a.piece_id for a in _ailleurs(espace, c1, p1)} == {p2}
+
+
+def deposer_pour_d_autres(espace: Espace, sha: str, exclues: list[int], nombre: int) -> list[int]:
+    """The file ``sha`` deposited for ``nombre`` more candidatures (a blank form everyone
+    sends, say), none of ``exclues``: their ids."""
+    with espace.db.write() as s:
+        modele = s.scalar(select(Depot).where(Depot.sha256 == sha).order_by(Depot.id).limit(1))
+        assert modele is not None
+        autres = s.scalars(select(Candidature).where(Candidature.id.not_in(exclues))
+                           .order_by(Candidature.id).limit(nombre)).all()  # fmt: skip
+        for candidature in autres:
+            piece = s.scalar(select(Piece).where(Piece.candidature_id == candidature.id).limit(1))
+            assert piece is not None
+            tour = s.scalar(select(func.max(Depot.tour)).where(Depot.piece_id == piece.id))
+            s.add(Depot(piece_id=piece.id, tour=tour or 1, nom_original="formulaire.pdf",
+                        chemin_paquet="x/formulaire.pdf", sha256=sha, taille=modele.taille,
+                        format=modele.format, recevable=True, motif="",
+                        importe_le=modele.importe_le))  # fmt: skip
+        return [c.id for c in autres]
+
+
+def test_a_file_deposited_by_many_is_named_a_few_times_and_counted(
+    espace: Espace, paquet_demo: Path
+) -> None:
+    """A file deposited for many candidates: the dossier names the first few places and
+    counts the others, whatever their number."""
+    from desktop_app.services.requetes import AILLEURS_NOMMES
+
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    sha, p1, c1, p2, p3, c3, _ = deposer_ailleurs(espace)
+    autres = deposer_pour_d_autres(espace, sha, [c1, c3], 9)
+    lignes = espace.lire(lambda s: pieces_de(s, c1))
+    piece = next(p for p in lignes if p.id == p1)
+    # The second pièce of the dossier, the first other candidate, then nine more: 11 places.
+    assert len(piece.ailleurs) + piece.lieux_non_nommes == 11
+    assert AILLEURS_NOMMES <= len(piece.ailleurs) < 11
+    assert {p2, p3} <= {a.piece_id for a in piece.ailleurs}  # the first deposits are named
+    # The same person's other candidature is still not counted.
+    with espace.db.write() as s:
+        s.get(Candidature, autres[0]).candidat_id = s.get(Candidature, c1).candidat_id  # type: ignore[union-attr]
+    piece = next(p for p in espace.lire(lambda s: pieces_de(s, c1)) if p.id == p1)
+    assert len(piece.ailleurs) + piece.lieux_non_nommes == 10
