@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .texte import _DATE, _DATES, Boite, Mot, _date, _Texte
+from .texte import DATES, MOTIF_DATE, Boite, Mot, TexteDesMots, date_trouvee
 
 # An employer's attestation or a certificat de travail: the words that say the page is one
 # (a period « du … au … » elsewhere — a certificate's validity, a school year — is not work).
@@ -22,12 +22,12 @@ _EMPLOI = re.compile(
     r"(?i)\b(?:employ[ée]e?s?|salari[ée]e?s?|emploi|en qualit[ée] de|certificat de travail"
     r"|contrat de travail|attestation d['’]employeur)\b"
 )
-_DATE_SANS_NOMS = re.sub(r"\?P<\w+>", "", _DATE)
+_DATE_SANS_NOMS = re.sub(r"\?P<\w+>", "", MOTIF_DATE)
 _PERIODE = re.compile(
     rf"(?i)\b(?:du|depuis le|à compter du|entr[ée]e?\s+le)\s+(?P<debut>{_DATE_SANS_NOMS})"
     rf"(?:\s*,?\s*(?:au|jusqu['’]au|et\s+sorti(?:e|\(e\))?\s+le)\s+(?P<fin>{_DATE_SANS_NOMS}))?"
 )
-_FAIT_LE = re.compile(rf"(?i)\bfait\s+(?:à\s+[^,\n]{{1,40}},?\s+)?le\s+(?:{_DATE})")
+_FAIT_LE = re.compile(rf"(?i)\bfait\s+(?:à\s+[^,\n]{{1,40}},?\s+)?le\s+(?:{MOTIF_DATE})")
 _TEMPS_PARTIEL = re.compile(r"(?i)\b(?:temps partiel|mi-temps|à \d{2} ?%)")
 
 
@@ -47,8 +47,8 @@ class EmploiLu:
 
 
 def _date_ecrite(texte: str | None) -> date | None:
-    m = _DATES.fullmatch(texte) if texte else None
-    return _date(m) if m else None
+    m = DATES.fullmatch(texte) if texte else None
+    return date_trouvee(m) if m else None
 
 
 def emploi_dans(lignes: list[list[Mot]]) -> EmploiLu | None:
@@ -56,7 +56,7 @@ def emploi_dans(lignes: list[list[Mot]]) -> EmploiLu | None:
     « depuis le 3 janvier 2022 », « entré le … et sorti le … »), once each, and the day it
     was written; None when the words are not an employment's (no « employé », « salarié »,
     « en qualité de », « certificat de travail »…)."""
-    texte = _Texte(lignes)
+    texte = TexteDesMots(lignes)
     if not _EMPLOI.search(texte.texte):
         return None
     periodes: dict[tuple[date, date | None], PeriodeLue] = {}
@@ -67,7 +67,7 @@ def emploi_dans(lignes: list[list[Mot]]) -> EmploiLu | None:
         trouve = texte.trouve("periode", "", (m.start(), m.end()))
         periodes.setdefault((debut, fin), PeriodeLue(debut, fin, trouve.confiance, trouve.boite))
     fait = _FAIT_LE.search(texte.texte)
-    return EmploiLu(tuple(periodes.values()), _date(fait) if fait else None,
+    return EmploiLu(tuple(periodes.values()), date_trouvee(fait) if fait else None,
                     bool(_TEMPS_PARTIEL.search(texte.texte)))  # fmt: skip
 
 

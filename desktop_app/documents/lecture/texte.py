@@ -128,7 +128,7 @@ _CAPITALE = rf"[{_MAJ}][{_MIN}]+(?:-[{_MAJ}][{_MIN}]+)*"
 _MOT = rf"(?:{_MAJUSCULES}|{_CAPITALE})"
 _MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
          "octobre", "novembre", "décembre")  # fmt: skip
-_DATE = (
+MOTIF_DATE = (
     r"(?P<j>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<a>\d{4})"
     r"|(?P<jl>\d{1,2})(?:er)?\s+(?P<ml>[a-zéû]+)\s+(?P<al>\d{4})"
 )
@@ -140,19 +140,20 @@ _ETIQUETTES = [
     ("prenoms", rf"(?im)(?:^|(?<=\s))pr[ée]noms?(?:[ \t]*\(s\))?[ \t]*:[ \t]*"
                 rf"(?P<v>[{_MAJ}{_MIN}'’\-, ]*[{_MAJ}{_MIN}])"),
     ("naissance", rf"(?im)(?:date[ \t]+de[ \t]+n\w{{1,3}}ssance|n[ée]e?(?:[ \t]*\(e\))?[ \t]+le)"
-                  rf"[ \t]*:?[ \t]*(?:{_DATE})"),
+                  rf"[ \t]*:?[ \t]*(?:{MOTIF_DATE})"),
 ]  # fmt: skip
 _CIVILITE = r"(?:Monsieur|Madame|Mademoiselle|M\.|Mme\.?|Mlle\.?)"
 _PHRASE = re.compile(
     rf"{_CIVILITE}\s+(?P<personne>{_MOT}(?:[\s,]+{_MOT}){{1,5}}?)\s*,?\s*"
-    rf"(?:n[ée]e?|n[ée]\s*\(e\))\s+le\s+(?:{_DATE})",
+    rf"(?:n[ée]e?|n[ée]\s*\(e\))\s+le\s+(?:{MOTIF_DATE})",
 )
 _JETON = re.compile(r"[^\s,]+")
 # The words a label's value must stop before, when a form puts two on one line.
 _SUITE = re.compile(r"(?i)\s+(?:pr[ée]noms?|n[ée]e?|date|nom|sexe|lieu)\b.*$")
 
 
-def _date(m: re.Match[str]) -> date | None:
+def date_trouvee(m: re.Match[str]) -> date | None:
+    """The day a match of ``MOTIF_DATE`` writes (digits or words), None if no such day."""
     try:
         if m.group("a"):
             return date(int(m.group("a")), int(m.group("m")), int(m.group("j")))
@@ -172,7 +173,7 @@ def _etendue(m: re.Match[str]) -> tuple[int, int]:
     return m.start("jl"), m.end("al")
 
 
-class _Texte:
+class TexteDesMots:
     """The words joined as text (a space between words, a new line between lines), each
     character knowing its word: a match is brought back to the words it covers."""
 
@@ -205,28 +206,28 @@ class _Texte:
         return Trouve(champ, valeur, min(m.confiance for m in mots), englobante(mots))
 
 
-_DATES = re.compile(_DATE, re.IGNORECASE)
+DATES = re.compile(MOTIF_DATE, re.IGNORECASE)
 
 
 def dates_dans(lignes: list[list[Mot]]) -> tuple[str, ...]:
     """Every date written in the words (ISO, sorted, once each): what tells two papers of one
     template for one holder apart (another contract, another day)."""
     texte = " ".join(" ".join(m.texte for m in ligne) for ligne in lignes)
-    return tuple(sorted({jour.isoformat() for m in _DATES.finditer(texte)
-                         if (jour := _date(m)) is not None}))  # fmt: skip
+    return tuple(sorted({jour.isoformat() for m in DATES.finditer(texte)
+                         if (jour := date_trouvee(m)) is not None}))  # fmt: skip
 
 
 def identite_dans(lignes: list[list[Mot]]) -> list[Trouve]:
     """The holder's names and birth date found in the words, each once (a label first, then
     a sentence)."""
-    texte = _Texte(lignes)
+    texte = TexteDesMots(lignes)
     trouves: dict[str, Trouve] = {}
     for champ, motif in _ETIQUETTES:
         for m in re.finditer(motif, texte.texte):
             if champ in trouves:
                 break
             if champ == "naissance":
-                jour = _date(m)
+                jour = date_trouvee(m)
                 if jour is not None:
                     trouves[champ] = texte.trouve(champ, jour.isoformat(), _etendue(m))
                 continue
@@ -236,7 +237,7 @@ def identite_dans(lignes: list[list[Mot]]) -> list[Trouve]:
                 debut = m.start("v")
                 trouves[champ] = texte.trouve(champ, valeur, (debut, debut + len(valeur)))
     for m in _PHRASE.finditer(texte.texte):
-        jour = _date(m)
+        jour = date_trouvee(m)
         if jour is None:
             continue
         # The surname is the words in capitals, the prénoms the others: each its own box.
