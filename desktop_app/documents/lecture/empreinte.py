@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageFilter
 
-from .ocrb import angle_des_lignes, encre
+from .ocrb import angle_des_lignes, papier_et_encre, rayon_du_voisinage
 
 COTE_ANALYSE = 600  # the page's longest side when its ink is found
 COTE_DCT = 64
@@ -40,11 +40,9 @@ def _cosinus(n: int) -> npt.NDArray[Any]:
 def _encre_sur_papier(gris: Image.Image) -> npt.NDArray[Any]:
     """The ink, away from the paper's edge: a photo's table meets the paper in a dark line
     that is not the document's (kept out by eroding the paper by twice the neighbourhood)."""
-    masque = encre(gris)
-    rayon = max(8, max(gris.size) // 60)
-    fond = np.asarray(gris.filter(ImageFilter.BoxBlur(rayon)), dtype=np.int16)
-    papier = (fond > 0.55 * np.percentile(fond[::4, ::4], 95)).astype(np.uint8) * 255
-    loin_du_bord = np.asarray(Image.fromarray(papier).filter(ImageFilter.BoxBlur(2 * rayon)))
+    papier, masque = papier_et_encre(gris)
+    loin_du_bord = np.asarray(Image.fromarray(papier.astype(np.uint8) * 255).filter(
+        ImageFilter.BoxBlur(2 * rayon_du_voisinage(gris))))  # fmt: skip
     return np.asarray(masque & (loin_du_bord > 250))
 
 
