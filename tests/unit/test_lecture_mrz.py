@@ -144,3 +144,27 @@ def test_old_cni_specimen_has_no_expiry_but_an_issue_month() -> None:
     emission = specimen.identite.expiration
     assert lecture.mrz.delivrance == (emission.year - 10, emission.month)
     assert lignes_mrz(specimen.identite, mrz.CNI) == list(specimen.lignes)
+
+
+def test_a_photo_is_cut_to_its_paper_and_its_boxes_found_back() -> None:
+    """A sheet on a dark table: only the sheet is turned and read, and a box of the upright
+    image comes back to where the ink lies in the photo."""
+    from desktop_app.documents.lecture.ocrb import redresser
+
+    photo = Image.new("L", (1200, 1000), 90)
+    dessin = ImageDraw.Draw(photo)
+    dessin.rectangle((100, 150, 600, 650), fill=235)  # the sheet, off the photo's centre
+    for ligne in range(6):  # lines of « words »: short marks, not long strokes
+        y = 230 + 60 * ligne
+        for x in range(170, 530, 30):
+            dessin.rectangle((x, y, x + 18, y + 14), fill=20)
+    redresse = redresser(photo)
+    assert redresse.cadre is not None
+    assert redresse.droit.width * redresse.droit.height < 0.6 * 1200 * 1000
+    assert abs(redresse.angle) <= 0.5
+    # The ink of the upright image, taken back to the photo: where it was drawn.
+    encre = redresse.droit.point(lambda v: 255 if v < 40 else 0).getbbox()  # not the table
+    assert encre is not None
+    x0, y0, x1, y1 = redresse.vers_origine(*encre)
+    assert abs(x0 - 170) <= 4 and abs(y0 - 230) <= 4
+    assert abs(x1 - 519) <= 4 and abs(y1 - 545) <= 4
