@@ -174,3 +174,32 @@ def test_the_window_waits_for_running_work_before_closing(
         pass
     window.close()
     assert not window.isVisible()
+
+
+def test_the_campaign_read_is_kept_out_of_the_collectors_sight(
+    qtbot: QtBot, window: MainWindow, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list read (every candidature) is built without a collection and then frozen, so
+    that no full collection walks it with the window stopped; collections resume after, even
+    when the reading fails."""
+    import gc
+
+    from desktop_app.views import main_window
+
+    gc.unfreeze()
+    importer_et_attendre(qtbot, window, paquet_demo)
+    assert gc.isenabled()
+    lignes = window.candidatures.toutes()
+    assert len(lignes) == 40 and gc.get_freeze_count() > 0
+    pendant: list[bool] = []
+
+    def preparer(*args: object) -> object:
+        pendant.append(gc.isenabled())
+        raise OSError("disque arraché")
+
+    monkeypatch.setattr(main_window, "preparer_liste", preparer)
+    monkeypatch.setattr(main_window.QMessageBox, "warning", lambda *a, **k: None)
+    window.recharger(en_fond=True)
+    attendre_lecture(qtbot, window)
+    assert pendant == [False] and gc.isenabled()
+    gc.unfreeze()
