@@ -248,7 +248,8 @@ class DecisionPanel(QWidget):
             )
         autres = len(piece.ailleurs[AILLEURS_NOMMES:]) + piece.lieux_non_nommes
         if autres:
-            avertissements.append(f"… et {autres} autre(s) dépôt(s) du même document.")
+            nombre = f"{autres:,}".replace(",", "\u00a0")  # « 1 694 »
+            avertissements.append(f"… et {nombre} autre(s) dépôt(s) du même document.")
         self.redepot.setText("<br>".join(avertissements))
         self.redepot.setVisible(bool(avertissements))
         self.commentaire.setPlainText(piece.commentaire)
