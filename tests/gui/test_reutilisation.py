@@ -7,18 +7,24 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop_app.services.espace import ouvrir_espace
+from desktop_app.services.espace import Espace, ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from tests.gui.fenetre import ouvrir
 from tests.unit.test_rescans import lire_comme_rescans
 from tests.unit.test_reutilisation import deposer_ailleurs, deposer_pour_d_autres
 
 
+def espace_demo(tmp_path: Path, paquet_demo: Path) -> Espace:
+    """A workspace holding the demo package."""
+    espace = ouvrir_espace(tmp_path / "donnees")
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    return espace
+
+
 def test_a_file_deposited_for_another_candidate_is_said_with_the_way_there(
     qtbot: QtBot, tmp_path: Path, paquet_demo: Path
 ) -> None:
-    espace = ouvrir_espace(tmp_path / "donnees")
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo(tmp_path, paquet_demo)
     _sha, p1, c1, _p2, p3, c3, _ = deposer_ailleurs(espace)
     w = ouvrir(qtbot, espace)
     w.lecteur.arreter()
@@ -37,8 +43,7 @@ def test_a_file_deposited_for_another_candidate_is_said_with_the_way_there(
 def test_a_file_deposited_by_many_names_five_places_and_counts_the_others(
     qtbot: QtBot, tmp_path: Path, paquet_demo: Path
 ) -> None:
-    espace = ouvrir_espace(tmp_path / "donnees")
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo(tmp_path, paquet_demo)
     sha, p1, c1, _p2, _p3, c3, _ = deposer_ailleurs(espace)
     deposer_pour_d_autres(espace, sha, [c1, c3], 9)
     w = ouvrir(qtbot, espace)
@@ -56,8 +61,7 @@ def test_a_file_deposited_by_many_names_five_places_and_counts_the_others(
 def test_a_paper_scanned_anew_for_another_candidate_is_said_as_such(
     qtbot: QtBot, tmp_path: Path, paquet_demo: Path
 ) -> None:
-    espace = ouvrir_espace(tmp_path / "donnees")
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo(tmp_path, paquet_demo)
     c1, p1, c2, p2, _, _ = lire_comme_rescans(espace)
     w = ouvrir(qtbot, espace)
     w.lecteur.arreter()
