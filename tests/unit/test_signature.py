@@ -94,3 +94,28 @@ def test_corrections_in_another_colour_than_red_are_said_as_information(tmp_path
         assert (ANNOTATIONS_COULEUR in lu.constats) == dit, (k, encre)
         assert not any(e.champ == "annotations" for e in comparer(
             lu, Identite("X", "", "Y", None), dt.date(2024, 6, 1)))  # fmt: skip
+
+
+def test_a_photo_turned_by_its_exif_is_read_upright_in_grey_and_in_colour(tmp_path: Path) -> None:
+    """A phone stores its photo sideways and says so in EXIF (orientation 6): the page read
+    in grey (its luminance alone decoded) and its colours (decoded only for the corrections)
+    are both turned upright, so that the corrections are found where the words say."""
+    import io
+
+    from PIL import Image
+
+    from desktop_app.documents.lecture.document import ANNOTATIONS_COULEUR
+
+    rng = random.Random(34)
+    page = confirmation(identite_au_hasard(rng), 200, rng, corrections=(25, 40, 140))
+    couchee = numeriser(page, rng, 200).convert("RGB").transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned a quarter clockwise
+    tampon = io.BytesIO()
+    couchee.save(tampon, "JPEG", quality=85, exif=exif)
+    chemin = tmp_path / "couchee.jpg"
+    chemin.write_bytes(tampon.getvalue())
+    lu = lire_document(chemin, "jpeg")
+    signature = lu.premiere("signature")
+    assert signature is not None and signature.valeur == "présente"
+    assert ANNOTATIONS_COULEUR in lu.constats

@@ -24,6 +24,10 @@ from typing import TYPE_CHECKING
 from .texte import Mot, lignes_du_pdf
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PIL import Image
+
     from .ocrb import Redresse
 
 VERSION = 5  # raise when a reading would change: stored readings of an older one are redone
@@ -77,14 +81,22 @@ class Lu:
 
 @dataclass
 class _Page:
-    image: object  # a PIL image
+    image: Image.Image  # the page in grey
     numero: int
     largeur: int = 0
     hauteur: int = 0
     texte: str = ""
     lignes: list[list[Mot]] = field(default_factory=list)  # the text layer's words
-    couleur: object | None = None  # the page in colour (a PIL image), where a form may be
+    # The page in colour, where a form may be: made when first asked (a photo's colours are
+    # decoded only for a confirmation's corrections), None where there is none.
+    faire_couleur: Callable[[], Image.Image | None] = lambda: None
+    _couleur: Image.Image | None = None
     _redresse: Redresse | None = None
+
+    def couleur(self) -> Image.Image | None:
+        if self._couleur is None:
+            self._couleur = self.faire_couleur()
+        return self._couleur
 
     @property
     def redresse(self) -> Redresse:
@@ -92,7 +104,7 @@ class _Page:
         if self._redresse is None:
             from .ocrb import redresser
 
-            self._redresse = redresser(self.image)  # type: ignore[arg-type]
+            self._redresse = redresser(self.image)
         return self._redresse
 
     _ocr: list[list[Mot]] | None = None
@@ -125,8 +137,16 @@ def _pages(chemin: Path, fmt: str) -> list[_Page]:
 
     data = chemin.read_bytes()
     if fmt == "jpeg":
-        image = ImageOps.exif_transpose(jpeg.ouvrir(data).convert("RGB"))
-        return [_Page(image, 1, image.width, image.height, couleur=image)]
+        gris = jpeg.ouvrir(data)
+        gris.draft("L", gris.size)  # the luminance alone is decoded: a fifth of the time
+        if gris.mode != "L":  # a CMYK photo
+            gris = gris.convert("L")
+        ImageOps.exif_transpose(gris, in_place=True)
+
+        def en_couleur() -> Image.Image:
+            return ImageOps.exif_transpose(jpeg.ouvrir(data).convert("RGB"))
+
+        return [_Page(gris, 1, gris.width, gris.height, faire_couleur=en_couleur)]
 
     doc = pdf.ouvrir(data)
     try:
@@ -145,7 +165,7 @@ def _pages(chemin: Path, fmt: str) -> list[_Page]:
                 rgb = page.get_pixmap(dpi=DPI_COULEUR, alpha=False)
                 couleur = Image.frombytes("RGB", (rgb.width, rgb.height), rgb.samples)
             resultat.append(_Page(image, index + 1, pix.width, pix.height, texte,
-                                  lignes_du_pdf(page), couleur))  # fmt: skip
+                                  lignes_du_pdf(page), _couleur=couleur))  # fmt: skip
         return resultat
     finally:
         doc.close()
@@ -250,7 +270,7 @@ def _empreinte(page: _Page) -> int | None:
     from .empreinte import empreinte
 
     angle = page._redresse.angle if page._redresse is not None else None
-    return empreinte(page.image, angle)  # type: ignore[arg-type]
+    return empreinte(page.image, angle)
 
 
 def _deuxddoc(page: _Page, releve: _Releve, certificats: tuple[str, ...]) -> None:
@@ -345,8 +365,7 @@ def _signature(page: _Page, releve: _Releve) -> None:
         return
     import numpy as np
 
-    couleur = np.asarray(page.couleur) if page.couleur is not None else None
-    constat = signature.chercher(lignes, np.asarray(page.image.convert("L")), couleur)  # type: ignore[attr-defined]
+    constat = signature.chercher(lignes, np.asarray(page.image), page.couleur)
     if constat is None:
         return
     if constat.annotations is not None:

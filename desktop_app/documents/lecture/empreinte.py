@@ -49,7 +49,7 @@ def _encre_sur_papier(gris: Image.Image) -> npt.NDArray[Any]:
 def empreinte(image: Image.Image, angle: float | None = None) -> int | None:
     """The page's 63-bit fingerprint, None for a page with (almost) no ink. ``angle``: the
     page's skew when already measured (the MRZ reader's), else measured here."""
-    gris = image.convert("L")
+    gris = image if image.mode == "L" else image.convert("L")
     echelle = COTE_ANALYSE / max(gris.size)
     if echelle < 1:
         gris = gris.resize(

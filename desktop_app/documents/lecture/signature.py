@@ -25,12 +25,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from .texte import Boite, Mot, englobante
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 ENCRE_SIGNATURE_MIN = 0.001  # share of dark pixels in the zone that makes a signature
 ENCRE_DATE_MIN = 0.006  # in the date's zone (a date is a dozen strokes)
@@ -70,12 +75,13 @@ def valide_en_ligne(lignes: list[list[Mot]]) -> bool:
 def chercher(
     lignes: list[list[Mot]],
     gris: npt.NDArray[np.uint8],
-    couleur: npt.NDArray[np.uint8] | None = None,
+    couleur: Callable[[], Image.Image | None] | None = None,
 ) -> Constat | None:
     """The signature and date of the page whose words are ``lignes`` (boxes as fractions of
     ``gris``, the page in grey), or None when the page has no signature line. The signature's
     zone spans the printed text's width, from under its line to the next printed line.
-    ``couleur``: the page in colour (any resolution), where annotations are looked for."""
+    ``couleur``: the page in colour (any resolution), where annotations are looked for; made
+    only when the zone above the date holds printed lines (a photo's colour is decoded then)."""
     textes = [_normal(" ".join(m.texte for m in ligne)) for ligne in lignes]
     i = next((k for k, texte in enumerate(textes) if "signature du candidat" in texte), None)
     if i is None:
@@ -101,13 +107,14 @@ def chercher(
             boite = (max(0.0, min(b[0] for b in au_dessus) - 0.01),
                      max(0.0, min(b[1] for b in au_dessus) - 0.02),
                      min(1.0, max(b[2] for b in au_dessus) + 0.05), bas_zone)  # fmt: skip
-            if _hors_rouge(couleur, boite) >= COULEUR_MIN:
+            page = couleur()
+            if page is not None and _hors_rouge(page, boite) >= COULEUR_MIN:
                 annotations = boite
     return Constat(encre_signature >= ENCRE_SIGNATURE_MIN, date, zone, boite_date,
                    encre_signature, encre_date, annotations)  # fmt: skip
 
 
-def _hors_rouge(couleur: npt.NDArray[np.uint8], boite: Boite) -> float:
+def _hors_rouge(couleur: Image.Image, boite: Boite) -> float:
     """The share of the zone's pixels inked in a colour that is not red, away from the black
     print. A scanner's or a lens's channels do not fall exactly on each other: black print
     then shows a colour edge on each side, which a JPEG smears further; so colour within
@@ -116,16 +123,17 @@ def _hors_rouge(couleur: npt.NDArray[np.uint8], boite: Boite) -> float:
     ink."""
     from PIL import Image, ImageFilter
 
-    hauteur, largeur = couleur.shape[:2]
+    largeur, hauteur = couleur.size
     x0, y0, x1, y1 = (round(boite[0] * largeur), round(boite[1] * hauteur),
                       round(boite[2] * largeur), round(boite[3] * hauteur))  # fmt: skip
-    zone = np.ascontiguousarray(couleur[y0:y1, x0:x1])
+    image = couleur.crop((x0, y0, x1, y1))  # the zone alone becomes an array
+    zone = np.asarray(image)
     if zone.shape[0] < 3 or zone.shape[1] < 3:
         return 0.0
     noir = Image.fromarray(((zone.max(axis=2) < 120) * 255).astype(np.uint8))
     pres = max(1, round(PRES_DU_NOIR * largeur))
     pres_du_noir = np.asarray(noir.filter(ImageFilter.BoxBlur(pres))) > 0
-    moyen = np.asarray(Image.fromarray(zone).filter(ImageFilter.BoxBlur(1)), dtype=np.int16)
+    moyen = np.asarray(image.filter(ImageFilter.BoxBlur(1)), dtype=np.int16)
     r, g, b = moyen[..., 0], moyen[..., 1], moyen[..., 2]
     haut, bas = moyen.max(axis=2), moyen.min(axis=2)
     encre = (haut - bas > SATURATION_MIN) & (haut < 235) & ~pres_du_noir
