@@ -11,8 +11,10 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QBrush, QColor
 
@@ -152,6 +154,46 @@ def preparer_liste(lignes: Lignes, cloture_passee: bool) -> ListePreparee:
     )  # fmt: skip
 
 
+class Corbeille:
+    """What a previous reading left (its rows, keys and orders), freed a slice at a time
+    between the window's events. Freeing 100,000 rows at once, a million objects, held the
+    window 60-110 ms after every import (bench_fluidite).
+
+    The corbeille holds copies of the lists it is given, never empties them: whoever else
+    still holds one of them keeps its rows alive, whole."""
+
+    TRANCHE = 5_000  # items freed per turn of the event loop: a few milliseconds
+
+    def __init__(self, parent: QObject) -> None:
+        self._listes: list[list[Any]] = []
+        self._minuteur = QTimer(parent)
+        self._minuteur.setInterval(0)
+        self._minuteur.timeout.connect(self._tranche)
+
+    def jeter(self, *structures: list[Any] | dict[Any, Any] | None) -> None:
+        for structure in structures:
+            if isinstance(structure, dict):
+                valeurs = list(structure.values())
+                self._listes += [list(v) for v in valeurs if isinstance(v, list)]
+                self._listes.append(valeurs)
+            elif structure is not None:
+                self._listes.append(list(structure))
+        if self._listes:
+            self._minuteur.start()
+
+    @property
+    def vide(self) -> bool:
+        return not self._listes
+
+    def _tranche(self) -> None:
+        while self._listes and not self._listes[-1]:
+            self._listes.pop()
+        if not self._listes:
+            self._minuteur.stop()
+            return
+        del self._listes[-1][-self.TRANCHE :]
+
+
 class CandidatureTableModel(QAbstractTableModel):
     """Every candidature of the campaign; shown: those the search and the filters keep, in
     the order of the last header clicked. All of it in Python over keys computed once per
@@ -178,6 +220,7 @@ class CandidatureTableModel(QAbstractTableModel):
         self.filtre: Filtre = FILTRES[0]
         self.specialites: frozenset[str] | None = None
         self._cloture_passee = False
+        self._corbeille = Corbeille(self)
 
     # -- the rows ---------------------------------------------------------------------------
     def set_rows(self, rows: Lignes, cloture_passee: bool = False) -> None:
@@ -186,7 +229,10 @@ class CandidatureTableModel(QAbstractTableModel):
         self.set_preparee(preparer_liste(rows, cloture_passee))
 
     def set_preparee(self, preparee: ListePreparee) -> None:
-        """``set_rows`` with what ``preparer_liste`` computed (in the thread that read them)."""
+        """``set_rows`` with what ``preparer_liste`` computed (in the thread that read them).
+        The previous rows are freed little by little, after."""
+        self._corbeille.jeter(self._toutes, self._cles, self._etats, self._cles_tri, self._ordres,
+                              self._affichees, self._position, self._rangs)  # fmt: skip
         self._toutes = preparee.lignes
         self._cloture_passee = preparee.cloture_passee
         self._cles = preparee.cles
