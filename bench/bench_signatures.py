@@ -41,7 +41,8 @@ def main() -> None:
     )  # fmt: skip
 
     rng = random.Random(0)
-    dossier = Path(tempfile.mkdtemp(prefix="bench-signatures-"))
+    temporaire = tempfile.TemporaryDirectory(prefix="bench-signatures-")
+    dossier = Path(temporaire.name)
     justes_s, justes_d, en_ligne_signales, temps, bruts = [], [], 0, [], []
     scans: list[float] = []
     photos: list[float] = []
@@ -92,6 +93,7 @@ def main() -> None:
             f"{statistics.median(mesures) * 1000:.0f} ms, {max(mesures) * 1000:.0f} ms",
         )
     ligne("lectures au-delà d'une seconde", f"{sum(t > 1 for t in temps)} / {len(temps)}")
+    temporaire.cleanup()
     if args.corrections:
         corrections(args.corrections)
 
@@ -117,9 +119,10 @@ def _correction(tache: tuple[str, int, int]) -> tuple[str, int, bool]:
         pixels = np.asarray(image.convert("RGB")).copy()
         pixels[..., 0] = np.roll(pixels[..., 0], decalage, axis=1)
         image = Image.fromarray(pixels)
-    chemin = Path(tempfile.mkdtemp(prefix="bench-corrections-")) / "c.jpg"
-    chemin.write_bytes(en_jpeg(image))
-    return encre, decalage, ANNOTATIONS_COULEUR in lire_document(chemin, "jpeg").constats
+    with tempfile.TemporaryDirectory(prefix="bench-corrections-") as dossier:
+        chemin = Path(dossier) / "c.jpg"
+        chemin.write_bytes(en_jpeg(image))
+        return encre, decalage, ANNOTATIONS_COULEUR in lire_document(chemin, "jpeg").constats
 
 
 def corrections(nombre: int) -> None:
