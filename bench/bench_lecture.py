@@ -103,7 +103,8 @@ def evaluer_deuxddoc(nombre: int, dpi: int) -> dict[str, float]:
         for i in range(nombre):
             identite = identite_au_hasard(rng)
             contenu = contenu_deuxddoc(identite, signataire, type_document=("07", "B0")[i % 2])
-            page = scanner(page_avec_deuxddoc(contenu, dpi, identite), rng, dpi)
+            # In grey, as the reading worker decodes a page (its luminance alone).
+            page = scanner(page_avec_deuxddoc(contenu, dpi, identite), rng, dpi).convert("L")
             bruts.append(passe_brute(page))
             debut = time.process_time()
             codes = deuxddoc.lire_image(page)
