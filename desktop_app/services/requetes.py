@@ -351,12 +351,14 @@ def ailleurs(
     ).items()}  # fmt: skip
 
 
+def _candidat_de(session: Session, candidature_id: int) -> int | None:
+    return session.scalar(select(Candidature.candidat_id).where(Candidature.id == candidature_id))
+
+
 def _pas_le_meme_candidat(session: Session, candidature_id: int) -> Any:
     """Deposits of this candidature, or of another candidate: a candidate's own file in
     another of their candidatures (another session) is not reuse."""
-    candidat = session.scalar(
-        select(Candidature.candidat_id).where(Candidature.id == candidature_id)
-    )  # fmt: skip
+    candidat = _candidat_de(session, candidature_id)
     return or_(Piece.candidature_id == candidature_id, Candidature.candidat_id != candidat)
 
 
@@ -423,12 +425,12 @@ def nombre_ailleurs(session: Session, candidature_id: int, shas: Iterable[str]
         )}  # fmt: skip
 
     nombres = compter()
-    candidat = select(Candidature.candidat_id).where(Candidature.id == candidature_id)
     siennes = (
         select(Piece.id)
         .join(Candidature)
         .where(
-            Candidature.candidat_id == candidat.scalar_subquery(), Candidature.id != candidature_id
+            Candidature.candidat_id == _candidat_de(session, candidature_id),
+            Candidature.id != candidature_id,
         )
     )
     for sha, siens in compter(Depot.piece_id.in_(siennes)).items():
