@@ -52,9 +52,11 @@ _HAUT, _BAS = 1.22, 0.18  # the cell's extent above and below the baseline, in p
 # makes its field uncertain (bench/bench_lecture.py measures it).
 SEUIL = 0.07
 # An MRZ's cell boundaries, fitted to its one pitch, fall between its glyphs: they cross no
-# ink on every specimen read or refused by its check digits, down to 75 dpi. Lines of
-# proportional text (an attestation's, a form's) cross at least 0.37 of their mean ink per
-# column: above this share, a line is not read as an MRZ (0.1-0.25 s a page of text).
+# ink on every specimen read, down to 100 dpi. Lines of proportional text (an attestation's,
+# a form's) cross at least 0.37 of their mean ink per column: above this share, a line is not
+# read as an MRZ (0.1-0.25 s a page of text). An MRZ blurred beyond reading, its gaps filled,
+# often crosses more too: it is then not found, rather than refused by its check digits
+# (neither shows a value; any share from 0.25 to 0.45 gives the same on bench_lecture's sets).
 TRAVERSEE_MAX = 0.25
 _LONGUEURS = sorted({longueur for longueur, _ in FORMATS.values()})
 _ANGLES = np.arange(-8.0, 8.01, 0.5)
