@@ -75,7 +75,7 @@ def main() -> None:
     for r in lignes[1::pas][: args.dossiers]:
         fenetre.liste.selectionner(r.id)
         attendre(0.3)
-        decider.append(pire_attente(lambda: fenetre.revue.decider(Statut.CONFORME)))
+        decider.append(pire_attente(lambda: fenetre.revue.decider(Statut.CONFORME), 1.5))
     suivi = [pire_attente(lambda: fenetre.ouvrir_suivi(), 1.5)]
     if fenetre.actions_campagne.suivi is not None:
         fenetre.actions_campagne.suivi.close()
