@@ -264,17 +264,18 @@ def _candidates(encre: Tableau, bande: tuple[int, int]) -> list[_Ligne]:
         return []
     x0, x1 = segment
     etendue = x1 - x0
+    encre_colonnes = colonnes.astype(np.float32)
+    encre_moyenne = encre_colonnes[x0:x1].mean()
     resultat = []
     for longueur in _LONGUEURS:
         pas0 = etendue / (longueur - 0.25)
         hauteur_glyphe = ligne_de_base - sommet
         if not 0.8 * pas0 < hauteur_glyphe < 1.35 * pas0:
             continue
-        encre_colonnes = colonnes.astype(np.float32)
         pas, origine = _ajuster(encre_colonnes, pas0, x0, x1, longueur)
         bords = np.rint(origine + np.arange(longueur + 1) * pas).astype(int)
         traversee = encre_colonnes[np.clip(bords, 0, len(colonnes) - 1)].mean()
-        if traversee > TRAVERSEE_MAX * encre_colonnes[x0:x1].mean():
+        if traversee > TRAVERSEE_MAX * encre_moyenne:
             continue  # proportional text: no pitch puts its boundaries between its letters
         resultat.append(_Ligne(haut, ligne_de_base, pas, origine, longueur, x1))
     return resultat

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +34,8 @@ import numpy.typing as npt
 from .texte import Boite, Mot, englobante
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PIL import Image
 
 ENCRE_SIGNATURE_MIN = 0.001  # share of dark pixels in the zone that makes a signature
