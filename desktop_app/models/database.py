@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_app.causes import Refus
@@ -77,6 +80,59 @@ def _configure_sqlite(engine: Engine, lecture_seule: bool = False) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+class TourDEcriture:
+    """One writer at a time in this process, the window's first. SQLite lets one transaction
+    write; when it ends, a writer that was waiting in SQLite's busy handler sleeps on (up to
+    100 ms a try) while a background thread may begin its next transaction at once, again and
+    again. Here the writers of this process wait their turn instead, and a background writer
+    lets a writer of the main thread (the window: a decision) go first: the window waits at
+    most for the transaction in progress. Other processes still meet SQLite's own lock.
+    Reentrant in one thread; a turn awaited longer than the busy timeout fails as a busy base
+    would."""
+
+    def __init__(self, attente_max: float = BUSY_TIMEOUT_MS / 1000) -> None:
+        self.attente_max = attente_max
+        self._condition = threading.Condition()
+        self._titulaire: threading.Thread | None = None
+        self._profondeur = 0
+        self._premier_plan = 0  # writers of the main thread waiting or writing
+
+    @contextmanager
+    def tour(self) -> Iterator[None]:
+        moi = threading.current_thread()
+        if self._titulaire is moi:  # a write inside a write of the same thread
+            self._profondeur += 1
+            try:
+                yield
+            finally:
+                self._profondeur -= 1
+            return
+        premier = moi is threading.main_thread()
+        with self._condition:
+            self._premier_plan += premier
+            try:
+                fin = time.monotonic() + self.attente_max
+                while self._titulaire is not None or (not premier and self._premier_plan):
+                    reste = fin - time.monotonic()
+                    if reste <= 0:
+                        raise OperationalError(
+                            None, None, sqlite3.OperationalError("database is locked")
+                        )
+                    self._condition.wait(reste)
+            except BaseException:
+                self._premier_plan -= premier
+                self._condition.notify_all()
+                raise
+            self._titulaire = moi
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._titulaire = None
+                self._premier_plan -= premier
+                self._condition.notify_all()
+
+
 class BaseEnLectureSeule(DatabaseError):
     """The data folder cannot be written (a read-only disk or share, no right to it): every
     reading works, every writing says so in French before it starts."""
@@ -97,6 +153,9 @@ class Database:
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self._write = sessionmaker(writer, expire_on_commit=False)
+        # SQLite has one writer: this process's take turns, the window's first. A team's
+        # server lets writers work side by side (its locks order them).
+        self.tour = TourDEcriture() if self.is_sqlite else None
 
     @property
     def url_affichable(self) -> str:
@@ -136,7 +195,11 @@ class Database:
         """A write transaction, committed when the block ends without error."""
         if self.lecture_seule:
             raise BaseEnLectureSeule(self.lecture_seule)
-        with self._write() as session, session.begin():
+        with (
+            self.tour.tour() if self.tour is not None else nullcontext(),
+            self._write() as session,
+            session.begin(),
+        ):
             yield session
 
     # -- schema -------------------------------------------------------------------------

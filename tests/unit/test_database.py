@@ -237,3 +237,74 @@ def test_pieces_awaiting_a_file_are_counted_by_the_database_and_by_the_migration
     )
     lignes = _colonne_tenue_par_la_base(espace, paquet_demo, verite, "0003")
     assert any(attendu for _, _, attendu in lignes)
+
+
+def test_the_windows_write_goes_before_the_background_writers_waiting(tmp_path: Path) -> None:
+    """A background writer is in a transaction; another waits; the window (main thread) asks
+    then: it writes as soon as the first ends, before the one waiting. Nested writes of one
+    thread pass; a turn awaited too long fails as a busy base does, in French."""
+    import threading
+    import time
+
+    from desktop_app.causes import cause
+    from desktop_app.models.database import TourDEcriture
+
+    tour = TourDEcriture(attente_max=5)
+    ordre: list[str] = []
+    dedans, lacher = threading.Event(), threading.Event()
+
+    def premier() -> None:
+        with tour.tour():
+            dedans.set()
+            lacher.wait(5)
+            ordre.append("fond 1")
+
+    def second() -> None:
+        with tour.tour():
+            ordre.append("fond 2")
+
+    fils = [threading.Thread(target=premier)]
+    fils[0].start()
+    assert dedans.wait(5)
+    fils.append(threading.Thread(target=second))
+    fils[1].start()
+    time.sleep(0.1)  # the second is waiting
+    threading.Timer(0.1, lacher.set).start()
+    with tour.tour():
+        ordre.append("fenêtre")
+        with tour.tour():  # a write inside a write: no deadlock
+            ordre.append("imbriquée")
+    for fil in fils:
+        fil.join(5)
+    assert ordre == ["fond 1", "fenêtre", "imbriquée", "fond 2"]
+
+    tour.attente_max = 0.2
+    dedans.clear()
+    lacher.clear()
+    fils = [threading.Thread(target=premier)]
+    fils[0].start()
+    assert dedans.wait(5)
+    with pytest.raises(sa.exc.OperationalError) as refus, tour.tour():
+        pass
+    lacher.set()
+    fils[0].join(5)
+    assert cause(refus.value) == "la base est utilisée par un autre programme"
+    with tour.tour():  # free again
+        pass
+
+
+def test_writes_of_the_same_base_take_turns_in_one_process(tmp_path: Path) -> None:
+    import threading
+
+    espace = ouvrir_espace(tmp_path / "d")
+    fait = threading.Event()
+    try:
+        assert espace.db.tour is not None
+        with espace.db.tour.tour():  # the window writes
+            fil = threading.Thread(target=lambda: (espace.ecrire(lambda s: None), fait.set()))
+            fil.start()
+            assert not fait.wait(0.3), "a background write waits for the window's"
+        assert fait.wait(5)
+        fil.join(5)
+    finally:
+        espace.close()
