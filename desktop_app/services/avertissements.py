@@ -13,7 +13,8 @@ goes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -102,17 +103,20 @@ def _ou(a: Ailleurs, autres: int) -> str:
     return ou + (f", et {autres} autre(s) dépôt(s)" if autres else "")
 
 
-def _constater_fichier(session: Session, sha: str,
-                       depots: list[tuple[int, int, int, str]]) -> set[int]:  # fmt: skip
-    """The reading and reuse avertissements of these current deposits of one file, found
-    again; the pièces whose avertissements change with them: where a reuse was found (their
-    side says it too), and the dossier's other pièces of professional activity."""
+Depot4 = tuple[int, int, int, str]  # (deposit, pièce, candidature, sha256): a current deposit
+
+
+def _constater_fichier(session: Session, sha: str, depots: list[Depot4], total: int) -> set[int]:
+    """The reading and reuse avertissements of these current deposits of one file (of
+    ``total`` in all), found again; the pièces whose avertissements change with them: where a
+    reuse was found (their side says it too), and the dossier's other pièces of professional
+    activity."""
     ecarts = ecarts_des_depots(session, sha, [d for d, *_ in depots])
     activites = pieces_activite(session, sorted({c for _, _, c, _ in depots}))
     dossiers = {c: activite_du_dossier(session, c, pieces=p) for c, p in activites.items()}
     # The dossier's other files of professional activity: the length they add up to changed.
     autres = {p for pieces in activites.values() for p in pieces} - {p for _, p, _, _ in depots}
-    peu = len(depots) <= LIMITE_LIEUX  # else the places are counted, not named one by one
+    peu = total <= LIMITE_LIEUX  # else the places are counted, not named one by one
     for depot_id, piece_id, candidature_id, _ in depots:
         trouves: list[Trouve] = [
             (LECTURE, GENRES_LECTURE.get(e.champ, e.champ),
@@ -137,24 +141,53 @@ def _constater_fichier(session: Session, sha: str,
                     autres |= {a.piece_id for a in lieux if a.rescan}
         else:
             trouves.append((REUTILISATION, MEME_FICHIER,
-                            f"{MEME_FICHIER} : {len(depots) - 1} autres dépôts", None))  # fmt: skip
+                            f"{MEME_FICHIER} : {total - 1} autres dépôts", None))  # fmt: skip
         remplacer(session, depot_id, {LECTURE, REUTILISATION}, trouves)
     return autres
+
+
+Etape = tuple[int, Callable[[Session], None]]  # (deposits it judges, the work in a session)
+
+
+def _etapes(sha256: str, lot: int) -> Iterator[Etape]:
+    """``constater_lecture``'s work in steps of at most ``lot`` deposits, each run in a write
+    transaction by the caller (all in one, or a few each) before the next is asked for: a
+    step may rest on what the ones before read."""
+    depots: list[Depot4] = []
+    autres: set[int] = set()
+    par_fichier: dict[str, list[Depot4]] = {}
+
+    def lister(session: Session) -> None:
+        depots.extend(depots_courants(session, Depot.sha256 == sha256))
+
+    def juger(sha: str, tranche: list[Depot4], total: int) -> Etape:
+        return len(tranche), lambda session: autres.update(
+            _constater_fichier(session, sha, tranche, total)
+        )
+
+    def grouper(session: Session) -> None:
+        for depot in depots_courants(session, Depot.piece_id.in_(sorted(autres))):
+            if depot[3] != sha256:
+                par_fichier.setdefault(depot[3], []).append(depot)
+
+    yield 0, lister
+    for debut in range(0, len(depots), lot):
+        yield juger(sha256, depots[debut : debut + lot], len(depots))
+    autres.difference_update(p for _, p, _, _ in depots)
+    if not autres:
+        return
+    yield 0, grouper
+    for sha, siens in par_fichier.items():
+        for debut in range(0, len(siens), lot):
+            yield juger(sha, siens[debut : debut + lot], len(siens))
 
 
 def constater_lecture(session: Session, sha256: str) -> None:
     """After this file's reading was stored (or corrected), or a deposit of it imported: the
     avertissements of its current deposits, and of those of the files found to be the same
     paper (their side says it too) or of the same dossier's professional activity."""
-    depots = depots_courants(session, Depot.sha256 == sha256)
-    autres = _constater_fichier(session, sha256, depots)
-    par_fichier: dict[str, list[tuple[int, int, int, str]]] = {}
-    if autres:
-        for depot in depots_courants(session, Depot.piece_id.in_(sorted(autres))):
-            if depot[3] != sha256:
-                par_fichier.setdefault(depot[3], []).append(depot)
-    for sha, siens in par_fichier.items():
-        _constater_fichier(session, sha, siens)
+    for _, etape in _etapes(sha256, lot=sys.maxsize):
+        etape(session)
 
 
 @dataclass(frozen=True)
@@ -188,6 +221,49 @@ def lecture_enregistree(session: Session, sha256: str, lu: Lu) -> None:
     enregistrer(session, sha256, lu)
     session.flush()
     constater_lecture(session, sha256)
+
+
+DEPOTS_PAR_TRANSACTION = 10  # about 20 ms of work (bench_fluidite, 100,000 candidatures)
+
+
+def lecture_enregistree_par_lots(
+    ecrire: Callable[[Callable[[Session], bool]], bool],
+    sha256: str,
+    lu: Lu,
+    lot: int = DEPOTS_PAR_TRANSACTION,
+) -> int:
+    """``lecture_enregistree`` for a background writer, in transactions of at most ``lot``
+    deposits judged (``ecrire(f)`` runs ``f(session)`` in one): a file deposited by hundreds
+    of candidates (a blank form) never holds the base for seconds while a gestionnaire's
+    decision waits. A file deposited once or twice is one transaction, as before. The reading
+    is stored in the first; a transaction that fails stops the rest (the caller says so), and
+    the avertissements not yet found again are found at the file's next change. Returns the
+    number of transactions."""
+    etapes = _etapes(sha256, lot)
+    suivante: list[Etape] = []  # asked for, not run: it opens the next transaction
+
+    def transaction(session: Session, premiere: bool) -> bool:
+        if premiere:
+            enregistrer(session, sha256, lu)
+            session.flush()
+        fait = 0
+        while True:
+            if not suivante:
+                etape = next(etapes, None)
+                if etape is None:
+                    return False
+                suivante.append(etape)
+            poids, travail = suivante[0]
+            if fait and fait + poids > lot:
+                return True  # more to do, in a new transaction
+            travail(session)
+            fait += poids
+            suivante.clear()
+
+    nombre = 1
+    while ecrire(lambda session, premiere=(nombre == 1): transaction(session, premiere)):
+        nombre += 1
+    return nombre
 
 
 def correction_enregistree(

@@ -21,7 +21,10 @@ from desktop_app.documents.lecture import emploi
 from desktop_app.documents.lecture.document import DEUXDDOC, MRZ, OCR, Lu, Valeur
 from desktop_app.documents.worker import DemandeLecture
 from desktop_app.services.activite import lu_avec_activite
-from desktop_app.services.avertissements import correction_enregistree, lecture_enregistree
+from desktop_app.services.avertissements import (
+    correction_enregistree,
+    lecture_enregistree_par_lots,
+)
 from desktop_app.services.espace import Espace
 from desktop_app.services.lecture import (
     CORRIGE,
@@ -72,10 +75,10 @@ class Lecteur(QObject):
         self.memoire[sha256] = lu
         self._en_fond.discard(sha256)
         if not self.espace.db.lecture_seule and not lu.echec:  # a failure: tried another day
-            # In a thread: a write to a team's server must not hold the window.
-            Operation.ecriture(self.parent_widget, self.espace,
-                               lambda s: lecture_enregistree(s, sha256, lu)).echec(
-                self._non_enregistre).en_fond()  # fmt: skip
+            # In a thread (a write to a team's server must not hold the window), a few
+            # deposits per transaction: the gestionnaire's decisions go in between.
+            Operation(self.parent_widget, lambda _: lecture_enregistree_par_lots(
+                self.espace.ecrire, sha256, lu)).echec(self._non_enregistre).en_fond()  # fmt: skip
         self.enregistre.emit(sha256)
         if self._actif and not self._en_fond:
             QTimer.singleShot(0, self._lot_suivant)

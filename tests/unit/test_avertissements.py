@@ -5,17 +5,20 @@ looked at, the dashboard counts them by kind; a purge leaves no name in them."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from desktop_app.documents.lecture.document import MRZ, Lu, Valeur
 from desktop_app.models import Avertissement, Decision, Depot, Piece, Statut
 from desktop_app.services.avertissements import (
     INSPECTION,
     LECTURE,
+    MEME_FICHIER,
     RESCAN,
     REUTILISATION,
     lecture_enregistree,
+    lecture_enregistree_par_lots,
 )
 from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.espace import Espace
@@ -122,3 +125,45 @@ def test_the_inspections_avertissements_are_kept_at_import(
     assert genres, "the demo's files have inspection avertissements"
     assert not any("EXIF" in g or "orientation" in g for g in genres)
     assert non_recevables is None, "a refused file has its refusal, not avertissements"
+
+
+def test_a_file_deposited_by_many_is_judged_a_few_deposits_per_transaction_alike(
+    espace: Espace, paquet_demo: Path
+) -> None:
+    """A blank form sent by 24 candidates: stored in the background a few deposits per
+    transaction (the window's decisions go in between), the avertissements are those one
+    transaction finds, every deposit counting the 23 others."""
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    _, _, _, sha = _fichier(espace, "1NATID01", 0)
+    with espace.db.write() as s:
+        depots = list(s.scalars(select(Depot.id).join(Piece).where(Depot.recevable)
+                                .order_by(Piece.candidature_id, Depot.id).limit(24)))  # fmt: skip
+        s.execute(update(Depot).where(Depot.id.in_(depots)).values(sha256=sha))
+    lu = _carte("ZZZ", "Personne", "1900-01-01", BASE)
+
+    def tous() -> list[tuple[int, str, str, str]]:
+        with espace.db.read() as s:
+            return sorted((a.depot_id, a.origine, a.genre, a.message)
+                          for a in s.scalars(select(Avertissement).where(
+                              Avertissement.origine.in_((LECTURE, REUTILISATION)))))  # fmt: skip
+
+    ecritures: list[int] = []
+
+    def ecrire(f: Any) -> Any:
+        ecritures.append(1)
+        return espace.ecrire(f)
+
+    assert lecture_enregistree_par_lots(ecrire, sha, lu, lot=5) == len(ecritures) == 5
+    par_lots = tous()
+    with espace.db.write() as s:
+        s.execute(delete(Avertissement).where(Avertissement.origine != INSPECTION))
+    with espace.db.write() as s:
+        lecture_enregistree(s, sha, lu)
+    assert par_lots == tous()
+    comptes = [m for d, o, g, m in par_lots if g == MEME_FICHIER]
+    assert len(comptes) == 24 and set(comptes) == {f"{MEME_FICHIER} : 23 autres dépôts"}
+    assert {d for d, o, *_ in par_lots if o == LECTURE} == set(depots), "the name differs"
+    # A file deposited once (another paper): one transaction, as before.
+    _, _, _, autre = _fichier(espace, "1NATID01", 30)
+    ailleurs = _carte("YYY", "Autre", "1901-02-03", ~BASE & (2**63 - 1))
+    assert lecture_enregistree_par_lots(espace.ecrire, autre, ailleurs) == 1
