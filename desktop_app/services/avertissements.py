@@ -112,7 +112,12 @@ def _constater_fichier(session: Session, sha: str, depots: list[Depot4], total: 
     reuse was found (their side says it too), and the dossier's other pièces of professional
     activity."""
     ecarts = ecarts_des_depots(session, sha, [d for d, *_ in depots])
-    activites = pieces_activite(session, sorted({c for _, _, c, _ in depots}))
+    # The dossiers where this file is a pièce of professional activity: the length their
+    # files add up to changed (a file deposited for another pièce does not count in it).
+    siennes = {(c, p) for _, p, c, _ in depots}
+    activites = {c: pieces for c, pieces in pieces_activite(
+        session, sorted({c for _, _, c, _ in depots})).items()
+        if any((c, p) in siennes for p in pieces)}  # fmt: skip
     dossiers = {c: activite_du_dossier(session, c, pieces=p) for c, p in activites.items()}
     # The dossier's other files of professional activity: the length they add up to changed.
     autres = {p for pieces in activites.values() for p in pieces} - {p for _, p, _, _ in depots}
