@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -93,7 +94,10 @@ def main() -> None:
     for nom, mesures in (("ouvrir un dossier", ouvrir), ("décider (Conforme)", decider),
                          ("ouvrir la fenêtre de suivi", suivi),
                          ("après un import (campagne relue)", import_)):  # fmt: skip
-        print(f"  {nom:<34} max {max(mesures) * 1000:6.0f} ms  (sur {len(mesures)})")
+        print(
+            f"  {nom:<34} max {max(mesures) * 1000:6.0f} ms, médiane "
+            f"{statistics.median(mesures) * 1000:4.0f} ms  (sur {len(mesures)})"
+        )
 
 
 if __name__ == "__main__":
