@@ -12,6 +12,7 @@ import enum
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +23,6 @@ from desktop_app.services.audit import tete_de
 from desktop_app.services.dates import PARIS, format_date, format_datetime, now_utc
 from desktop_app.services.echeances import Destinataire, Dossier, PieceASuivre, destinataires_de
 from desktop_app.services.fichiers import composant, dans, ecrire_atomique
-from desktop_app.services.mise_en_page import Colonne, Mise, document, octets
 from desktop_app.services.progression import Progression
 from desktop_app.services.reglages import Bureau, bureau_de
 from desktop_app.services.requetes import (
@@ -31,6 +31,9 @@ from desktop_app.services.requetes import (
     dernier_tour,
     par_lots,
 )
+
+if TYPE_CHECKING:  # PyMuPDF is loaded when a letter is drawn, not with the follow-up window
+    from desktop_app.services.mise_en_page import Mise
 
 __all__ = [
     "Contexte",
@@ -154,6 +157,8 @@ def _signature(mise: Mise, ctx: Contexte) -> None:
 
 
 def dessiner_relance(mise: Mise, ctx: Contexte, dossier: Dossier) -> None:
+    from desktop_app.services.mise_en_page import Colonne
+
     d = dossier.destinataire
     _en_tete(mise, ctx, d)
     _references(mise, ctx, d, Genre.RELANCE)
@@ -254,6 +259,8 @@ def fiches(session: Session, campagne_id: int, candidatures: Iterable[int]) -> l
 
 
 def dessiner_fiche(mise: Mise, ctx: Contexte, fiche: Fiche) -> None:
+    from desktop_app.services.mise_en_page import Colonne
+
     d = fiche.destinataire
     mise.texte(ctx.bureau.nom, 10, gras=True, apres=1)
     mise.texte(ctx.bureau.service, 9, apres=12)
@@ -295,6 +302,8 @@ def dessiner_fiche(mise: Mise, ctx: Contexte, fiche: Fiche) -> None:
 
 def liste_annulations(ctx: Contexte, dossiers: Sequence[Dossier]) -> bytes:
     """The list of the dossiers to cancel, for the registered letters: one table."""
+    from desktop_app.services.mise_en_page import Colonne, Mise, document, octets
+
     doc = document()
     mise = Mise(doc)
     mise.texte(ctx.bureau.nom, 10, gras=True, apres=1)
@@ -357,6 +366,8 @@ def _pied(genre: Genre, d: Destinataire) -> str:
 
 def apercu(ctx: Contexte, genre: Genre, element: Element) -> bytes:
     """One letter as PDF bytes, to show before anything is saved."""
+    from desktop_app.services.mise_en_page import Mise, document, octets
+
     doc = document()
     mise = Mise(doc)
     DESSINS[genre](mise, ctx, element)
@@ -383,6 +394,8 @@ def ecrire_courriers(
 ) -> CourriersEcrits:
     """Write the letters into ``dossier`` (each file atomically). ``progression`` may raise
     TacheAnnulee: the files already written stay, the combined file is not written."""
+    from desktop_app.services.mise_en_page import Mise, document, octets
+
     dossier.mkdir(parents=True, exist_ok=True)
     doublons = _doublons(e.destinataire.n_candidat for e in elements)
     tous = document() if combine else None
