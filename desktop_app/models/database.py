@@ -94,18 +94,13 @@ class TourDEcriture:
         self.attente_max = attente_max
         self._condition = threading.Condition()
         self._titulaire: threading.Thread | None = None
-        self._profondeur = 0
         self._premier_plan = 0  # writers of the main thread waiting or writing
 
     @contextmanager
     def tour(self) -> Iterator[None]:
         moi = threading.current_thread()
         if self._titulaire is moi:  # a write inside a write of the same thread
-            self._profondeur += 1
-            try:
-                yield
-            finally:
-                self._profondeur -= 1
+            yield
             return
         premier = moi is threading.main_thread()
         with self._condition:

@@ -222,10 +222,9 @@ def par_genre(session: Session, campagne_id: int) -> list[Compte]:
 
 
 def lecture_enregistree(session: Session, sha256: str, lu: Lu) -> None:
-    """Store a file's reading and find again the avertissements resting on it."""
-    enregistrer(session, sha256, lu)
-    session.flush()
-    constater_lecture(session, sha256)
+    """Store a file's reading and find again the avertissements resting on it, in this
+    transaction."""
+    lecture_enregistree_par_lots(lambda f: f(session), sha256, lu, lot=sys.maxsize)
 
 
 DEPOTS_PAR_TRANSACTION = 10  # about 20 ms of work (bench_fluidite, 100,000 candidatures)
