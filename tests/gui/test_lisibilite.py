@@ -20,11 +20,17 @@ from tests.specimens import attestation, en_jpeg, flouter, identite_au_hasard, n
 
 def test_a_blurred_scan_is_said_and_n_checks_illisible(qtbot: QtBot, tmp_path: Path) -> None:
     rng = random.Random(21)
-    scan = numeriser(attestation(identite_au_hasard(rng), 200, rng, 0), rng, 200)
+    titulaire = identite_au_hasard(rng)
+    scan = numeriser(attestation(titulaire, 200, rng, 0), rng, 200)
+    # The candidate is the attestation's holder: the reading of the file on screen, which may
+    # come before the key (it does under Wine, whose Tesseract reads this blurred scan), has
+    # no difference to suggest.
+    civilite = "MONSIEUR" if titulaire.sexe == "M" else "MADAME"
+    ligne = (f"00000000001;001;{civilite};{titulaire.nom};{' '.join(titulaire.prenoms)};"
+             f"{titulaire.naissance:%d/%m/%Y}\n")  # fmt: skip
     paquet = write_package(
         tmp_path / "p",
-        "n_candidat;n_inscription;civilite;nom_naissance;prenoms;date_naissance\n"
-        "00000000001;001;MADAME;DUPONT;Hélène;01/02/2003\n",
+        "n_candidat;n_inscription;civilite;nom_naissance;prenoms;date_naissance\n" + ligne,
         "n_candidat;n_inscription;code_piece;fichier;statut;commentaire;date_reception\n"
         "00000000001;001;1NATID01;f/scan-flou.jpg;;;\n",
         {"f/scan-flou.jpg": en_jpeg(flouter(scan, 2.5, 200, rng), 90)},
