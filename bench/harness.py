@@ -99,3 +99,37 @@ def dossier_bench(candidatures: int) -> Path:
     import tempfile
 
     return Path(tempfile.gettempdir()) / f"controle-pj-bench-{candidatures // 1000}k"
+
+
+def base_distincte(source: Path) -> Path:
+    """Beside the bench base ``source``, a copy where every deposit has a file of its own, as
+    in a real campaign (the base draws its files from a pool, to keep the disk small: each is
+    deposited by hundreds of dossiers, and every lookup of where else a file was deposited
+    finds them all). Each deposit's file becomes a hard link to the same bytes under a name
+    of its own (the store does not check a name against its bytes); built once."""
+    import hashlib
+    import os
+    import shutil
+    import sqlite3
+
+    cible = source.with_name(source.name + "-distincts")
+    if (cible / "pret").exists():
+        return cible
+    shutil.rmtree(cible, ignore_errors=True)
+    (cible / "fichiers").mkdir(parents=True)
+    print(f"Un fichier par dépôt : {cible}…", flush=True)
+    shutil.copy2(source / "controle-pj.sqlite3", cible / "controle-pj.sqlite3")
+    base = sqlite3.connect(cible / "controle-pj.sqlite3")
+    try:
+        nouveaux = []
+        for depot, sha in base.execute("SELECT id, sha256 FROM depot WHERE sha256 IS NOT NULL"):
+            nouveau = hashlib.sha256(f"{sha}:{depot}".encode()).hexdigest()
+            if (source / "fichiers" / sha).exists():
+                os.link(source / "fichiers" / sha, cible / "fichiers" / nouveau)
+            nouveaux.append((nouveau, depot))
+        base.executemany("UPDATE depot SET sha256 = ? WHERE id = ?", nouveaux)
+        base.commit()
+    finally:
+        base.close()
+    (cible / "pret").touch()
+    return cible
