@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -34,7 +37,8 @@ from desktop_app.services.requetes import (
 )
 from desktop_app.views.etat import EtatRevue, a_voir, premiere_a_voir
 from desktop_app.views.item_models import COULEURS
-from desktop_app.views.operations import Annonces, Changements, Operation
+from desktop_app.views.operations import Annonces, Changements, Operation, echec_de
+from desktop_app.views.taches import Fil
 
 AUCUN_DOSSIER = "<i>Sélectionnez une candidature pour voir son dossier.</i>"
 
@@ -165,6 +169,34 @@ def texte_identite(i: Identite) -> str:
     )  # fmt: skip
 
 
+LuDuDossier = tuple[Identite | None, list[LignePiece], dict[int, list[LigneDepot]], list[Ecart]]
+
+
+def lire_dossier(s: Any, candidature_id: int) -> LuDuDossier:
+    """What the dossier room shows of a candidature: identity, pièces (with what the rules say
+    of each), files, and the pièces the rules require that it lacks."""
+    ecarts = ecarts_du_dossier(s, candidature_id)
+    return (identite_de(s, candidature_id), pieces_de(s, candidature_id, ecarts),
+            depots_des_pieces(s, candidature_id),
+            [e for e in ecarts if e.piece_id is None])  # fmt: skip
+
+
+@dataclass
+class Relecture:
+    """The dossier on screen read again in a thread: what it read, or why it could not."""
+
+    candidature_id: int
+    touchees: frozenset[int]  # the pièces the write changed
+    fil: Fil | None = None
+    lu: LuDuDossier | None = None
+    erreur: Exception | None = None
+
+
+# What waits for a reading of the dossier under way: a key (a shortcut too) or a click.
+ENTREES = frozenset({QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride,
+                     QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick})  # fmt: skip
+
+
 class PanneauDossier(QWidget):
     """``depotChoisi(LigneDepot)``: a file chosen in the tree, under its pièce."""
 
@@ -197,6 +229,7 @@ class PanneauDossier(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.identite)
         layout.addWidget(self.arbre, 1)
+        self._relecture: Relecture | None = None  # of the dossier on screen, in a thread
         annonces.changements.connect(self._changements)
 
     def poser_sous_identite(self, panneau: QWidget) -> None:
@@ -208,20 +241,73 @@ class PanneauDossier(QWidget):
     def ouvrir(self, candidature_id: int | None, piece_id: int | None = None) -> None:
         """Read a candidature's dossier and show it, on ``piece_id`` or its first pièce to
         check; None: no dossier."""
+        self._oublier_relecture()
         if candidature_id is None:
             self._montrer(None, None, [], {}, [], None)
             return
-
-        def lire(s: Any) -> tuple[Identite | None, list[LignePiece],
-                                  dict[int, list[LigneDepot]], list[Ecart]]:  # fmt: skip
-            ecarts = ecarts_du_dossier(s, candidature_id)
-            return (identite_de(s, candidature_id), pieces_de(s, candidature_id, ecarts),
-                    depots_des_pieces(s, candidature_id),
-                    [e for e in ecarts if e.piece_id is None])  # fmt: skip
-
-        Operation.lecture(self, self.espace, lire).succes(
+        Operation.lecture(self, self.espace, lambda s: lire_dossier(s, candidature_id)).succes(
             lambda lu: self._montrer(candidature_id, *lu, piece_id)
         ).lancer()
+
+    # -- read again after a write, in a thread -----------------------------------------------
+    def relire(self, touchees: frozenset[int] = frozenset()) -> None:
+        """Read the dossier on screen again in a thread (a write changed it): the window keeps
+        painting. The first key or click meanwhile waits for that reading (``finir``), so
+        that it acts on the dossier as it now is, in the order it was pressed. The pièce shown
+        is the one then on screen (after a decision the review has moved on); it is shown again
+        if it changed, or if it is one of ``touchees`` (the write's pièces: its history)."""
+        candidature_id = self.etat.candidature_id
+        if candidature_id is None:
+            return
+        self.finir()
+        relecture = Relecture(candidature_id, touchees)
+
+        def travail(_progression: object) -> None:
+            try:
+                relecture.lu = self.espace.lire(lambda s: lire_dossier(s, candidature_id))
+            except Exception as exc:  # said on the GUI thread (echec_de), never lost
+                relecture.erreur = exc
+
+        relecture.fil = Fil(travail, self)
+        relecture.fil.finished.connect(lambda: self._arrivee(relecture))
+        relecture.fil.finished.connect(relecture.fil.deleteLater)
+        self._relecture = relecture
+        QApplication.instance().installEventFilter(self)
+        relecture.fil.start()
+
+    @property
+    def relecture_en_cours(self) -> bool:
+        return self._relecture is not None
+
+    def finir(self) -> None:
+        """The reading under way in a thread, if any, ends and is shown now."""
+        relecture = self._relecture
+        if relecture is not None and relecture.fil is not None:
+            relecture.fil.wait()
+            self._arrivee(relecture)
+
+    def eventFilter(self, objet: QObject, event: QEvent) -> bool:
+        if event.type() in ENTREES:
+            self.finir()
+        return False
+
+    def _oublier_relecture(self) -> None:
+        if self._relecture is not None:
+            self._relecture = None  # what it read is dropped when it arrives
+            QApplication.instance().removeEventFilter(self)
+
+    def _arrivee(self, relecture: Relecture) -> None:
+        if relecture is not self._relecture:
+            return  # shown already (``finir``), or another dossier opened since
+        self._oublier_relecture()
+        if relecture.erreur is not None:  # what is shown stays
+            echec = echec_de(relecture.erreur)
+            if echec is not None:
+                QMessageBox.warning(self, "Lecture du dossier", echec.message)
+        elif relecture.lu is not None:
+            piece = self.etat.piece
+            self._montrer(relecture.candidature_id, *relecture.lu, piece.id if piece else None,
+                          relecture.touchees)  # fmt: skip
 
     def _montrer(
         self,
@@ -231,7 +317,12 @@ class PanneauDossier(QWidget):
         depots: dict[int, list[LigneDepot]],
         manquantes: list[Ecart],
         piece_id: int | None,
+        touchees: frozenset[int] = frozenset(),
     ) -> None:
+        # The same pièce read again, unchanged and untouched (another pièce was decided): it
+        # stays on screen as it is, without being shown again.
+        avant = self.etat.piece if candidature_id == self.etat.candidature_id else None
+        fichiers_avant = self.etat.depots_de(avant)
         self.etat.poser_dossier(candidature_id, identite, pieces, depots)
         self.identite.setText(texte_identite(identite) if identite else AUCUN_DOSSIER)
         self.arbre.blockSignals(True)
@@ -267,17 +358,26 @@ class PanneauDossier(QWidget):
         for e in manquantes:
             groupe_de(GROUPE_EXIGEES).addChild(item_manquante(e))
         self.arbre.expandAll()
+        nouvelle = cible.data(0, ROLE_PIECE) if cible is not None else None
+        inchangee = (
+            nouvelle == avant and fichiers_avant == self.etat.depots_de(nouvelle)
+            and nouvelle is not None and nouvelle.id not in touchees
+        )  # fmt: skip
+        if cible is not None and inchangee:
+            self.arbre.setCurrentItem(cible)
+            self.etat.piece = nouvelle
         self.arbre.blockSignals(False)
-        if cible is not None:
-            self.arbre.setCurrentItem(cible)  # -> _choisie
-        else:
+        if cible is None:
             self.etat.poser_piece(None)
+        elif not inchangee:
+            self.arbre.setCurrentItem(cible)  # -> _choisie
 
     def _changements(self, c: Changements) -> None:
-        """A write touched the dossier on screen: read it again, on the same pièce."""
+        """A write touched the dossier on screen: read it again, on the pièce then on
+        screen."""
         courant = self.etat.candidature_id
         if courant is not None and courant in c.candidatures and not c.campagne:
-            self.ouvrir(courant, self.etat.piece.id if self.etat.piece else None)
+            self.relire(c.pieces)
 
     # -- the pièces, in the tree's order -----------------------------------------------------
     def items_pieces(self) -> list[QTreeWidgetItem]:

@@ -465,6 +465,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.revue.attendre()
+        self.dossier.finir()
         settings = QSettings()
         settings.setValue("fenetre/geometrie", self.saveGeometry())
         settings.setValue("fenetre/separateur", self.splitter.saveState())

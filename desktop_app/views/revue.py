@@ -176,6 +176,7 @@ class Revue(QObject):
     def decider(self, statut: Statut | None) -> None:
         """A status key: the decision is checked by the rules, saved, and the next pièce of
         the dossier comes. Non conforme first asks for its comment (then Ctrl+Entrée)."""
+        self.dossier.finir()  # (a key did already: the window's filter of entries)
         piece = self.etat.piece
         if piece is None:
             return
@@ -306,6 +307,7 @@ class Revue(QObject):
             self.enregistrer((replace(piece, version=conflit.version), *decision[1:]))
             return
         self.annonces.annoncer(Changements.de([candidature_id], [piece.id]))
+        self.dossier.finir()  # reloaded before it is said so
         self.panneau.information(f"Pièce rechargée : {conflit}")
 
     def annuler(self) -> None:

@@ -152,6 +152,49 @@ def test_conforme_is_refused_before_the_file_is_seen_and_on_a_non_recevable_file
     w.close()
 
 
+def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits_for_it(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window does not read the dossier again before the next pièce comes: that reading
+    runs in a thread, and the pièce on screen, unchanged, is not shown a second time. A key
+    pressed before it ends waits for it: back on the pièce just decided, it is seen as
+    decided, and a new decision on it is no colleague's conflict."""
+    from PySide6.QtWidgets import QMessageBox
+
+    espace.preferences.gestionnaire = "Claire FAYOLLE"
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    w = ouvrir(qtbot, espace)
+    monkeypatch.setattr(QMessageBox, "exec", lambda boite: pytest.fail(boite.text()))
+    for row in range(w.candidatures.rowCount()):
+        w.candidature_view.selectRow(row)
+        pieces = w.dossier.pieces_affichees()
+        if len(pieces) >= 2 and all(p.statut is None and p.fichiers and not p.non_recevables
+                                    for p in pieces[:2]):  # fmt: skip
+            break
+    else:
+        raise AssertionError("aucun dossier de démonstration à deux pièces à contrôler")
+    w.dossier.ouvrir(w.candidature_id, pieces[0].id)
+    w.arbre.setFocus()
+    attendre_affichage(qtbot, w)
+    montrees: list[int] = []
+    w.etat.pieceChangee.connect(lambda: montrees.append(w.piece.id))  # type: ignore[union-attr]
+
+    touche(qtbot, w, Qt.Key.Key_C)
+    assert "Enregistré" in w.panneau.etat.text()
+    assert w.dossier.relecture_en_cours and montrees == [pieces[1].id]
+    touche(qtbot, w, Qt.Key.Key_K)  # waits for the reading: the pièce is read as decided
+    assert not w.dossier.relecture_en_cours
+    assert montrees == [pieces[1].id, pieces[0].id]
+    assert w.piece is not None and w.piece.statut == Statut.CONFORME
+    touche(qtbot, w, Qt.Key.Key_0)  # « Aucun statut »: written on the pièce as it now is
+    assert "Enregistré" in w.panneau.etat.text()
+    qtbot.waitUntil(lambda: not w.dossier.relecture_en_cours)
+    assert w.piece.id == pieces[0].id and w.piece.statut is None  # read again: touched
+    with espace.db.read() as s:
+        assert s.get(Piece, pieces[0].id).statut is None  # type: ignore[union-attr]
+    w.close()
+
+
 def test_a_failed_commit_keeps_the_decision_for_a_retry(
     qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
