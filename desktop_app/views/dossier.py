@@ -360,8 +360,8 @@ class PanneauDossier(QWidget):
         self.arbre.expandAll()
         nouvelle = cible.data(0, ROLE_PIECE) if cible is not None else None
         inchangee = (
-            nouvelle == avant and fichiers_avant == self.etat.depots_de(nouvelle)
-            and nouvelle is not None and nouvelle.id not in touchees
+            nouvelle is not None and nouvelle == avant and nouvelle.id not in touchees
+            and fichiers_avant == self.etat.depots_de(nouvelle)
         )  # fmt: skip
         if cible is not None and inchangee:
             self.arbre.setCurrentItem(cible)

@@ -241,7 +241,12 @@ class PanneauLu(QLabel):
         self.hide()
 
     def montrer(self, depot: LigneDepot | None) -> None:
+        meme = depot is not None and self.depot is not None and (
+            (depot.id, depot.sha256) == (self.depot.id, self.depot.sha256))  # fmt: skip
         self.depot = depot
+        if meme and self.affiche is not None:
+            self._relire()  # the same file shown again (its pièce read again): what it says
+            return  # stays on screen until read again, no flicker
         self.affiche = None
         self.etat.motifs_suggeres = []
         self.hide()  # until its reading says something
