@@ -113,8 +113,9 @@ class ListeCandidatures(QWidget):
         return False
 
     # -- what is listed ----------------------------------------------------------------------
-    def montrer(self, preparee: ListePreparee) -> None:
-        """The campaign's candidatures (or none), read and prepared by the window."""
+    def montrer(self, preparee: ListePreparee, selection: int | None = None) -> None:
+        """The campaign's candidatures (or none), read and prepared by the window; the
+        dossier of ``selection`` opens if it is listed, else the first one."""
         c = self.etat.campagne
         self._specialites(preparee.specialites)
         self.candidatures.set_preparee(preparee)
@@ -130,6 +131,8 @@ class ListeCandidatures(QWidget):
         for column in range(len(LARGEURS), self.candidatures.columnCount()):
             header.resizeSection(column, 70)
         header.resizeSection(self.candidatures.columnCount() - 1, 120)
+        if selection is not None and self.selectionner(selection):
+            return
         if self.candidatures.rowCount():
             self.vue.selectRow(0)
 

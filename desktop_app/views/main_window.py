@@ -71,8 +71,6 @@ from desktop_app.views.taches import TacheAvecProgression
 LECTURE_APRES_MS = 5000  # the campaign's files are read this long after it is shown
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from desktop_app.views.operations import Echec
     from desktop_app.views.suivi import SuiviFenetre
 
@@ -301,10 +299,11 @@ class MainWindow(QMainWindow):
         AideClavier(groupes, self).exec()
 
     # -- the campaign ------------------------------------------------------------------------
-    def recharger(self, en_fond: bool = False, ensuite: Callable[[], None] | None = None) -> None:
+    def recharger(self, en_fond: bool = False, selection: int | None = None) -> None:
         """Read the campaign and its candidatures again (at start, after an import, a
         restore, a reception, new assignments). ``en_fond`` (at start): read in a thread,
-        the window already painted says so meanwhile; ``ensuite`` once it is shown."""
+        the window already painted says so meanwhile. The list then opens ``selection`` if it
+        still lists it, else its first candidature."""
         nom = self.espace.preferences.gestionnaire.strip()
 
         def lire(s: Any) -> Any:
@@ -327,9 +326,7 @@ class MainWindow(QMainWindow):
                 return
             self._lue = lecture
             self._fin_de_lecture()
-            self._montrer_campagne(*lu)
-            if ensuite is not None:
-                ensuite()
+            self._montrer_campagne(*lu, selection)
 
         operation = Operation.lecture(self, self.espace, lire, "Lecture de la campagne")
         operation.succes(montrer)
@@ -349,8 +346,13 @@ class MainWindow(QMainWindow):
         operation.echec(echec)
         operation.en_fond()
 
-    def _montrer_campagne(self, campagne: CampagneResume | None, preparee: ListePreparee,
-                          miennes: frozenset[str]) -> None:  # fmt: skip
+    def _montrer_campagne(
+        self,
+        campagne: CampagneResume | None,
+        preparee: ListePreparee,
+        miennes: frozenset[str],
+        selection: int | None = None,
+    ) -> None:
         self.etat.campagne = campagne
         self.action_export.setEnabled(campagne is not None)
         self.action_purger.setEnabled(campagne is not None)
@@ -359,7 +361,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(1 if campagne else 0)
         self.liste.mes_specialites = miennes
         self.dossier.ouvrir(None)
-        self.liste.montrer(preparee)
+        self.liste.montrer(preparee, selection)
         if campagne is None:
             self.titre.clear()
             return
@@ -385,13 +387,8 @@ class MainWindow(QMainWindow):
 
     def _changements(self, c: Changements) -> None:
         if c.campagne:  # (an import, a restore, a reception: read in a thread, as at start)
-            selection = self.etat.candidature_id
-
-            def reselectionner() -> None:
-                if selection is not None:
-                    self.liste.selectionner(selection)
-
-            self.recharger(en_fond=True, ensuite=reselectionner)
+            # The dossier on screen is opened again, once (not the first one before it).
+            self.recharger(en_fond=True, selection=self.etat.candidature_id)
 
     # -- the gestionnaire and their settings -------------------------------------------------
     def gestionnaire(self) -> str:

@@ -131,6 +131,25 @@ def test_refused_rows_are_shown_after_an_import(
     assert table(window, "candidatureTable").model().rowCount() == 1
 
 
+def test_after_an_import_the_dossier_on_screen_opens_again_and_only_it(
+    qtbot: QtBot, window: MainWindow, paquet_demo: Path
+) -> None:
+    """The campaign read again (an import, a restore) puts back the dossier on screen: it
+    is opened once, not after the list's first one (two readings of a dossier on the GUI
+    thread where one is needed)."""
+    from desktop_app.views.operations import TOUT
+
+    importer_et_attendre(qtbot, window, paquet_demo)
+    troisieme = window.candidatures.row_at(2).id
+    window.liste.selectionner(troisieme)
+    ouverts: list[int] = []
+    window.liste.candidatureChoisie.connect(ouverts.append)
+    window.annonces.annoncer(TOUT)
+    attendre_lecture(qtbot, window)
+    assert ouverts == [troisieme] and window.candidature_id == troisieme
+    assert window.liste.ligne_courante() == window.candidatures.ligne_de(troisieme)
+
+
 def test_an_unusable_package_is_refused_with_a_french_message(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
