@@ -170,14 +170,17 @@ class Corbeille:
         self._minuteur.setInterval(0)
         self._minuteur.timeout.connect(self._tranche)
 
-    def jeter(self, *structures: list[Any] | dict[Any, Any] | None) -> None:
+    def jeter(self, *structures: list[Any] | dict[Any, Any] | None, propres: bool = False) -> None:
+        """``propres``: lists no one else holds (a model's own caches), emptied in place
+        instead of copied (copying 13 sort orders of 100,000 rows took 30 ms)."""
+        copie: Callable[[list[Any]], list[Any]] = (lambda v: v) if propres else list
         for structure in structures:
             if isinstance(structure, dict):
                 valeurs = list(structure.values())
-                self._listes += [list(v) for v in valeurs if isinstance(v, list)]
+                self._listes += [copie(v) for v in valeurs if isinstance(v, list)]
                 self._listes.append(valeurs)
             elif structure is not None:
-                self._listes.append(list(structure))
+                self._listes.append(copie(structure))
         if self._listes:
             self._minuteur.start()
 
@@ -214,7 +217,6 @@ class CandidatureTableModel(QAbstractTableModel):
         self._cles_tri: dict[int, list[Any]] = {}  # column -> sort keys, aligned
         self._ordres: dict[tuple[int, bool], list[int]] = {}  # (column, descending) -> indices
         self._affichees: list[int] = []  # indices in _toutes of the rows shown, in order
-        self._rangs: dict[int, int] | None = None  # candidature id -> row shown, when asked
         self._tri: tuple[int, Qt.SortOrder] | None = None
         self.recherche = ""
         self.filtre: Filtre = FILTRES[0]
@@ -231,13 +233,14 @@ class CandidatureTableModel(QAbstractTableModel):
     def set_preparee(self, preparee: ListePreparee) -> None:
         """``set_rows`` with what ``preparer_liste`` computed (in the thread that read them).
         The previous rows are freed little by little, after."""
-        self._corbeille.jeter(self._toutes, self._cles, self._etats, self._cles_tri, self._ordres,
-                              self._affichees, self._position, self._rangs)  # fmt: skip
+        self._corbeille.jeter(self._toutes, self._cles, self._etats, self._affichees,
+                              self._position)  # fmt: skip
+        self._corbeille.jeter(self._cles_tri, self._ordres, propres=True)
         self._toutes = preparee.lignes
         self._cloture_passee = preparee.cloture_passee
         self._cles = preparee.cles
         self._etats = preparee.etats
-        self._cles_tri = dict(preparee.cles_tri)
+        self._cles_tri = {colonne: list(cles) for colonne, cles in preparee.cles_tri.items()}
         self._ordres = {}
         self._position = preparee.position
         self.filtrer()
@@ -264,11 +267,15 @@ class CandidatureTableModel(QAbstractTableModel):
         return self._etats
 
     def ligne_de(self, candidature_id: int) -> int:
-        """The row showing that candidature, or -1."""
-        if self._rangs is None:
-            toutes = self._toutes
-            self._rangs = {toutes[i].id: row for row, i in enumerate(self._affichees)}
-        return self._rangs.get(candidature_id, -1)
+        """The row showing that candidature, or -1: looked for among the rows shown (1.5 ms
+        at 100,000; a map of them, built after each reading or sort, took 27 ms)."""
+        i = self._position.get(candidature_id)
+        if i is None:
+            return -1
+        try:
+            return self._affichees.index(i)
+        except ValueError:  # filtered out
+            return -1
 
     def remplacer(self, ligne: LigneCandidature) -> LigneCandidature | None:
         """A candidature read again after a decision: its row changes in place (the list
@@ -299,7 +306,6 @@ class CandidatureTableModel(QAbstractTableModel):
             self._toutes, self._cles, self._etats_de_toutes() if besoin_etats else (),
             self.recherche, self.filtre, self.specialites, self._ordre(),
         )  # fmt: skip
-        self._rangs = None
         self.endResetModel()
 
     def _ordre(self) -> Sequence[int]:
@@ -331,7 +337,6 @@ class CandidatureTableModel(QAbstractTableModel):
         else:
             gardees = set(self._affichees)
             self._affichees = [i for i in ordre if i in gardees]
-        self._rangs = None
         # The few rows held (a selected row is one per column) looked up where they went:
         # a map of every row shown would cost a quarter of a second at 300,000.
         rangs = {i: self._affichees.index(i) for i in set(lignes)}

@@ -243,8 +243,11 @@ def test_the_rows_of_a_previous_reading_are_freed_a_slice_at_a_time(qtbot: QtBot
     tenue = [Ligne() for _ in range(10)]
     vivantes = [weakref.ref(ligne) for ligne in lignes]
     corbeille.jeter(lignes, {1: tenue, 2: [Ligne()]}, None)
+    ordre = list(range(Corbeille.TRANCHE + 1))  # a model's own cache: emptied, not copied
+    corbeille.jeter({(0, False): ordre}, propres=True)
     del lignes
     assert all(ref() is not None for ref in vivantes)  # nothing freed by the call itself
     qtbot.waitUntil(lambda: corbeille.vide, timeout=5000)
     assert all(ref() is None for ref in vivantes)
     assert len(tenue) == 10 and all(isinstance(ligne, Ligne) for ligne in tenue)
+    assert ordre == []
