@@ -466,8 +466,6 @@ def rescans(session: Session, candidature_id: int, shas: Iterable[str]
             .where(Piece.candidature_id == candidature_id, Depot.sha256.in_(sorted(set(shas))))
         ) if compare_par_empreinte(row.code, row.libelle)
     }  # fmt: skip
-    from desktop_app.documents.lecture.empreinte import distance  # numpy: not at start-up
-
     lus = LectureFichier
     proches: dict[str, set[str]] = {}
     for sha, naissance, empreinte, resultat in session.execute(
@@ -479,7 +477,9 @@ def rescans(session: Session, candidature_id: int, shas: Iterable[str]
             select(lus.sha256, lus.empreinte).where(
                 lus.naissance_lue == naissance, lus.sha256 != sha, lus.empreinte.is_not(None),
                 lus.version == VERSION_LECTURE))
-            if distance(e, empreinte) <= SEUIL_EMPREINTE]  # fmt: skip
+            # (the bits apart, as ``empreinte.distance`` counts them: its module loads numpy,
+            # 0.15 s of the first dossier's opening)
+            if (e ^ empreinte).bit_count() <= SEUIL_EMPREINTE]  # fmt: skip
         if not voisins:
             continue
         lu = depuis_json(resultat)
