@@ -1,5 +1,9 @@
 """Composition root of the GUI: QApplication, French translations, log and crash dialog,
-single instance, workspace, main window."""
+single instance, workspace, main window.
+
+The window is painted first, before SQLAlchemy, the services and the rooms are imported; the
+base is opened (checked, migrated) in a thread meanwhile, and the rooms built once it is open.
+Only what the first paint needs is imported here at module level."""
 
 from __future__ import annotations
 
@@ -8,28 +12,28 @@ import logging
 import os
 import sys
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QMessageLogContext,
+    QObject,
     QSettings,
     Qt,
     QTimer,
     QtMsgType,
     QTranslator,
+    Signal,
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop_app import APP_ID, APP_NAME, __version__, journal
-from desktop_app.models.database import DatabaseError
+import desktop_app
+from desktop_app import APP_ID, APP_NAME, journal
+from desktop_app.causes import cause
 from desktop_app.paths import ENV_CONFIG_DIR, resolve_data_dir
-from desktop_app.services.espace import BaseEndommagee, Espace, ouvrir_espace
-from desktop_app.services.progression import TacheAnnulee
-from desktop_app.services.sauvegardes import Motif, SauvegardeImpossible
 from desktop_app.views import plantage
 from desktop_app.views.instance import (
     InstanceUnique,
@@ -38,7 +42,12 @@ from desktop_app.views.instance import (
     nom_du_canal,
 )
 from desktop_app.views.main_window import MainWindow
-from desktop_app.views.taches import TacheAvecProgression
+from desktop_app.views.taches import Fil
+
+if TYPE_CHECKING:
+    from desktop_app.models.database import DatabaseError
+    from desktop_app.services.espace import Espace
+    from desktop_app.views.taches import TacheAvecProgression
 
 log = logging.getLogger(__name__)
 _NIVEAUX_QT = {
@@ -70,7 +79,6 @@ def creer_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(APP_ID)
-    app.setApplicationVersion(__version__)
     app.setWindowIcon(icone())
     if os.environ.get(ENV_CONFIG_DIR):  # settings moved (tests, checks): Qt's go there too,
         # not to the registry, which no variable moves on Windows.
@@ -91,6 +99,8 @@ def creer_application(argv: list[str] | None = None) -> QApplication:
 def lancer_demo(window: MainWindow, candidatures: int = 300) -> TacheAvecProgression:
     from desktop_app.services.demo import installer_demo  # only for the demo: a faster start
     from desktop_app.services.lecture import DOSSIER_CERTIFICATS
+    from desktop_app.services.progression import TacheAnnulee
+    from desktop_app.views.taches import TacheAvecProgression
 
     espace = window.espace
 
@@ -121,20 +131,78 @@ def lancer_demo(window: MainWindow, candidatures: int = 300) -> TacheAvecProgres
     return tache
 
 
-def ouvrir(args: argparse.Namespace) -> Espace | None:
-    """The workspace, or None after telling why. A damaged database is left untouched and
-    the newest sound backup offered; once restored, the workspace opens on it."""
+def repondre(args: argparse.Namespace, erreur: DatabaseError) -> bool:
+    """The workspace did not open: a damaged database is left untouched and the newest sound
+    backup offered; any other refusal is said, with the settings to change it. True when
+    opening should be tried again (restored, settings changed)."""
+    from desktop_app.services.espace import BaseEndommagee
     from desktop_app.views.sauvegardes import proposer_restauration
 
-    while True:
-        try:
-            return ouvrir_espace(args.data_dir, args.database_url, args.dossier_fichiers)
-        except BaseEndommagee as exc:
-            if not proposer_restauration(exc):
-                return None
-        except DatabaseError as exc:
-            if not proposer_parametres(args, str(exc)):
-                return None
+    if isinstance(erreur, BaseEndommagee):
+        return proposer_restauration(erreur)
+    return proposer_parametres(args, str(erreur))
+
+
+class Demarrage(QObject):
+    """The workspace opened in a thread (the base checked, migrated if needed; a second at
+    300,000 candidatures) while the window, already painted, says so and stays responsive;
+    then the window's rooms are built on it and the campaign read, also in a thread. A base
+    that does not open is answered as ``repondre`` says, on the GUI thread, and tried again.
+    ``fini`` carries the workspace, or None when it could not open (already said)."""
+
+    fini = Signal(object)
+
+    def __init__(self, args: argparse.Namespace, fenetre: MainWindow) -> None:
+        super().__init__(fenetre)
+        self.args, self.fenetre = args, fenetre
+        self.espace: Espace | None = None  # set by the thread (read once it has ended)
+        self.fil: Fil | None = None
+
+    def lancer(self) -> None:
+        args = self.args
+
+        def travail(_progression: object) -> Espace:
+            from desktop_app.services.espace import ouvrir_espace
+
+            self.espace = ouvrir_espace(args.data_dir, args.database_url, args.dossier_fichiers)
+            return self.espace
+
+        self.fil = Fil(travail, self)
+        self.fil.succeeded.connect(self._ouverte)
+        self.fil.failed.connect(self._refusee)
+        self.fil.start()
+
+    def attendre(self) -> Espace | None:
+        """Wait for the thread (the window closed while the base opened); the workspace it
+        opened, if any, to be closed by the caller."""
+        if self.fil is not None:
+            self.fil.wait()
+        return self.espace
+
+    def _refusee(self, erreur: BaseException) -> None:
+        from desktop_app.models.database import DatabaseError
+
+        assert self.fil is not None
+        self.fil.wait()
+        if isinstance(erreur, DatabaseError):
+            if self.fenetre.isVisible() and repondre(self.args, erreur):
+                self.lancer()
+                return
+        else:  # unforeseen (a disk that fails, a bug): said in French, logged with its trace
+            journal.consigner_exception("la base n'a pas pu être ouverte", erreur)
+            QMessageBox.critical(
+                self.fenetre, APP_NAME,
+                f"La base n'a pas pu être ouverte : {cause(erreur)}. Rien n'a été modifié.",
+            )  # fmt: skip
+        self.fini.emit(None)
+
+    def _ouverte(self, espace: Espace) -> None:
+        assert self.fil is not None
+        self.fil.wait()
+        if not self.fenetre.isVisible():  # closed meanwhile: the caller closes the workspace
+            return
+        self.fenetre.installer(espace)
+        self.fini.emit(espace)
 
 
 def proposer_parametres(args: argparse.Namespace, erreur: str) -> bool:
@@ -161,6 +229,8 @@ def proposer_parametres(args: argparse.Namespace, erreur: str) -> bool:
 
 def sauvegarder_en_partant(espace: Espace) -> None:
     """The closing backup, when the base changed during the session."""
+    from desktop_app.services.sauvegardes import Motif, SauvegardeImpossible
+
     if not espace.a_sauvegarder():
         return
     try:
@@ -197,10 +267,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if deja_lancee(canal):
         return 0
     instance = InstanceUnique(canal, app)
-    espace = ouvrir(args)
-    if espace is None:
-        return 1
-    window = MainWindow(espace)
+    window = MainWindow()
 
     def montrer() -> None:
         log.info("un autre lancement ramène la fenêtre au premier plan")
@@ -209,22 +276,41 @@ def run_gui(args: argparse.Namespace) -> int:
     instance.montrer.connect(montrer)
     window.show()
     journal.fenetre_ouverte()
-    if journal.plantage_precedent() is not None:
-        QTimer.singleShot(0, lambda: dire_plantage_precedent(window))
     log.info("fenêtre ouverte (instance unique : %s)", "oui" if instance.ecoute else "non")
+    demarrage = Demarrage(args, window)
+    code = 0
 
-    def campagne_lue() -> None:
-        if getattr(args, "demo", False) and window.campagne is None:
-            lancer_demo(window)
-        else:
-            window.sauvegarde_au_demarrage()
+    def ouverte(espace: Espace | None) -> None:
+        nonlocal code
+        if espace is None:
+            code = 1
+            window.close()
+            return
+        app.setApplicationVersion(desktop_app.__version__)
+        log.info("version %s, base ouverte", desktop_app.__version__)
+        if journal.plantage_precedent() is not None:
+            QTimer.singleShot(0, lambda: dire_plantage_precedent(window))
 
-    # The window is painted first; the candidatures come from a thread (100,000 take a second).
-    window.recharger(en_fond=True, ensuite=campagne_lue)
+        # The candidatures come from a thread too (100,000 take a second); then the demo is
+        # created if asked for and the base is empty, else the start-up backup is taken.
+        def campagne_lue() -> None:
+            if getattr(args, "demo", False) and window.campagne is None:
+                lancer_demo(window)
+            else:
+                window.sauvegarde_au_demarrage()
+
+        window.recharger(en_fond=True, ensuite=campagne_lue)
+
+    demarrage.fini.connect(ouverte)
+    QTimer.singleShot(0, demarrage.lancer)  # once the window has been painted
     try:
-        return app.exec()
+        return app.exec() or code
     finally:
         # From here on nobody answers a second launch: it starts a window of its own.
         instance.close()
-        sauvegarder_en_partant(espace)
-        espace.close()
+        Fil.attendre_tous()  # (a write the panel « Lu » started as the window closed…)
+        espace = demarrage.attendre()
+        if espace is not None:
+            if window.installee:
+                sauvegarder_en_partant(espace)
+            espace.close()

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop_app import APP_NAME, __version__
+import desktop_app
+from desktop_app import APP_NAME
 from desktop_app.causes import cause
 
 if TYPE_CHECKING:  # the sub-commands import what they need: `--help` stays instant
@@ -47,6 +48,16 @@ def _options(defaut: object) -> argparse.ArgumentParser:
     return options
 
 
+class _Version(argparse.Action):
+    """--version, read from the package's metadata only when asked for (not at each start)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="affiche la version et quitte")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        parser.exit(message=f"{APP_NAME} {desktop_app.__version__}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     common = _options(argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
@@ -55,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME} : contrôle des pièces justificatives. Sans commande : ouvre la "
         "fenêtre.",
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -705,8 +716,6 @@ def _dossier(args: argparse.Namespace) -> Path | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from sqlalchemy.exc import SQLAlchemyError
-
     from desktop_app import journal
     from desktop_app.causes import Refus
     from desktop_app.paths import dossier_journal, proteger_creations
@@ -756,7 +765,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"Écriture ou lecture impossible{fichier} : {cause(exc, dossier)}. Rien n'a été "
              "perdu.")  # fmt: skip
         return 1
-    except SQLAlchemyError as exc:
+    except Exception as exc:
+        # (SQLAlchemy is not imported to catch its errors: the window is painted before it.)
+        sqlalchemy = sys.modules.get("sqlalchemy.exc")
+        if sqlalchemy is None or not isinstance(exc, sqlalchemy.SQLAlchemyError):
+            raise
         _err(f"La base de données n'a pas répondu : {cause(exc, _dossier(args))}. Rien n'a "
              "été enregistré "
              "par cette commande ; réessayez.")  # fmt: skip

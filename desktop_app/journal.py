@@ -19,7 +19,7 @@ import traceback
 from pathlib import Path
 from typing import IO
 
-from desktop_app import __version__
+import desktop_app
 
 FICHIER = "controle-pj.log"
 PLANTAGES = "plantages.log"
@@ -146,9 +146,12 @@ def configurer(repertoire: Path, fenetre: bool = True) -> Path | None:
         except OSError:
             pass
     _fichier = repertoire / FICHIER
+    # (The window's start logs its version once painted: reading the package's metadata
+    # would cost its first paint 25 ms.)
+    version = "" if fenetre else f" de la version {desktop_app.__version__}"
     logging.getLogger("desktop_app").info(
-        "démarrage de la version %s, Python %s, %s, pid %s",
-        __version__, sys.version.split()[0], sys.platform, os.getpid(),
+        "démarrage%s, Python %s, %s, pid %s", version, sys.version.split()[0], sys.platform,
+        os.getpid(),
     )  # fmt: skip
     return _fichier
 

@@ -1,5 +1,6 @@
 """The main window's shell: the menus, the layout of its rooms, the status bar, and the
-reading of the campaign. The rooms do the work:
+reading of the campaign. At start it is shown before the base is open (``MainWindow()``), and
+its rooms are built once it is (``installer``). The rooms do the work:
 
     liste.ListeCandidatures   the candidatures, their search and filters, the counts
     dossier.PanneauDossier    the candidate's identity and the pièces tree
@@ -15,9 +16,8 @@ from __future__ import annotations
 import gc
 import html
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from importlib.metadata import version as version_de
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,45 +34,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import APP_NAME, __version__, journal
-from desktop_app.models import Statut
-from desktop_app.services.dates import format_datetime, now_utc
-from desktop_app.services.espace import EN_EQUIPE, Espace
-from desktop_app.services.reglages import specialites_de
-from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
-from desktop_app.services.requetes import (
-    CampagneResume,
-    LigneDepot,
-    LignePiece,
-    campagnes,
-    lister_candidatures,
-)
-from desktop_app.viewer.actions import creer_action
-from desktop_app.viewer.source import SourceDocuments
-from desktop_app.views.campagne import ActionsCampagne
-from desktop_app.views.dialogues import (
-    AideClavier,
-    SpecialitesDialog,
-    changer_gestionnaire,
-    demander_gestionnaire,
-    enregistrer_parametres,
-)
-from desktop_app.views.document import PanneauDocument
-from desktop_app.views.dossier import PanneauDossier
-from desktop_app.views.etat import EtatRevue
-from desktop_app.views.item_models import ListePreparee, preparer_liste
-from desktop_app.views.liste import ListeCandidatures
-from desktop_app.views.lu import Lecteur, PanneauLu
-from desktop_app.views.operations import Annonces, Changements, Operation
-from desktop_app.views.parametres import ParametresDialog
-from desktop_app.views.revue import Revue
-from desktop_app.views.taches import TacheAvecProgression
+import desktop_app
+from desktop_app import APP_NAME, journal
+from desktop_app.views.taches import Fil
+
+# Nothing here imports SQLAlchemy, the services or the rooms: the window is painted first
+# (``MainWindow()``, a bare QApplication's time), the base opened in a thread, and the rooms
+# built when it is open (``installer``), their modules imported then.
+if TYPE_CHECKING:
+    from desktop_app.models import Statut
+    from desktop_app.services.espace import Espace
+    from desktop_app.services.requetes import CampagneResume, LigneDepot, LignePiece
+    from desktop_app.views.item_models import ListePreparee
+    from desktop_app.views.operations import Changements, Echec
+    from desktop_app.views.suivi import SuiviFenetre
+    from desktop_app.views.taches import TacheAvecProgression
 
 LECTURE_APRES_MS = 5000  # the campaign's files are read this long after it is shown
-
-if TYPE_CHECKING:
-    from desktop_app.views.operations import Echec
-    from desktop_app.views.suivi import SuiviFenetre
 
 
 def _colonne(nom: str, *contenu: QWidget | tuple[QWidget, int]) -> QWidget:
@@ -105,6 +83,8 @@ def _hors_du_ramasse_miettes() -> Iterator[None]:
 
 
 class MainWindow(QMainWindow):
+    espace: Espace
+    OUVERTURE = "<h2>Ouverture de la base…</h2>"
     LECTURE = "Lecture de la campagne…"
     ETAT_VIDE = (
         "<h2>Aucune campagne</h2><p>Importez un paquet de dossiers "
@@ -112,12 +92,43 @@ class MainWindow(QMainWindow):
         "<code>--demo</code> pour découvrir une campagne de démonstration.</p>"
     )
 
-    def __init__(self, espace: Espace) -> None:
+    def __init__(self, espace: Espace | None = None) -> None:
+        """The window itself, at its last size, saying the base is being opened; its rooms
+        come with ``installer(espace)`` (at once when ``espace`` is given)."""
         super().__init__()
-        self.espace = espace
+        self.installee = False  # the rooms are built (the base is open)
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1600, 900)
+        geometrie = QSettings().value("fenetre/geometrie")
+        if geometrie is not None:
+            self.restoreGeometry(geometrie)
+        self._lectures = 0  # readings of the campaign asked for (the last one is shown)
+        self._lue = 0  # the last one done
+        self.vide = QLabel(self.OUVERTURE)
+        self.vide.setObjectName("etatVide")
+        self.vide.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.vide)
+        self.setCentralWidget(self.pages)
+        if espace is not None:
+            self.installer(espace)
+
+    def installer(self, espace: Espace) -> None:
+        """The rooms, the menus and the status bar, on the workspace now open."""
+        from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
+        from desktop_app.viewer.source import SourceDocuments
+        from desktop_app.views.campagne import ActionsCampagne
+        from desktop_app.views.document import PanneauDocument
+        from desktop_app.views.dossier import PanneauDossier
+        from desktop_app.views.etat import EtatRevue
+        from desktop_app.views.liste import ListeCandidatures
+        from desktop_app.views.lu import Lecteur, PanneauLu
+        from desktop_app.views.operations import Annonces
+        from desktop_app.views.revue import Revue
+
+        self.espace = espace
+        self.installee = True
         self.annonces = Annonces(self)
         self.etat = EtatRevue(self)
         self.source_documents = SourceDocuments(self)
@@ -163,15 +174,8 @@ class MainWindow(QMainWindow):
             self.splitter_document.addWidget(piece)
             self.splitter_document.setStretchFactor(i, etirement)
         self.splitter_document.setSizes([430, 870, 300])  # the document is the work
-        self._lectures = 0  # readings of the campaign asked for (the last one is shown)
-        self._lue = 0  # the last one done
-        self.vide = QLabel(self.ETAT_VIDE)
-        self.vide.setObjectName("etatVide")
-        self.vide.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.vide)
+        self.vide.setText(self.ETAT_VIDE)
         self.pages.addWidget(_colonne("pageCampagne", self.titre, (self.splitter_document, 1)))
-        self.setCentralWidget(self.pages)
         self.statusBar().addPermanentWidget(self.liste.compteurs)
         if espace.db.lecture_seule:  # said once, where it stays: reading works, saving will not
             seule = QLabel("<b>Lecture seule</b>")
@@ -179,7 +183,7 @@ class MainWindow(QMainWindow):
             seule.setToolTip(espace.db.lecture_seule)
             self.statusBar().addPermanentWidget(seule)
         self._menus()
-        self.panneau.poser_motifs(self.espace.preferences.motifs or MOTIFS_NON_CONFORMITE)
+        self.panneau.poser_motifs(espace.preferences.motifs or MOTIFS_NON_CONFORMITE)
         self.etat.poser_piece(None)
         self._restore()
 
@@ -224,11 +228,15 @@ class MainWindow(QMainWindow):
 
     # -- menus -------------------------------------------------------------------------------
     def _action(self, texte: str, touches: Any, slot: Any, nom: str) -> Any:
+        from desktop_app.viewer.actions import creer_action
+
         action = creer_action(self, texte, [] if touches is None else [touches], slot, nom)
         self.addAction(action)
         return action
 
     def _menus(self) -> None:
+        from desktop_app.services.espace import EN_EQUIPE
+
         a, c = self._action, self.actions_campagne
         fichier = self.menuBar().addMenu("&Fichier")
         fichier.addAction(a("&Importer un paquet (archive .zip)…", "Ctrl+I", c.importer_zip,
@@ -294,16 +302,29 @@ class MainWindow(QMainWindow):
         aide.addAction(a(f"À &propos de {APP_NAME}", None, self.a_propos, "actionAPropos"))
 
     def aide_clavier(self) -> None:
+        from desktop_app.views.dialogues import AideClavier
+
         groupes = [(m.title(), m.actions()) for m in self.menuBar().findChildren(QMenu)
                    if m.title()]  # fmt: skip
         AideClavier(groupes, self).exec()
 
     # -- the campaign ------------------------------------------------------------------------
-    def recharger(self, en_fond: bool = False, selection: int | None = None) -> None:
+    def recharger(
+        self,
+        en_fond: bool = False,
+        selection: int | None = None,
+        ensuite: Callable[[], object] | None = None,
+    ) -> None:
         """Read the campaign and its candidatures again (at start, after an import, a
         restore, a reception, new assignments). ``en_fond`` (at start): read in a thread,
         the window already painted says so meanwhile. The list then opens ``selection`` if it
-        still lists it, else its first candidature."""
+        still lists it, else its first candidature; ``ensuite`` once it is shown."""
+        from desktop_app.services.dates import now_utc
+        from desktop_app.services.reglages import specialites_de
+        from desktop_app.services.requetes import campagnes, lister_candidatures
+        from desktop_app.views.item_models import preparer_liste
+        from desktop_app.views.operations import Operation
+
         nom = self.espace.preferences.gestionnaire.strip()
 
         def lire(s: Any) -> Any:
@@ -326,7 +347,10 @@ class MainWindow(QMainWindow):
                 return
             self._lue = lecture
             self._fin_de_lecture()
-            self._montrer_campagne(*lu, selection)
+            campagne, preparee, miennes = lu
+            self._montrer_campagne(campagne, preparee, miennes, selection)
+            if ensuite is not None:
+                ensuite()
 
         operation = Operation.lecture(self, self.espace, lire, "Lecture de la campagne")
         operation.succes(montrer)
@@ -353,6 +377,8 @@ class MainWindow(QMainWindow):
         miennes: frozenset[str],
         selection: int | None = None,
     ) -> None:
+        from desktop_app.services.dates import format_datetime
+
         self.etat.campagne = campagne
         self.action_export.setEnabled(campagne is not None)
         self.action_purger.setEnabled(campagne is not None)
@@ -392,12 +418,18 @@ class MainWindow(QMainWindow):
 
     # -- the gestionnaire and their settings -------------------------------------------------
     def gestionnaire(self) -> str:
+        from desktop_app.views.dialogues import demander_gestionnaire
+
         return demander_gestionnaire(self, self.espace)
 
     def changer_gestionnaire(self) -> None:
+        from desktop_app.views.dialogues import changer_gestionnaire
+
         changer_gestionnaire(self, self.espace)
 
     def choisir_specialites(self) -> None:
+        from desktop_app.views.dialogues import SpecialitesDialog, enregistrer_parametres
+
         toutes = sorted({r.specialite for r in self.candidatures.toutes()})
         dialogue = SpecialitesDialog(toutes, self.espace.preferences.specialites, self)
         if dialogue.exec():
@@ -409,6 +441,9 @@ class MainWindow(QMainWindow):
     def parametres(self, onglet: str = "gestionnaire") -> None:
         """Paramètres…: the name and the reasons apply at once, a new size limit judges the
         concerned files again in the background; the rest at the next start."""
+        from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
+        from desktop_app.views.parametres import ParametresDialog
+
         dialogue = ParametresDialog(
             self.espace.preferences, self.espace.paths, self.campagne, self, onglet
         )
@@ -435,10 +470,7 @@ class MainWindow(QMainWindow):
 
     # -- the window itself -------------------------------------------------------------------
     def _restore(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("fenetre/geometrie")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        settings = QSettings()  # (the geometry: by the window itself, before it is shown)
         self.action_comparer.setChecked(bool(settings.value("fenetre/comparer", True, type=bool)))
         ajustement = settings.value("visionneuse/ajustement", "largeur")  # A4 read at width
         self.viewer.ajustement = self.viewer.mode = "page" if ajustement == "page" else "largeur"
@@ -454,6 +486,10 @@ class MainWindow(QMainWindow):
                 splitter.restoreState(state)  # fmt: skip
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.installee:  # closed while the base opens: nothing of it to keep yet
+            QSettings().setValue("fenetre/geometrie", self.saveGeometry())
+            super().closeEvent(event)
+            return
         if self.tache_en_cours is not None:  # its thread must end first: nothing half-written
             event.ignore()
             self.statusBar().showMessage(
@@ -463,6 +499,7 @@ class MainWindow(QMainWindow):
             return
         self.revue.attendre()
         self.dossier.finir()
+        Fil.attendre_tous()  # the other readings and writes under way (the panel « Lu »…)
         settings = QSettings()
         settings.setValue("fenetre/geometrie", self.saveGeometry())
         settings.setValue("fenetre/separateur", self.splitter.saveState())
@@ -474,6 +511,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def a_propos(self) -> None:
+        from importlib.metadata import version as version_de
+
         def ligne(nom: str, chemin: object) -> str:
             return f"{nom} : <code>{html.escape(str(chemin))}</code><br>"
 
@@ -482,8 +521,8 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             f"À propos de {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3><p>Contrôle des pièces justificatives des "
-            "candidats aux examens.</p><p>"
+            f"<h3>{APP_NAME} {desktop_app.__version__}</h3><p>Contrôle des pièces "
+            "justificatives des candidats aux examens.</p><p>"
             + ligne("Données", self.espace.paths.root)
             + ligne("Base", self.espace.db.url_affichable)
             + ligne("Fichiers des candidats", self.espace.store.root)

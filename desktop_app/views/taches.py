@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -21,10 +21,24 @@ class Fil(QThread):
     succeeded = Signal(object)
     failed = Signal(object)
 
+    _en_cours: ClassVar[set[Fil]] = set()  # started, not ended (and kept alive meanwhile)
+
     def __init__(self, travail: Travail, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.travail = travail
         self.annule = threading.Event()
+
+    def start(self, priorite: QThread.Priority = QThread.Priority.InheritPriority) -> None:
+        Fil._en_cours.add(self)
+        super().start(priorite)
+
+    @classmethod
+    def attendre_tous(cls) -> None:
+        """Wait for every thread still at work (the window closes): a QThread destroyed with
+        its window while it runs aborts the whole process (« QThread: Destroyed while thread
+        is still running »), which a quick close after the start did, a reading under way."""
+        for fil in list(cls._en_cours):
+            fil.wait()
 
     def _progress(self, done: int, total: int, etape: str) -> None:
         if self.annule.is_set():
@@ -38,6 +52,8 @@ class Fil(QThread):
             self.failed.emit(exc)  # it logs it (an expected refusal without its traceback)
         else:
             self.succeeded.emit(result)
+        finally:
+            Fil._en_cours.discard(self)
 
 
 class TacheAvecProgression(QObject):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop_app.app import creer_application
+from desktop_app.app import Demarrage, creer_application
 from desktop_app.services.espace import Espace
 from desktop_app.views.main_window import MainWindow
 
@@ -24,3 +26,18 @@ def ouvrir(qtbot: QtBot, espace: Espace) -> MainWindow:
 def attendre_lecture(qtbot: QtBot, w: MainWindow) -> None:
     """After an import, a restore, a reception: the campaign is read again in a thread."""
     qtbot.waitUntil(lambda: not w.lecture_en_cours, timeout=30_000)
+
+
+def demarrer(qtbot: QtBot, args: argparse.Namespace) -> tuple[MainWindow, Espace | None]:
+    """The start of the application: its window shown at once, the base opened in a thread
+    (answering the dialogs a base that does not open raises); the workspace, or None."""
+    creer_application()
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    demarrage = Demarrage(args, w)
+    with qtbot.waitSignal(demarrage.fini, timeout=60_000) as fini:
+        demarrage.lancer()
+    espace = fini.args[0]
+    assert (espace is not None) == w.installee
+    return w, espace

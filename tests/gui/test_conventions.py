@@ -193,9 +193,8 @@ def test_une_base_qui_ne_s_ouvre_pas_propose_les_parametres(
 ) -> None:
     import argparse
 
-    from desktop_app.app import creer_application, ouvrir
+    from tests.gui.fenetre import demarrer
 
-    creer_application()
     donnees = tmp_path / "donnees"
     Preferences(database_url="mysql://serveur/examens").save(donnees / "parametres.json")
     dits: list[str] = []
@@ -214,7 +213,7 @@ def test_une_base_qui_ne_s_ouvre_pas_propose_les_parametres(
     monkeypatch.setattr(QMessageBox, "exec", choisir_modifier)
     monkeypatch.setattr(ParametresDialog, "exec", corriger)
     args = argparse.Namespace(data_dir=str(donnees), database_url=None, dossier_fichiers=None)
-    espace = ouvrir(args)
+    _fenetre, espace = demarrer(qtbot, args)  # opened again once the settings are changed
     assert espace is not None
     try:
         assert "Adresse de base non prise en charge" in dits[0]

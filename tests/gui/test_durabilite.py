@@ -7,17 +7,18 @@ import argparse
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop_app.app import ouvrir, sauvegarder_en_partant
+from desktop_app.app import sauvegarder_en_partant
 from desktop_app.models import Decision, Piece, Statut
 from desktop_app.services import sauvegardes as sv
 from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.espace import Espace, ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.views.sauvegardes import SauvegardesDialog
+from tests.gui.fenetre import demarrer
 from tests.gui.fenetre import ouvrir as ouvrir_fenetre
 
 
@@ -88,17 +89,16 @@ def test_a_damaged_base_at_start_up_is_kept_and_the_newest_backup_offered(
         f.write(b"\x00" * 100)
     args = argparse.Namespace(data_dir=str(espace.paths.root), database_url=None,
                               dossier_fichiers=None)  # fmt: skip
-    QApplication.instance() or QApplication([])
-
     vues: list[str] = []
     _repondre(monkeypatch, "Quitter", vues)
-    assert ouvrir(args) is None
+    w, ouvert = demarrer(qtbot, args)
+    assert ouvert is None and w.vide.text() == w.OUVERTURE  # the window stays empty
     assert "est endommagée" in vues[0] and "n'a pas été modifiée" in vues[0]
     assert espace.paths.database.read_bytes()[:100] == b"\x00" * 100
 
     _repondre(monkeypatch, "Restaurer cette sauvegarde", vues)
-    rouvert = ouvrir(args)
-    assert rouvert is not None
+    w, rouvert = demarrer(qtbot, args)
+    assert rouvert is not None and w.campagne is None  # (its campaign read next, by the start)
     assert "La base endommagée est conservée telle quelle" in vues[-1]
     with rouvert.db.read() as s:
         assert s.scalars(select(Decision.id)).first() is not None

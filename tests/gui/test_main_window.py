@@ -203,7 +203,7 @@ def test_the_campaign_read_is_kept_out_of_the_collectors_sight(
     when the reading fails."""
     import gc
 
-    from desktop_app.views import main_window
+    from desktop_app.views import item_models, main_window
 
     gc.unfreeze()
     importer_et_attendre(qtbot, window, paquet_demo)
@@ -216,7 +216,7 @@ def test_the_campaign_read_is_kept_out_of_the_collectors_sight(
         pendant.append(gc.isenabled())
         raise OSError("disque arraché")
 
-    monkeypatch.setattr(main_window, "preparer_liste", preparer)
+    monkeypatch.setattr(item_models, "preparer_liste", preparer)  # (imported when reading)
     monkeypatch.setattr(main_window.QMessageBox, "warning", lambda *a, **k: None)
     window.recharger(en_fond=True)
     attendre_lecture(qtbot, window)
