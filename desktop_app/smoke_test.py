@@ -148,7 +148,8 @@ def _empaquetage(dossier: Path) -> list[str]:
 
     import desktop_app
 
-    _verifier(desktop_app.__version__ != "0.0.0", "la version du paquet est introuvable (métadonnées)")
+    version = desktop_app.__version__
+    _verifier(version != "0.0.0", "la version du paquet est introuvable (métadonnées)")
     gele = getattr(sys, "frozen", False)
     if gele:  # the build's own promise: UTF-8 on every pipe, whatever the code page
         _verifier(sys.flags.utf8_mode == 1, "le mode UTF-8 de Python n'est pas actif")
@@ -167,7 +168,7 @@ def _empaquetage(dossier: Path) -> list[str]:
     ecrire_matrice_xlsx(Matrice(["N° candidat", "Nom"], [["00001", "ÉLOI"]], []), classeur)
     _verifier(classeur.stat().st_size > 0, "la matrice XLSX ne s'écrit pas")
     return [
-        f"version {desktop_app.__version__}",
+        f"version {version}",
         *(["mode UTF-8"] if gele else []),
         "module d'affichage de Qt présent",
         "traductions de Qt en français",
