@@ -113,9 +113,9 @@ class ListeCandidatures(QWidget):
         return False
 
     # -- what is listed ----------------------------------------------------------------------
-    def montrer(self, preparee: ListePreparee, selection: int | None = None) -> None:
-        """The campaign's candidatures (or none), read and prepared by the window; the
-        dossier of ``selection`` opens if it is listed, else the first one."""
+    def montrer(self, preparee: ListePreparee) -> None:
+        """The campaign's candidatures (or none), read and prepared by the window; no dossier
+        opened yet (``ouvrir``)."""
         c = self.etat.campagne
         self._specialites(preparee.specialites)
         self.candidatures.set_preparee(preparee)
@@ -131,6 +131,12 @@ class ListeCandidatures(QWidget):
         for column in range(len(LARGEURS), self.candidatures.columnCount()):
             header.resizeSection(column, 70)
         header.resizeSection(self.candidatures.columnCount() - 1, 120)
+
+    def ouvrir(self, selection: int | None = None) -> None:
+        """Open the dossier of ``selection`` if it is listed, else the first one's; unless the
+        gestionnaire chose one since the list was shown."""
+        if self.etat.candidature_id is not None or self.etat.campagne is None:
+            return
         if selection is not None and self.selectionner(selection):
             return
         if self.candidatures.rowCount():

@@ -345,10 +345,19 @@ class MainWindow(QMainWindow):
         def montrer(lu: Any) -> None:
             if lecture != self._lectures:  # a later reading was asked for: its result counts
                 return
-            self._lue = lecture
             self._fin_de_lecture()
             campagne, preparee, miennes = lu
-            self._montrer_campagne(campagne, preparee, miennes, selection)
+            self._montrer_campagne(campagne, preparee, miennes)
+            # Read in a thread (at start, after an import): the dossier opens at the next turn
+            # of the event loop, the list's reset and the dossier's reading never in one stall
+            # (bench_fluidite); the reading counts as under way until then.
+            QTimer.singleShot(0, ouvrir) if en_fond else ouvrir()
+
+        def ouvrir() -> None:
+            if lecture != self._lectures:  # a later reading came meanwhile: it opens its own
+                return
+            self._lue = lecture
+            self.liste.ouvrir(selection)
             if ensuite is not None:
                 ensuite()
 
@@ -375,7 +384,6 @@ class MainWindow(QMainWindow):
         campagne: CampagneResume | None,
         preparee: ListePreparee,
         miennes: frozenset[str],
-        selection: int | None = None,
     ) -> None:
         from desktop_app.services.dates import format_datetime
 
@@ -387,7 +395,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(1 if campagne else 0)
         self.liste.mes_specialites = miennes
         self.dossier.ouvrir(None)
-        self.liste.montrer(preparee, selection)
+        self.liste.montrer(preparee)
         if campagne is None:
             self.titre.clear()
             return
