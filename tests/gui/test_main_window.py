@@ -150,6 +150,28 @@ def test_after_an_import_the_dossier_on_screen_opens_again_and_only_it(
     assert window.liste.ligne_courante() == window.candidatures.ligne_de(troisieme)
 
 
+def test_a_dossier_chosen_as_the_list_appears_is_not_replaced_by_the_one_on_screen(
+    qtbot: QtBot, window: MainWindow, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read in a thread, the list is shown first and its dossier opened at the next turn of
+    the event loop: a row the gestionnaire clicks in between is the dossier that stays."""
+    from desktop_app.views.operations import TOUT
+
+    importer_et_attendre(qtbot, window, paquet_demo)
+    window.liste.selectionner(window.candidatures.row_at(2).id)
+    montrer = MainWindow._montrer_campagne
+
+    def puis_un_clic(w: MainWindow, *lu: object) -> None:
+        montrer(w, *lu)  # type: ignore[arg-type]
+        assert w.lecture_en_cours and w.candidature_id is None  # no dossier opened yet
+        w.candidature_view.selectRow(5)
+
+    monkeypatch.setattr(MainWindow, "_montrer_campagne", puis_un_clic)
+    window.annonces.annoncer(TOUT)
+    attendre_lecture(qtbot, window)
+    assert window.candidature_id == window.candidatures.row_at(5).id
+
+
 def test_an_unusable_package_is_refused_with_a_french_message(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
