@@ -89,8 +89,11 @@ def main() -> None:
         attendre(0.3)
         decider.append(pire_attente(lambda: fenetre.revue.decider(Statut.CONFORME), 1.5))
     suivi = [pire_attente(lambda: fenetre.ouvrir_suivi(), 1.5)]
-    if fenetre.actions_campagne.suivi is not None:
-        fenetre.actions_campagne.suivi.close()
+    fenetre_suivi = fenetre.actions_campagne.suivi
+    if fenetre_suivi is not None:  # its figures computed in a thread first (a few seconds at
+        while fenetre_suivi.tache is not None:  # 100,000): beside the imports they would be
+            attendre(0.1)  # measured with them
+        fenetre_suivi.close()
     import_ = [pire_attente(lambda: fenetre.annonces.annoncer(TOUT), 4.0) for _ in range(3)]
     minuteur.stop()
     fenetre.close()
