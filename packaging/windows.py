@@ -178,6 +178,9 @@ def paquets_windows(wine: Wine, python: Path) -> None:
     empreinte = hashlib.sha256(f"{projet}\n{MANQUANTES}".encode()).hexdigest()
     tampon = python / "paquets.sha256"
     if tampon.is_file() and tampon.read_text() == empreinte:
+        # The code is this work tree's, wherever it is: the cached Python read the code of
+        # the clone it was installed from (another folder: the tests ran yesterday's code).
+        (site / "controle-pj.pth").write_text(f"{windows(RACINE)}\n")
         return
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir(parents=True)
