@@ -155,7 +155,8 @@ class Demarrage(QObject):
     def __init__(self, args: argparse.Namespace, fenetre: MainWindow) -> None:
         super().__init__(fenetre)
         self.args, self.fenetre = args, fenetre
-        self.espace: Espace | None = None  # set by the thread (read once it has ended)
+        self.espace: Espace | None = None  # set by the thread (read once it has ended, even
+        # when the window closed before it was shown)
         self.fil: Fil | None = None
 
     def lancer(self) -> None:
@@ -171,13 +172,6 @@ class Demarrage(QObject):
         self.fil.succeeded.connect(self._ouverte)
         self.fil.failed.connect(self._refusee)
         self.fil.start()
-
-    def attendre(self) -> Espace | None:
-        """Wait for the thread (the window closed while the base opened); the workspace it
-        opened, if any, to be closed by the caller."""
-        if self.fil is not None:
-            self.fil.wait()
-        return self.espace
 
     def _refusee(self, erreur: BaseException) -> None:
         from desktop_app.models.database import DatabaseError
@@ -308,8 +302,10 @@ def run_gui(args: argparse.Namespace) -> int:
     finally:
         # From here on nobody answers a second launch: it starts a window of its own.
         instance.close()
-        Fil.attendre_tous()  # (a write the panel « Lu » started as the window closed…)
-        espace = demarrage.attendre()
+        # Every thread ended (a write the panel « Lu » started as the window closed, the
+        # opening of the base when the window closed first: its workspace is closed here).
+        Fil.attendre_tous()
+        espace = demarrage.espace
         if espace is not None:
             if window.installee:
                 sauvegarder_en_partant(espace)
