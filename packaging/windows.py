@@ -40,6 +40,7 @@ import tomllib
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path, PureWindowsPath
+from typing import IO, NoReturn
 
 ICI = Path(__file__).resolve().parent
 RACINE = ICI.parent
@@ -251,9 +252,15 @@ class Wine:
         return self.prefixe / "drive_c" / "users" / getpass.getuser()
 
     def __call__(self, *args: str | Path, cwd: Path = RACINE, attendu: int | None = 0,
-                 delai: float = 3600, **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
+                 delai: float = 1800, **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
         """A Windows program under Wine. Its standard streams are pipes (Wine 8.0 mishandles
-        /dev/null and files); its output is shown as it comes and returned."""
+        /dev/null and files); its output is shown as it comes and returned.
+
+        It must end within ``delai`` seconds, and so must every Windows process that holds its
+        output: one left running (a child process, a program that does not exit) would keep
+        the pipe open and the check waiting until the CI's own limit, saying nothing. Either
+        way the Windows processes still running are named, Wine is stopped and the check
+        fails."""
         commande = ["wine", *(str(a) for a in args)]
         print("→", " ".join(commande)[:200], flush=True)
         processus = subprocess.Popen(
@@ -263,18 +270,31 @@ class Wine:
         )  # fmt: skip
         assert processus.stdin is not None and processus.stdout is not None
         processus.stdin.close()
-        minuteur = threading.Timer(delai, processus.kill)
-        minuteur.start()
-        lignes = []
-        for ligne in processus.stdout:
-            print(ligne, end="", flush=True)
-            lignes.append(ligne)
-        code = processus.wait()
-        minuteur.cancel()
+        lignes: list[str] = []
+        lecteur = threading.Thread(target=_recopier, args=(processus.stdout, lignes), daemon=True)
+        lecteur.start()
+        fin = time.monotonic() + delai
+        try:
+            code = processus.wait(timeout=delai)
+        except subprocess.TimeoutExpired:
+            self._bloque(f"{args[0]} ne s'est pas terminé en {delai:.0f} s", lecteur)
+        # What it started may still write a little (NSIS's uninstaller runs from a copy).
+        lecteur.join(timeout=min(120.0, max(1.0, fin - time.monotonic())))
+        if lecteur.is_alive():
+            self._bloque(f"{args[0]} s'est terminé (code {code}), mais sa sortie reste ouverte "
+                         "(un processus Windows qu'il a lancé tourne encore)", lecteur)  # fmt: skip
         resultat = subprocess.CompletedProcess(commande, code, "".join(lignes), "")
         if attendu is not None and code != attendu:
             raise VerificationEchouee(f"{args[0]} : code {code} (attendu {attendu})")
         return resultat
+
+    def _bloque(self, raison: str, lecteur: threading.Thread) -> NoReturn:
+        print(f"\n{raison}. Processus Windows encore là :", flush=True)
+        for ligne in processus_windows():
+            print("  ", ligne, flush=True)
+        self.arreter()
+        lecteur.join(timeout=30)
+        raise VerificationEchouee(raison)
 
     def registre(self, cle: str) -> bool:
         """Whether a registry key exists in the prefix."""
@@ -282,6 +302,29 @@ class Wine:
 
     def arreter(self) -> None:
         subprocess.run(["wineserver", "-k"], env=self.env, capture_output=True)
+
+
+def _recopier(flux: IO[str], lignes: list[str]) -> None:
+    for ligne in flux:
+        print(ligne, end="", flush=True)
+        lignes.append(ligne)
+
+
+def processus_windows() -> list[str]:
+    """The command lines of the Windows programs running under Wine (each is a process of
+    this machine whose command line names a .exe), with their pid; Wine's own services left
+    out."""
+    trouves = []
+    for dossier in Path("/proc").iterdir():
+        if not dossier.name.isdigit():
+            continue
+        try:
+            ligne = (dossier / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if ".exe" in ligne.lower() and "\\windows\\system32\\" not in ligne.lower():
+            trouves.append(f"{dossier.name} {ligne.strip()[:200]}")
+    return trouves
 
 
 def geler(wine: Wine, python: Path, sortie: Path) -> Path:

@@ -73,3 +73,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"qtbot", "qapp"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.gui)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Under Windows, a test process that does not end after its summary (a thread or a child
+    process it waits for, Qt's objects torn down) would keep the Windows check waiting without
+    a word: after two minutes every thread's stack is written and the process ends, code 1."""
+    if os.name == "nt":
+        import faulthandler
+        import sys
+
+        faulthandler.dump_traceback_later(120, exit=True, file=sys.__stderr__)
