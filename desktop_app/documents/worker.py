@@ -46,6 +46,7 @@ from desktop_app.documents.store import ContentStore
 TIMEOUT_PAR_FICHIER = 30.0
 TIMEOUT_DEMARRAGE = 120.0  # a cold start on a slow office PC, antivirus scanning the DLLs
 PRET = "pret"
+PAUSE_AVANT_NOUVEL_ESSAI = 0.5  # seconds, after the system refused a new process
 MEMOIRE_MAX = 2 * 1024**3  # per child process, where the OS lets us cap it
 ILLISIBLE = "Document illisible : son contenu n'a pas pu être lu."
 EN_VOL_MAX = 32  # requests sent ahead of their answers (two batches: no idle child)
@@ -422,20 +423,27 @@ class InspectionWorker:
         parent, child = self._context.Pipe()
         self._pret = False
         self._etat = self._context.RawArray("d", 2)
-        processus = self._context.Process(
-            target=self.cible,
-            args=(child, self._etat),
-            name="controle-pj-inspection",
-            daemon=True,
-        )
-        try:
-            processus.start()
-        except OSError as exc:  # the system refused a new process (resources, a policy…)
-            parent.close()
-            child.close()
-            raise InspectionIndisponible(
-                f"L'analyse des documents n'a pas pu démarrer : {cause(exc)}."
-            ) from exc
+        # The system may refuse a new process (resources, a policy…; Wine now and then says
+        # « Internal error », WinError 1359): tried once more after a pause, then said.
+        for essai in range(2):
+            processus = self._context.Process(
+                target=self.cible,
+                args=(child, self._etat),
+                name="controle-pj-inspection",
+                daemon=True,
+            )
+            try:
+                processus.start()
+                break
+            except OSError as exc:
+                if essai == 0:
+                    time.sleep(PAUSE_AVANT_NOUVEL_ESSAI)
+                    continue
+                parent.close()
+                child.close()
+                raise InspectionIndisponible(
+                    f"L'analyse des documents n'a pas pu démarrer : {cause(exc)}."
+                ) from exc
         self._process = processus
         child.close()
         self._connection = parent

@@ -187,6 +187,33 @@ def test_a_new_process_refused_by_the_system_is_said_not_raised_as_a_bug(
     assert worker.pid is None
 
 
+def test_a_process_refused_once_is_started_on_a_second_try(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wine refuses a new process now and then (WinError 1359), then starts the next one:
+    one refusal costs a pause, not the analysis."""
+    import multiprocessing.process
+
+    from desktop_app.documents import worker as module
+
+    demarrer = multiprocessing.process.BaseProcess.start
+    refus: list[int] = []
+
+    def une_fois(self: multiprocessing.process.BaseProcess) -> None:
+        if not refus:
+            refus.append(1)
+            raise OSError(1359, "Internal error")
+        demarrer(self)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", une_fois)
+    monkeypatch.setattr(module, "PAUSE_AVANT_NOUVEL_ESSAI", 0.01)
+    [path] = files(tmp_path, 1)
+    with InspectionWorker() as worker:
+        resultat = worker.demander(Demande(path.name, str(path), 5 * 1024 * 1024, FORMATS))
+        assert refus == [1] and worker.pid is not None
+    assert resultat.recevable, resultat.reasons
+
+
 def test_the_pool_acquires_a_package_s_files_and_survives_a_crash(tmp_path: Path) -> None:
     from desktop_app.documents.store import ContentStore
     from desktop_app.documents.worker import Acquis, Acquisition, Atelier
