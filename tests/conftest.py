@@ -75,12 +75,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.gui)
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """For the Windows check (packaging/windows.py): the session's result, written once the
+    tests are done, whether or not the process then ends."""
+    if fichier := os.environ.get("CONTROLE_PJ_FIN_DES_TESTS"):
+        Path(fichier).write_text(str(int(exitstatus)), encoding="utf-8")
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Under Windows, a test process that does not end after its summary (a thread or a child
     process it waits for, Qt's objects torn down) would keep the Windows check waiting without
-    a word: after two minutes every thread's stack is written and the process ends, code 1."""
+    a word: after 90 s every thread's stack is written and the process ends, code 1."""
     if os.name == "nt":
         import faulthandler
         import sys
 
-        faulthandler.dump_traceback_later(120, exit=True, file=sys.__stderr__)
+        faulthandler.dump_traceback_later(90, exit=True, file=sys.__stderr__)
