@@ -155,9 +155,13 @@ class Demarrage(QObject):
     def __init__(self, args: argparse.Namespace, fenetre: MainWindow) -> None:
         super().__init__(fenetre)
         self.args, self.fenetre = args, fenetre
-        self.espace: Espace | None = None  # set by the thread (read once it has ended, even
-        # when the window closed before it was shown)
         self.fil: Fil | None = None
+
+    @property
+    def espace(self) -> Espace | None:
+        """The workspace opened, once the thread has ended (even when the window closed before
+        it was shown: its caller closes it)."""
+        return self.fil.resultat if self.fil is not None else None
 
     def lancer(self) -> None:
         args = self.args
@@ -165,8 +169,7 @@ class Demarrage(QObject):
         def travail(_progression: object) -> Espace:
             from desktop_app.services.espace import ouvrir_espace
 
-            self.espace = ouvrir_espace(args.data_dir, args.database_url, args.dossier_fichiers)
-            return self.espace
+            return ouvrir_espace(args.data_dir, args.database_url, args.dossier_fichiers)
 
         self.fil = Fil(travail, self)
         self.fil.succeeded.connect(self._ouverte)
@@ -296,7 +299,16 @@ def run_gui(args: argparse.Namespace) -> int:
         window.recharger(en_fond=True, ensuite=campagne_lue)
 
     demarrage.fini.connect(ouverte)
-    QTimer.singleShot(0, demarrage.lancer)  # once the window has been painted
+
+    # The base is opened once the window is on screen: its thread's imports would otherwise
+    # compete with the first paint for the interpreter. A window that is not painted
+    # (minimised at its last close…) opens it all the same.
+    def ouvrir_la_base() -> None:
+        if demarrage.fil is None:
+            demarrage.lancer()
+
+    window.premiere_peinture.connect(ouvrir_la_base)
+    QTimer.singleShot(500, ouvrir_la_base)
     try:
         return app.exec() or code
     finally:

@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, qVersion
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, qVersion
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -92,11 +92,14 @@ class MainWindow(QMainWindow):
         "<code>--demo</code> pour découvrir une campagne de démonstration.</p>"
     )
 
+    premiere_peinture = Signal()  # once, when the window's first paint is on screen
+
     def __init__(self, espace: Espace | None = None) -> None:
         """The window itself, at its last size, saying the base is being opened; its rooms
         come with ``installer(espace)`` (at once when ``espace`` is given)."""
         super().__init__()
         self.installee = False  # the rooms are built (the base is open)
+        self._peinte = False
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1600, 900)
@@ -113,6 +116,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         if espace is not None:
             self.installer(espace)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._peinte:
+            self._peinte = True
+            QTimer.singleShot(0, self.premiere_peinture.emit)  # after this paint is flushed
 
     def installer(self, espace: Espace) -> None:
         """The rooms, the menus and the status bar, on the workspace now open."""

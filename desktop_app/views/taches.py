@@ -27,6 +27,7 @@ class Fil(QThread):
         super().__init__(parent)
         self.travail = travail
         self.annule = threading.Event()
+        self.resultat: Any = None  # what ``travail`` returned, once the thread has ended
 
     def start(self, priorite: QThread.Priority = QThread.Priority.InheritPriority) -> None:
         Fil._en_cours.add(self)
@@ -51,6 +52,7 @@ class Fil(QThread):
         except BaseException as exc:  # reported to the GUI thread, never lost: whoever runs
             self.failed.emit(exc)  # it logs it (an expected refusal without its traceback)
         else:
+            self.resultat = result
             self.succeeded.emit(result)
         finally:
             Fil._en_cours.discard(self)
