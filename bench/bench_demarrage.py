@@ -1,8 +1,8 @@
 """Start-up at 100,000 (or 300,000) candidatures: how long from launching the application
-until its window is painted, and until the candidature list is filled, beside a bare
-QApplication whose empty main window is painted (the raw baseline), launched alternately in
-the same run (the goal: the window within 1.5 × the baseline, the list within 1 s after it at
-100,000 and 2 s at 300,000).
+until its window is painted, until the candidature list is usable (its first screen listed,
+``PREMIER_ECRAN``) and until it is whole, beside a bare QApplication whose empty main window
+is painted (the raw baseline), launched alternately in the same run (the goal: the window
+within 1.5 × the baseline, the list within 1 s after it at 100,000 and 2 s at 300,000).
 
     python -m bench.bench_demarrage [--candidatures 300000] [--repetitions 5]
 
@@ -54,14 +54,15 @@ def enfant(dossier: str) -> None:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from desktop_app.cli import main
-    from desktop_app.views.main_window import MainWindow  # (light: the rooms come later)
+    from desktop_app.views.main_window import PREMIER_ECRAN, MainWindow  # (light: the rooms
+    # come later, and the list's class is hooked once they are built)
 
     vus: set[str] = set()
 
     def vu(quoi: str, *details: object) -> None:
         print(quoi, time.time(), *details, flush=True)
         vus.add(quoi)
-        if vus == {"peinte", "liste"}:  # the rest (a backup at exit) is not timed
+        if vus == {"peinte", "liste", "entiere"}:  # the rest (a backup at exit) is not timed
             QTimer.singleShot(0, lambda: os._exit(0))
 
     class Peinture(QObject):
@@ -75,6 +76,7 @@ def enfant(dossier: str) -> None:
     peinture = Peinture()
     montrer_fenetre = MainWindow.show
     montrer_campagne = MainWindow._montrer_campagne
+    installer = MainWindow.installer
 
     def show(fenetre: MainWindow) -> None:
         QApplication.instance().installEventFilter(peinture)  # type: ignore[union-attr]
@@ -82,11 +84,24 @@ def enfant(dossier: str) -> None:
 
     def montrer(fenetre: MainWindow, *lu: Any) -> None:
         montrer_campagne(fenetre, *lu)
-        if lu[1].lignes:  # (the campaign, its list prepared, …)
+        if lu[1].lignes:  # (the campaign, its list prepared, …): its first screen
             vu("liste", len(lu[1].lignes))
+            if len(lu[1].lignes) < PREMIER_ECRAN:  # all of it at once
+                vu("entiere", len(lu[1].lignes))
+
+    def installer_et_suivre(fenetre: MainWindow, espace: Any) -> None:
+        installer(fenetre, espace)
+        completer_liste = type(fenetre.liste).completer
+
+        def completer(liste: Any, preparee: Any) -> None:
+            completer_liste(liste, preparee)
+            vu("entiere", len(preparee.lignes))
+
+        type(fenetre.liste).completer = completer  # type: ignore[method-assign]
 
     MainWindow.show = show  # type: ignore[method-assign]
     MainWindow._montrer_campagne = montrer  # type: ignore[method-assign]
+    MainWindow.installer = installer_et_suivre  # type: ignore[method-assign]
     sys.exit(main(["--data-dir", dossier]))
 
 
@@ -98,7 +113,7 @@ def lancer(commande: list[str], env: dict[str, str]) -> dict[str, float]:
     temps = {}
     for ligne in sortie.stdout.splitlines():
         mots = ligne.split()
-        if mots and mots[0] in ("peinte", "liste"):
+        if mots and mots[0] in ("peinte", "liste", "entiere"):
             temps[mots[0]] = float(mots[1]) - debut
     if "peinte" not in temps:
         raise SystemExit(f"lancement sans fenêtre peinte : {sortie.stdout}\n{sortie.stderr}")
@@ -124,6 +139,7 @@ def main() -> None:
            "PYTHONPATH": str(RACINE)}  # fmt: skip
     nu, fenetre, liste = Mesure("nu", []), Mesure("fenêtre", []), Mesure("liste", [])
     total = Mesure("lancement → liste", [])
+    entiere = Mesure("liste entière", [])
     for _ in range(args.repetitions):
         nu.durees.append(lancer([sys.executable, "-c", NU], env)["peinte"])
         temps = lancer([sys.executable, "-c", ENFANT, str(args.data_dir)], env)
@@ -131,13 +147,19 @@ def main() -> None:
         # (before the window is painted, the list is filled at once when it is: 0)
         liste.durees.append(max(0.0, temps["liste"] - temps["peinte"]))
         total.durees.append(temps["liste"])
+        entiere.durees.append(max(0.0, temps["entiere"] - temps["peinte"]))
     print(f"Démarrage à {args.candidatures} candidatures ({args.repetitions} lancements, médianes)")
     print(f"  fenêtre nue peinte (référence)   {nu.mediane:6.2f} s")
     print(f"  fenêtre de l'application peinte  {fenetre.mediane:6.2f} s  "
           f"({fenetre.mediane / nu.mediane:.2f} × la référence ; objectif ≤ 1,5)")  # fmt: skip
-    print(f"  liste remplie, après la fenêtre  {liste.mediane:6.2f} s  "
-          f"(objectif ≤ {1 if args.candidatures <= 100_000 else 2} s)")  # fmt: skip
-    print(f"  liste remplie, depuis le lancement {total.mediane:4.2f} s")
+    print(f"  liste utilisable, après la fenêtre {liste.mediane:4.2f} s  "
+          f"(ses premières candidatures, le premier dossier ouvert au tour suivant ; "
+          f"objectif ≤ {1 if args.candidatures <= 100_000 else 2} s)")  # fmt: skip
+    print(f"  liste utilisable, depuis le lancement {total.mediane:4.2f} s")
+    print(
+        f"  liste entière, après la fenêtre  {entiere.mediane:6.2f} s  "
+        "(la recherche, les filtres et les tris l'attendent)"
+    )
 
 
 if __name__ == "__main__":

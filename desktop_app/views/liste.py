@@ -59,6 +59,7 @@ class ListeCandidatures(QWidget):
         self.espace, self.etat = espace, etat
         self.mes_specialites: frozenset[str] = frozenset()  # assigned by the chef de bureau
         self._totaux = [0] * len(STATUTS_COMPTES)
+        self._a_relire: set[int] | None = None  # while only the first screen is listed
         self.recherche = QLineEdit()
         self.recherche.setObjectName("searchField")
         self.recherche.setAccessibleName("Rechercher une candidature")
@@ -132,6 +133,28 @@ class ListeCandidatures(QWidget):
             header.resizeSection(column, 70)
         header.resizeSection(self.candidatures.columnCount() - 1, 120)
 
+    def partielle(self, oui: bool) -> None:
+        """Only the list's first screen is listed (at start, the others being read): the
+        search, the filters and the sorts wait for the whole list, which ``completer``
+        brings; the dossiers changed meanwhile are read again into it."""
+        self._a_relire = set() if oui else None
+        for champ in (self.recherche, self.filtre, self.filtre_specialite):
+            champ.setEnabled(not oui)
+        self.vue.horizontalHeader().setSectionsClickable(not oui)
+        self._compter()
+
+    def completer(self, preparee: ListePreparee) -> None:
+        """The whole list after its first screen: the dossier on screen stays open and
+        selected (nothing is opened again)."""
+        a_relire = self._a_relire or set()
+        courante = self.etat.candidature_id
+        self.montrer(preparee)
+        self.partielle(False)
+        if courante is not None:
+            self.selectionner(courante, silencieux=True)
+        if a_relire:
+            self._relire(sorted(a_relire))
+
     def ouvrir(self, selection: int | None = None) -> None:
         """Open the dossier of ``selection`` if it is listed, else the first one's; unless the
         gestionnaire chose one since the list was shown."""
@@ -168,6 +191,11 @@ class ListeCandidatures(QWidget):
             self.candidatureChoisie.emit(None)
 
     def _compter(self) -> None:
+        if self._a_relire is not None:
+            shown = self.candidatures.rowCount()
+            self.compteurs.setText("Lecture des candidatures…")
+            self.nombre.setText(f"Les {shown} premières candidatures ; lecture des autres…")
+            return
         details = " · ".join(
             f"{libelle_statut(s)} : {n}" for s, n in zip(STATUTS_COMPTES, self._totaux, strict=True)
         )
@@ -183,7 +211,11 @@ class ListeCandidatures(QWidget):
         """A write changed some dossiers: their rows and the totals are read again."""
         if c.campagne or not c.candidatures:
             return  # the window reads the whole campaign again
-        ids = sorted(c.candidatures)
+        if self._a_relire is not None:  # the whole list being read may predate the change
+            self._a_relire |= c.candidatures
+        self._relire(sorted(c.candidatures))
+
+    def _relire(self, ids: list[int]) -> None:
         Operation.lecture(
             self, self.espace, lambda s: [ligne_candidature(s, i) for i in ids]
         ).succes(self._remplacer).lancer()

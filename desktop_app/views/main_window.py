@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from desktop_app.views.taches import TacheAvecProgression
 
 LECTURE_APRES_MS = 5000  # the campaign's files are read this long after it is shown
+PREMIER_ECRAN = 300  # candidatures listed first at start, the rest read after them
 
 
 def _colonne(nom: str, *contenu: QWidget | tuple[QWidget, int]) -> QWidget:
@@ -323,11 +324,14 @@ class MainWindow(QMainWindow):
         en_fond: bool = False,
         selection: int | None = None,
         ensuite: Callable[[], object] | None = None,
+        premiers: int | None = None,
     ) -> None:
         """Read the campaign and its candidatures again (at start, after an import, a
         restore, a reception, new assignments). ``en_fond`` (at start): read in a thread,
         the window already painted says so meanwhile. The list then opens ``selection`` if it
-        still lists it, else its first candidature; ``ensuite`` once it is shown."""
+        still lists it, else its first candidature; ``ensuite`` once it is shown (whole).
+        ``premiers`` (at start, with ``en_fond``): that many candidatures are listed first,
+        their first dossier opened, while the others are read (``_completer``)."""
         from desktop_app.services.dates import now_utc
         from desktop_app.services.reglages import specialites_de
         from desktop_app.services.requetes import campagnes, lister_candidatures
@@ -345,18 +349,23 @@ class MainWindow(QMainWindow):
             close = bool(campagne.cloture and campagne.cloture < now_utc())
             # The list's keys computed here too, in the thread (a second at 300,000).
             with _hors_du_ramasse_miettes():
-                liste = preparer_liste(lister_candidatures(s, campagne.id), close)
+                liste = preparer_liste(lister_candidatures(s, campagne.id, premiers), close)
             return campagne, liste, miennes
 
         self._lectures += 1
         lecture = self._lectures
 
+        partielle = False  # only the first screen was read
+
         def montrer(lu: Any) -> None:
+            nonlocal partielle
             if lecture != self._lectures:  # a later reading was asked for: its result counts
                 return
             self._fin_de_lecture()
             campagne, preparee, miennes = lu
             self._montrer_campagne(campagne, preparee, miennes)
+            partielle = premiers is not None and len(preparee.lignes) >= premiers
+            self.liste.partielle(partielle)
             # Read in a thread (at start, after an import): the dossier opens at the next turn
             # of the event loop, the list's reset and the dossier's reading never in one stall
             # (bench_fluidite); the reading counts as under way until then.
@@ -365,8 +374,11 @@ class MainWindow(QMainWindow):
         def ouvrir() -> None:
             if lecture != self._lectures:  # a later reading came meanwhile: it opens its own
                 return
-            self._lue = lecture
             self.liste.ouvrir(selection)
+            if partielle:
+                self._completer(lecture, ensuite)
+                return
+            self._lue = lecture
             if ensuite is not None:
                 ensuite()
 
@@ -385,6 +397,40 @@ class MainWindow(QMainWindow):
             self._fin_de_lecture()
             QMessageBox.warning(self, "Lecture de la campagne", e.message)
 
+        operation.echec(echec)
+        operation.en_fond()
+
+    def _completer(self, lecture: int, ensuite: Callable[[], object] | None) -> None:
+        """The whole list, read in a thread after its first screen; the reading counts as
+        under way until it is shown."""
+        from desktop_app.services.dates import now_utc
+        from desktop_app.services.requetes import lister_candidatures
+        from desktop_app.views.item_models import preparer_liste
+        from desktop_app.views.operations import Operation
+
+        campagne = self.campagne
+        assert campagne is not None
+
+        def lire(s: Any) -> ListePreparee:
+            close = bool(campagne.cloture and campagne.cloture < now_utc())
+            with _hors_du_ramasse_miettes():
+                return preparer_liste(lister_candidatures(s, campagne.id), close)
+
+        def montrer(preparee: ListePreparee) -> None:
+            if lecture != self._lectures:  # a later reading was asked for: it lists its own
+                return
+            self._lue = lecture
+            self.liste.completer(preparee)
+            if ensuite is not None:
+                ensuite()
+
+        def echec(e: Echec) -> None:
+            if lecture == self._lectures:
+                self._lue = lecture
+                QMessageBox.warning(self, "Lecture de la campagne", e.message)
+
+        operation = Operation.lecture(self, self.espace, lire, "Lecture de la campagne")
+        operation.succes(montrer)
         operation.echec(echec)
         operation.en_fond()
 

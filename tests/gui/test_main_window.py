@@ -273,3 +273,59 @@ def test_the_rows_of_a_previous_reading_are_freed_a_slice_at_a_time(qtbot: QtBot
     assert all(ref() is None for ref in vivantes)
     assert len(tenue) == 10 and all(isinstance(ligne, Ligne) for ligne in tenue)
     assert ordre == []
+
+
+def test_at_start_the_first_screen_comes_first_then_the_whole_list_keeps_the_open_dossier(
+    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At start the first candidatures are listed and the first dossier opened before the
+    others are read (25 ms instead of 0.6 s at 100,000); the search, the filters and the sorts
+    wait for the whole list. When it comes the dossier on screen stays, not opened again, and
+    a decision taken meanwhile shows in its row even if the whole list was read before it."""
+    from desktop_app.models import Statut
+    from desktop_app.services.requetes import campagnes, lister_candidatures
+    from desktop_app.views.item_models import preparer_liste
+
+    espace.preferences.gestionnaire = "Marc VERNET"
+    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    with espace.db.read() as s:
+        campagne_id = campagnes(s)[0].id
+        toutes = lister_candidatures(s, campagne_id)
+        assert lister_candidatures(s, campagne_id, 10) == toutes[:10]
+    completer = MainWindow._completer
+    arrets: list[tuple[object, ...]] = []
+    monkeypatch.setattr(MainWindow, "_completer", lambda w, *a: arrets.append((w, *a)))
+    w = MainWindow(espace)
+    qtbot.addWidget(w)
+    w.show()
+    w.recharger(en_fond=True, premiers=10)
+    qtbot.waitUntil(lambda: bool(arrets), timeout=30_000)
+    # The first screen: its first dossier open, the rest not read yet.
+    assert w.candidatures.rowCount() == 10 and w.lecture_en_cours
+    premiere = w.candidature_id
+    assert premiere == toutes[0].id and w.piece is not None
+    assert not w.liste.recherche.isEnabled() and not w.liste.filtre.isEnabled()
+    assert not w.candidature_view.horizontalHeader().sectionsClickable()
+    assert "premières candidatures" in w.liste.nombre.text()
+    # The whole list read now, then a decision on the dossier open: the list read before it.
+    with espace.db.read() as s:
+        ancienne = preparer_liste(lister_candidatures(s, campagne_id), False)
+    avant = w.candidatures.row_at(0).compteurs
+    w.decider(Statut.RECUE)
+    qtbot.waitUntil(lambda: w.candidatures.row_at(0).compteurs != avant, timeout=10_000)
+    choisies: list[object] = []
+    w.liste.candidatureChoisie.connect(choisies.append)
+    w.liste.completer(ancienne)
+    assert w.candidatures.rowCount() == len(toutes) and w.candidature_id == premiere
+    assert w.liste.ligne_courante() == 0 and choisies == []  # selected, not opened again
+    qtbot.waitUntil(lambda: w.candidatures.row_at(0).compteurs != avant, timeout=10_000)
+    assert (
+        w.liste.recherche.isEnabled() and w.candidature_view.horizontalHeader().sectionsClickable()
+    )
+    assert "premières" not in w.liste.nombre.text()
+    # And the window's own way: the reading of the whole list ends the reading under way.
+    fenetre, *arguments = arrets[0]
+    completer(fenetre, *arguments)  # type: ignore[arg-type]
+    attendre_lecture(qtbot, w)
+    assert w.candidatures.rowCount() == len(toutes) and w.candidature_id == premiere
+    w.close()
