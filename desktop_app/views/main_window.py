@@ -54,6 +54,12 @@ LECTURE_APRES_MS = 5000  # the campaign's files are read this long after it is s
 PREMIER_ECRAN = 300  # candidatures listed first at start, the rest read after them
 
 
+def _cloture_passee(campagne: CampagneResume) -> bool:
+    from desktop_app.services.dates import now_utc
+
+    return bool(campagne.cloture and campagne.cloture < now_utc())
+
+
 def _colonne(nom: str, *contenu: QWidget | tuple[QWidget, int]) -> QWidget:
     """A panel laying out ``contenu`` top to bottom, without margins; (widget, n) stretches."""
     panneau = QWidget()
@@ -332,7 +338,6 @@ class MainWindow(QMainWindow):
         still lists it, else its first candidature; ``ensuite`` once it is shown (whole).
         ``premiers`` (at start, with ``en_fond``): that many candidatures are listed first,
         their first dossier opened, while the others are read (``_completer``)."""
-        from desktop_app.services.dates import now_utc
         from desktop_app.services.reglages import specialites_de
         from desktop_app.services.requetes import campagnes, lister_candidatures
         from desktop_app.views.item_models import preparer_liste
@@ -346,10 +351,11 @@ class MainWindow(QMainWindow):
             if campagne is None:
                 return None, preparer_liste([], False), frozenset()
             miennes = frozenset(specialites_de(s, campagne.id, nom)) if nom else frozenset()
-            close = bool(campagne.cloture and campagne.cloture < now_utc())
             # The list's keys computed here too, in the thread (a second at 300,000).
             with _hors_du_ramasse_miettes():
-                liste = preparer_liste(lister_candidatures(s, campagne.id, premiers), close)
+                liste = preparer_liste(
+                    lister_candidatures(s, campagne.id, premiers), _cloture_passee(campagne)
+                )
             return campagne, liste, miennes
 
         self._lectures += 1
@@ -403,7 +409,6 @@ class MainWindow(QMainWindow):
     def _completer(self, lecture: int, ensuite: Callable[[], object] | None) -> None:
         """The whole list, read in a thread after its first screen; the reading counts as
         under way until it is shown."""
-        from desktop_app.services.dates import now_utc
         from desktop_app.services.requetes import lister_candidatures
         from desktop_app.views.item_models import preparer_liste
         from desktop_app.views.operations import Operation
@@ -412,9 +417,10 @@ class MainWindow(QMainWindow):
         assert campagne is not None
 
         def lire(s: Any) -> ListePreparee:
-            close = bool(campagne.cloture and campagne.cloture < now_utc())
             with _hors_du_ramasse_miettes():
-                return preparer_liste(lister_candidatures(s, campagne.id), close)
+                return preparer_liste(
+                    lister_candidatures(s, campagne.id), _cloture_passee(campagne)
+                )
 
         def montrer(preparee: ListePreparee) -> None:
             if lecture != self._lectures:  # a later reading was asked for: it lists its own
