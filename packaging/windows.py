@@ -355,12 +355,13 @@ def tests_windows(wine: Wine, python: Path, sortie: Path, serveur: postgres.Serv
                     CONTROLE_PJ_GEL=windows(sortie), attendu=None, temoin=temoin,
                     CONTROLE_PJ_TEST_PG=f"{serveur.hote}:{serveur.port}",
                     CONTROLE_PJ_FIN_DES_TESTS=windows(temoin)).returncode  # fmt: skip
+        pourquoi = f"pytest sous Wine : code {code}"
     except Bloque as exc:
         code, pourquoi = None, str(exc)
     if code == 0:
         return
     if not (temoin.exists() and temoin.read_text().strip() == "0"):
-        raise VerificationEchouee(pourquoi if code is None else f"pytest sous Wine : code {code}")
+        raise VerificationEchouee(pourquoi)
     print("\nATTENTION : les tests sous Wine ont tous passé, mais leur processus n'a pas su se "
           f"terminer ({'arrêté' if code is None else f'code {code}'} ; les piles ci-dessus) : "
           "la vérification continue.", flush=True)  # fmt: skip
