@@ -6,7 +6,9 @@ by the services in a background thread; every write goes through the same servic
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
-    QTableWidget,
+    QTableView,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -39,7 +41,7 @@ from desktop_app.services.courriers import (
 )
 from desktop_app.services.dates import format_datetime, now_utc
 from desktop_app.services.decisions import enregistrer_decision
-from desktop_app.services.echeances import Dossier, Suivi, suivi
+from desktop_app.services.echeances import Dossier, PieceASuivre, Suivi, suivi
 from desktop_app.services.espace import Espace
 from desktop_app.services.exigences import ecarts_des_dossiers
 from desktop_app.services.fichiers import ecrire_atomique
@@ -62,10 +64,44 @@ from desktop_app.views.tableaux import (
     rangee_de_boutons,
     remplir,
     table_de_liste,
+    table_de_saisie,
 )
 from desktop_app.views.taches import TacheAvecProgression
 
 COMMENTAIRE_ECHU = "Aucun fichier recevable n'a été reçu avant la date limite."
+
+
+@dataclass(frozen=True)
+class Listes:
+    """The worklists' rows as the tables show them, formatted in the thread that computed the
+    follow-up (at 100,000 candidatures, 50,000 rows: half a second the window would freeze)."""
+
+    relances: list[tuple[str, ...]]
+    suggestions: list[tuple[Dossier, PieceASuivre]]  # a row per pièce
+    lignes_suggestions: list[tuple[str, ...]]
+    annulations: list[tuple[str, ...]]
+
+
+def listes(d: Suivi) -> Listes:
+    date = functools.cache(format_datetime)  # a few échéances for thousands of rows
+    relances = [
+        (r.destinataire.n_candidat, r.destinataire.nom_complet, r.destinataire.specialite,
+         ", ".join(p.code for p in r.pieces),
+         date(min((p.echeance for p in r.pieces if p.echeance), default=None)))
+        for r in d.a_relancer
+    ]  # fmt: skip
+    suggestions = [(s, p) for s in d.suggestions for p in s.pieces]
+    lignes_suggestions = [
+        (s.destinataire.n_candidat, s.destinataire.nom_complet, f"{p.code} — {p.libelle}",
+         libelle_statut(p.statut), date(p.echeance))
+        for s, p in suggestions
+    ]  # fmt: skip
+    annulations = [
+        (a.destinataire.n_candidat, a.destinataire.nom_complet, a.destinataire.specialite,
+         ", ".join(f"{p.code} ({libelle_statut(p.statut)})" for p in a.pieces))
+        for a in d.a_annuler
+    ]  # fmt: skip
+    return Listes(relances, suggestions, lignes_suggestions, annulations)
 
 
 class SuiviFenetre(QMainWindow):
@@ -84,6 +120,7 @@ class SuiviFenetre(QMainWindow):
         self.donnees: Suivi | None = None
         self.tableau: TableauDeBord | None = None
         self.ctx: Contexte | None = None
+        self._suggestions: list[tuple[Dossier, PieceASuivre]] = []  # a row per pièce
         self.tache: TacheAvecProgression | None = None
         self.horloge: Callable[[], dt.datetime] = now_utc  # « maintenant » of the deadlines
 
@@ -181,7 +218,7 @@ class SuiviFenetre(QMainWindow):
         )  # fmt: skip
 
     def _onglet_affectations(self) -> QWidget:
-        self.table_affectations = table_de_liste(
+        self.table_affectations = table_de_saisie(
             "tableAffectations", ["Spécialité", "Gestionnaire"]
         )
         self.table_affectations.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
@@ -210,11 +247,12 @@ class SuiviFenetre(QMainWindow):
             progression(1, 3, "Tableau de bord")
             tableau = tableau_de_bord(session, campagne_id, maintenant, ecarts)
             qui = affectations(session, campagne_id)
-            return donnees, tableau, contexte(session, campagne_id, maintenant), qui
+            ctx = contexte(session, campagne_id, maintenant)
+            return donnees, tableau, ctx, qui, listes(donnees)
 
         def calcule(resultat: Any) -> None:
-            self.donnees, self.tableau, self.ctx, qui = resultat
-            self._montrer(qui)
+            self.donnees, self.tableau, self.ctx, qui, lignes = resultat
+            self._montrer(qui, lignes)
 
         return self._lancer(
             "Suivi de la campagne",
@@ -222,50 +260,24 @@ class SuiviFenetre(QMainWindow):
             calcule,
         )
 
-    def _montrer(self, qui: dict[str, str]) -> None:
+    def _montrer(self, qui: dict[str, str], lignes: Listes) -> None:
         d, t = self.donnees, self.tableau
         assert d is not None and t is not None
         self.contenu_tableau.poser(t)
-        relances = d.a_relancer
-        remplir(
-            self.table_relances,
-            [
-                [r.destinataire.n_candidat, r.destinataire.nom_complet, r.destinataire.specialite,
-                 ", ".join(p.code for p in r.pieces),
-                 format_datetime(min((p.echeance for p in r.pieces if p.echeance),
-                                     default=None))]
-                for r in relances
-            ],
-        )  # fmt: skip
+        remplir(self.table_relances, lignes.relances)
         self.table_relances.selectAll()
         self.resume_relances.setText(
-            f"{len(relances)} dossier(s) à relancer : une pièce manque, est non conforme ou "
-            "attend un nouveau fichier, et sa date limite n'est pas passée."
-            + (" Seuls les 5 000 premiers sont affichés ; les lettres les prennent tous."
-               if len(relances) > 5000 else "")
-        )  # fmt: skip
-        self._suggestions = [(s, p) for s in d.suggestions for p in s.pieces]
-        remplir(
-            self.table_suggestions,
-            [
-                [s.destinataire.n_candidat, s.destinataire.nom_complet,
-                 f"{p.code} — {p.libelle}", libelle_statut(p.statut), format_datetime(p.echeance)]
-                for s, p in self._suggestions
-            ],
-        )  # fmt: skip
+            f"{len(lignes.relances)} dossier(s) à relancer : une pièce manque, est non conforme "
+            "ou attend un nouveau fichier, et sa date limite n'est pas passée."
+        )
+        self._suggestions = lignes.suggestions
+        remplir(self.table_suggestions, lignes.lignes_suggestions)
         self.resume_suggestions.setText(
             f"{len(self._suggestions)} pièce(s) dont la date limite est passée sans fichier "
             "utilisable. Sélectionnez celles à passer « En attente d'une nouvelle PJ » (Ctrl+A : "
             "toutes) : c'est une décision, enregistrée à votre nom."
         )
-        remplir(
-            self.table_annulations,
-            [
-                [a.destinataire.n_candidat, a.destinataire.nom_complet, a.destinataire.specialite,
-                 ", ".join(f"{p.code} ({libelle_statut(p.statut)})" for p in a.pieces)]
-                for a in d.a_annuler
-            ],
-        )  # fmt: skip
+        remplir(self.table_annulations, lignes.annulations)
         self.table_annulations.selectAll()
         self.resume_annulations.setText(
             f"{len(d.a_annuler)} dossier(s) incomplet(s) après la clôture : à annuler, par "
@@ -305,16 +317,13 @@ class SuiviFenetre(QMainWindow):
         self.table_affectations.resizeColumnToContents(0)
 
     # -- actions ------------------------------------------------------------------------------
-    def _dossiers_selectionnes(self, table: QTableWidget, tous: list[Dossier]) -> list[Dossier]:
-        lignes = lignes_selectionnees(table)
-        if len(lignes) == table.rowCount():  # everything selected: the rows not shown too
-            return tous
-        return [tous[r] for r in lignes]
+    def _dossiers_selectionnes(self, table: QTableView, tous: list[Dossier]) -> list[Dossier]:
+        return [tous[r] for r in lignes_selectionnees(table)]
 
     def apercu_relance(self) -> None:
         if self.donnees is None or self.ctx is None:
             return
-        ligne = self.table_relances.currentRow()
+        ligne = self.table_relances.currentIndex().row()
         if not self.donnees.a_relancer:
             return
         dossier = self.donnees.a_relancer[max(ligne, 0)]

@@ -1,30 +1,68 @@
-"""Worklists as the follow-up window shows them: a table, filled up to a bound, its selected
-rows, and a page holding an explanation, the table and a row of buttons under it."""
+"""Worklists as the follow-up window shows them: a table of text rows, its selected rows, and
+a page holding an explanation, the table and a row of buttons under it.
+
+A worklist holds up to a whole campaign (50,000 dossiers to relance at 100,000 candidatures):
+its rows are a model that Qt reads as it paints, so showing one costs a reset, not an item per
+cell on the GUI thread."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QTableView,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 Bouton = tuple[str, Callable[[], Any], str]  # text, what it does, objectName
+Lignes = Sequence[Sequence[str]]
+Index = QModelIndex | QPersistentModelIndex
+LIGNES_MESUREES = 500  # the rows a column's width is measured on (Qt reads 1,000 by default)
 
 
-def table_de_liste(nom: str, colonnes: Sequence[str]) -> QTableWidget:
-    table = QTableWidget(0, len(colonnes))
+class ModeleLignes(QAbstractTableModel):
+    """Rows of text under fixed headers, read only."""
+
+    def __init__(self, colonnes: Sequence[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.colonnes = list(colonnes)
+        self.lignes: Lignes = ()
+
+    def poser(self, lignes: Lignes) -> None:
+        self.beginResetModel()
+        self.lignes = lignes
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.lignes)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.colonnes)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.lignes[index.row()][index.column()]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.colonnes[section]
+        return None
+
+
+def _comme_une_liste(table: QTableView, nom: str) -> None:
     table.setObjectName(nom)
     table.setAccessibleName(nom)
-    table.setHorizontalHeaderLabels(list(colonnes))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
@@ -32,23 +70,43 @@ def table_de_liste(nom: str, colonnes: Sequence[str]) -> QTableWidget:
     # Each column as wide as its header and its contents (never a header cut mid-word); a
     # scrollbar rather than a squeezed last column when the window is narrow.
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setResizeContentsPrecision(LIGNES_MESUREES)
     table.resizeColumnsToContents()
+
+
+def table_de_liste(nom: str, colonnes: Sequence[str]) -> QTableView:
+    """A worklist's table; ``remplir`` shows its rows."""
+    table = QTableView()
+    table.setModel(ModeleLignes(colonnes, table))
+    _comme_une_liste(table, nom)
     return table
 
 
-def remplir(table: QTableWidget, lignes: Sequence[Sequence[str]], limite: int = 5000) -> None:
-    """At most ``limite`` rows on screen (the letters and exports take them all)."""
-    table.setUpdatesEnabled(False)
-    table.setRowCount(min(len(lignes), limite))
-    for r, ligne in enumerate(lignes[:limite]):
-        for c, texte in enumerate(ligne):
-            table.setItem(r, c, QTableWidgetItem(texte))
+def table_de_saisie(nom: str, colonnes: Sequence[str]) -> QTableWidget:
+    """A short table whose cells hold widgets (a choice per row)."""
+    table = QTableWidget(0, len(colonnes))
+    table.setHorizontalHeaderLabels(list(colonnes))
+    _comme_une_liste(table, nom)
+    return table
+
+
+def modele(table: QTableView) -> ModeleLignes:
+    m = table.model()
+    assert isinstance(m, ModeleLignes)
+    return m
+
+
+def remplir(table: QTableView, lignes: Lignes) -> None:
+    """All the rows: Qt reads those it paints (and ``LIGNES_MESUREES`` for the widths)."""
+    modele(table).poser(lignes)
     table.resizeColumnsToContents()
-    table.setUpdatesEnabled(True)
 
 
-def lignes_selectionnees(table: QTableWidget) -> list[int]:
-    return sorted({i.row() for i in table.selectionModel().selectedRows()})
+def lignes_selectionnees(table: QTableView) -> list[int]:
+    """The selected rows, in order (read from the selection's ranges: a whole list selected
+    is one range, not an index per row)."""
+    rangs = table.selectionModel().selection()
+    return sorted({r for rang in rangs for r in range(rang.top(), rang.bottom() + 1)})
 
 
 def rangee_de_boutons(boutons: Sequence[Bouton]) -> QHBoxLayout:

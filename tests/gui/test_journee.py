@@ -248,7 +248,7 @@ def test_the_follow_up_window_closes_with_escape(
     qtbot.waitUntil(lambda: suivi.tache is None, timeout=30_000)
     for table in (suivi.table_relances, suivi.table_suggestions, suivi.table_annulations):
         entete = table.horizontalHeader()  # never a header cut mid-word
-        for c in range(table.columnCount()):
+        for c in range(entete.count()):
             assert entete.sectionSize(c) >= entete.sectionSizeHint(c), table.objectName()
     suivi.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is suivi)

@@ -16,6 +16,7 @@ from desktop_app.models import Candidat, Candidature, Decision, Piece, PieceCata
 from desktop_app.services.espace import Espace
 from desktop_app.services.reglages import Bureau, enregistrer_bureau
 from desktop_app.views.suivi import SuiviFenetre
+from desktop_app.views.tableaux import lignes_selectionnees, modele, remplir, table_de_liste
 from tests.gui.fenetre import attendre_lecture, ouvrir
 from tests.unit.printemps import importer_printemps
 
@@ -46,7 +47,7 @@ def test_relances_and_bulk_suggestions(
     # DUPONT and PETIT; ÉLOI and MARTIN for the R408 attestation alone (the rules require it).
     assert fenetre.onglets.tabText(1) == "À &relancer (4)"
     assert fenetre.onglets.tabText(2) == "&Suggestions (3)"
-    assert fenetre.table_relances.item(0, 1).text() == "DUPONT Hélène"
+    assert modele(fenetre.table_relances).lignes[0][1] == "DUPONT Hélène"
     assert "Clôture dans 5 jours (05/04/2024)" in fenetre.echeance.text()
     # the letters of the selected rows (all of them by default)
     sortie = tmp_path / "lettres"
@@ -103,7 +104,7 @@ def test_cancellations_dashboard_and_assignments(
     espace.preferences.gestionnaire = "M. Blanc"
     fenetre = _suivi(qtbot, espace, dt.datetime(2024, 4, 5, 15, 1, tzinfo=UTC))
     assert fenetre.onglets.tabText(3) == "À a&nnuler (3)"
-    assert [fenetre.table_annulations.item(r, 1).text() for r in range(3)] == [
+    assert [ligne[1] for ligne in modele(fenetre.table_annulations).lignes] == [
         "DUPONT Hélène", "MARTIN Paul", "PETIT Léo",
     ]  # fmt: skip
     assert "Clôture passée (05/04/2024)" in fenetre.echeance.text()
@@ -196,3 +197,26 @@ def test_fiches_of_the_list_are_previewed_before_saving(
     )
     w.actions_campagne.fiches_de_la_liste()
     assert vus == [1] and w.tache_en_cours is None
+
+
+def test_a_worklist_shows_all_its_rows_and_reads_its_selection_by_ranges(
+    qtbot: QtBot, qtmodeltester: object
+) -> None:
+    """A worklist is a model Qt reads as it paints: 12,000 rows are all there (the table once
+    stopped at 5,000), and a whole list selected is read back without an index per row."""
+    table = table_de_liste("essai", ["N°", "Candidat"])
+    qtbot.addWidget(table)
+    lignes = [(f"{i:05d}", f"NOM {i}") for i in range(12_000)]
+    remplir(table, lignes)
+    qtmodeltester.check(modele(table))  # type: ignore[attr-defined]
+    assert modele(table).rowCount() == 12_000
+    assert modele(table).index(11_999, 1).data() == "NOM 11999"
+    table.selectAll()
+    assert lignes_selectionnees(table) == list(range(12_000))
+    table.clearSelection()
+    table.setSelectionMode(table.SelectionMode.MultiSelection)
+    for r in (7, 11_998, 3):
+        table.selectRow(r)
+    assert lignes_selectionnees(table) == [3, 7, 11_998]
+    remplir(table, [])
+    assert modele(table).rowCount() == 0 and lignes_selectionnees(table) == []
