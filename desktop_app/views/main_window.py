@@ -13,11 +13,9 @@ They share the review state (``etat.EtatRevue``) and hear what changed on one si
 
 from __future__ import annotations
 
-import gc
 import html
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +34,7 @@ from PySide6.QtWidgets import (
 
 import desktop_app
 from desktop_app import APP_NAME, journal
-from desktop_app.views.taches import Fil
+from desktop_app.views.taches import Fil, hors_du_ramasse_miettes
 
 # Nothing here imports SQLAlchemy, the services or the rooms: the window is painted first
 # (``MainWindow()``, a bare QApplication's time), the base opened in a thread, and the rooms
@@ -72,21 +70,6 @@ def _colonne(nom: str, *contenu: QWidget | tuple[QWidget, int]) -> QWidget:
         else:
             layout.addWidget(element)
     return panneau
-
-
-@contextmanager
-def _hors_du_ramasse_miettes() -> Iterator[None]:
-    """Millions of objects built at once, that then live until the next reading (the
-    campaign's list): no collection while they are built, and once built they are put out of
-    the cyclic collector's sight (``gc.freeze``; still freed when no longer used). Otherwise
-    every full collection walks them with every thread stopped: the window froze 0.2 to 0.9 s
-    at 100,000 candidatures, at random (bench_fluidite)."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 class MainWindow(QMainWindow):
@@ -352,7 +335,7 @@ class MainWindow(QMainWindow):
                 return None, preparer_liste([], False), frozenset()
             miennes = frozenset(specialites_de(s, campagne.id, nom)) if nom else frozenset()
             # The list's keys computed here too, in the thread (a second at 300,000).
-            with _hors_du_ramasse_miettes():
+            with hors_du_ramasse_miettes():
                 liste = preparer_liste(
                     lister_candidatures(s, campagne.id, premiers), _cloture_passee(campagne)
                 )
@@ -417,7 +400,7 @@ class MainWindow(QMainWindow):
         assert campagne is not None
 
         def lire(s: Any) -> ListePreparee:
-            with _hors_du_ramasse_miettes():
+            with hors_du_ramasse_miettes():
                 return preparer_liste(
                     lister_candidatures(s, campagne.id), _cloture_passee(campagne)
                 )

@@ -246,6 +246,42 @@ def test_the_campaign_read_is_kept_out_of_the_collectors_sight(
     gc.unfreeze()
 
 
+def test_two_readings_at_once_give_the_collector_back_when_the_last_ends() -> None:
+    """The follow-up's worklists and the campaign's list can be built at the same time (an
+    import while the follow-up computes): the collector stays off until both are built, then
+    what they built is frozen and collections resume."""
+    import gc
+    import threading
+
+    from desktop_app.views.taches import hors_du_ramasse_miettes
+
+    gc.unfreeze()
+    premiere_dedans, seconde_finie, premiere_finie = (threading.Event() for _ in range(3))
+    etats: list[bool] = []
+
+    def premiere() -> None:
+        with hors_du_ramasse_miettes():
+            premiere_dedans.set()
+            seconde_finie.wait(10)
+            etats.append(gc.isenabled())  # the other one ended: still off for this one
+            gardes.append([object() for _ in range(1000)])
+        premiere_finie.set()
+
+    gardes: list[object] = []
+    fil = threading.Thread(target=premiere)
+    fil.start()
+    premiere_dedans.wait(10)
+    with hors_du_ramasse_miettes():
+        etats.append(gc.isenabled())
+    etats.append(gc.isenabled())  # this one ended, the first has not
+    seconde_finie.set()
+    premiere_finie.wait(10)
+    fil.join()
+    assert etats == [False, False, False]
+    assert gc.isenabled() and gc.get_freeze_count() > 1000
+    gc.unfreeze()
+
+
 def test_the_rows_of_a_previous_reading_are_freed_a_slice_at_a_time(qtbot: QtBot) -> None:
     """After an import the window reads the campaign again: the previous rows are not freed
     at once (a million objects at 100,000 candidatures held the window 60-110 ms) but a
