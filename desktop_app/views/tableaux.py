@@ -67,6 +67,8 @@ def _comme_une_liste(table: QTableView, nom: str) -> None:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(24)  # the rows of the candidature list
+    table.setWordWrap(False)
     # Each column as wide as its header and its contents (never a header cut mid-word); a
     # scrollbar rather than a squeezed last column when the window is narrow.
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
