@@ -35,7 +35,7 @@ from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import now_utc
 from desktop_app.services.exigences import Ecart, ecarts_des_dossiers
 from desktop_app.services.normalisation import normaliser
-from desktop_app.services.requetes import campagne_de, par_lots, tour_courant
+from desktop_app.services.requetes import campagne_de, par_lots
 
 UNE_MINUTE = dt.timedelta(minutes=1)
 
@@ -197,7 +197,15 @@ def suivi(
         row.id: row
         for row in session.execute(
             select(Catalogue.id, Catalogue.code, Catalogue.libelle, Catalogue.modalite,
-                   Catalogue.fin).where(Catalogue.campagne_id == campagne_id)
+                   Catalogue.fin, Catalogue.regroupement)
+            .where(Catalogue.campagne_id == campagne_id)
+        )
+    }  # fmt: skip
+    # A dossier's pièces in the catalogue's order: sorted here, for the listed ones only (the
+    # database sorting every pièce read cost more).
+    rang = {
+        code: i for i, (code, _) in enumerate(
+            sorted(((r.code, r.regroupement) for r in catalogue.values()), key=lambda c: c[::-1])
         )
     }  # fmt: skip
     jugees: dict[tuple[str | None, bool, int], tuple[Statut | None, Suite, dt.datetime | None]]
@@ -214,7 +222,6 @@ def suivi(
         .join(Candidature, Piece.candidature_id == Candidature.id)
         .join(Catalogue, Piece.catalogue_id == Catalogue.id)
         .where(*conditions, a_voir)
-        .order_by(Piece.candidature_id, Catalogue.regroupement, Catalogue.code)
     ):  # fmt: skip
         deposee, utilisable = fichiers.get(piece_id, SANS_FICHIER)
         cle = (nom_statut, utilisable, cat_id)
@@ -237,6 +244,8 @@ def suivi(
                 version, deposee, utilisable, echeance, suite,
             )
         )  # fmt: skip
+    for pieces in par_dossier.values():
+        pieces.sort(key=lambda p: rang[p.code])
     if not passee(cloture, maintenant):
         if ecarts is None:
             ecarts = ecarts_des_dossiers(session, campagne_id, candidatures)
@@ -303,16 +312,17 @@ def _fichiers(
     session: Session, conditions: Sequence[object], a_voir: object
 ) -> dict[int, tuple[bool, bool]]:
     """Per pièce not Conforme that has files: (True, are those of its latest round all
-    recevable), aggregated by the database (one row per pièce)."""
-    tous_recevables = func.min(case((Depot.recevable, 1), else_=0))
+    recevable), aggregated by the database (one row per pièce). In one pass, without looking
+    up each deposit's latest round: the largest 2·tour + (1 if non recevable) comes from the
+    latest round, and is odd when a file of that round is non recevable (a third faster)."""
+    cle = func.max(Depot.tour * 2 + case((Depot.recevable, 0), else_=1))
     return {
-        piece_id: (True, bool(recevables))
-        for piece_id, recevables in session.connection().execute(
-            select(Depot.piece_id, tous_recevables)
+        piece_id: (True, cle % 2 == 0)
+        for piece_id, cle in session.connection().execute(
+            select(Depot.piece_id, cle)
             .join(Piece, Depot.piece_id == Piece.id)
             .join(Candidature, Piece.candidature_id == Candidature.id)
-            # type: ignore below: SQLAlchemy types a boolean column expression loosely here.
-            .where(*conditions, a_voir, Depot.tour == tour_courant())  # type: ignore[arg-type]
+            .where(*conditions, a_voir)
             .group_by(Depot.piece_id)
         )
     }
