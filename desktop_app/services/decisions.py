@@ -178,8 +178,16 @@ def marquer_vus(session: Session, piece_id: int, gestionnaire: str, quand: dt.da
     depots = select(Depot.id).where(Depot.piece_id == piece_id).scalar_subquery()
     session.execute(
         update(Avertissement)
-        .where(Avertissement.depot_id.in_(depots), Avertissement.vu_le.is_(None))
+        # ``coalesce`` hides the column from the index of those not looked at: SQLite walked
+        # all of them (8,000 at 100,000 candidatures, 1.7 ms a decision and growing) instead
+        # of the pièce's few through the index on the deposit (0.06 ms).
+        .where(
+            Avertissement.depot_id.in_(depots), func.coalesce(Avertissement.vu_le, None).is_(None)
+        )
         .values(vu_le=quand, vu_par=gestionnaire)
+        # No avertissement is loaded in the transaction: nothing in the session to bring up
+        # to date (SQLAlchemy would otherwise read back the rows it changed).
+        .execution_options(synchronize_session=False)
     )
 
 
