@@ -167,6 +167,10 @@ def test_disagreements_of_the_demo_campaign(espace: Espace, paquet_demo: Path) -
     for cid in ids[:10]:
         seul = espace.lire(lambda s, cid=cid: ex.ecarts_des_dossiers(s, campagne.id, [cid]))
         assert seul.get(cid, []) == tous.get(cid, [])
+    # The dossier being opened is judged on its own values: the same verdicts.
+    assert espace.lire(lambda s: {c: ex.ecarts_du_dossier(s, c) for c in ids}) == {
+        c: tous.get(c, []) for c in ids
+    }
 
 
 def _un_par_un(s: Session, campagne_id: int) -> dict[int, list[ex.Ecart]]:
@@ -220,6 +224,10 @@ def test_bulk_judgement_on_a_bp_campaign_agrees_with_the_plain_one(
                 c.pieces.append(Piece(catalogue_id=jdc))
     tous = espace.lire(lambda s: ex.ecarts_des_dossiers(s, campagne_id))
     assert tous == espace.lire(lambda s: _un_par_un(s, campagne_id))
+    ids = espace.lire(lambda s: list(s.scalars(select(Candidature.id))))
+    assert espace.lire(lambda s: {c: ex.ecarts_du_dossier(s, c) for c in ids}) == {
+        c: tous.get(c, []) for c in ids
+    }
     genres = {(e.genre, e.exigence.verdict) for liste in tous.values() for e in liste}
     assert genres == {
         ("jdc", ex.Verdict.NON_EXIGEE),
