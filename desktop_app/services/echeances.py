@@ -203,11 +203,8 @@ def suivi(
     }  # fmt: skip
     # A dossier's pièces in the catalogue's order: sorted here, for the listed ones only (the
     # database sorting every pièce read cost more).
-    rang = {
-        code: i for i, (code, _) in enumerate(
-            sorted(((r.code, r.regroupement) for r in catalogue.values()), key=lambda c: c[::-1])
-        )
-    }  # fmt: skip
+    ordre = sorted(catalogue.values(), key=lambda r: (r.regroupement, r.code))
+    rang = {r.code: i for i, r in enumerate(ordre)}
     jugees: dict[tuple[str | None, bool, int], tuple[Statut | None, Suite, dt.datetime | None]]
     jugees = {}
     a_lister = (Suite.RELANCER, Suite.SUGGERER_ATTENTE, Suite.ANNULATION)
