@@ -26,6 +26,7 @@ from desktop_app.services.requetes import STATUTS_COMPTES, LigneCandidature, lig
 from desktop_app.views.etat import EtatRevue
 from desktop_app.views.item_models import CandidatureTableModel, ListePreparee
 from desktop_app.views.operations import Annonces, Changements, Operation
+from desktop_app.views.tableaux import HAUTEUR_LIGNE
 
 LARGEURS = (100, 170, 140, 82, 260, 130)  # N°, nom, prénoms, naissance, spécialité, état
 
@@ -39,7 +40,7 @@ def _table(name: str, accessible: str) -> QTableView:
     view.setAlternatingRowColors(True)
     view.setSortingEnabled(True)
     view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(24)
+    view.verticalHeader().setDefaultSectionSize(HAUTEUR_LIGNE)
     view.horizontalHeader().setHighlightSections(False)
     view.setWordWrap(False)
     return view

@@ -26,6 +26,7 @@ Bouton = tuple[str, Callable[[], Any], str]  # text, what it does, objectName
 Lignes = Sequence[Sequence[str]]
 Index = QModelIndex | QPersistentModelIndex
 LIGNES_MESUREES = 500  # the rows a column's width is measured on (Qt reads 1,000 by default)
+HAUTEUR_LIGNE = 24  # px: one line of text, in every list of the application
 
 
 class ModeleLignes(QAbstractTableModel):
@@ -67,7 +68,7 @@ def _comme_une_liste(table: QTableView, nom: str) -> None:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(24)  # the rows of the candidature list
+    table.verticalHeader().setDefaultSectionSize(HAUTEUR_LIGNE)
     table.setWordWrap(False)
     # Each column as wide as its header and its contents (never a header cut mid-word); a
     # scrollbar rather than a squeezed last column when the window is narrow.
