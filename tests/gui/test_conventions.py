@@ -102,9 +102,12 @@ def test_une_erreur_inattendue_est_dite_en_francais_et_journalisee_sans_nom(
 
 
 def test_un_seul_dialogue_de_parametres(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    espace_demo: Espace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     w = ouvrir(qtbot, espace)
     avertis: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, titre, *_: avertis.append(titre))
@@ -169,9 +172,9 @@ def test_a_propos_dit_la_version_et_les_emplacements(
 
 
 def test_chaque_controle_de_la_fenetre_a_un_nom_pour_les_lecteurs_d_ecran(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path
+    qtbot: QtBot, espace_demo: Espace
 ) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     w = ouvrir(qtbot, espace)
     sans_nom = [
         f"{type(c).__name__} {c.objectName()!r}"
@@ -277,14 +280,12 @@ def test_l_echeance_d_une_piece_est_celle_du_candidat(qtbot: QtBot) -> None:
     assert "15/12/2026" in attente
 
 
-def test_chaque_lettre_alt_mene_a_une_seule_chose(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path
-) -> None:
+def test_chaque_lettre_alt_mene_a_une_seule_chose(qtbot: QtBot, espace_demo: Espace) -> None:
     """Alt+F opens Fichier, Alt+H Affichage: no mnemonic answers twice in a window, in the
     main window as in each tab of the follow-up window."""
     from tests.gui.mnemoniques import doublons
 
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     w = ouvrir(qtbot, espace)
     assert doublons(w) == {}
     suivi = w.ouvrir_suivi()

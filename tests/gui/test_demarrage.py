@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 from desktop_app.services.espace import Espace
-from desktop_app.services.importer import importer_paquet
 
 PROGRAMME = r"""
 import json, sys
@@ -71,9 +70,9 @@ sys.exit(code)
 
 
 def test_la_fenetre_est_peinte_avant_l_ouverture_de_la_base_puis_la_campagne_s_y_affiche(
-    espace: Espace, paquet_demo: Path
+    espace_demo: Espace,
 ) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     espace.close()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     sortie = subprocess.run(

@@ -16,7 +16,6 @@ from desktop_app.models import Decision, Piece, Statut
 from desktop_app.services import sauvegardes as sv
 from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.espace import Espace, ouvrir_espace
-from desktop_app.services.importer import importer_paquet
 from desktop_app.views.sauvegardes import SauvegardesDialog
 from tests.gui.fenetre import demarrer
 from tests.gui.fenetre import ouvrir as ouvrir_fenetre
@@ -43,9 +42,9 @@ def _statut(espace: Espace, piece_id: int) -> Statut | None:
 
 
 def test_backups_at_start_up_on_demand_and_a_restore_from_the_window(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     w = ouvrir_fenetre(qtbot, espace)
     tache = w.sauvegarde_au_demarrage()  # the base changed (an import) and has no backup
     assert tache is not None
@@ -78,9 +77,9 @@ def test_backups_at_start_up_on_demand_and_a_restore_from_the_window(
 
 
 def test_a_damaged_base_at_start_up_is_kept_and_the_newest_backup_offered(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     sv.sauvegarder(espace.paths.database, espace.paths.sauvegardes, sv.Motif.FERMETURE)
     espace.close()
     for annexe in ("-wal", "-shm"):
@@ -108,10 +107,10 @@ def test_a_damaged_base_at_start_up_is_kept_and_the_newest_backup_offered(
 
 
 def test_the_history_is_checked_and_a_candidates_history_exported_from_the_menu(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path, tmp_path: Path,
+    qtbot: QtBot, espace_demo: Espace, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     w = ouvrir_fenetre(qtbot, espace)
     vues: list[str] = []
     _repondre(monkeypatch, "OK", vues)

@@ -13,16 +13,14 @@ from sqlalchemy import delete, select
 from desktop_app.models import Candidature, Piece
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.espace import ouvrir_espace
-from desktop_app.services.importer import importer_paquet
 from desktop_app.views.dossier import GROUPE_EXIGEES, ROLE_ECART
 from tests.gui.fenetre import ouvrir
 
 
 def test_the_dossier_says_what_the_rules_require(
-    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+    qtbot: QtBot, tmp_path: Path, donnees_demo: Path
 ) -> None:
     espace = ouvrir_espace(tmp_path / "donnees")
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     with espace.db.write() as s:
         # A candidate of 30 asked for the JDC, whose handicap notification is not asked for.
         jdc = s.scalar(select(Piece).join(Catalogue).where(Catalogue.code == "PSNATT03").limit(1))

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from desktop_app.models import Depot, Piece, Statut
 from desktop_app.services.demo import cartes_differentes
 from desktop_app.services.espace import Espace, ouvrir_espace
-from desktop_app.services.importer import importer_paquet
 from desktop_app.services.lecture import MOTIF_NAISSANCE
 from tests.gui.fenetre import ouvrir
 
@@ -30,11 +29,10 @@ def _premier_depot(espace: Espace, nom: str) -> tuple[int, int] | None:
 
 
 def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
-    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+    qtbot: QtBot, tmp_path: Path, donnees_demo: Path
 ) -> None:
     espace = ouvrir_espace(tmp_path / "donnees")
     espace.preferences.gestionnaire = "Claire FAYOLLE"
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     cibles = espace.lire(cartes_differentes)
     assert cibles, "la démonstration n'a aucune carte dont la date de naissance diffère"
     w = ouvrir(qtbot, espace)
@@ -85,12 +83,11 @@ def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
 
 
 def test_an_unsigned_confirmation_is_said_and_n_checks_its_reasons(
-    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+    qtbot: QtBot, tmp_path: Path, donnees_demo: Path
 ) -> None:
     from desktop_app.services.lecture import MOTIF_NON_DATE, MOTIF_NON_SIGNE
 
     espace = ouvrir_espace(tmp_path / "donnees")
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     cible = _premier_depot(espace, "confirmation_non_signee.pdf")
     assert cible is not None, "la démonstration n'a aucune confirmation non signée"
     w = ouvrir(qtbot, espace)
@@ -109,7 +106,7 @@ def test_an_unsigned_confirmation_is_said_and_n_checks_its_reasons(
 
 
 def test_an_employer_attestation_shows_its_periods_and_the_dossiers_length(
-    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+    qtbot: QtBot, tmp_path: Path, donnees_demo: Path
 ) -> None:
     """A candidat individuel's attestation (the demo's BCP): the periods read, the file's
     length with « corriger », the dossier's line; a length given short of three years is said
@@ -118,7 +115,6 @@ def test_an_employer_attestation_shows_its_periods_and_the_dossiers_length(
 
     espace = ouvrir_espace(tmp_path / "donnees")
     espace.preferences.gestionnaire = "Claire FAYOLLE"
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     cible = _premier_depot(espace, "activite.pdf")
     assert cible is not None, "la démonstration n'a aucune attestation d'employeur"
     w = ouvrir(qtbot, espace)

@@ -312,7 +312,7 @@ def test_the_rows_of_a_previous_reading_are_freed_a_slice_at_a_time(qtbot: QtBot
 
 
 def test_at_start_the_first_screen_comes_first_then_the_whole_list_keeps_the_open_dossier(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """At start the first candidatures are listed and the first dossier opened before the
     others are read (25 ms instead of 0.6 s at 100,000); the search, the filters and the sorts
@@ -322,8 +322,8 @@ def test_at_start_the_first_screen_comes_first_then_the_whole_list_keeps_the_ope
     from desktop_app.services.requetes import campagnes, lister_candidatures
     from desktop_app.views.item_models import preparer_liste
 
+    espace = espace_demo  # the demo package, imported
     espace.preferences.gestionnaire = "Marc VERNET"
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     with espace.db.read() as s:
         campagne_id = campagnes(s)[0].id
         toutes = lister_candidatures(s, campagne_id)

@@ -3,28 +3,18 @@ says so, and its link leads to the other dossier."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pytestqt.qtbot import QtBot
 
-from desktop_app.services.espace import Espace, ouvrir_espace
-from desktop_app.services.importer import importer_paquet
+from desktop_app.services.espace import Espace
 from tests.gui.fenetre import ouvrir
 from tests.unit.test_rescans import lire_comme_rescans
 from tests.unit.test_reutilisation import deposer_ailleurs, deposer_pour_d_autres
 
 
-def espace_demo(tmp_path: Path, paquet_demo: Path) -> Espace:
-    """A workspace holding the demo package."""
-    espace = ouvrir_espace(tmp_path / "donnees")
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
-    return espace
-
-
 def test_a_file_deposited_for_another_candidate_is_said_with_the_way_there(
-    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+    qtbot: QtBot, espace_demo: Espace
 ) -> None:
-    espace = espace_demo(tmp_path, paquet_demo)
+    espace = espace_demo  # the demo package, imported
     _sha, p1, c1, _p2, p3, c3, _ = deposer_ailleurs(espace)
     w = ouvrir(qtbot, espace)
     w.lecteur.arreter()
@@ -41,9 +31,9 @@ def test_a_file_deposited_for_another_candidate_is_said_with_the_way_there(
 
 
 def test_a_file_deposited_by_many_names_five_places_and_counts_the_others(
-    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+    qtbot: QtBot, espace_demo: Espace
 ) -> None:
-    espace = espace_demo(tmp_path, paquet_demo)
+    espace = espace_demo  # the demo package, imported
     sha, p1, c1, _p2, _p3, c3, _ = deposer_ailleurs(espace)
     deposer_pour_d_autres(espace, sha, [c1, c3], 9)
     w = ouvrir(qtbot, espace)
@@ -59,9 +49,9 @@ def test_a_file_deposited_by_many_names_five_places_and_counts_the_others(
 
 
 def test_a_paper_scanned_anew_for_another_candidate_is_said_as_such(
-    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+    qtbot: QtBot, espace_demo: Espace
 ) -> None:
-    espace = espace_demo(tmp_path, paquet_demo)
+    espace = espace_demo  # the demo package, imported
     c1, p1, c2, p2, _, _ = lire_comme_rescans(espace)
     w = ouvrir(qtbot, espace)
     w.lecteur.arreter()

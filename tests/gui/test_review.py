@@ -35,11 +35,10 @@ def attendre_affichage(qtbot: QtBot, w: MainWindow) -> None:
 
 
 def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
-    qtbot: QtBot, tmp_path: Path, paquet_demo: Path
+    qtbot: QtBot, tmp_path: Path, donnees_demo: Path
 ) -> None:
     espace = ouvrir_espace(tmp_path / "donnees")
     espace.preferences.gestionnaire = "Claire FAYOLLE"
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     w = ouvrir(qtbot, espace)
 
     # Search as you type, insensitive to case and accents.
@@ -124,10 +123,10 @@ def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
 
 
 def test_conforme_is_refused_before_the_file_is_seen_and_on_a_non_recevable_file(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path
+    qtbot: QtBot, espace_demo: Espace
 ) -> None:
+    espace = espace_demo  # the demo package, imported
     espace.preferences.gestionnaire = "Marc VERNET"
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     w = ouvrir(qtbot, espace)
     with espace.db.read() as s:
         avant = len(s.scalars(select(Decision.id)).all())
@@ -153,7 +152,7 @@ def test_conforme_is_refused_before_the_file_is_seen_and_on_a_non_recevable_file
 
 
 def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits_for_it(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The window does not read the dossier again before the next pièce comes: that reading
     runs in a thread, and the pièce on screen, unchanged, is not shown a second time. A key
@@ -161,8 +160,8 @@ def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits
     decided, and a new decision on it is no colleague's conflict."""
     from PySide6.QtWidgets import QMessageBox
 
+    espace = espace_demo  # the demo package, imported
     espace.preferences.gestionnaire = "Claire FAYOLLE"
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     w = ouvrir(qtbot, espace)
     monkeypatch.setattr(QMessageBox, "exec", lambda boite: pytest.fail(boite.text()))
     for row in range(w.candidatures.rowCount()):
@@ -196,12 +195,12 @@ def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits
 
 
 def test_a_failed_commit_keeps_the_decision_for_a_retry(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
+    espace = espace_demo  # the demo package, imported
     espace.preferences.gestionnaire = "Claire FAYOLLE"
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     w = ouvrir(qtbot, espace)
     piece = w.piece
     assert piece is not None
@@ -239,15 +238,13 @@ def test_help_lists_every_shortcut(
     w.close()
 
 
-def test_a_redeposit_is_shown_beside_the_refused_file(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path
-) -> None:
+def test_a_redeposit_is_shown_beside_the_refused_file(qtbot: QtBot, espace_demo: Espace) -> None:
     """A new file after a Non conforme: the refused one beside it, with the comment the
     candidate read; Ctrl+D hides the comparison; a pièce deposited once has none."""
     from desktop_app.models import Depot
     from desktop_app.services.decisions import enregistrer_decision
 
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     with espace.db.write() as s:
         refuse = s.scalars(select(Depot).where(Depot.recevable).order_by(Depot.id)).first()
         assert refuse is not None
@@ -291,14 +288,17 @@ def test_a_redeposit_is_shown_beside_the_refused_file(
 
 @pytest.mark.parametrize("choix", ["recharger", "appliquer"])
 def test_a_colleagues_change_is_shown_and_never_overwritten_in_silence(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch, choix: str
+    qtbot: QtBot,
+    espace_demo: Espace,
+    monkeypatch: pytest.MonkeyPatch,
+    choix: str,
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from desktop_app.services.decisions import enregistrer_decision
 
+    espace = espace_demo  # the demo package, imported
     espace.preferences.gestionnaire = "Claire FAYOLLE"
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     w = ouvrir(qtbot, espace)
     piece = w.piece
     assert piece is not None
@@ -365,7 +365,7 @@ def test_in_team_mode_a_decision_commits_in_the_background_keys_held_meanwhile(
 
 
 def test_a_database_that_does_not_answer_is_said_in_french_everywhere(
-    qtbot: QtBot, espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every window goes through the operations: a base that does not answer is one French
     message, never the crash dialog (the follow-up window's assignments and the undo too)."""
@@ -373,8 +373,8 @@ def test_a_database_that_does_not_answer_is_said_in_french_everywhere(
 
     from desktop_app.views import operations
 
+    espace = espace_demo  # the demo package, imported
     espace.preferences.gestionnaire = "Claire FAYOLLE"
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
     w = ouvrir(qtbot, espace)
     attendre_affichage(qtbot, w)
     touche(qtbot, w, Qt.Key.Key_R)

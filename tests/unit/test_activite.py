@@ -25,7 +25,6 @@ from desktop_app.services.avertissements import (
 )
 from desktop_app.services.espace import Espace
 from desktop_app.services.exigences import Profil, durees_exigees, juger_activite
-from desktop_app.services.importer import importer_paquet
 from desktop_app.services.lecture import CorrectionRefusee, valeur_corrigee
 from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
 from tests.unit.test_rescans import _fichier
@@ -187,13 +186,13 @@ def _avertissements(espace: Espace, piece_id: int) -> list[str]:
 
 
 def test_a_dossier_short_of_three_years_is_said_until_the_length_is_given(
-    espace: Espace, paquet_demo: Path
+    espace_demo: Espace,
 ) -> None:
     """A candidat individuel to the BCP (the demo's campaign) with 2 years of attestations:
     an avertissement with the table's case and the catalogue's reason; two attestations of
     one job count their common months once; the gestionnaire's length replaces the reading."""
     assert MOTIF_ACTIVITE in MOTIFS_NON_CONFORMITE
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     candidature_id, piece_id, depot_id, sha = _fichier(espace, "ACTPRO01", 0)
 
     def periode(valeur: str) -> Valeur:
@@ -227,10 +226,8 @@ def test_a_dossier_short_of_three_years_is_said_until_the_length_is_given(
                                "suffisante (trois ans d'activité salariée).")  # fmt: skip
 
 
-def test_a_file_with_no_period_read_offers_the_length_to_give(
-    espace: Espace, paquet_demo: Path
-) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+def test_a_file_with_no_period_read_offers_the_length_to_give(espace_demo: Espace) -> None:
+    espace = espace_demo  # the demo package, imported
     _, piece_id, depot_id, sha = _fichier(espace, "ACTPRO01", 0)
     espace.ecrire(lambda s: lecture_enregistree(s, sha, Lu()))
     releve = espace.lire(lambda s: lu_avec_activite(s, depot_id))

@@ -4,7 +4,6 @@ looked at, the dashboard counts them by kind; a purge leaves no name in them."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -22,7 +21,6 @@ from desktop_app.services.avertissements import (
 )
 from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.espace import Espace
-from desktop_app.services.importer import importer_paquet
 from desktop_app.services.purge import _lever_ajout_seul
 from desktop_app.services.recherche import FILTRES
 from desktop_app.services.requetes import ligne_candidature, lister_candidatures
@@ -49,9 +47,9 @@ def _carte(nom: str, prenom: str, naissance: str, empreinte: int) -> Lu:
 
 
 def test_a_reading_stored_finds_its_avertissements_and_a_decision_marks_them_seen(
-    espace: Espace, paquet_demo: Path
+    espace_demo: Espace,
 ) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     c1, p1, _, sha1 = _fichier(espace, "1NATID01", 0)
     c2, p2, _, sha2 = _fichier(espace, "1NATID01", 5)
     with espace.db.read() as s:
@@ -110,12 +108,10 @@ def test_a_reading_stored_finds_its_avertissements_and_a_decision_marks_them_see
     assert not [a for a in _avertissements(espace, p1) if a[0] == REUTILISATION]
 
 
-def test_the_inspections_avertissements_are_kept_at_import(
-    espace: Espace, paquet_demo: Path
-) -> None:
+def test_the_inspections_avertissements_are_kept_at_import(espace_demo: Espace) -> None:
     """The demo holds PDFs with scripts, links and attachments: kept at import, not the
     photos the viewer merely turns upright."""
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     with espace.db.read() as s:
         genres = set(s.scalars(select(Avertissement.genre).where(
             Avertissement.origine == INSPECTION)))  # fmt: skip
@@ -128,12 +124,12 @@ def test_the_inspections_avertissements_are_kept_at_import(
 
 
 def test_a_file_deposited_by_many_is_judged_a_few_deposits_per_transaction_alike(
-    espace: Espace, paquet_demo: Path
+    espace_demo: Espace,
 ) -> None:
     """A blank form sent by 24 candidates: stored in the background a few deposits per
     transaction (the window's decisions go in between), the avertissements are those one
     transaction finds, every deposit counting the 23 others."""
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     _, _, _, sha = _fichier(espace, "1NATID01", 0)
     with espace.db.write() as s:
         depots = list(s.scalars(select(Depot.id).join(Piece).where(Depot.recevable)

@@ -25,7 +25,6 @@ from desktop_app.services import sauvegardes as sv
 from desktop_app.services.audit import verifier_historique
 from desktop_app.services.decisions import enregistrer_decision
 from desktop_app.services.espace import BaseEndommagee, Espace, ouvrir_espace
-from desktop_app.services.importer import importer_paquet
 from desktop_app.services.requetes import campagnes, lister_candidatures
 from tests.unit.ecrivain import pieces_decidables
 
@@ -60,8 +59,8 @@ def _empreinte_fichier(chemin: Path) -> str:
 
 
 @pytest.fixture
-def espace_decide(espace: Espace, paquet_demo: Path) -> Espace:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+def espace_decide(espace_demo: Espace) -> Espace:
+    espace = espace_demo  # the demo package, imported
     _decider(espace)
     return espace
 

@@ -14,7 +14,6 @@ from desktop_app.models import Campagne, Candidat, Candidature, Piece
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services import exigences as ex
 from desktop_app.services.espace import Espace
-from desktop_app.services.importer import importer_paquet
 from tests.cas_exigences import (
     CAS,
     CAS_ACTIVITE,
@@ -136,9 +135,9 @@ def test_dossier_disagreements() -> None:
     assert ex.ecarts(3, jeune, pieces, catalogue, dt.date(2023, 12, 1)) == []
 
 
-def test_disagreements_of_the_demo_campaign(espace: Espace, paquet_demo: Path) -> None:
+def test_disagreements_of_the_demo_campaign(espace_demo: Espace) -> None:
     """Read in bulk from the base, the same verdicts as one dossier at a time."""
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     with espace.db.write() as s:
         campagne = s.scalars(select(Campagne)).one()
         jour = ex.jour_de_reference(campagne)

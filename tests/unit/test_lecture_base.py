@@ -14,7 +14,6 @@ from desktop_app.documents.worker import DemandeLecture, InspectionWorker
 from desktop_app.models import Candidat, Candidature, Depot, LectureFichier, Piece, PieceCatalogue
 from desktop_app.services.demo import carte_du_candidat
 from desktop_app.services.espace import Espace
-from desktop_app.services.importer import importer_paquet
 from desktop_app.services.lecture import (
     MOTIF_EXPIRE,
     MOTIF_NAISSANCE,
@@ -43,10 +42,8 @@ def _identites(espace: Espace) -> list[tuple[int, str, str, Candidat]]:
         return [tuple(ligne) for ligne in lignes]  # type: ignore[misc]
 
 
-def test_demo_identity_photos_are_read_stored_and_compared(
-    espace: Espace, paquet_demo: Path
-) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+def test_demo_identity_photos_are_read_stored_and_compared(espace_demo: Espace) -> None:
+    espace = espace_demo  # the demo package, imported
     avant = espace.lire(reste_a_lire)
     assert avant > 0 and len(espace.lire(lambda s: a_lire(s, 5))) == 5
     # Twelve photos, those whose card differs from the registration first (the demo draws a
@@ -86,8 +83,8 @@ def test_demo_identity_photos_are_read_stored_and_compared(
     assert lisibles >= len(identites) // 2 and vues >= 1
 
 
-def test_a_newer_reader_reads_again(espace: Espace, paquet_demo: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+def test_a_newer_reader_reads_again(espace_demo: Espace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    espace = espace_demo  # the demo package, imported
     [fichier] = espace.lire(lambda s: a_lire(s, 1))
     espace.ecrire(lambda s: enregistrer(s, fichier.sha256, document.Lu(constats=("rien",))))
     assert espace.lire(lambda s: lecture(s, fichier.sha256)) is not None
@@ -100,10 +97,8 @@ def test_a_newer_reader_reads_again(espace: Espace, paquet_demo: Path, monkeypat
     assert fichier in espace.lire(lambda s: a_lire(s, 10_000))
 
 
-def test_purge_removes_the_readings_of_files_nobody_deposited_any_more(
-    espace: Espace, paquet_demo: Path
-) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+def test_purge_removes_the_readings_of_files_nobody_deposited_any_more(espace_demo: Espace) -> None:
+    espace = espace_demo  # the demo package, imported
     for f in espace.lire(lambda s: a_lire(s, 3)):
         espace.ecrire(lambda s, f=f: enregistrer(s, f.sha256, document.Lu(constats=("x",))))
     from desktop_app.models import Campagne
@@ -115,12 +110,12 @@ def test_purge_removes_the_readings_of_files_nobody_deposited_any_more(
 
 
 def test_demo_diplomas_carry_a_verified_2d_doc_naming_their_candidate(
-    espace: Espace, paquet_demo: Path
+    espace_demo: Espace, paquet_demo: Path
 ) -> None:
     from desktop_app.documents.lecture.document import DEUXDDOC, lire_document
     from desktop_app.services.lecture import DOSSIER_CERTIFICATS, Identite, comparer
 
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     with espace.db.read() as s:
         lignes = s.execute(
             select(Depot.sha256, Candidat)
@@ -148,10 +143,10 @@ def test_demo_diplomas_carry_a_verified_2d_doc_naming_their_candidate(
         assert sans.deuxddoc.startswith("certificat inconnu : non vérifiable hors ligne")
 
 
-def test_files_to_read_come_in_pages_after_the_last_one(espace: Espace, paquet_demo: Path) -> None:
+def test_files_to_read_come_in_pages_after_the_last_one(espace_demo: Espace) -> None:
     """The background reader walks the files in sha256 order, a page at a time, each file
     once however many times it was deposited."""
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     vus: list[str] = []
     apres = ""
     while page := espace.lire(lambda s, a=apres: a_lire(s, 7, a)):
@@ -161,9 +156,7 @@ def test_files_to_read_come_in_pages_after_the_last_one(espace: Espace, paquet_d
     assert vus == sorted(set(vus)) and len(vus) == espace.lire(reste_a_lire)
 
 
-def test_a_correction_is_kept_in_the_chained_history_and_compared(
-    espace: Espace, paquet_demo: Path
-) -> None:
+def test_a_correction_is_kept_in_the_chained_history_and_compared(espace_demo: Espace) -> None:
     """The gestionnaire corrects a name misread: the reading stays, the correction is a note
     in the pièce's chained history (who, what was read, what is right) that decides nothing;
     the dossier shows and compares the corrected value. A decision before it can still be
@@ -182,7 +175,7 @@ def test_a_correction_is_kept_in_the_chained_history_and_compared(
     )
     from desktop_app.services.requetes import historique_de
 
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     depot_id, sha, _fmt, candidat = _identites(espace)[0]
     lu = document.Lu(valeurs=(Valeur("nom", "DUPOND", OCR, 0.7, 1, (0.1, 0.1, 0.3, 0.15)),))
     espace.ecrire(lambda s: enregistrer(s, sha, lu))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from itertools import combinations
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -18,7 +17,6 @@ from desktop_app.documents.lecture.document import MRZ, OCR, TEXTE_PDF, Lu, Vale
 from desktop_app.documents.lecture.empreinte import BITS, distance, empreinte
 from desktop_app.models import Candidature, Depot, Piece, PieceCatalogue
 from desktop_app.services.espace import Espace
-from desktop_app.services.importer import importer_paquet
 from desktop_app.services.lecture import enregistrer, meme_papier
 from desktop_app.services.requetes import SEUIL_EMPREINTE, pieces_de
 from tests.specimens import capturer, en_jpeg, papiers
@@ -145,10 +143,8 @@ def lire_comme_rescans(espace: Espace) -> tuple[int, int, int, int, int, int]:
     return c1, p1, c2, p2, f1, q1
 
 
-def test_a_rescan_is_said_on_both_dossiers_but_a_form_never(
-    espace: Espace, paquet_demo: Path
-) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+def test_a_rescan_is_said_on_both_dossiers_but_a_form_never(espace_demo: Espace) -> None:
+    espace = espace_demo  # the demo package, imported
     c1, p1, c2, p2, f1, q1 = lire_comme_rescans(espace)
     _, _, _, sha2 = _fichier(espace, "1NATID01", 5)
     assert (p2, True, False) in _vus(espace, c1, p1)
@@ -166,10 +162,10 @@ def test_a_rescan_is_said_on_both_dossiers_but_a_form_never(
     assert not any(rescan for _, rescan, _ in _vus(espace, c1, p1))
 
 
-def test_a_rescan_stays_quiet_when_the_reader_changed(espace: Espace, paquet_demo: Path) -> None:
+def test_a_rescan_stays_quiet_when_the_reader_changed(espace_demo: Espace) -> None:
     """A reading of an older reader is redone, not compared: its fingerprint may not be
     computed alike."""
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     c1, p1, _, sha1 = _fichier(espace, "1NATID01", 0)
     _, _, _, sha2 = _fichier(espace, "1NATID01", 5)
     with espace.db.write() as s:

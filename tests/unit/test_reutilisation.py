@@ -4,13 +4,10 @@ candidatures is not reuse, nor a file refused at import."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import func, select
 
 from desktop_app.models import Candidature, Depot, Piece
 from desktop_app.services.espace import Espace
-from desktop_app.services.importer import importer_paquet
 from desktop_app.services.requetes import pieces_de
 
 
@@ -50,8 +47,8 @@ def deposer_ailleurs(espace: Espace) -> tuple[str, int, int, int, int, int, int]
         return sha, p1, c1, seconde.id, piece.id, autre.id, autre.candidat_id
 
 
-def test_a_file_deposited_twice_is_said_on_both_sides(espace: Espace, paquet_demo: Path) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+def test_a_file_deposited_twice_is_said_on_both_sides(espace_demo: Espace) -> None:
+    espace = espace_demo  # the demo package, imported
     sha, p1, c1, p2, p3, c3, candidat_autre = deposer_ailleurs(espace)
     vus_de_1 = _ailleurs(espace, c1, p1)
     assert {(a.piece_id, a.meme_dossier) for a in vus_de_1} == {(p2, True), (p3, False)}
@@ -92,14 +89,12 @@ def deposer_pour_d_autres(espace: Espace, sha: str, exclues: list[int], nombre: 
         return [c.id for c in autres]
 
 
-def test_a_file_deposited_by_many_is_named_a_few_times_and_counted(
-    espace: Espace, paquet_demo: Path
-) -> None:
+def test_a_file_deposited_by_many_is_named_a_few_times_and_counted(espace_demo: Espace) -> None:
     """A file deposited for many candidates: the dossier names the first few places and
     counts the others, whatever their number."""
     from desktop_app.services.requetes import AILLEURS_NOMMES
 
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     sha, p1, c1, p2, p3, c3, _ = deposer_ailleurs(espace)
     autres = deposer_pour_d_autres(espace, sha, [c1, c3], 9)
     lignes = espace.lire(lambda s: pieces_de(s, c1))

@@ -158,8 +158,8 @@ def test_relances_follow_the_rules(espace: Espace, printemps: int) -> None:
     assert apres["DUPONT"] == ["CINSIG01", "ATR40801"]
 
 
-def test_demo_campaign_past_its_closing_date(espace: Espace, paquet_demo: Path) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+def test_demo_campaign_past_its_closing_date(espace_demo: Espace) -> None:
+    espace = espace_demo  # the demo package, imported
     with espace.db.read() as s:
         campagne = campagnes(s)[0]
         assert campagne.cloture is not None
@@ -182,7 +182,7 @@ def test_demo_campaign_past_its_closing_date(espace: Espace, paquet_demo: Path) 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("candidatures", [40, 10_000])
+@pytest.mark.parametrize("candidatures", [40, pytest.param(10_000, marks=pytest.mark.calcul)])
 def test_the_worklists_are_those_of_the_reference(
     espace: Espace, candidatures: int, paquet_demo: Path
 ) -> None:

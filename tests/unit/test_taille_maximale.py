@@ -15,9 +15,9 @@ from desktop_app.services.reglages import changer_taille_max
 
 
 def test_une_nouvelle_taille_maximale_juge_a_nouveau_les_fichiers_concernes(
-    espace: Espace, paquet_demo: Path
+    espace_demo: Espace,
 ) -> None:
-    importer_paquet(espace.db, espace.store, paquet_demo, worker=espace.inspection)
+    espace = espace_demo  # the demo package, imported
     with espace.db.read() as session:
         tailles = sorted(
             t for t in session.scalars(
