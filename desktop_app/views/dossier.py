@@ -321,12 +321,12 @@ class PanneauDossier(QWidget):
     ) -> None:
         # The same pièce read again, unchanged and untouched (another pièce was decided): it
         # stays on screen as it is, without being shown again.
-        avant = self.etat.piece if candidature_id == self.etat.candidature_id else None
+        meme_dossier = candidature_id is not None and candidature_id == self.etat.candidature_id
+        avant = self.etat.piece if meme_dossier else None
         fichiers_avant = self.etat.depots_de(avant)
         self.etat.poser_dossier(candidature_id, identite, pieces, depots)
         self.identite.setText(texte_identite(identite) if identite else AUCUN_DOSSIER)
         self.arbre.blockSignals(True)
-        self.arbre.clear()
         groupes: dict[str, QTreeWidgetItem] = {}
         cible = None
         premiere = premiere_a_voir(pieces)
@@ -342,8 +342,6 @@ class PanneauDossier(QWidget):
                 police.setBold(True)
                 groupe.setFont(0, police)
                 groupes[nom] = groupe
-                self.arbre.addTopLevelItem(groupe)
-                groupe.setFirstColumnSpanned(True)  # once in the tree, or it is ignored
             return groupe
 
         for p in pieces:
@@ -351,26 +349,43 @@ class PanneauDossier(QWidget):
             if p.non_exigee is not None:
                 item.insertChild(0, item_non_exigee(p.non_exigee))
             groupe_de(p.regroupement).addChild(item)
-            for enfant in _enfants(item):
-                enfant.setFirstColumnSpanned(True)
             if p.id == voulue:
                 cible = item
         for e in manquantes:
             groupe_de(GROUPE_EXIGEES).addChild(item_manquante(e))
-        self.arbre.expandAll()
+        nouveaux = list(groupes.values())
+        anciens = _enfants(self.arbre.invisibleRootItem())
+        if meme_dossier and _meme_forme(anciens, nouveaux):
+            # The same dossier read again, its pièces and files the same: the rows on screen
+            # take the new values, only the changed ones are painted again (the tree is not
+            # emptied and laid out anew, its scroll bar and selection stay).
+            places: dict[int, QTreeWidgetItem] = {}
+            for ancien, nouveau in zip(anciens, nouveaux, strict=True):
+                _recopier(ancien, nouveau, places)
+            cible = places[id(cible)] if cible is not None else None
+        else:
+            self.arbre.clear()
+            self.arbre.addTopLevelItems(nouveaux)
+            for groupe in nouveaux:  # spanned once in the tree, or it is ignored
+                groupe.setFirstColumnSpanned(True)
+                for item in _enfants(groupe):
+                    for enfant in _enfants(item):
+                        enfant.setFirstColumnSpanned(True)
+            self.arbre.expandAll()
         nouvelle = cible.data(0, ROLE_PIECE) if cible is not None else None
         inchangee = (
             nouvelle is not None and nouvelle == avant and nouvelle.id not in touchees
             and fichiers_avant == self.etat.depots_de(nouvelle)
         )  # fmt: skip
-        if cible is not None and inchangee:
+        if cible is not None:
             self.arbre.setCurrentItem(cible)
+        if inchangee:
             self.etat.piece = nouvelle
         self.arbre.blockSignals(False)
         if cible is None:
             self.etat.poser_piece(None)
         elif not inchangee:
-            self.arbre.setCurrentItem(cible)  # -> _choisie
+            self._choisie()  # (the row may have been current already: no signal then)
 
     def _changements(self, c: Changements) -> None:
         """A write touched the dossier on screen: read it again, on the pièce then on
@@ -435,6 +450,52 @@ class PanneauDossier(QWidget):
                 self.arbre.setCurrentItem(item)
                 return True
         return False
+
+
+# What a row of the dossier's tree shows and holds: what ``_recopier`` carries over.
+ROLES_LIGNE = (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, ROLE_PIECE, ROLE_DEPOT, ROLE_ECART,
+)  # fmt: skip
+
+
+def _identite_ligne(item: QTreeWidgetItem) -> tuple[object, ...]:
+    """What a row stands for: a pièce, a file or a rule's row by what they are, a group by
+    its title; and how many rows it holds."""
+    piece, depot = item.data(0, ROLE_PIECE), item.data(0, ROLE_DEPOT)
+    quoi = piece.id if piece is not None else depot.id if depot is not None else item.text(0)
+    return (piece is not None, depot is not None, quoi, item.childCount())
+
+
+def _meme_forme(anciens: list[QTreeWidgetItem], nouveaux: list[QTreeWidgetItem]) -> bool:
+    """The two trees have the same rows standing for the same things, in the same order."""
+    return len(anciens) == len(nouveaux) and all(
+        _identite_ligne(a) == _identite_ligne(n) and _meme_forme(_enfants(a), _enfants(n))
+        for a, n in zip(anciens, nouveaux, strict=True)
+    )
+
+
+def _pareil(a: object, b: object) -> bool:
+    if isinstance(a, QIcon) and isinstance(b, QIcon):  # no ==: the same pastille, or not
+        return a.cacheKey() == b.cacheKey()
+    return a == b
+
+
+def _recopier(
+    ancien: QTreeWidgetItem, nouveau: QTreeWidgetItem, places: dict[int, QTreeWidgetItem]
+) -> None:
+    """``ancien`` (on screen) takes ``nouveau``'s values where they differ, and so do its
+    rows; ``places`` tells, by ``id``, which row on screen each new row became."""
+    places[id(nouveau)] = ancien
+    if ancien.flags() != nouveau.flags():
+        ancien.setFlags(nouveau.flags())
+    for colonne in range(max(ancien.columnCount(), nouveau.columnCount())):
+        for role in ROLES_LIGNE:
+            valeur = nouveau.data(colonne, role)
+            if not _pareil(ancien.data(colonne, role), valeur):
+                ancien.setData(colonne, role, valeur)
+    for a, n in zip(_enfants(ancien), _enfants(nouveau), strict=True):
+        _recopier(a, n, places)
 
 
 def _enfants(item: QTreeWidgetItem | None) -> list[QTreeWidgetItem]:

@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from desktop_app.models import Decision, Piece, Statut
+from desktop_app.models import Decision, Piece, Statut, libelle_statut
 from desktop_app.services.espace import Espace, ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.regles import EtatDossier
+from desktop_app.views.dossier import ROLE_PIECE
 from desktop_app.views.main_window import MainWindow
 from tests.gui.fenetre import ouvrir
 
@@ -177,6 +178,7 @@ def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits
     attendre_affichage(qtbot, w)
     montrees: list[int] = []
     w.etat.pieceChangee.connect(lambda: montrees.append(w.piece.id))  # type: ignore[union-attr]
+    lignes = w.dossier.items_pieces()
 
     touche(qtbot, w, Qt.Key.Key_C)
     assert "Enregistré" in w.panneau.etat.text()
@@ -185,6 +187,11 @@ def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits
     assert not w.dossier.relecture_en_cours
     assert montrees == [pieces[1].id, pieces[0].id]
     assert w.piece is not None and w.piece.statut == Statut.CONFORME
+    # The rows on screen took the values read again, in place (the tree was not rebuilt).
+    apres = w.dossier.items_pieces()
+    assert len(apres) == len(lignes) and all(a is b for a, b in zip(apres, lignes, strict=True))
+    assert lignes[0].text(1) == libelle_statut(Statut.CONFORME)
+    assert lignes[0].data(0, ROLE_PIECE).statut == Statut.CONFORME
     touche(qtbot, w, Qt.Key.Key_0)  # « Aucun statut »: written on the pièce as it now is
     assert "Enregistré" in w.panneau.etat.text()
     qtbot.waitUntil(lambda: not w.dossier.relecture_en_cours)
