@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import String, case, func, or_, select, type_coerce
+from sqlalchemy import ScalarSelect, String, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from desktop_app.models import Candidat, Candidature, Depot, Modalite, Piece, Statut
@@ -192,7 +192,6 @@ def suivi(
         candidatures = list(candidatures)
         conditions.append(Candidature.id.in_(candidatures))
     a_voir = or_(Piece.statut.is_(None), Piece.statut != Statut.CONFORME)
-    fichiers = _fichiers(session, conditions, a_voir)
     catalogue = {
         row.id: row
         for row in session.execute(
@@ -210,17 +209,18 @@ def suivi(
     a_lister = (Suite.RELANCER, Suite.SUGGERER_ATTENTE, Suite.ANNULATION)
     par_dossier: dict[int, list[PieceASuivre]] = {}
     # Through the connection: plain rows, without the ORM's per-row bookkeeping.
-    for piece_id, cid, cat_id, nom_statut, commentaire, version in session.connection().execute(
+    rows = session.connection().execute(
         select(
             Piece.id, Piece.candidature_id, Piece.catalogue_id,
             type_coerce(Piece.statut, String),  # its name, as stored: no enum per row
-            Piece.commentaire, Piece.version_id,
+            Piece.commentaire, Piece.version_id, _tour_et_recevabilite(),
         )
         .join(Candidature, Piece.candidature_id == Candidature.id)
         .join(Catalogue, Piece.catalogue_id == Catalogue.id)
         .where(*conditions, a_voir)
-    ):  # fmt: skip
-        deposee, utilisable = fichiers.get(piece_id, SANS_FICHIER)
+    )  # fmt: skip
+    for piece_id, cid, cat_id, nom_statut, commentaire, version, fichiers in rows:
+        deposee, utilisable = SANS_FICHIER if fichiers is None else (True, fichiers % 2 == 0)
         cle = (nom_statut, utilisable, cat_id)
         jugee = jugees.get(cle)
         if jugee is None:
@@ -305,24 +305,16 @@ def selon_les_regles(
 SANS_FICHIER = (False, False)
 
 
-def _fichiers(
-    session: Session, conditions: Sequence[object], a_voir: object
-) -> dict[int, tuple[bool, bool]]:
-    """Per pièce not Conforme that has files: (True, are those of its latest round all
-    recevable), aggregated by the database (one row per pièce). In one pass, without looking
-    up each deposit's latest round: the largest 2·tour + (1 if non recevable) comes from the
-    latest round, and is odd when a file of that round is non recevable (a third faster)."""
-    cle = func.max(Depot.tour * 2 + case((Depot.recevable, 0), else_=1))
-    return {
-        piece_id: (True, cle % 2 == 0)
-        for piece_id, cle in session.connection().execute(
-            select(Depot.piece_id, cle)
-            .join(Piece, Depot.piece_id == Piece.id)
-            .join(Candidature, Piece.candidature_id == Candidature.id)
-            .where(*conditions, a_voir)
-            .group_by(Depot.piece_id)
-        )
-    }
+def _tour_et_recevabilite() -> ScalarSelect[int]:
+    """Per pièce, from its files: NULL when it has none; else the largest 2·tour + (1 if non
+    recevable), which comes from the latest round and is even when every file of that round
+    is recevable. Looked up by the deposit index for each pièce read (a grouped pass over
+    the deposits, then a dictionary, cost a fifth more)."""
+    return (
+        select(func.max(Depot.tour * 2 + case((Depot.recevable, 0), else_=1)))
+        .where(Depot.piece_id == Piece.id)
+        .scalar_subquery()
+    )
 
 
 def destinataires_de(session: Session, candidatures: Iterable[int]) -> dict[int, Destinataire]:
