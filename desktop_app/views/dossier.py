@@ -358,7 +358,7 @@ class PanneauDossier(QWidget):
         if meme_dossier and _meme_forme(anciens, nouveaux):
             # The same dossier read again, its pièces and files the same: the rows on screen
             # take the new values, only the changed ones are painted again (the tree is not
-            # emptied and laid out anew, its scroll bar and selection stay).
+            # emptied and laid out anew; a group the gestionnaire folded stays folded).
             places: dict[int, QTreeWidgetItem] = {}
             for ancien, nouveau in zip(anciens, nouveaux, strict=True):
                 _recopier(ancien, nouveau, places)
