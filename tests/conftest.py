@@ -37,11 +37,21 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qt"))
 
 
+def fermer(e: Espace) -> None:
+    """A test's workspace closed once no thread writes to it: a window the test left open
+    is closed after this fixture (pytest tears down in reverse order), and its reader may be
+    storing a reading meanwhile (a commit on a closing base aborted the whole run once)."""
+    from desktop_app.views.taches import Fil
+
+    Fil.attendre_tous()
+    e.close()
+
+
 @pytest.fixture
 def espace(tmp_path: Path) -> Iterator[Espace]:
     e = ouvrir_espace(tmp_path / "donnees")
     yield e
-    e.close()
+    fermer(e)
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +98,7 @@ def espace_demo(donnees_demo: Path) -> Iterator[Espace]:
     """A workspace holding the demo package, imported (``paquet_demo`` is the same package)."""
     e = ouvrir_espace(donnees_demo)
     yield e
-    e.close()
+    fermer(e)
 
 
 def corpus_manifest() -> list[dict[str, str]]:

@@ -59,6 +59,7 @@ class Lecteur(QObject):
         self._en_fond: set[str] = set()
         self._actif = False
         self._arrete = False
+        self._ferme = False
         self._apres = ""  # the last file handed to the worker in this pass (sha256 order)
         source.lu.connect(self._lu)
 
@@ -72,6 +73,8 @@ class Lecteur(QObject):
         return (str(dossier),) if dossier.is_dir() else ()
 
     def _lu(self, sha256: str, lu: Lu) -> None:
+        if self._ferme:  # a reading that arrives as the window closes: read again next time
+            return
         self.memoire[sha256] = lu
         self._en_fond.discard(sha256)
         if not self.espace.db.lecture_seule and not lu.echec:  # a failure: tried another day
@@ -101,6 +104,14 @@ class Lecteur(QObject):
     def arreter(self) -> None:
         """No more background reading in this session (the file on screen is still read)."""
         self._actif, self._arrete = False, True
+
+    def fermer(self) -> None:
+        """The window closes: nothing more is read or stored. A reading the worker sends
+        after this would start a write in a thread that the closing window may destroy while
+        it runs, which aborts the process (seen in the tests, a window closed as a reading
+        arrived)."""
+        self.arreter()
+        self._ferme = True
 
     def _lot_suivant(self) -> None:
         if not self._actif:

@@ -551,6 +551,7 @@ class MainWindow(QMainWindow):
             return
         self.revue.attendre()
         self.dossier.finir()
+        self.lecteur.fermer()  # before the wait: no reading starts a write after it
         Fil.attendre_tous()  # the other readings and writes under way (the panel « Lu »…)
         settings = QSettings()
         settings.setValue("fenetre/geometrie", self.saveGeometry())
