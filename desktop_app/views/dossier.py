@@ -359,10 +359,10 @@ class PanneauDossier(QWidget):
             # The same dossier read again, its pièces and files the same: the rows on screen
             # take the new values, only the changed ones are painted again (the tree is not
             # emptied and laid out anew; a group the gestionnaire folded stays folded).
-            places: dict[int, QTreeWidgetItem] = {}
             for ancien, nouveau in zip(anciens, nouveaux, strict=True):
-                _recopier(ancien, nouveau, places)
-            cible = places[id(cible)] if cible is not None else None
+                _recopier(ancien, nouveau)
+            cible = next((i for i in self.items_pieces() if i.data(0, ROLE_PIECE).id == voulue),
+                         None) if cible is not None else None  # fmt: skip
         else:
             self.arbre.clear()
             self.arbre.addTopLevelItems(nouveaux)
@@ -481,12 +481,9 @@ def _pareil(a: object, b: object) -> bool:
     return a == b
 
 
-def _recopier(
-    ancien: QTreeWidgetItem, nouveau: QTreeWidgetItem, places: dict[int, QTreeWidgetItem]
-) -> None:
+def _recopier(ancien: QTreeWidgetItem, nouveau: QTreeWidgetItem) -> None:
     """``ancien`` (on screen) takes ``nouveau``'s values where they differ, and so do its
-    rows; ``places`` tells, by ``id``, which row on screen each new row became."""
-    places[id(nouveau)] = ancien
+    rows."""
     if ancien.flags() != nouveau.flags():
         ancien.setFlags(nouveau.flags())
     for colonne in range(max(ancien.columnCount(), nouveau.columnCount())):
@@ -495,7 +492,7 @@ def _recopier(
             if not _pareil(ancien.data(colonne, role), valeur):
                 ancien.setData(colonne, role, valeur)
     for a, n in zip(_enfants(ancien), _enfants(nouveau), strict=True):
-        _recopier(a, n, places)
+        _recopier(a, n)
 
 
 def _enfants(item: QTreeWidgetItem | None) -> list[QTreeWidgetItem]:
