@@ -84,7 +84,9 @@ def item_piece(
     if p.statut in COULEURS:
         # type: ignore below: checked just above: the status has a colour.
         item.setForeground(1, COULEURS[p.statut])  # type: ignore[index]
-    infobulle = [f"{p.code} — {p.libelle}"]
+    # The modalité and the échéance in the tooltip too: their columns hide when narrow.
+    infobulle = [f"{p.code} — {p.libelle}", f"Modalité : {p.modalite.libelle}",
+                 f"Échéance : {echeance or 'aucune'}"]  # fmt: skip
     if p.commentaire:
         infobulle.append(f"Commentaire : {p.commentaire}")
     item.setToolTip(0, "\n".join(infobulle))
@@ -220,9 +222,8 @@ class PanneauDossier(QWidget):
         self.arbre.setUniformRowHeights(True)
         entete = self.arbre.header()
         entete.setStretchLastSection(False)
-        entete.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for colonne in (1, 2, 3):
-            entete.setSectionResizeMode(colonne, QHeaderView.ResizeMode.ResizeToContents)
+        entete.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.arbre.viewport().installEventFilter(self)  # its width: the columns' (_colonnes)
         self.arbre.setRootIsDecorated(True)
         self.arbre.itemSelectionChanged.connect(self._choisie)
         layout = QVBoxLayout(self)
@@ -287,6 +288,9 @@ class PanneauDossier(QWidget):
             self._arrivee(relecture)
 
     def eventFilter(self, objet: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and objet is self.arbre.viewport():
+            self._colonnes()
+            return False
         if event.type() in ENTREES:
             self.finir()
         return False
@@ -377,6 +381,7 @@ class PanneauDossier(QWidget):
             nouvelle is not None and nouvelle == avant and nouvelle.id not in touchees
             and fichiers_avant == self.etat.depots_de(nouvelle)
         )  # fmt: skip
+        self._colonnes()
         if cible is not None:
             self.arbre.setCurrentItem(cible)
         if inchangee:
@@ -386,6 +391,28 @@ class PanneauDossier(QWidget):
             self.etat.poser_piece(None)
         elif not inchangee:
             self._choisie()  # (the row may have been current already: no signal then)
+
+    def _colonnes(self) -> None:
+        """The pièce's name and its status first, as wide as they need; then the échéance and
+        the modalité, each if it fits whole in what is left, else hidden (they are in the
+        pièce's tooltip). What is left over widens the pièce's column."""
+        arbre, entete = self.arbre, self.arbre.header()
+        largeur = arbre.viewport().width()
+        marges = arbre.indentation() * 2 + arbre.iconSize().width() + 16  # group, row, pastille
+        lignes = [i for g in _enfants(arbre.invisibleRootItem()) for i in _enfants(g)]
+        piece = max((arbre.fontMetrics().horizontalAdvance(i.text(0)) for i in lignes),
+                    default=0) + marges  # fmt: skip
+        statut = arbre.sizeHintForColumn(1)
+        largeurs = [min(piece, largeur - statut), statut, 0, 0]
+        for colonne in (3, 2):
+            voulue = arbre.sizeHintForColumn(colonne)
+            if voulue <= largeur - sum(largeurs):
+                largeurs[colonne] = voulue
+        largeurs[0] += max(0, largeur - sum(largeurs))
+        for colonne, voulue in enumerate(largeurs):
+            entete.setSectionHidden(colonne, voulue == 0)
+            if voulue:
+                entete.resizeSection(colonne, voulue)
 
     def _changements(self, c: Changements) -> None:
         """A write touched the dossier on screen: read it again, on the pièce then on

@@ -404,3 +404,40 @@ def test_a_database_that_does_not_answer_is_said_in_french_everywhere(
     assert len(dits) == 2 and "n'a pas répondu" in dits[1]
     suivi.close()
     w.close()
+
+
+def test_the_pieces_names_are_whole_in_the_tree_and_the_other_columns_fit_or_hide(
+    qtbot: QtBot, espace_demo: Espace
+) -> None:
+    """The pièce's name and its status first; the échéance and the modalité only if they fit
+    whole (then in the pièce's tooltip); never a horizontal scroll bar."""
+    w = ouvrir(qtbot, espace_demo)
+    w.resize(1600, 900)
+    qtbot.waitUntil(lambda: bool(w.dossier.items_pieces()))
+    arbre, entete = w.arbre, w.arbre.header()
+
+    def largeurs() -> list[int]:
+        return [0 if entete.isSectionHidden(c) else entete.sectionSize(c) for c in range(4)]
+
+    def verifier() -> list[int]:
+        """Each name whole, or the status alone beside it."""
+        qtbot.wait(50)
+        vues, largeur = largeurs(), arbre.viewport().width()
+        assert sum(vues) <= largeur
+        for item in w.dossier.items_pieces():
+            texte = arbre.fontMetrics().horizontalAdvance(item.text(0))
+            assert vues[0] >= min(texte + 2 * arbre.indentation(), largeur - vues[1])
+            assert "Échéance : " in item.toolTip(0) and "Modalité : " in item.toolTip(0)
+        assert vues[1] >= arbre.sizeHintForColumn(1)
+        return vues
+
+    etroit = verifier()
+    tailles = w.splitter_document.sizes()
+    w.splitter_document.setSizes([tailles[0] + 500, tailles[1] - 500, tailles[2]])
+    large = verifier()
+    noms = [arbre.fontMetrics().horizontalAdvance(i.text(0)) for i in w.dossier.items_pieces()]
+    assert large[0] >= max(noms) + 2 * arbre.indentation()
+    assert large[3] >= arbre.sizeHintForColumn(3)
+    assert large[2] >= arbre.sizeHintForColumn(2)
+    assert etroit != large
+    w.close()
