@@ -430,10 +430,11 @@ class DocumentViewer(QWidget):
             self._etat_actions()
         elif self.ouvert is None:
             # Most files open in a few milliseconds: the pages stay in place meanwhile (an
-            # empty surface, no flicker); a slow one says so after a moment.
+            # empty surface, no flicker), and so do the actions (the commands do nothing
+            # without pages; each action toggled costs the window a repaint of the tool bar
+            # and the menus); a slow one says so after a moment.
             self.surface.disposer()
             self._patience.start()
-            self._etat_actions()
 
     def _signaler_affichage(self) -> None:
         if self.doc is not None and self._vu:
@@ -442,6 +443,7 @@ class DocumentViewer(QWidget):
     def _ouverture_lente(self) -> None:
         if self.doc is not None and self.ouvert is None:
             self._message(f"Ouverture de « {html.escape(self.doc.nom)} »…")
+            self._etat_actions()
 
     def precharger(self, doc: Document | None) -> None:
         """Open ``doc`` and render its first page in the background, for the view as it is;
@@ -710,11 +712,13 @@ class DocumentViewer(QWidget):
 
     def _etat_actions(self) -> None:
         affiche = bool(self.pages)
-        for action in self._navigation:
-            action.setEnabled(affiche)
+        actives = {
+            self.action_precedente: affiche and self._page_courante > 0,
+            self.action_suivante: affiche and self._page_courante < len(self.pages) - 1,
+        }
+        for action in self._navigation:  # each set once: a toggle repaints bar and menus
+            action.setEnabled(actives.get(action, affiche))
         self.numero_page.setEnabled(len(self.pages) > 1)
-        self.action_precedente.setEnabled(affiche and self._page_courante > 0)
-        self.action_suivante.setEnabled(affiche and self._page_courante < len(self.pages) - 1)
         if not affiche:
             self.indicateur_zoom.setText("")
             self.total_pages.setText("")

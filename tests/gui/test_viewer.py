@@ -266,3 +266,29 @@ def test_the_gui_survives_every_mutant(
     sain.write_bytes(pdf_bytes("Après la tempête"))
     afficher(qtbot, viewer, document(sain))
     assert viewer.pages and viewer.source.cache.get(viewer.cle(0)) is not None
+
+
+def test_from_a_document_to_the_next_the_actions_do_not_flicker(
+    qtbot: QtBot, viewer: DocumentViewer, tmp_path: Path
+) -> None:
+    """A document that opens at once leaves the actions as they were while it opens: each
+    one disabled and enabled again repaints the tool bar and the menus. A slow one disables
+    them while it says it is opening."""
+    chemins = []
+    for nom, pages in (("a.pdf", 1), ("b.pdf", 1), ("c.pdf", 2), ("d.pdf", 1)):
+        chemins.append(tmp_path / nom)
+        chemins[-1].write_bytes(pdf_bytes(nom, pages=pages))
+    afficher(qtbot, viewer, document(chemins[0]))
+    changements: list[tuple[str, bool]] = []
+    for action in viewer._navigation:
+        action.changed.connect(lambda a=action: changements.append((a.text(), a.isEnabled())))
+    afficher(qtbot, viewer, document(chemins[1], cle="2"))
+    assert changements == [] and viewer.action_zoom_plus.isEnabled()
+    afficher(qtbot, viewer, document(chemins[2], cle="3"))  # two pages: only « suivante » moves
+    assert changements == [("Page suivante", True)]
+    viewer.afficher(document(chemins[3], cle="4"))
+    assert viewer.ouvert is None and viewer.action_zoom_plus.isEnabled()
+    viewer._ouverture_lente()  # as if it were slow to open
+    assert not viewer.action_zoom_plus.isEnabled() and "Ouverture" in viewer.message.text()
+    qtbot.waitUntil(lambda: montre(viewer))
+    assert viewer.action_zoom_plus.isEnabled()
