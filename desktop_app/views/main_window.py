@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import sys
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,19 @@ if TYPE_CHECKING:
     from desktop_app.views.taches import TacheAvecProgression
 
 LECTURE_APRES_MS = 5000  # the campaign's files are read this long after it is shown
+TYPES_QT_APRES_MS = 1000  # PySide's types are made this long after (``preparer_types_qt``)
+
+
+@cache
+def preparer_types_qt() -> None:
+    """PySide makes its Python types when first used; the first object of a Qt class it
+    does not wrap (an internal one) handed to Python makes it make them all at once: 180
+    enums, 50 ms on the GUI thread. The first decision of a session handed it one (the event
+    filter that holds the keys while the dossier is read again): it froze the window twice
+    as long as the next ones (bench_fluidite). It is done here, once, the window settled."""
+    QLabel("<b></b>").children()  # a rich-text label's text control: an internal class
+
+
 PREMIER_ECRAN = 300  # candidatures listed first at start, the rest read after them
 
 
@@ -452,6 +466,7 @@ class MainWindow(QMainWindow):
         # The campaign's files not read yet, in the reading worker, once the window has
         # settled (the list, the first dossier).
         QTimer.singleShot(LECTURE_APRES_MS, self.lecteur.demarrer)
+        QTimer.singleShot(TYPES_QT_APRES_MS, preparer_types_qt)
 
     def _fin_de_lecture(self) -> None:
         self.vide.setText(self.ETAT_VIDE)
