@@ -118,7 +118,10 @@ def main() -> None:
             fenetre_suivi.actualiser()
         fenetre.annonces.annoncer(TOUT)
 
-    import_ = [pire_attente(importer, 4.0, suivi_calcule) for _ in range(3)]
+    def relue() -> bool:  # the campaign read again in a thread (seconds at 100,000), shown
+        return suivi_calcule() and not fenetre.lecture_en_cours
+
+    import_ = [pire_attente(importer, 1.0, relue) for _ in range(3)]
     minuteur.stop()
     fenetre.close()
     espace.close()

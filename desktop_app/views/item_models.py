@@ -171,16 +171,19 @@ class Corbeille:
         self._minuteur.timeout.connect(self._tranche)
 
     def jeter(self, *structures: list[Any] | dict[Any, Any] | None, propres: bool = False) -> None:
-        """``propres``: lists no one else holds (a model's own caches), emptied in place
-        instead of copied (copying 13 sort orders of 100,000 rows took 30 ms)."""
-        copie: Callable[[list[Any]], list[Any]] = (lambda v: v) if propres else list
+        """Lists, and dicts whose values are freed. ``propres``: lists no one else holds (a
+        model's own caches), emptied in place instead of copied (copying 13 sort orders of
+        100,000 rows took 30 ms); a dict's values are then such lists, emptied too (the
+        others' values are not looked at: looking for lists among 100,000 positions took
+        25 ms after every import)."""
         for structure in structures:
             if isinstance(structure, dict):
                 valeurs = list(structure.values())
-                self._listes += [copie(v) for v in valeurs if isinstance(v, list)]
+                if propres:
+                    self._listes += valeurs
                 self._listes.append(valeurs)
             elif structure is not None:
-                self._listes.append(copie(structure))
+                self._listes.append(structure if propres else list(structure))
         if self._listes:
             self._minuteur.start()
 
