@@ -59,8 +59,10 @@ from desktop_app.views.fichiers import dossier_choisi, fichier_a_ecrire
 from desktop_app.views.graphiques import TableauDeBordVue
 from desktop_app.views.operations import TOUT, Annonces, Changements, Operation, Progression
 from desktop_app.views.tableaux import (
+    Lignes,
     lignes_selectionnees,
     page_de_liste,
+    plus_longues,
     rangee_de_boutons,
     remplir,
     table_de_liste,
@@ -80,6 +82,8 @@ class Listes:
     suggestions: list[tuple[Dossier, PieceASuivre]]  # a row per pièce
     lignes_suggestions: list[tuple[str, ...]]
     annulations: list[tuple[str, ...]]
+    # Of each list, the rows its columns' widths are measured on (``plus_longues``).
+    mesurees: dict[str, Lignes]
 
 
 def listes(d: Suivi) -> Listes:
@@ -101,7 +105,9 @@ def listes(d: Suivi) -> Listes:
          ", ".join(f"{p.code} ({libelle_statut(p.statut)})" for p in a.pieces))
         for a in d.a_annuler
     ]  # fmt: skip
-    return Listes(relances, suggestions, lignes_suggestions, annulations)
+    mesurees = {"relances": plus_longues(relances), "suggestions": plus_longues(
+        lignes_suggestions), "annulations": plus_longues(annulations)}  # fmt: skip
+    return Listes(relances, suggestions, lignes_suggestions, annulations, mesurees)
 
 
 class SuiviFenetre(QMainWindow):
@@ -265,20 +271,20 @@ class SuiviFenetre(QMainWindow):
         d, t = self.donnees, self.tableau
         assert d is not None and t is not None
         self.contenu_tableau.poser(t)
-        remplir(self.table_relances, lignes.relances)
+        remplir(self.table_relances, lignes.relances, lignes.mesurees["relances"])
         self.table_relances.selectAll()
         self.resume_relances.setText(
             f"{len(lignes.relances)} dossier(s) à relancer : une pièce manque, est non conforme "
             "ou attend un nouveau fichier, et sa date limite n'est pas passée."
         )
         self._suggestions = lignes.suggestions
-        remplir(self.table_suggestions, lignes.lignes_suggestions)
+        remplir(self.table_suggestions, lignes.lignes_suggestions, lignes.mesurees["suggestions"])
         self.resume_suggestions.setText(
             f"{len(self._suggestions)} pièce(s) dont la date limite est passée sans fichier "
             "utilisable. Sélectionnez celles à passer « En attente d'une nouvelle PJ » (Ctrl+A : "
             "toutes) : c'est une décision, enregistrée à votre nom."
         )
-        remplir(self.table_annulations, lignes.annulations)
+        remplir(self.table_annulations, lignes.annulations, lignes.mesurees["annulations"])
         self.table_annulations.selectAll()
         self.resume_annulations.setText(
             f"{len(d.a_annuler)} dossier(s) incomplet(s) après la clôture : à annuler, par "

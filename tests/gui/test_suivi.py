@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -16,7 +18,14 @@ from desktop_app.models import Candidat, Candidature, Decision, Piece, PieceCata
 from desktop_app.services.espace import Espace
 from desktop_app.services.reglages import Bureau, enregistrer_bureau
 from desktop_app.views.suivi import SuiviFenetre
-from desktop_app.views.tableaux import lignes_selectionnees, modele, remplir, table_de_liste
+from desktop_app.views.tableaux import (
+    ModeleLignes,
+    lignes_selectionnees,
+    modele,
+    plus_longues,
+    remplir,
+    table_de_liste,
+)
 from tests.gui.fenetre import attendre_lecture, ouvrir
 from tests.unit.printemps import importer_printemps
 
@@ -220,3 +229,34 @@ def test_a_worklist_shows_all_its_rows_and_reads_its_selection_by_ranges(
     assert lignes_selectionnees(table) == [3, 7, 11_998]
     remplir(table, [])
     assert modele(table).rowCount() == 0 and lignes_selectionnees(table) == []
+
+
+def test_a_worklists_columns_are_as_wide_as_its_longest_text_wherever_it_is(
+    qtbot: QtBot,
+) -> None:
+    """The widths are measured on each column's longest texts, picked in the thread that
+    formats the rows (``plus_longues``), not on the first rows only: a long name at row
+    30,000 is not cut, and the measure reads a few rows, not thousands."""
+    lus: list[int] = []
+
+    class Compte(ModeleLignes):
+        def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+            lus.append(index.row())
+            return super().data(index, role)
+
+    table = table_de_liste("essai", ["N°", "Candidat", "Pièces"])
+    table.setModel(Compte(modele(table).colonnes, table))
+    qtbot.addWidget(table)
+    lignes = [(f"{i:05d}", f"NOM {i}", "CNI") for i in range(40_000)]
+    lignes[30_000] = ("30000", "DE LA TOUR D'AUVERGNE-LAURAGUAIS Marie-Amélie", "CNI")
+    lignes[39_999] = ("39999", "NOM", "CNI, JDC, CERTMED, RELEVE, CONFIRM, ATTEST")
+    mesurees = plus_longues(lignes, par_colonne=5)
+    assert len(mesurees) <= 15 and lignes[30_000] in mesurees and lignes[39_999] in mesurees
+    remplir(table, lignes, mesurees)
+    assert len(set(lus)) <= 15  # the measure read a few rows (500 from the top otherwise)
+    assert modele(table).rowCount() == 40_000
+    police = table.fontMetrics()
+    for colonne, texte in ((1, lignes[30_000][1]), (2, lignes[39_999][2])):
+        assert table.columnWidth(colonne) >= police.horizontalAdvance(texte)
+    remplir(table, lignes)  # without them: the first 500 rows, the long name cut
+    assert table.columnWidth(1) < police.horizontalAdvance(lignes[30_000][1])
