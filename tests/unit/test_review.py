@@ -17,6 +17,7 @@ from desktop_app.services.decisions import (
 from desktop_app.services.espace import Espace
 from desktop_app.services.exports import lignes_decisions
 from desktop_app.services.importer import importer_paquet
+from desktop_app.services.normalisation import TRANCHE
 from desktop_app.services.recherche import (
     FILTRES,
     cles,
@@ -91,6 +92,10 @@ def test_search_ignores_case_accents_and_word_order() -> None:
     assert normaliser("Hélène ÉLODIE Œuvre") == "helene elodie oeuvre"
     assert normaliser("Jean-Noël N'Diaye L’Hôte Søren") == "jean noel n diaye l hote soren"
     assert normaliser_tous(["Zoé", "ÇA", "x\x1fy"]) == ["zoe", "ca", "x\x1fy"]
+    # Across slices (``TRANCHE`` at a time), one of them holding the separator.
+    noms = [f"Zoé {i}" for i in range(2 * TRANCHE + 3)]
+    noms[TRANCHE + 1] = "x\x1fÉ"
+    assert normaliser_tous(noms) == [normaliser(n) for n in noms]
     lignes = [
         LigneCandidature(1, "02383804018", "001", "ESCOFFIER", "", "Hélène", None, "S", 1, 0,
                          0, 0, 0, 0),
