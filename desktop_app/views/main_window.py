@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
             # list is painted, the list's reset, its paint and the dossier's reading never in
             # one stall (a zero timer ran before the paint: 115-125 ms after an import at
             # 100,000, bench_fluidite); the reading counts as under way until then.
-            QTimer.singleShot(DOSSIER_APRES_LISTE_MS, ouvrir) if en_fond else ouvrir()
+            QTimer.singleShot(DOSSIER_APRES_LISTE_MS, self, ouvrir) if en_fond else ouvrir()
 
         def ouvrir() -> None:
             if lecture != self._lectures:  # a later reading came meanwhile: it opens its own

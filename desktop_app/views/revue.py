@@ -129,7 +129,7 @@ class Revue(QObject):
         Operation.lecture(self.fenetre, self.espace, lambda s: historique_de(s, piece.id)).succes(
             lambda historique: self.panneau.montrer(piece, historique, today_paris())
         ).lancer()
-        QTimer.singleShot(0, self.precharger_suivant)
+        QTimer.singleShot(0, self.fenetre, self.precharger_suivant)  # (not after the window)
 
     def precharger_suivant(self) -> None:
         """Prefetch the file the gestionnaire will most likely look at next: the next pièce's,
