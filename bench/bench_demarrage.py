@@ -153,7 +153,7 @@ def main() -> None:
     print(f"  fenêtre de l'application peinte  {fenetre.mediane:6.2f} s  "
           f"({fenetre.mediane / nu.mediane:.2f} × la référence ; objectif ≤ 1,5)")  # fmt: skip
     print(f"  liste utilisable, après la fenêtre {liste.mediane:4.2f} s  "
-          f"(ses premières candidatures, le premier dossier ouvert au tour suivant ; "
+          f"(ses premières candidatures, le premier dossier ouvert une fois la liste peinte ; "
           f"objectif ≤ {1 if args.candidatures <= 100_000 else 2} s)")  # fmt: skip
     print(f"  liste utilisable, depuis le lancement {total.mediane:4.2f} s")
     print(
