@@ -104,7 +104,7 @@ def modele(table: QTableView) -> ModeleLignes:
 def plus_longues(lignes: Lignes, par_colonne: int = 20) -> Lignes:
     """The rows whose text is the longest in characters, ``par_colonne`` per column: what
     ``remplir`` measures the columns' widths on, every row considered. No Qt: computed in the
-    thread that formats the rows (5 ms for 50,000)."""
+    thread that formats the rows (40 ms for 50,000 rows of five columns)."""
     choisies: dict[int, None] = {}
     for colonne in range(len(lignes[0]) if lignes else 0):
         longueurs = list(map(len, map(itemgetter(colonne), lignes)))
