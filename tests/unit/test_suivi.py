@@ -158,6 +158,26 @@ def test_relances_follow_the_rules(espace: Espace, printemps: int) -> None:
     assert apres["DUPONT"] == ["CINSIG01", "ATR40801"]
 
 
+def test_worklists_in_the_order_of_names_as_read(espace: Espace, printemps: int) -> None:
+    """Names compared without case, accents or hyphens, then first names, then the n°: an
+    accented capital is not put after Z, nor a lower-case particle after the capitals."""
+    from sqlalchemy import update
+
+    from desktop_app.models import Candidat
+
+    noms = {"00000000001": ("ELAN", "Zoé"), "00000000002": ("MARTIN", "Paul"),
+            "00000000003": ("Élan", "Émile"), "00000000004": ("de Gaulle", "Anne")}  # fmt: skip
+    with espace.db.write() as s:
+        for n, (nom, prenoms) in noms.items():
+            s.execute(update(Candidat).where(Candidat.n_candidat == n)
+                      .values(nom_naissance=nom, prenoms=prenoms))  # fmt: skip
+    with espace.db.read() as s:
+        r = suivi(s, printemps, _utc("2024-03-30T22:59:30"))
+    ordre = [(d.destinataire.nom, d.destinataire.prenoms) for d in r.a_relancer]
+    assert ordre == [("de Gaulle", "Anne"), ("Élan", "Émile"), ("ELAN", "Zoé"),
+                     ("MARTIN", "Paul")]  # fmt: skip
+
+
 def test_demo_campaign_past_its_closing_date(espace_demo: Espace) -> None:
     espace = espace_demo  # the demo package, imported
     with espace.db.read() as s:
