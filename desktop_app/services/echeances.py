@@ -139,10 +139,10 @@ class Destinataire(NamedTuple):
         return " ".join(x for x in (titre, self.prenoms, self.nom.upper()) if x)
 
 
-@dataclass(frozen=True)
-class PieceASuivre:
+class PieceASuivre(NamedTuple):
     """A pièce that is not Conforme, as the follow-up sees it; or one the rules require that
-    the dossier does not list (``piece_id`` None, ``regle`` says why)."""
+    the dossier does not list (``piece_id`` None, ``regle`` says why). A named tuple, as
+    ``Destinataire``: one per listed pièce, 190,000 at 300,000 candidatures."""
 
     piece_id: int | None
     candidature_id: int
