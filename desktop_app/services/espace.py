@@ -37,10 +37,10 @@ from desktop_app.services.sauvegardes import (
     Sauvegarde,
     SauvegardeImpossible,
     a_jour,
+    controle_rapide,
     lister,
     meilleure,
     nettoyer_debris,
-    probleme,
     restaurer,
     revision,
     sauvegarder,
@@ -224,7 +224,7 @@ def _base_locale(paths: DataPaths) -> Database:
     if not base.exists() or (not lister(paths.sauvegardes) and _creation_interrompue(base)):
         return _creer(base)
     try:
-        raison = probleme(base, complet=False) if base.stat().st_size else "le fichier est vide"
+        raison = controle_rapide(base) if base.stat().st_size else "le fichier est vide"
     except BaseInaccessible as exc:  # held, full disk…: said so, never called damaged
         raise DatabaseError(str(exc)) from exc
     if raison is not None:

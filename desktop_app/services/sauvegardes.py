@@ -16,9 +16,10 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_app.causes import Refus, cause
@@ -139,6 +140,67 @@ def probleme(chemin: Path, *, complet: bool = True) -> str | None:
     finally:
         connexion.close()
     return None
+
+
+@dataclass
+class _Anticipe:
+    etat: tuple[tuple[int, int] | None, ...]  # the files as they were when it began
+    fini: threading.Event = field(default_factory=threading.Event)
+    resultat: list[str | None] = field(default_factory=list)
+    erreur: list[BaseException] = field(default_factory=list)
+
+
+_anticipes: dict[Path, _Anticipe] = {}
+
+
+def _etat(chemin: Path) -> tuple[tuple[int, int] | None, ...]:
+    """Size and modification time of the base and of its journal (WAL): a write changes one.
+    An empty journal is none (a read-only connection creates it)."""
+    resultat = []
+    for fichier in (chemin, chemin.with_name(chemin.name + "-wal")):
+        try:
+            st = fichier.stat()
+        except OSError:
+            resultat.append(None)
+        else:
+            resultat.append((st.st_size, st.st_mtime_ns) if st.st_size else None)
+    return tuple(resultat)
+
+
+def anticiper_controle(chemin: Path) -> None:
+    """Start the start-up check of this base (``probleme``, quick) in a thread now. SQLite
+    reads the whole file without holding the interpreter (0.4–0.6 s at 100,000
+    candidatures) while the application imports what opening the base needs (as long
+    again): ``controle_rapide`` then takes its answer instead of reading the file after
+    them. Nothing is written; a base changed in between is checked again."""
+    chemin = chemin.resolve()
+    if chemin in _anticipes or not chemin.is_file():
+        return
+    anticipe = _anticipes[chemin] = _Anticipe(_etat(chemin))
+
+    def controler() -> None:
+        try:
+            anticipe.resultat.append(probleme(chemin, complet=False))
+        except BaseException as exc:  # raised where the answer is taken
+            anticipe.erreur.append(exc)
+        finally:
+            anticipe.fini.set()
+
+    threading.Thread(target=controler, name="controle-anticipe", daemon=True).start()
+
+
+def controle_rapide(chemin: Path) -> str | None:
+    """``probleme(chemin, complet=False)``: the answer of ``anticiper_controle``'s thread
+    when one was started for this base and the base has not changed since (waited for);
+    each anticipated answer is taken once."""
+    anticipe = _anticipes.pop(chemin.resolve(), None)
+    if anticipe is not None:
+        anticipe.fini.wait()
+        if anticipe.etat == _etat(chemin.resolve()):
+            if anticipe.erreur:
+                raise anticipe.erreur[0]
+            return anticipe.resultat[0]
+    return probleme(chemin, complet=False)
 
 
 def revision(chemin: Path) -> str | None:

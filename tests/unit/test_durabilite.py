@@ -195,6 +195,47 @@ def test_a_damaged_database_is_never_modified_and_the_newest_sound_backup_is_off
         reouvert.close()
 
 
+def test_the_check_begun_before_the_window_is_the_one_that_opens_the_base(
+    espace_decide: Espace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``anticiper_controle`` (at start, before the window): the base is read once, by it, and
+    opened on its answer, taken once; a base changed after it began is checked again; a
+    damaged base it found is refused as when checked in place, and left untouched."""
+    paths = espace_decide.paths
+    sv.sauvegarder(paths.database, paths.sauvegardes, sv.Motif.FERMETURE)
+    espace_decide.close()
+    lectures: list[bool] = []
+    probleme = sv.probleme
+
+    def compter(chemin: Path, *, complet: bool = True) -> str | None:
+        if chemin.resolve() == paths.database.resolve():  # (not the backups offered)
+            lectures.append(complet)
+        return probleme(chemin, complet=complet)
+
+    monkeypatch.setattr(sv, "probleme", compter)
+    sv.anticiper_controle(paths.database)
+    ouvrir_espace(paths.root).close()
+    assert lectures == [False]
+    ouvrir_espace(paths.root).close()  # its answer was taken: read again
+    assert lectures == [False, False]
+
+    with sqlite3.connect(paths.database) as c:  # everything in the main file
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    c.close()
+    sv.anticiper_controle(paths.database)
+    sv._anticipes[paths.database.resolve()].fini.wait()  # it found the base sound…
+    _abimer_une_page(paths.database)  # …then the base changed
+    empreinte = _empreinte_fichier(paths.database)
+    with pytest.raises(BaseEndommagee):
+        ouvrir_espace(paths.root)
+    assert lectures == [False] * 4
+
+    sv.anticiper_controle(paths.database)  # a damaged base, found by the anticipated check
+    with pytest.raises(BaseEndommagee):
+        ouvrir_espace(paths.root)
+    assert lectures == [False] * 5 and _empreinte_fichier(paths.database) == empreinte
+
+
 def test_an_empty_database_file_with_backups_is_not_taken_for_a_new_one(
     espace_decide: Espace,
 ) -> None:
