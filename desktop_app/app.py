@@ -261,14 +261,14 @@ def anticiper_le_controle(args: argparse.Namespace) -> None:
     """The local base's start-up check begun in a thread of its own, as the base's opening
     begins: it reads the whole file (0.4–0.6 s at 100,000 candidatures) without holding the
     interpreter, while the opening imports what it needs (0.7 s), instead of after them
-    (``anticiper_controle``). Not for a team base, nor one on a network share (refused when
-    it opens). Begun before the first paint, it slowed it (its imports, the disk)."""
+    (``anticiper_controle``). Only for the local base (none is named by an address, as in
+    team mode), not on a network share (refused when it opens). Begun before the first
+    paint, it slowed it (its imports, the disk)."""
     from desktop_app.preferences import Preferences
     from desktop_app.services.sauvegardes import anticiper_controle
 
     paths = resolve_data_dir(args.data_dir)
-    url = Preferences.load(paths.preferences).effective_database_url(args.database_url)
-    if url and not url.startswith("sqlite"):
+    if Preferences.load(paths.preferences).effective_database_url(args.database_url):
         return
     if not sur_partage_reseau(paths.database.parent):
         anticiper_controle(paths.database)

@@ -146,8 +146,8 @@ def probleme(chemin: Path, *, complet: bool = True) -> str | None:
 class _Anticipe:
     etat: tuple[tuple[int, int] | None, ...]  # the files as they were when it began
     fini: threading.Event = field(default_factory=threading.Event)
-    resultat: list[str | None] = field(default_factory=list)
-    erreur: list[BaseException] = field(default_factory=list)
+    resultat: str | None = None
+    erreur: BaseException | None = None
 
 
 _anticipes: dict[Path, _Anticipe] = {}
@@ -180,9 +180,9 @@ def anticiper_controle(chemin: Path) -> None:
 
     def controler() -> None:
         try:
-            anticipe.resultat.append(probleme(chemin, complet=False))
+            anticipe.resultat = probleme(chemin, complet=False)
         except BaseException as exc:  # raised where the answer is taken
-            anticipe.erreur.append(exc)
+            anticipe.erreur = exc
         finally:
             anticipe.fini.set()
 
@@ -197,9 +197,9 @@ def controle_rapide(chemin: Path) -> str | None:
     if anticipe is not None:
         anticipe.fini.wait()
         if anticipe.etat == _etat(chemin.resolve()):
-            if anticipe.erreur:
-                raise anticipe.erreur[0]
-            return anticipe.resultat[0]
+            if anticipe.erreur is not None:
+                raise anticipe.erreur
+            return anticipe.resultat
     return probleme(chemin, complet=False)
 
 
