@@ -82,13 +82,22 @@ def parse_date(text: str) -> dt.date | None:
     return value.astimezone(PARIS).date()
 
 
+# Dates are written field by field, not by strftime: in a process that has imported PySide6,
+# each strftime goes through its import hook (strftime imports ``time``), 5 µs against 0.8 µs;
+# lists, exports and the rules write them by the hundred thousand.
+
+
 def format_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    """01/02/2003."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year}" if value else ""
 
 
 def format_datetime(value: dt.datetime | None) -> str:
     """13/07/2018 17:36, in Paris time."""
-    return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if value else ""
+    if not value:
+        return ""
+    v = value.astimezone(PARIS)
+    return f"{v.day:02d}/{v.month:02d}/{v.year} {v.hour:02d}:{v.minute:02d}"
 
 
 def iso(value: dt.datetime | None) -> str:

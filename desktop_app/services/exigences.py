@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.models import Campagne, Candidat, Candidature, Piece
 from desktop_app.models import PieceCatalogue as Catalogue
-from desktop_app.services.dates import PARIS
+from desktop_app.services.dates import PARIS, format_date
 from desktop_app.services.lots import par_lots
 from desktop_app.services.normalisation import normaliser
 
@@ -188,8 +188,8 @@ def _condition(nom: str, attendu: Any, profil: Profil, jour: dt.date) -> tuple[b
             return None, ""
         date_anniv = anniversaire(profil.naissance, attendu)
         atteint = jour >= date_anniv
-        pourquoi = (f"{attendu} ans le {date_anniv:%d/%m/%Y}" if atteint else
-                    f"moins de {attendu} ans le {jour:%d/%m/%Y}")  # fmt: skip
+        pourquoi = (f"{attendu} ans le {format_date(date_anniv)}" if atteint else
+                    f"moins de {attendu} ans le {format_date(jour)}")  # fmt: skip
         return (not atteint if nom == "age_moins_de" else atteint), pourquoi
     if nom == "handicap":
         if profil.handicap is None:
@@ -284,7 +284,7 @@ def _raison_exigee(regle: Regle, profil: Profil, jour: dt.date) -> str:
     morceaux = []
     for nom in regle.si:
         if nom.startswith("age_") and profil.naissance is not None:
-            morceaux.append(f"{age(profil.naissance, jour)} ans le {jour:%d/%m/%Y}")
+            morceaux.append(f"{age(profil.naissance, jour)} ans le {format_date(jour)}")
         elif nom == "handicap":
             morceaux.append("« Handicap : Oui » à l'inscription")
         elif nom == "specialites":

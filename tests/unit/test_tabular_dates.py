@@ -7,6 +7,7 @@ import pytest
 from desktop_app.services.dates import (
     PARIS,
     DateInvalide,
+    format_date,
     format_datetime,
     parse_date,
     parse_datetime,
@@ -76,6 +77,23 @@ def test_french_and_iso_dates_paris_by_default() -> None:
     assert parse_date("2005-06-05") == dt.date(2005, 6, 5)
     assert format_datetime(summer) == "13/07/2018 17:36"
     assert summer.astimezone(PARIS).hour == 17
+
+
+def test_dates_are_written_as_strftime_writes_them() -> None:
+    """format_date and format_datetime write field by field (strftime is 6 times slower once
+    PySide6 is imported): the same text, every 37 days from 1900 to 2100, and every quarter of
+    an hour around both clock changes of 2024."""
+    jour = dt.date(1900, 1, 1)
+    while jour < dt.date(2100, 1, 1):
+        assert format_date(jour) == jour.strftime("%d/%m/%Y")
+        jour += dt.timedelta(days=37)
+    for debut in (dt.datetime(2024, 3, 30, 20, tzinfo=dt.UTC),
+                  dt.datetime(2024, 10, 26, 20, tzinfo=dt.UTC)):  # fmt: skip
+        for k in range(48):
+            moment = debut + dt.timedelta(minutes=15 * k, seconds=k, microseconds=k)
+            attendu = moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+            assert format_datetime(moment) == attendu
+    assert format_date(None) == format_datetime(None) == ""
 
 
 @pytest.mark.parametrize("text", ["31/02/2024", "2024-13-01", "demain", "12/2024"])
