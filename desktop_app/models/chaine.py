@@ -31,7 +31,10 @@ def _valeur(v: Any) -> Any:
     if isinstance(v, dt.datetime):
         if v.tzinfo is None:
             raise ValueError("horodatage sans fuseau horaire")
-        return v.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        u = v.astimezone(dt.UTC)  # as strftime("%Y-%m-%dT%H:%M:%S.%fZ") writes it, 6 × faster
+        # in a process with PySide6 (its import hook runs at each strftime)
+        return (f"{u.year}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:"
+                f"{u.second:02d}.{u.microsecond:06d}Z")  # fmt: skip
     if isinstance(v, dt.date):
         return v.isoformat()
     if hasattr(v, "name"):  # Statut, SourceDecision: stored by name

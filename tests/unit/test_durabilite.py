@@ -368,6 +368,21 @@ def test_the_history_is_a_hash_chain_and_any_tampering_is_reported(
     assert "ne suit pas l'entrée précédente" in rapport
 
 
+def test_the_chain_writes_its_times_as_strftime_did() -> None:
+    """The hashes of existing histories were computed on strftime's text: the text written
+    field by field is the same, to the microsecond, whatever the zone of the time given."""
+    from zoneinfo import ZoneInfo
+
+    from desktop_app.models.chaine import _valeur
+
+    debut = dt.datetime(1999, 12, 31, 23, 59, 59, 999_999, tzinfo=dt.UTC)
+    for k in range(400):
+        moment = debut + dt.timedelta(days=23 * k, seconds=k * 3607, microseconds=k * 7919)
+        for zone in (dt.UTC, ZoneInfo("Europe/Paris"), dt.timezone(dt.timedelta(hours=-5))):
+            local = moment.astimezone(zone)
+            assert _valeur(local) == moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def test_a_status_changed_without_its_history_row_is_reported(espace_decide: Espace) -> None:
     with espace_decide.db.read() as s:
         piece_id = s.scalar(select(Decision.piece_id).order_by(Decision.id.desc()).limit(1))
