@@ -112,7 +112,7 @@ def suite_piece(
 
 class Destinataire(NamedTuple):
     """The candidate as a letter or a list names them. A named tuple: the worklists build one
-    per listed candidate, 150,000 at 300,000 candidatures, at a fifth of a frozen dataclass's
+    per listed candidate, 150,000 at 300,000 candidatures, at a quarter of a frozen dataclass's
     cost."""
 
     candidature_id: int
