@@ -46,6 +46,7 @@ from desktop_app.models import Candidat, Candidature, Depot, Modalite, Piece, St
 from desktop_app.models import PieceCatalogue as Catalogue
 from desktop_app.services.dates import now_utc
 from desktop_app.services.exigences import Ecart, ecarts_des_dossiers
+from desktop_app.services.lots import liberer
 from desktop_app.services.normalisation import normaliser_tous
 from desktop_app.services.requetes import campagne_de, par_lots
 
@@ -259,6 +260,7 @@ def suivi(
                 version, deposee, utilisable, echeance, suite,
             )
         )  # fmt: skip
+    liberer(rows)  # (not at the return, in one go: see ``liberer``)
     for pieces in par_dossier.values():
         pieces.sort(key=lambda p: rang[p.code])
     if not passee(cloture, maintenant):
@@ -364,7 +366,9 @@ def destinataires_de(session: Session, candidatures: Iterable[int]) -> dict[int,
     prenoms = normaliser_tous(d.prenoms for d in tous)
     cles = [f"{nom}\0{p}\0{d.n_candidat}" for nom, p, d in zip(noms, prenoms, tous, strict=True)]
     ordre = sorted(range(len(tous)), key=cles.__getitem__)
-    return {tous[i].candidature_id: tous[i] for i in ordre}
+    par_nom = {tous[i].candidature_id: tous[i] for i in ordre}
+    liberer(noms, prenoms, cles)  # 450,000 strings at 300,000 candidatures: see ``liberer``
+    return par_nom
 
 
 def _destinataires(session: Session, ids: list[int]) -> dict[int, Destinataire]:

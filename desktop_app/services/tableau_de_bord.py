@@ -24,6 +24,7 @@ from desktop_app.services.dates import PARIS, format_date, now_utc
 from desktop_app.services.echeances import passee
 from desktop_app.services.exigences import Ecart, ecarts_des_dossiers, table
 from desktop_app.services.fichiers import ecrire_atomique
+from desktop_app.services.lots import liberer
 from desktop_app.services.recherche import etats
 from desktop_app.services.reglages import affectations
 from desktop_app.services.regles import EtatDossier
@@ -157,7 +158,7 @@ def tableau_de_bord(
             for e in liste:
                 verdict = e.exigence.verdict.value.removeprefix("Pièce ")
                 par_regle[f"{genres[e.genre].court} : {verdict}"] += 1
-    return TableauDeBord(
+    tableau = TableauDeBord(
         campagne.titre,
         maintenant,
         campagne.cloture,
@@ -170,6 +171,8 @@ def tableau_de_bord(
         sorted(par_regle.items()),
         par_genre(session, campagne_id),
     )
+    liberer(lignes, etats_dossiers, decisions)  # 300,000 rows: not in one go at the return
+    return tableau
 
 
 def _decisions(session: Session, campagne_id: int) -> list[tuple[str, dt.datetime]]:

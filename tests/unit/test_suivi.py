@@ -13,6 +13,7 @@ from desktop_app.services.dates import parse_datetime
 from desktop_app.services.echeances import Suite, echeance_piece, passee, suite_piece, suivi
 from desktop_app.services.espace import Espace
 from desktop_app.services.importer import importer_paquet
+from desktop_app.services.lots import LIBEREES, liberer
 from desktop_app.services.recherche import etat_de
 from desktop_app.services.regles import EtatDossier
 from desktop_app.services.requetes import campagnes, lister_candidatures
@@ -65,6 +66,25 @@ def test_deadline_of_23_59_on_the_night_clocks_go_forward() -> None:
     # And back in October: 26/10/2024 23:59 is +02:00, 27/10/2024 23:59 is +01:00.
     assert parse_datetime("26/10/2024 23:59") == _utc("2024-10-26T21:59")
     assert parse_datetime("27/10/2024 23:59") == _utc("2024-10-27T22:59")
+
+
+def test_long_lists_are_freed_a_slice_at_a_time() -> None:
+    """The follow-up's 300,000 rows are freed ``LIBEREES`` at a time, from the end (one C call
+    freeing them all held the interpreter 50-80 ms, the window frozen beside the thread); a
+    row someone else holds lives on."""
+
+    tranches: list[int] = []
+
+    class Liste(list[object]):
+        def __delitem__(self, cle: object) -> None:
+            tranches.append(len(self[cle]))  # type: ignore[call-overload]
+            super().__delitem__(cle)  # type: ignore[arg-type]
+
+    gardee = ["gardée"]
+    longue, courte = Liste([i] for i in range(2 * LIBEREES + 345)), Liste([gardee] * 3)
+    liberer(longue, courte)
+    assert longue == [] and courte == [] and gardee == ["gardée"]
+    assert tranches == [LIBEREES, LIBEREES, 345, 3]
 
 
 def test_rules_of_one_piece() -> None:
