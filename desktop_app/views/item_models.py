@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.models import Statut, libelle_statut
 from desktop_app.services.dates import format_date, format_datetime
+from desktop_app.services.lots import LIBEREES
 from desktop_app.services.recherche import (
     FILTRES,
     Filtre,
@@ -162,7 +163,7 @@ class Corbeille:
     The corbeille holds copies of the lists it is given, never empties them: whoever else
     still holds one of them keeps its rows alive, whole."""
 
-    TRANCHE = 5_000  # items freed per turn of the event loop: a few milliseconds
+    TRANCHE = LIBEREES  # items freed per turn of the event loop, as ``liberer`` frees them
 
     def __init__(self, parent: QObject) -> None:
         self._listes: list[list[Any]] = []
