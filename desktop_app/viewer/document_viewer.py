@@ -294,13 +294,17 @@ class DocumentViewer(QWidget):
         self.numero_page.setAccessibleName("Numéro de page")
         self.numero_page.setKeyboardTracking(False)
         self.numero_page.setRange(1, 9999)
-        self.numero_page.setFixedWidth(self.numero_page.sizeHint().width())
+        # Fixed sizes, both ways: a new figure does not lay the toolbar out again (Qt skips
+        # that only for a widget whose width and height are both fixed).
+        self.numero_page.setFixedSize(self.numero_page.sizeHint())
         self.numero_page.valueChanged.connect(lambda n: self.aller_a(n - 1))
         t.addWidget(self.numero_page)
         self.total_pages = QLabel()
         self.total_pages.setObjectName("indicateurPage")
-        # Fixed widths: a new figure does not lay the toolbar out again.
-        self.total_pages.setFixedWidth(self.fontMetrics().horizontalAdvance(" / 9999 ") + 4)
+        metriques = self.fontMetrics()
+        self.total_pages.setFixedSize(
+            metriques.horizontalAdvance(" / 9999 ") + 4, metriques.height()
+        )
         t.addWidget(self.total_pages)
         self.action_suivante = self._action(
             "Page suivante", ["Ctrl+PgDown"], lambda: self.aller_a(self._page_courante + 1),
@@ -318,7 +322,9 @@ class DocumentViewer(QWidget):
         t.addAction(self.action_zoom_moins)
         self.indicateur_zoom = QLabel()
         self.indicateur_zoom.setObjectName("indicateurZoom")
-        self.indicateur_zoom.setFixedWidth(self.fontMetrics().horizontalAdvance("9999 %") + 8)
+        self.indicateur_zoom.setFixedSize(
+            metriques.horizontalAdvance("9999 %") + 8, metriques.height()
+        )
         self.indicateur_zoom.setAlignment(Qt.AlignmentFlag.AlignCenter)
         t.addWidget(self.indicateur_zoom)
         self.action_zoom_plus = self._action(
@@ -493,8 +499,10 @@ class DocumentViewer(QWidget):
         self.pile.setCurrentIndex(1)
         self._vignettes(min(len(self.pages), VIGNETTES_MAX))
         self.numero_page.blockSignals(True)
-        self.numero_page.setRange(1, len(self.pages))
-        self.numero_page.setValue(1)
+        if self.numero_page.maximum() != len(self.pages):  # else the box is painted again
+            self.numero_page.setMaximum(len(self.pages))
+        if self.numero_page.value() != 1:
+            self.numero_page.setValue(1)
         self.numero_page.blockSignals(False)
         self.total_pages.setText(f" / {len(self.pages)} ")
         self._page_courante = 0

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.documents.inspection import FORMATS_DEFAUT
@@ -266,6 +266,45 @@ def test_the_gui_survives_every_mutant(
     sain.write_bytes(pdf_bytes("Après la tempête"))
     afficher(qtbot, viewer, document(sain))
     assert viewer.pages and viewer.source.cache.get(viewer.cle(0)) is not None
+
+
+class _Compteur(QObject):
+    """Counts the events of some types that reach the widgets it watches, per widget."""
+
+    def __init__(self, types: tuple[QEvent.Type, ...]) -> None:
+        super().__init__()
+        self.types = types
+        self.vus: list[tuple[str, QEvent.Type]] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.types:
+            self.vus.append((watched.objectName(), event.type()))
+        return False
+
+
+def test_from_a_document_to_the_next_the_tool_bar_stays_as_it_is(
+    qtbot: QtBot, viewer: DocumentViewer, tmp_path: Path
+) -> None:
+    """A document like the one before (as many pages, the same zoom) neither lays the tool bar
+    out again nor repaints its page number: that work came before the page on screen."""
+    chemins = []
+    for nom, pages in (("a.pdf", 1), ("b.pdf", 1), ("c.pdf", 3)):
+        chemins.append(tmp_path / nom)
+        chemins[-1].write_bytes(pdf_bytes(nom, pages=pages))
+    afficher(qtbot, viewer, document(chemins[0]))
+    qtbot.wait(50)
+    compteur = _Compteur((QEvent.Type.LayoutRequest, QEvent.Type.Paint))
+    for widget in (viewer.toolbar, viewer.numero_page, viewer):
+        widget.installEventFilter(compteur)
+    afficher(qtbot, viewer, document(chemins[1], cle="2"))
+    qtbot.wait(50)
+    assert ("barreVisionneuse", QEvent.Type.LayoutRequest) not in compteur.vus
+    assert ("documentViewer", QEvent.Type.LayoutRequest) not in compteur.vus
+    assert ("numeroPage", QEvent.Type.Paint) not in compteur.vus
+    afficher(qtbot, viewer, document(chemins[2], cle="3"))  # three pages: the box says so
+    qtbot.wait(50)
+    assert ("numeroPage", QEvent.Type.Paint) in compteur.vus
+    assert viewer.numero_page.maximum() == 3 and viewer.numero_page.isEnabled()
 
 
 def test_from_a_document_to_the_next_the_actions_do_not_flicker(
