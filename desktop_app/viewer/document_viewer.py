@@ -442,6 +442,11 @@ class DocumentViewer(QWidget):
             self.surface.disposer()
             self._patience.start()
 
+    @property
+    def page_peinte(self) -> bool:
+        """A page of the document shown has been painted on screen."""
+        return self._vu
+
     def _signaler_affichage(self) -> None:
         if self.doc is not None and self._vu:
             self.documentAffiche.emit(self.doc.cle)
