@@ -343,6 +343,7 @@ class MainWindow(QMainWindow):
         from desktop_app.views.operations import Operation
 
         nom = self.espace.preferences.gestionnaire.strip()
+        tri = self.candidatures.tri  # its order computed in the thread too
 
         def lire(s: Any) -> Any:
             toutes = campagnes(s)
@@ -353,7 +354,7 @@ class MainWindow(QMainWindow):
             # The list's keys computed here too, in the thread (a second at 300,000).
             with hors_du_ramasse_miettes():
                 liste = preparer_liste(
-                    lister_candidatures(s, campagne.id, premiers), _cloture_passee(campagne)
+                    lister_candidatures(s, campagne.id, premiers), _cloture_passee(campagne), tri
                 )
             return campagne, liste, miennes
 
@@ -415,11 +416,12 @@ class MainWindow(QMainWindow):
 
         campagne = self.campagne
         assert campagne is not None
+        tri = self.candidatures.tri
 
         def lire(s: Any) -> ListePreparee:
             with hors_du_ramasse_miettes():
                 return preparer_liste(
-                    lister_candidatures(s, campagne.id), _cloture_passee(campagne)
+                    lister_candidatures(s, campagne.id), _cloture_passee(campagne), tri
                 )
 
         def montrer(preparee: ListePreparee) -> None:
