@@ -20,14 +20,13 @@ from PySide6.QtCore import (
     QMessageLogContext,
     QObject,
     QSettings,
-    Qt,
     QTimer,
     QtMsgType,
     QTranslator,
     Signal,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import desktop_app
@@ -69,11 +68,8 @@ def icone() -> QIcon:
 
 
 def creer_application(argv: list[str] | None = None) -> QApplication:
-    if QApplication.instance() is None:
-        # Fractional scale factors (125 %, 150 % on office laptops) drawn as they are.
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-        )
+    # (Fractional scale factors, 125 % or 150 % on office laptops, are drawn as they are: Qt 6
+    # rounds them no more, its policy is PassThrough by default.)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_ID)

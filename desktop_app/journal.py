@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import logging
-import logging.handlers
 import os
 import sys
 import time
@@ -26,6 +25,39 @@ PLANTAGES = "plantages.log"
 FENETRE = "fenetre-ouverte"  # a session that got as far as its window leaves this mark
 TAILLE_MAX = 1024 * 1024  # bytes a log file; then it rotates
 ANCIENS = 5  # rotated files kept
+
+
+class JournalTournant(logging.FileHandler):
+    """The log file, renamed ``.1`` (the older ones ``.2`` … ``.{ANCIENS}``) before a record
+    would take it past ``TAILLE_MAX``, as ``logging.handlers.RotatingFileHandler`` does.
+    That module is not imported at start: with socket, pickle and queue it cost the window's
+    first paint 8 ms. A rotation that fails (on Windows another process holds the file) is
+    tried again at the next record; the file grows meanwhile."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._plein(record):
+                self._tourner()
+        except OSError:
+            pass
+        super().emit(record)
+
+    def _plein(self, record: logging.LogRecord) -> bool:
+        if self.stream is None:
+            self.stream = self._open()
+        position = self.stream.tell()
+        return bool(position) and position + len(self.format(record)) + 1 >= TAILLE_MAX
+
+    def _tourner(self) -> None:
+        if self.stream is not None:  # (reopened by the record written next)
+            self.stream.close()
+            self.stream = None  # type: ignore[assignment]
+        base = self.baseFilename
+        for i in range(ANCIENS - 1, 0, -1):
+            if os.path.exists(f"{base}.{i}"):
+                os.replace(f"{base}.{i}", f"{base}.{i + 1}")
+        os.replace(base, f"{base}.1")
+
 
 _plantages: IO[str] | None = None
 _plantage_precedent: Path | None = None
@@ -119,9 +151,7 @@ def configurer(repertoire: Path, fenetre: bool = True) -> Path | None:
     global _plantages, _fichier, _plantage_precedent, _avant_la_fenetre
     try:
         repertoire.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            repertoire / FICHIER, maxBytes=TAILLE_MAX, backupCount=ANCIENS, encoding="utf-8"
-        )
+        handler = JournalTournant(repertoire / FICHIER, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(SansDonnees("%(asctime)s %(levelname)s %(name)s : %(message)s"))

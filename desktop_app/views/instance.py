@@ -7,11 +7,11 @@ waited for it) and exits."""
 from __future__ import annotations
 
 import getpass
-import hashlib
 import sys
+import zlib
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
@@ -30,7 +30,9 @@ def nom_du_canal(dossier: Path) -> str:
     if sys.platform == "win32":  # C:\Users\… and c:\users\… are one folder there
         chemin = chemin.casefold()
     cle = f"{utilisateur}\0{chemin}".encode()
-    return f"{APP_ID}-{hashlib.sha256(cle).hexdigest()[:20]}"
+    # Two checksums of the key (64 bits): hashlib would load OpenSSL before the first paint
+    # (3 ms); nothing here needs a cryptographic hash, only names that do not collide.
+    return f"{APP_ID}-{zlib.crc32(cle):08x}{zlib.adler32(cle):08x}"
 
 
 def _permettre_premier_plan() -> None:
@@ -93,6 +95,8 @@ class InstanceUnique(QObject):
 
 
 def mettre_au_premier_plan(fenetre: QWidget) -> None:
+    from PySide6.QtCore import Qt  # (not at start: see main_window.ALIGNEMENT_CENTRE)
+
     etat = fenetre.windowState() & ~Qt.WindowState.WindowMinimized
     fenetre.setWindowState(etat | Qt.WindowState.WindowActive)
     fenetre.show()

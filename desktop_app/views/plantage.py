@@ -3,7 +3,6 @@ dialog that says the saved work is safe and where the log is; the application go
 
 from __future__ import annotations
 
-import html
 import logging
 import sys
 import threading
@@ -11,7 +10,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, Qt, QThread
+from PySide6.QtCore import QCoreApplication, QThread
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_NAME
@@ -23,6 +22,10 @@ _en_cours = False  # one dialog at a time: an error raised while it is shown is 
 
 class PlantageDialog(QMessageBox):
     def __init__(self, exc: BaseException, journal: Path | None) -> None:
+        import html  # (only on a crash: see main_window.ALIGNEMENT_CENTRE)
+
+        from PySide6.QtCore import Qt
+
         super().__init__(QApplication.activeWindow())
         self.setObjectName("plantageDialog")
         self.setIcon(QMessageBox.Icon.Critical)

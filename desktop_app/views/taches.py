@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop_app.services.progression import TacheAnnulee
@@ -97,6 +97,8 @@ class TacheAvecProgression(QObject):
     finished = Signal(object, object)
 
     def __init__(self, parent: QWidget, titre: str, travail: Travail) -> None:
+        from PySide6.QtCore import Qt  # (not at start: see main_window.ALIGNEMENT_CENTRE)
+
         super().__init__(parent)
         self.dialog = QProgressDialog(titre, "Annuler", 0, 0, parent)
         self.dialog.setObjectName("progressDialog")

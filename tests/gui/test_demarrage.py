@@ -15,12 +15,15 @@ from desktop_app.services.espace import Espace
 
 PROGRAMME = r"""
 import json, sys
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 from desktop_app.cli import main
 from desktop_app.views.main_window import MainWindow
 
 LOURDS = ("sqlalchemy", "numpy", "PIL", "pymupdf", "fitz", "openpyxl")
+# Not needed before the first paint (the single instance's QtNetwork is: it asks a running
+# window to come forward instead of opening a second one).
+INUTILES = ("logging.handlers", "hashlib", "html", "socket")
 vu = {}
 
 def charges():
@@ -29,14 +32,20 @@ def charges():
 def fenetre():
     return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)), None)
 
-class Peinture(QObject):
-    def eventFilter(self, obj, ev):
-        if ev.type() == QEvent.Type.Paint and "peinte" not in vu and isinstance(obj, QWidget):
-            w = obj.window()
-            if isinstance(w, MainWindow):
-                vu["peinte"] = {"charges": charges(), "texte": w.vide.text(),
-                                "installee": w.installee}
-        return False
+# (The paint seen by the window's own paintEvent: an event filter on the whole application
+# would make PySide build its types, as the application does not.)
+peindre = MainWindow.paintEvent
+
+def paintEvent(self, event):
+    peindre(self, event)
+    if "peinte" not in vu:
+        import PySide6.QtCore
+        vu["peinte"] = {"charges": charges(), "texte": self.vide.text(),
+                        "installee": self.installee,
+                        "inutiles": sorted(m for m in INUTILES if m in sys.modules),
+                        "espace_qt": "Qt" in vars(PySide6.QtCore)}
+
+MainWindow.paintEvent = paintEvent
 
 def surveiller():
     w = fenetre()
@@ -49,14 +58,12 @@ def surveiller():
     minuterie.stop()
     w.close()
 
-peinture = Peinture()
 demarrer = QApplication.__init__
 minuterie = None
 
 def __init__(self, *args):
     global minuterie
     demarrer(self, *args)
-    self.installEventFilter(peinture)
     minuterie = QTimer(self)
     minuterie.timeout.connect(surveiller)
     minuterie.start(50)
@@ -85,7 +92,7 @@ def test_la_fenetre_est_peinte_avant_l_ouverture_de_la_base_puis_la_campagne_s_y
     peinte, prete = vu["peinte"], vu["prete"]
     # Painted first: nothing of the base loaded yet, and it says what comes.
     assert peinte == {"charges": [], "texte": "<h2>Ouverture de la base…</h2>",
-                      "installee": False}  # fmt: skip
+                      "installee": False, "inutiles": [], "espace_qt": False}  # fmt: skip
     # Then the campaign, its first dossier and pièce: still without the documents' libraries
     # (numpy came with the first dossier's look for re-scans: 0.15 s of it).
     assert prete["charges"] == ["sqlalchemy"]

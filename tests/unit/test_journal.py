@@ -41,6 +41,14 @@ def test_le_journal_tourne(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         logging.getLogger("desktop_app").info("ligne %d du journal", i)
     fichiers = sorted(p.name for p in tmp_path.glob("controle-pj.log*"))
     assert fichiers[0] == "controle-pj.log" and len(fichiers) == journal.ANCIENS + 1
+    # Each file under the limit, the newest lines in the current file, then .1, .2…
+    assert all((tmp_path / f).stat().st_size < 2000 for f in fichiers)
+    assert "ligne 199 du journal" in fichier.read_text(encoding="utf-8")
+    premieres = [
+        int((tmp_path / f).read_text(encoding="utf-8").split("ligne ")[1].split()[0])
+        for f in ["controle-pj.log", *(f"controle-pj.log.{i}" for i in range(1, 6))]
+    ]
+    assert premieres == sorted(premieres, reverse=True)
 
 
 def test_un_plantage_natif_est_ecrit_dans_le_journal(tmp_path: Path) -> None:
