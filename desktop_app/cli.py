@@ -5,7 +5,6 @@ be done (unusable package, unreadable file...), 2 a usage error."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -18,6 +17,8 @@ from desktop_app import APP_NAME
 from desktop_app.causes import cause
 
 if TYPE_CHECKING:  # the sub-commands import what they need: `--help` stays instant
+    import datetime as dt
+
     from desktop_app.services.espace import Espace
 
 

@@ -23,7 +23,7 @@ from desktop_app.views.main_window import MainWindow
 LOURDS = ("sqlalchemy", "numpy", "PIL", "pymupdf", "fitz", "openpyxl")
 # Not needed before the first paint (the single instance's QtNetwork is: it asks a running
 # window to come forward instead of opening a second one).
-INUTILES = ("logging.handlers", "hashlib", "html", "socket")
+INUTILES = ("logging.handlers", "hashlib", "html", "socket", "datetime")
 vu = {}
 
 def charges():

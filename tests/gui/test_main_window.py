@@ -43,6 +43,7 @@ def test_empty_database_says_what_to_do(window: MainWindow) -> None:
     label = window.findChild(QLabel, "etatVide")
     assert label is not None and label.isVisible()
     assert "Importez un paquet" in label.text()
+    assert label.alignment() == Qt.AlignmentFlag.AlignCenter  # (set without the Qt namespace)
     assert not window.action_export.isEnabled()
 
 
