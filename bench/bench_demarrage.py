@@ -94,7 +94,8 @@ def enfant(dossier: str) -> None:
     MainWindow.paintEvent = peinte  # type: ignore[method-assign]
     MainWindow._montrer_campagne = montrer  # type: ignore[method-assign]
     MainWindow.installer = installer_et_suivre  # type: ignore[method-assign]
-    sys.exit(main(["--data-dir", dossier]))
+    os.environ["CONTROLE_PJ_DATA_DIR"] = dossier  # launched as a double click: no argument
+    sys.exit(main([]))
 
 
 def lancer(commande: list[str], env: dict[str, str]) -> dict[str, float]:

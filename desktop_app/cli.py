@@ -59,8 +59,9 @@ class _Version(argparse.Action):
         parser.exit(message=f"{APP_NAME} {desktop_app.__version__}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = _options(argparse.SUPPRESS)
+def _parser(commandes: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; without its ``commandes`` for a launch without arguments
+    (a double click: the window), whose 15 sub-parsers cost the first paint 4 ms."""
     parser = argparse.ArgumentParser(
         prog="controle-pj",
         parents=[_options(None)],
@@ -79,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
         help="vérifie l'installation dans un dossier temporaire (base, import, affichage d'un "
         "PDF et d'un JPEG), sans toucher aux données",
     )
+    if not commandes:
+        parser.set_defaults(commande=None)
+        return parser
+    common = _options(argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="commande", metavar="COMMANDE")
 
     p = sub.add_parser("import", parents=[common], help="importe un paquet de dossiers")
@@ -716,7 +721,8 @@ def _dossier(args: argparse.Namespace) -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(commandes=bool(arguments)).parse_args(arguments)
     from desktop_app import journal
     from desktop_app.causes import Refus
     from desktop_app.paths import dossier_journal, proteger_creations

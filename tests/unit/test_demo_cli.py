@@ -188,3 +188,15 @@ def test_a_failed_smoke_test_says_why_and_exits_1(tmp_path: Path) -> None:
     assert resultat.returncode == 1, resultat.stderr
     assert resultat.stderr.startswith("Essai en échec : la fenêtre n'a pas affiché")
     assert "QThread" not in resultat.stderr and "Traceback" not in resultat.stderr
+
+
+def test_a_launch_without_arguments_reads_them_as_the_whole_parser_does() -> None:
+    """A double click builds the parser without its sub-commands (4 ms of the first paint):
+    it must read no argument differently from the whole one, and any argument, a command
+    or an unknown word, gets the whole parser and its messages."""
+    from desktop_app.cli import _parser
+
+    assert vars(_parser(commandes=False).parse_args([])) == vars(_parser().parse_args([]))
+    with pytest.raises(SystemExit) as sortie:
+        main(["inconnue"])
+    assert sortie.value.code == 2  # argparse's usage error: « invalid choice », the commands
