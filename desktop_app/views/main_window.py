@@ -134,6 +134,8 @@ class MainWindow(QMainWindow):
 
     def installer(self, espace: Espace) -> None:
         """The rooms, the menus and the status bar, on the workspace now open."""
+        from PySide6.QtCore import Qt  # (not before: see ALIGNEMENT_CENTRE)
+
         from desktop_app.services.regles import MOTIFS_NON_CONFORMITE
         from desktop_app.viewer.source import SourceDocuments
         from desktop_app.views.campagne import ActionsCampagne
@@ -173,8 +175,6 @@ class MainWindow(QMainWindow):
         self.identite, self.arbre = self.dossier.identite, self.dossier.arbre
         self.viewer, self.fichiers = self.document.viewer, self.document.fichiers
         self.comparaison, self.panneau = self.document.comparaison, self.revue.panneau
-
-        from PySide6.QtCore import Qt
 
         self.titre = QLabel()
         self.titre.setObjectName("campagneTitre")
