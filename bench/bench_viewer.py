@@ -178,6 +178,7 @@ def main() -> None:
 
         for titre, fichiers in (("démo", demo), ("scans 5 Mo", scans * 3)):
             froid, brut, chaud = Mesure("froid", []), Mesure("brut", []), Mesure("chaud", [])
+            formats: list[str] = []
             precedent = copie(fichiers[0])
             montrer(precedent)
             for chemin in fichiers:
@@ -194,6 +195,7 @@ def main() -> None:
                 attendre(lambda b=b: (str(b), False) in service.ouverts)
                 lire()
                 chaud.durees.append(montrer(b))
+                formats.append(sniff(a.read_bytes()[:4096]) or "?")
             print(f"\n{titre} ({len(fichiers)} documents) — premier affichage, ms")
             for m in (brut, froid, chaud):
                 ligne(
@@ -206,6 +208,11 @@ def main() -> None:
                 "non préchargé / brut (p50, objectif ≤ 1,5)", f"{froid.mediane / brut.mediane:.2f}"
             )
             ligne("préchargé / brut (p50, objectif ≤ 0,25)", f"{chaud.mediane / brut.mediane:.2f}")
+            for fmt in sorted(set(formats)):
+                quels = [i for i, f in enumerate(formats) if f == fmt]
+                v, r = (statistics.median(m.durees[i] for i in quels) for m in (froid, brut))
+                ligne(f"  {fmt.upper()} ({len(quels)}) : non préchargé / brut",
+                      f"{v * 1000:5.1f} / {r * 1000:5.1f} ms = {v / r:.2f}")  # fmt: skip
 
         # Memory while paging through documents as the main window does (prefetching the next).
         pile = [copie(demo[i % len(demo)] if i % 10 else scans[i % len(scans)])
