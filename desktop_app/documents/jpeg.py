@@ -15,7 +15,12 @@ from PIL import Image, ImageCms, ImageOps, ImageStat
 
 from desktop_app.documents import lisibilite
 from desktop_app.documents.constats import Finding
-from desktop_app.documents.pixels import PageInfo, Pixels, taille_rendue
+from desktop_app.documents.pixels import (
+    A_REDUIRE_PAR_L_ECRAN_MAX,
+    PageInfo,
+    Pixels,
+    taille_rendue,
+)
 
 PIXELS_MAX = 120_000_000  # above it Pillow's bomb warning becomes a refusal
 PIXELS_FAIBLES = 480_000  # under 800 × 600 a document photo is hard to read
@@ -298,18 +303,16 @@ def rendre(data: bytes, echelle: float, apercu: bool = False) -> Pixels:
         image = ImageOps.exif_transpose(_en_rgb(ouvrir(data)))
     if largeur > image.width:  # enlarging a small photo is the screen's job
         largeur, hauteur = image.size
+    a_l_ecran = None
     if not apercu and image.size != (largeur, hauteur):
-        # draft() left a factor between 1/2 and 1: an area average is sharp enough there, and
-        # a few times faster than Lanczos (which dominated the whole render).
-        image = image.resize((largeur, hauteur), Image.Resampling.BOX)
+        # draft() left a factor between 1/2 and 1, which an area average takes away: in the
+        # GUI process when the photo is screen-sized (see A_REDUIRE_PAR_L_ECRAN_MAX), else here.
+        if image.width * image.height * len(image.getbands()) <= A_REDUIRE_PAR_L_ECRAN_MAX:
+            a_l_ecran = (largeur, hauteur)
+        else:
+            image = image.resize((largeur, hauteur), Image.Resampling.BOX)
     fmt: Literal["rgb", "gris"] = "gris" if image.mode == "L" else "rgb"
-    octets = image.tobytes()
+    stride = image.width * (1 if fmt == "gris" else 3)
     return Pixels(
-        image.width,
-        image.height,
-        image.width * (1 if fmt == "gris" else 3),
-        fmt,
-        octets,
-        echelle,
-        apercu,
+        image.width, image.height, stride, fmt, image.tobytes(), echelle, apercu, affiche=a_l_ecran
     )

@@ -14,6 +14,11 @@ PX_PAR_PT = 96 / 72
 # No rendered page holds more than this many pixels (a huge MediaBox at a high zoom would ask
 # for gigabytes): above it, the page is rendered smaller and the viewer stretches it.
 PIXELS_RENDU_MAX = 24_000_000
+# A photo decoded at a DCT scale a little larger than asked is handed over as it is, up to this
+# many bytes, and the GUI process scales it (Qt's smooth scaling, several times quicker than
+# Pillow's): the last step of the scaling is pixels only, no parser. Above it, the worker
+# scales, and fewer bytes cross.
+A_REDUIRE_PAR_L_ECRAN_MAX = 8 * 1024 * 1024
 
 Mode = Literal["largeur", "page", "libre"]
 
@@ -39,6 +44,7 @@ class Pixels:
     echelle: float  # the échelle it was rendered for (what the viewer asked)
     apercu: bool = False  # a quick low-resolution first look, a sharper one follows
     dans_tampon: bool = False  # ``data`` is empty: the bytes are in the caller's shared memory
+    affiche: tuple[int, int] | None = None  # the size to show it at, when the GUI scales it
 
     @property
     def octets(self) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing import shared_memory
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtGui import QImage
 
 from desktop_app.documents.constats import Finding, Inspection
@@ -86,8 +86,13 @@ def vers_qimage(pixels: Pixels, tampon: shared_memory.SharedMemory | None = None
         source = tampon.buf[: pixels.octets]
     image = QImage(source, pixels.largeur, pixels.hauteur, pixels.stride, fmt)
     # A copy (QImage does not own the bytes it was built on), in the format the screen paints
-    # without converting at every paint.
-    return image.convertToFormat(QImage.Format.Format_RGB32)
+    # without converting at every paint; at the size asked when the worker left it a little
+    # larger (an area average: Qt's smooth scaling when shrinking).
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    if pixels.affiche is not None:
+        image = image.scaled(*pixels.affiche, Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+    return image
 
 
 class Canal(QThread):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from desktop_app.documents.inspection import FORMATS_DEFAUT
@@ -18,7 +19,7 @@ from desktop_app.services.demo import heic_bytes
 from desktop_app.viewer.document_viewer import DocumentViewer
 from desktop_app.viewer.source import Document, SourceDocuments
 from tests.conftest import CORPUS, corpus_manifest
-from tests.helpers import pdf_bytes
+from tests.helpers import jpeg_bytes, pdf_bytes
 
 LIMITE = 5 * 1024 * 1024
 
@@ -331,3 +332,26 @@ def test_from_a_document_to_the_next_the_actions_do_not_flicker(
     assert not viewer.action_zoom_plus.isEnabled() and "Ouverture" in viewer.message.text()
     qtbot.waitUntil(lambda: montre(viewer))
     assert viewer.action_zoom_plus.isEnabled()
+
+
+def test_a_photo_a_little_larger_than_asked_is_scaled_on_the_gui_side(qapp: object) -> None:
+    """libjpeg decodes at 1/1, 1/2, 1/4 or 1/8 only: what is left to shrink crosses as it is
+    when the photo is screen-sized, and the GUI process scales it (an area average, like the
+    worker's); a large one is scaled in the worker, and fewer bytes cross."""
+    from desktop_app.documents import jpeg
+    from desktop_app.documents.pixels import A_REDUIRE_PAR_L_ECRAN_MAX
+    from desktop_app.viewer.source import vers_qimage
+
+    photo = jpeg.rendre(jpeg_bytes((1400, 1050), "#3366aa"), 702 / 1400)
+    assert (photo.largeur, photo.hauteur) == (1400, 1050)  # a half would be under 702
+    assert photo.affiche == (702, 526)
+    image = vers_qimage(photo)
+    assert image.size().toTuple() == (702, 526)
+    assert image.format() == QImage.Format.Format_RGB32
+    couleur = image.pixelColor(351, 263)
+    assert (couleur.red(), couleur.green(), couleur.blue()) == pytest.approx((51, 102, 170), abs=3)
+
+    grande = jpeg.rendre(jpeg_bytes((3000, 2000)), 0.9)
+    assert A_REDUIRE_PAR_L_ECRAN_MAX < 3000 * 2000 * 3
+    assert grande.affiche is None and (grande.largeur, grande.hauteur) == (2700, 1800)
+    assert vers_qimage(grande).size().toTuple() == (2700, 1800)
