@@ -303,16 +303,23 @@ def rendre(data: bytes, echelle: float, apercu: bool = False) -> Pixels:
         image = ImageOps.exif_transpose(_en_rgb(ouvrir(data)))
     if largeur > image.width:  # enlarging a small photo is the screen's job
         largeur, hauteur = image.size
-    a_l_ecran = None
+    reduire_a = None
     if not apercu and image.size != (largeur, hauteur):
         # draft() left a factor between 1/2 and 1, which an area average takes away: in the
         # GUI process when the photo is screen-sized (see A_REDUIRE_PAR_L_ECRAN_MAX), else here.
         if image.width * image.height * len(image.getbands()) <= A_REDUIRE_PAR_L_ECRAN_MAX:
-            a_l_ecran = (largeur, hauteur)
+            reduire_a = (largeur, hauteur)
         else:
             image = image.resize((largeur, hauteur), Image.Resampling.BOX)
     fmt: Literal["rgb", "gris"] = "gris" if image.mode == "L" else "rgb"
     stride = image.width * (1 if fmt == "gris" else 3)
     return Pixels(
-        image.width, image.height, stride, fmt, image.tobytes(), echelle, apercu, affiche=a_l_ecran
+        image.width,
+        image.height,
+        stride,
+        fmt,
+        image.tobytes(),
+        echelle,
+        apercu,
+        reduire_a=reduire_a,
     )

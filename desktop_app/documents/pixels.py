@@ -44,7 +44,7 @@ class Pixels:
     echelle: float  # the échelle it was rendered for (what the viewer asked)
     apercu: bool = False  # a quick low-resolution first look, a sharper one follows
     dans_tampon: bool = False  # ``data`` is empty: the bytes are in the caller's shared memory
-    affiche: tuple[int, int] | None = None  # the size to show it at, when the GUI scales it
+    reduire_a: tuple[int, int] | None = None  # the size the GUI scales it to (None: as is)
 
     @property
     def octets(self) -> int:

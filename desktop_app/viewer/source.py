@@ -89,8 +89,8 @@ def vers_qimage(pixels: Pixels, tampon: shared_memory.SharedMemory | None = None
     # without converting at every paint; at the size asked when the worker left it a little
     # larger (an area average: Qt's smooth scaling when shrinking).
     image = image.convertToFormat(QImage.Format.Format_RGB32)
-    if pixels.affiche is not None:
-        image = image.scaled(*pixels.affiche, Qt.AspectRatioMode.IgnoreAspectRatio,
+    if pixels.reduire_a is not None:
+        image = image.scaled(*pixels.reduire_a, Qt.AspectRatioMode.IgnoreAspectRatio,
                              Qt.TransformationMode.SmoothTransformation)  # fmt: skip
     return image
 

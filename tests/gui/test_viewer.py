@@ -344,7 +344,7 @@ def test_a_photo_a_little_larger_than_asked_is_scaled_on_the_gui_side(qapp: obje
 
     photo = jpeg.rendre(jpeg_bytes((1400, 1050), "#3366aa"), 702 / 1400)
     assert (photo.largeur, photo.hauteur) == (1400, 1050)  # a half would be under 702
-    assert photo.affiche == (702, 526)
+    assert photo.reduire_a == (702, 526)
     image = vers_qimage(photo)
     assert image.size().toTuple() == (702, 526)
     assert image.format() == QImage.Format.Format_RGB32
@@ -353,5 +353,5 @@ def test_a_photo_a_little_larger_than_asked_is_scaled_on_the_gui_side(qapp: obje
 
     grande = jpeg.rendre(jpeg_bytes((3000, 2000)), 0.9)
     assert A_REDUIRE_PAR_L_ECRAN_MAX < 3000 * 2000 * 3
-    assert grande.affiche is None and (grande.largeur, grande.hauteur) == (2700, 1800)
+    assert grande.reduire_a is None and (grande.largeur, grande.hauteur) == (2700, 1800)
     assert vers_qimage(grande).size().toTuple() == (2700, 1800)
