@@ -9,7 +9,6 @@ import contextlib
 import io
 import warnings
 from dataclasses import dataclass
-from typing import Literal
 
 from PIL import Image, ImageCms, ImageOps, ImageStat
 
@@ -307,18 +306,22 @@ def rendre(data: bytes, echelle: float, apercu: bool = False) -> Pixels:
     if not apercu and image.size != (largeur, hauteur):
         # draft() left a factor between 1/2 and 1, which an area average takes away: in the
         # GUI process when the photo is screen-sized (see A_REDUIRE_PAR_L_ECRAN_MAX), else here.
-        if image.width * image.height * len(image.getbands()) <= A_REDUIRE_PAR_L_ECRAN_MAX:
+        octets = 1 if image.mode == "L" else 4
+        if image.width * image.height * octets <= A_REDUIRE_PAR_L_ECRAN_MAX:
             reduire_a = (largeur, hauteur)
         else:
             image = image.resize((largeur, hauteur), Image.Resampling.BOX)
-    fmt: Literal["rgb", "gris"] = "gris" if image.mode == "L" else "rgb"
-    stride = image.width * (1 if fmt == "gris" else 3)
+    if image.mode == "L":
+        return Pixels(image.width, image.height, image.width, "gris", image.tobytes(), echelle,
+                      apercu, reduire_a=reduire_a)  # fmt: skip
+    # Four bytes a pixel, as Pillow holds them (a copy, not a repacking), which Qt scales
+    # as they are and turns into the screen's format in place.
     return Pixels(
         image.width,
         image.height,
-        stride,
-        fmt,
-        image.tobytes(),
+        image.width * 4,
+        "rgbx",
+        image.tobytes("raw", "RGBX"),
         echelle,
         apercu,
         reduire_a=reduire_a,

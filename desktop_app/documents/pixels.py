@@ -34,12 +34,13 @@ class PageInfo:
 
 @dataclass(frozen=True)
 class Pixels:
-    """Rows of ``stride`` bytes; ``format`` 'rgb' (3 bytes a pixel) or 'gris' (1 byte)."""
+    """Rows of ``stride`` bytes; ``format`` 'rgb' (3 bytes a pixel: MuPDF's pages), 'rgbx'
+    (4 bytes, the last one padding: Pillow's photos) or 'gris' (1 byte)."""
 
     largeur: int
     hauteur: int
     stride: int
-    format: Literal["rgb", "gris"]
+    format: Literal["rgb", "rgbx", "gris"]
     data: bytes
     echelle: float  # the échelle it was rendered for (what the viewer asked)
     apercu: bool = False  # a quick low-resolution first look, a sharper one follows

@@ -78,20 +78,31 @@ def _rendre_les_grandes_images_au_systeme() -> None:
         libc.mallopt(m_mmap_threshold, 1024 * 1024)
 
 
+_FORMATS_QT = {
+    "rgb": QImage.Format.Format_RGB888,
+    "rgbx": QImage.Format.Format_RGBX8888,
+    "gris": QImage.Format.Format_Grayscale8,
+}
+
+
 def vers_qimage(pixels: Pixels, tampon: shared_memory.SharedMemory | None = None) -> QImage:
-    fmt = QImage.Format.Format_RGB888 if pixels.format == "rgb" else QImage.Format.Format_Grayscale8
+    """A copy of the pixels (QImage does not own the bytes it was built on), in the format
+    the screen paints without converting at every paint; at the size asked when the worker
+    left it a little larger (an area average: Qt's smooth scaling when shrinking)."""
     source: Any = pixels.data
     if pixels.dans_tampon:
         assert tampon is not None
         source = tampon.buf[: pixels.octets]
+    fmt = _FORMATS_QT[pixels.format]
     image = QImage(source, pixels.largeur, pixels.hauteur, pixels.stride, fmt)
-    # A copy (QImage does not own the bytes it was built on), in the format the screen paints
-    # without converting at every paint; at the size asked when the worker left it a little
-    # larger (an area average: Qt's smooth scaling when shrinking).
-    image = image.convertToFormat(QImage.Format.Format_RGB32)
-    if pixels.reduire_a is not None:
-        image = image.scaled(*pixels.reduire_a, Qt.AspectRatioMode.IgnoreAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+    if pixels.reduire_a is None:
+        return image.convertToFormat(QImage.Format.Format_RGB32)
+    # Scaled straight from the worker's bytes (4-byte pixels are scaled as they are), then
+    # turned into the screen's format in place: the photo is never copied at its full size,
+    # whose fresh memory costs more than the scaling itself.
+    image = image.scaled(*pixels.reduire_a, Qt.AspectRatioMode.IgnoreAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+    image.convertTo(QImage.Format.Format_RGB32)
     return image
 
 

@@ -354,4 +354,10 @@ def test_a_photo_a_little_larger_than_asked_is_scaled_on_the_gui_side(qapp: obje
     grande = jpeg.rendre(jpeg_bytes((3000, 2000)), 0.9)
     assert A_REDUIRE_PAR_L_ECRAN_MAX < 3000 * 2000 * 3
     assert grande.reduire_a is None and (grande.largeur, grande.hauteur) == (2700, 1800)
-    assert vers_qimage(grande).size().toTuple() == (2700, 1800)
+    ecran = vers_qimage(grande)
+    assert ecran.size().toTuple() == (2700, 1800)
+    # Qt's screen format wants its padding byte at 255; Pillow's resizing leaves it at 0.
+    assert grande.format == "rgbx" and grande.data[3] == 0
+    for faite in (image, ecran):
+        assert faite.format() == QImage.Format.Format_RGB32
+        assert set(bytes(faite.constBits())[3 :: 4 * 97]) == {255}
