@@ -21,7 +21,7 @@ from multiprocessing import shared_memory
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 
 from desktop_app.documents.constats import Finding, Inspection
 from desktop_app.documents.pixels import Pixels
@@ -38,6 +38,9 @@ from desktop_app.documents.worker import (
 log = logging.getLogger(__name__)
 
 CACHE_OCTETS = 256 * 1024 * 1024  # rendered pages kept in the GUI process
+RESERVE_OCTETS_MAX = 16 * 1024 * 1024  # the largest page a channel prepares memory for
+DELAI_RESERVE = 0.05  # seconds after a page before its channel prepares the next one
+SEUIL_MMAP = 1024 * 1024  # blocks this large are mapped afresh, and handed back when freed
 TAMPON_OCTETS = 48 * 1024 * 1024  # the largest page passed by shared memory (else by pipe)
 INDISPONIBLE = (
     "L'affichage des documents n'a pas pu démarrer. Réinstallez l'application ; si le problème "
@@ -75,7 +78,7 @@ def _rendre_les_grandes_images_au_systeme() -> None:
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6")
         m_mmap_threshold = -3
-        libc.mallopt(m_mmap_threshold, 1024 * 1024)
+        libc.mallopt(m_mmap_threshold, SEUIL_MMAP)
 
 
 _FORMATS_QT = {
@@ -85,10 +88,15 @@ _FORMATS_QT = {
 }
 
 
-def vers_qimage(pixels: Pixels, tampon: shared_memory.SharedMemory | None = None) -> QImage:
+def vers_qimage(
+    pixels: Pixels,
+    tampon: shared_memory.SharedMemory | None = None,
+    reserve: QImage | None = None,
+) -> QImage:
     """A copy of the pixels (QImage does not own the bytes it was built on), in the format
     the screen paints without converting at every paint; at the size asked when the worker
-    left it a little larger (an area average: Qt's smooth scaling when shrinking)."""
+    left it a little larger (an area average: Qt's smooth scaling when shrinking). Written
+    into ``reserve`` (returned then) when it is an image of that size in that format."""
     source: Any = pixels.data
     if pixels.dans_tampon:
         assert tampon is not None
@@ -96,6 +104,17 @@ def vers_qimage(pixels: Pixels, tampon: shared_memory.SharedMemory | None = None
     fmt = _FORMATS_QT[pixels.format]
     image = QImage(source, pixels.largeur, pixels.hauteur, pixels.stride, fmt)
     if pixels.reduire_a is None:
+        if (
+            reserve is not None
+            and pixels.format != "rgbx"  # a painter would copy its padding, maybe not 255
+            and reserve.format() == QImage.Format.Format_RGB32
+            and (reserve.width(), reserve.height()) == (pixels.largeur, pixels.hauteur)
+        ):
+            peintre = QPainter(reserve)
+            peintre.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            peintre.drawImage(0, 0, image)
+            peintre.end()
+            return reserve
         return image.convertToFormat(QImage.Format.Format_RGB32)
     # Scaled straight from the worker's bytes (4-byte pixels are scaled as they are), then
     # turned into the screen's format in place: the photo is never copied at its full size,
@@ -122,6 +141,9 @@ class Canal(QThread):
         self._condition = threading.Condition()
         self._fin = False
         self._numeros = itertools.count()
+        # Memory for the next page, written once ahead (see ``_preparer_reserve``).
+        self._reserve: QImage | None = None
+        self._taille_suivante = (0, 0)
 
     def soumettre(self, requete: Requete, priorite: int, cle_cache: Hashable = None) -> None:
         with self._condition:
@@ -169,6 +191,7 @@ class Canal(QThread):
                         self.termine.emit(tache, INDISPONIBLE)
                         continue
                     indisponible = not self._servir(worker, tache, tampon)
+                    self._preparer_reserve()
         finally:
             tampon.close()
             tampon.unlink()
@@ -189,12 +212,41 @@ class Canal(QThread):
         # Pixels become a QImage here, off the GUI thread.
         if isinstance(resultat, Rendu):
             pixels = resultat.pixels
-            resultat = vers_qimage(pixels, tampon) if pixels else resultat.erreur
+            resultat = self._qimage(pixels, tampon) if pixels else resultat.erreur
         elif isinstance(resultat, Ouvert) and resultat.premiere is not None:
             p = resultat.premiere
-            resultat = (replace(resultat, premiere=None), vers_qimage(p, tampon), p.apercu)
+            resultat = (replace(resultat, premiere=None), self._qimage(p, tampon), p.apercu)
         self.termine.emit(tache, resultat)
         return True
+
+    def _qimage(self, pixels: Pixels, tampon: shared_memory.SharedMemory | None) -> QImage:
+        image = vers_qimage(pixels, tampon, self._reserve)
+        if image is self._reserve:
+            self._reserve = None
+        if image.sizeInBytes() >= SEUIL_MMAP:  # the next page is most likely this size
+            self._taille_suivante = (image.width(), image.height())
+        return image
+
+    def _preparer_reserve(self) -> None:
+        """Write the memory of the next page once, while the channel waits for a request. A
+        page converted into fresh memory pays the system for each of its memory pages (about
+        1 ms for a screen's page here, twice the conversion itself); into the reserve, only
+        the conversion. Made for the size of the last large page (a document's pages, the
+        same view); smaller ones come from reused memory anyway."""
+        largeur, hauteur = self._taille_suivante
+        if not SEUIL_MMAP <= largeur * hauteur * 4 <= RESERVE_OCTETS_MAX or (
+            self._reserve is not None
+            and (self._reserve.width(), self._reserve.height()) == (largeur, hauteur)
+        ):
+            return
+        with self._condition:
+            # Not while the GUI receives the page just given (the cores are shared), and
+            # never before a request that waits.
+            if self._condition.wait_for(lambda: self._file or self._fin, DELAI_RESERVE):
+                return
+        reserve = QImage(largeur, hauteur, QImage.Format.Format_RGB32)
+        reserve.fill(0xFFFFFFFF)
+        self._reserve = reserve
 
 
 class CachePages:
