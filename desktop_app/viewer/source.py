@@ -40,7 +40,9 @@ log = logging.getLogger(__name__)
 CACHE_OCTETS = 256 * 1024 * 1024  # rendered pages kept in the GUI process
 RESERVE_OCTETS_MAX = 16 * 1024 * 1024  # the largest page a channel prepares memory for
 DELAI_RESERVE = 0.05  # seconds after a page before its channel prepares the next one
-SEUIL_MMAP = 1024 * 1024  # blocks this large are mapped afresh, and handed back when freed
+# Blocks this large are mapped afresh and handed back when freed: glibc as set below, and
+# Windows' heap from about this size.
+SEUIL_MMAP = 1024 * 1024
 TAMPON_OCTETS = 48 * 1024 * 1024  # the largest page passed by shared memory (else by pipe)
 INDISPONIBLE = (
     "L'affichage des documents n'a pas pu démarrer. Réinstallez l'application ; si le problème "
@@ -96,7 +98,7 @@ def vers_qimage(
     """A copy of the pixels (QImage does not own the bytes it was built on), in the format
     the screen paints without converting at every paint; at the size asked when the worker
     left it a little larger (an area average: Qt's smooth scaling when shrinking). Written
-    into ``reserve`` (returned then) when it is an image of that size in that format."""
+    into ``reserve`` (returned then) when that is a screen-format image of the same size."""
     source: Any = pixels.data
     if pixels.dans_tampon:
         assert tampon is not None
@@ -230,7 +232,7 @@ class Canal(QThread):
     def _preparer_reserve(self) -> None:
         """Write the memory of the next page once, while the channel waits for a request. A
         page converted into fresh memory pays the system for each of its memory pages (about
-        1 ms for a screen's page here, twice the conversion itself); into the reserve, only
+        0.8 ms for a screen's page here, twice the conversion itself); into the reserve, only
         the conversion. Made for the size of the last large page (a document's pages, the
         same view); smaller ones come from reused memory anyway."""
         largeur, hauteur = self._taille_suivante
