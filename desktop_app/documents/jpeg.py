@@ -302,26 +302,24 @@ def rendre(data: bytes, echelle: float, apercu: bool = False) -> Pixels:
         image = ImageOps.exif_transpose(_en_rgb(ouvrir(data)))
     if largeur > image.width:  # enlarging a small photo is the screen's job
         largeur, hauteur = image.size
+    # A colour pixel crosses in the four bytes Pillow holds it in (a copy, not a repacking),
+    # which Qt scales as they are and turns into the screen's format in place.
+    gris = image.mode == "L"
+    octets = 1 if gris else 4
     reduire_a = None
     if not apercu and image.size != (largeur, hauteur):
         # draft() left a factor between 1/2 and 1, which an area average takes away: in the
         # GUI process when the photo is screen-sized (see A_REDUIRE_PAR_L_ECRAN_MAX), else here.
-        octets = 1 if image.mode == "L" else 4
         if image.width * image.height * octets <= A_REDUIRE_PAR_L_ECRAN_MAX:
             reduire_a = (largeur, hauteur)
         else:
             image = image.resize((largeur, hauteur), Image.Resampling.BOX)
-    if image.mode == "L":
-        return Pixels(image.width, image.height, image.width, "gris", image.tobytes(), echelle,
-                      apercu, reduire_a=reduire_a)  # fmt: skip
-    # Four bytes a pixel, as Pillow holds them (a copy, not a repacking), which Qt scales
-    # as they are and turns into the screen's format in place.
     return Pixels(
         image.width,
         image.height,
-        image.width * 4,
-        "rgbx",
-        image.tobytes("raw", "RGBX"),
+        image.width * octets,
+        "gris" if gris else "rgbx",
+        image.tobytes("raw", "L" if gris else "RGBX"),
         echelle,
         apercu,
         reduire_a=reduire_a,

@@ -98,7 +98,8 @@ def vers_qimage(
     """A copy of the pixels (QImage does not own the bytes it was built on), in the format
     the screen paints without converting at every paint; at the size asked when the worker
     left it a little larger (an area average: Qt's smooth scaling when shrinking). Written
-    into ``reserve`` (returned then) when that is a screen-format image of the same size."""
+    into ``reserve`` (returned then: a screen-format image, see ``Canal``) when it is the
+    same size."""
     source: Any = pixels.data
     if pixels.dans_tampon:
         assert tampon is not None
@@ -109,7 +110,6 @@ def vers_qimage(
         if (
             reserve is not None
             and pixels.format != "rgbx"  # a painter would copy its padding, maybe not 255
-            and reserve.format() == QImage.Format.Format_RGB32
             and (reserve.width(), reserve.height()) == (pixels.largeur, pixels.hauteur)
         ):
             peintre = QPainter(reserve)
