@@ -150,7 +150,7 @@ def _inspect_pdf(data: bytes, juger_lisibilite: bool = True) -> list[Finding]:
         return [Finding("refus", "illisible", str(exc))]
     try:
         refus = pdf.refus_a_l_ouverture(doc)
-        return [refus] if refus else pdf.constats(doc, juger_lisibilite)
+        return [refus] if refus else pdf.constats(doc, data, juger_lisibilite)
     except Exception:
         return [Finding("refus", "illisible", "PDF illisible ou endommagé.")]
     finally:

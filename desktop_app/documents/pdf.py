@@ -28,6 +28,15 @@ _ACTIF = re.compile(
     r"/(JavaScript|JS|Launch|URI|GoToR|GoToE|SubmitForm|ImportData|EmbeddedFiles?|"
     r"FileAttachment)(?![A-Za-z0-9])|/FT\s*/(\w+)"
 )
+# What a file must show in its bytes for the scan above to find anything. Objects read from an
+# object stream (which only a file with a cross-reference stream can declare) or a name with a
+# #xx escape do not show in the bytes as MuPDF prints them: either one sends the file to the scan
+# of every object. A match anywhere else (a stream's data included) only costs that scan.
+_PEUT_ETRE_ACTIF = re.compile(
+    rb"/(?:JavaScript|JS|Launch|URI|GoToR|GoToE|SubmitForm|ImportData|EmbeddedFiles?|"
+    rb"FileAttachment|FT|ObjStm|XRef|XRefStm)(?![A-Za-z0-9])"
+    rb"|/[^\x00-\x20()<>\[\]{}/%]*#[0-9A-Fa-f]{2}"
+)
 _GENRES = {
     "JavaScript": "javascript",
     "JS": "javascript",
@@ -100,12 +109,17 @@ def pages(doc: pymupdf.Document) -> tuple[PageInfo, ...]:
     return tuple(result)
 
 
-def constats(doc: pymupdf.Document, juger_lisibilite: bool = True) -> list[Finding]:
+def constats(
+    doc: pymupdf.Document, octets: bytes | None = None, juger_lisibilite: bool = True
+) -> list[Finding]:
     """Warnings and facts of a PDF that opened with pages (see ``refus_a_l_ouverture``);
-    ``juger_lisibilite``: the blur and resolution of its first scanned page too."""
+    ``octets``: the bytes it was opened from, which spare most files the scan of every object
+    for active content; ``juger_lisibilite``: the blur and resolution of its first scanned page
+    too."""
     n = doc.page_count
     findings = [Finding("info", "pages", f"{pluriel(n, 'page')}.")]
-    findings.extend(_contenu_actif(doc))
+    if octets is None or _PEUT_ETRE_ACTIF.search(octets):
+        findings.extend(_contenu_actif(doc))
     xfa = formulaire_xfa(doc)
     if xfa:
         findings.append(xfa)
