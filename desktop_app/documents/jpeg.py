@@ -99,7 +99,7 @@ def tronque(data: bytes) -> Finding | None:
     scans refuse the file too: each is a pass over the whole image, and a crafted progressive
     JPEG of thousands of them holds a parser for minutes (libjpeg-turbo advises a limit)."""
     sos = _premier_sos(data)
-    if sos is None or data.find(b"\xff\xd9", sos) < 0:
+    if sos is None or data.rfind(b"\xff\xd9", sos) < 0:  # found at once at a file's end
         return Finding("refus", "tronque", "Image JPEG incomplète (fichier tronqué).")
     passes = data.count(b"\xff\xda", sos)  # FF DA cannot occur inside a scan's data
     if passes > PASSES_MAX:
