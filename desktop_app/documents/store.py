@@ -5,15 +5,17 @@ Files sit in one flat folder: ext4 and NTFS index large folders, and creating fi
 many fresh sub-folders measured 2.5 times slower here (the allocator scatters new folders).
 
 Writes are atomic (temporary file, then rename). Durability is batched: ``put(..., durable=False)``
-leaves the flush to ``make_durable()``, which the importer calls once before committing the rows
-that reference the files, so a power cut never leaves a row pointing at a file still in cache."""
+leaves the flush to ``make_durable()``, which the importer runs once (in a thread, while it writes
+its rows) and waits for before committing the rows that reference the files, so a power cut never
+leaves a row pointing at a file still in cache."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -85,6 +87,28 @@ class ContentStore:
                 os.fsync(handle.fileno())
         for folder in {p.parent for p in paths}:
             fsync_dossier(folder)
+
+    def make_durable_en_fond(self, hashes: Iterable[str]) -> Callable[[], OSError | None]:
+        """``make_durable`` in a thread: the flush waits for the disk while the caller goes on.
+        The function returned waits for it to end and gives the error that stopped it, if
+        any."""
+        shas = list(hashes)
+        erreurs: list[OSError] = []
+
+        def flush() -> None:
+            try:
+                self.make_durable(shas)
+            except OSError as exc:
+                erreurs.append(exc)
+
+        fil = threading.Thread(target=flush, name="fichiers-durables", daemon=True)
+        fil.start()
+
+        def attendre() -> OSError | None:
+            fil.join()
+            return erreurs[0] if erreurs else None
+
+        return attendre
 
 
 def fsync_dossier(folder: Path) -> None:

@@ -474,6 +474,70 @@ def test_cancelled_import_leaves_the_database_as_it_was(espace: Espace, paquet_d
     assert etat(espace)["candidatures"] == []
 
 
+def test_the_files_are_flushed_while_the_rows_are_written_and_before_their_commit(
+    espace: Espace, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The flush of the imported files waits for the disk in a thread while the pièces are
+    written; the rows that reference the files are committed only once it has ended, and a
+    flush the disk refuses stops the import with nothing kept."""
+    import threading
+    import time
+
+    from sqlalchemy import event
+
+    from desktop_app.documents.store import ContentStore
+    from desktop_app.services.importer import ecriture
+    from desktop_app.services.progression import ImportInterrompu
+
+    journal: list[str] = []
+    flush_d_origine = ContentStore.make_durable
+    pieces_d_origine = ecriture.Ecrivain.pieces
+
+    def flush_lent(store: ContentStore, hashes: Any) -> None:
+        journal.append(f"flush commencé ({threading.current_thread().name})")
+        time.sleep(0.3)  # a slow disk
+        flush_d_origine(store, hashes)
+        journal.append("flush fini")
+
+    def pieces(self: Any, *args: Any) -> None:
+        journal.append("pièces commencées")
+        pieces_d_origine(self, *args)
+        journal.append("pièces écrites")
+
+    monkeypatch.setattr(ContentStore, "make_durable", flush_lent)
+    monkeypatch.setattr(ecriture.Ecrivain, "pieces", pieces)
+
+    @event.listens_for(espace.db.engine, "commit")
+    def commit(connection: Any) -> None:
+        journal.append("commit")
+
+    try:
+        importer_paquet(espace.db, espace.store, paquet_demo)
+    finally:
+        event.remove(espace.db.engine, "commit", commit)
+    debut = journal.index("pièces commencées")
+    assert journal[debut - 1 : debut + 4] == [
+        "flush commencé (fichiers-durables)",  # not the importing thread
+        "pièces commencées",
+        "pièces écrites",  # while the flush waits for the disk
+        "flush fini",
+        "commit",  # the rows only once the files are on disk
+    ]
+
+    def flush_refuse(store: ContentStore, hashes: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ContentStore, "make_durable", flush_refuse)
+    vide = ouvrir_espace(tmp_path / "autre")
+    try:
+        with pytest.raises(ImportInterrompu, match="Rien n'a été importé ; libérez de la place"):
+            importer_paquet(vide.db, vide.store, paquet_demo)
+        assert etat(vide)["candidatures"] == []
+        assert list(vide.store.root.iterdir()) == []  # the space is given back
+    finally:
+        vide.close()
+
+
 def test_progress_is_reported_up_to_the_total(espace: Espace, paquet_demo: Path) -> None:
     seen: list[tuple[int, int]] = []
     importer_paquet(

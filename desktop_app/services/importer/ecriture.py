@@ -517,9 +517,17 @@ class Ecrivain:
         else:  # SQLite: BEGIN IMMEDIATE already serializes every writer
             candidatures = self.candidatures(campagne_id)
             self.recevoir_fichiers()
-        self.pieces(campagne_id, catalogue, candidatures)
-        # The files must be on disk before the rows that reference them are committed.
-        self.store.make_durable(f.sha256 for f in self.fichiers.values() if f.sha256)
+        # The files must be on disk before the rows that reference them are committed: their
+        # flush waits for the disk while the rows are written.
+        fin_du_flush = self.store.make_durable_en_fond(
+            f.sha256 for f in self.fichiers.values() if f.sha256
+        )
+        try:
+            self.pieces(campagne_id, catalogue, candidatures)
+        finally:
+            erreur = fin_du_flush()
+        if erreur is not None:
+            raise erreur
         if self.rapport.modifie:
             journal.rapport = self.rapport.as_json()
         else:  # the same package again: leave no trace
