@@ -481,7 +481,6 @@ def test_the_files_are_flushed_while_the_rows_are_written_and_before_their_commi
     written; the rows that reference the files are committed only once it has ended, and a
     flush the disk refuses stops the import with nothing kept."""
     import threading
-    import time
 
     from sqlalchemy import event
 
@@ -492,10 +491,11 @@ def test_the_files_are_flushed_while_the_rows_are_written_and_before_their_commi
     journal: list[str] = []
     flush_d_origine = ContentStore.make_durable
     pieces_d_origine = ecriture.Ecrivain.pieces
+    ecrites = threading.Event()
 
     def flush_lent(store: ContentStore, hashes: Any) -> None:
         journal.append(f"flush commencé ({threading.current_thread().name})")
-        time.sleep(0.3)  # a slow disk
+        ecrites.wait(timeout=10)  # a disk slower than the writing of the rows
         flush_d_origine(store, hashes)
         journal.append("flush fini")
 
@@ -503,6 +503,7 @@ def test_the_files_are_flushed_while_the_rows_are_written_and_before_their_commi
         journal.append("pièces commencées")
         pieces_d_origine(self, *args)
         journal.append("pièces écrites")
+        ecrites.set()
 
     monkeypatch.setattr(ContentStore, "make_durable", flush_lent)
     monkeypatch.setattr(ecriture.Ecrivain, "pieces", pieces)
@@ -515,8 +516,8 @@ def test_the_files_are_flushed_while_the_rows_are_written_and_before_their_commi
         importer_paquet(espace.db, espace.store, paquet_demo)
     finally:
         event.remove(espace.db.engine, "commit", commit)
-    debut = journal.index("pièces commencées")
-    assert journal[debut - 1 : debut + 4] == [
+    debut = min(i for i, e in enumerate(journal) if e.startswith(("flush", "pièces")))
+    assert journal[debut : debut + 5] == [
         "flush commencé (fichiers-durables)",  # not the importing thread
         "pièces commencées",
         "pièces écrites",  # while the flush waits for the disk
