@@ -427,6 +427,70 @@ def test_a_new_file_starts_a_new_round_and_keeps_the_history(
     assert not importer_paquet(espace.db, espace.store, first).depots_ajoutes
 
 
+def test_a_small_package_reads_its_own_dossiers_not_the_whole_campaign(
+    espace: Espace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The day's package of a few dossiers, imported into a campaign of 300,000, read every
+    candidature and every pièce of the campaign (twice when it created some), all of it
+    while it held the base's write lock: it reads only its own now."""
+    from desktop_app.services.importer import ecriture
+
+    entete_c = "n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"
+    entete_p = "n_candidat;n_inscription;code_piece;fichier;statut;commentaire\n"
+    campagne = write_package(
+        tmp_path / "campagne",
+        entete_c + "".join(f"{10**10 + i};001;NOM{i};Anaïs;01/02/2003\n" for i in range(200)),
+        entete_p + "".join(f"{10**10 + i};001;CINSIG01;;;\n" for i in range(200)),
+    )
+    importer_paquet(espace.db, espace.store, campagne)
+    avant = etat(espace)
+
+    lus: list[int] = []
+
+    class Compteur:
+        """The import's session, counting the rows its reads return."""
+
+        def __init__(self, session: Session) -> None:
+            self._session = session
+
+        def execute(self, *args: Any, **kwargs: Any) -> Any:
+            resultat = self._session.execute(*args, **kwargs)
+            if not getattr(resultat, "returns_rows", True):  # an update
+                return resultat
+            fige = resultat.freeze()
+            lus.append(len(fige.data))
+            return fige()
+
+        def __getattr__(self, nom: str) -> Any:
+            return getattr(self._session, nom)
+
+    init = ecriture.Ecrivain.__init__
+
+    def compter(self: Any, session: Session, *args: Any) -> None:
+        init(self, Compteur(session), *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ecriture.Ecrivain, "__init__", compter)
+    du_jour = write_package(
+        tmp_path / "du-jour",
+        entete_c
+        + "10000000007;001;NOM7;Anaïs;01/02/2003\n"
+        + "20000000000;001;NOUVEAU;Léa;03/04/2005\n",
+        entete_p
+        + "10000000007;001;CINSIG01;;Non conforme;Pièce illisible\n"
+        + "20000000000;001;CINSIG01;;;\n",
+    )
+    rapport = importer_paquet(espace.db, espace.store, du_jour)
+    assert (rapport.candidatures_creees, rapport.pieces_creees, rapport.statuts_appliques) == (
+        1, 1, 1
+    )  # fmt: skip
+    assert sum(lus) <= 12, lus  # the two dossiers' rows, not the campaign's 400
+    apres = etat(espace)
+    assert (piece(espace, "10000000007", "CINSIG01").statut) is Statut.NON_CONFORME
+    assert len(apres["candidatures"]) == len(avant["candidatures"]) + 1
+    autres = [p for p in apres["pieces"] if p in avant["pieces"]]
+    assert len(autres) == len(avant["pieces"]) - 1  # every other pièce as it was
+
+
 def test_package_status_never_overwrites_a_local_decision(espace: Espace, tmp_path: Path) -> None:
     candidatures = (
         "n_candidat;n_inscription;nom_naissance;prenoms;date_naissance\n"

@@ -170,12 +170,16 @@ class Ecrivain:
             Candidature.n_inscription,
             *(getattr(Candidature, c) for c in [*CANDIDATURE_TEXTES, "handicap", "vae", "version"]),
         ]
-        existantes = {
-            (row.candidat_id, row.n_inscription): row._asdict()
+        # Only the package's candidats' candidatures: a package of a few hundred imported into
+        # a campaign of 300,000 does not read the other 299,700 (twice).
+        existantes: dict[tuple[int, str], dict[str, Any]] = {}
+        for chunk in _chunks(sorted({candidats[n]["id"] for n in numeros})):
             for row in self.s.execute(
-                select(*cand_cols).where(Candidature.campagne_id == campagne_id)
-            )
-        }
+                select(*cand_cols).where(
+                    Candidature.campagne_id == campagne_id, Candidature.candidat_id.in_(chunk)
+                )
+            ):
+                existantes[(row.candidat_id, row.n_inscription)] = row._asdict()
         ids: dict[Cle, int] = {}
         a_creer: list[tuple[Cle, dict[str, Any]]] = []
         for key, item in lu.items():
@@ -204,14 +208,16 @@ class Ecrivain:
                 self.rapport.candidatures_modifiees += 1
         if a_creer:
             self._inserer(Candidature, [values for _, values in a_creer])
-            created = {
-                (row.candidat_id, row.n_inscription): row.id
+            created: dict[tuple[int, str], int] = {}
+            for chunk in _chunks(sorted({values["candidat_id"] for _, values in a_creer})):
                 for row in self.s.execute(
                     select(
                         Candidature.id, Candidature.candidat_id, Candidature.n_inscription
-                    ).where(Candidature.campagne_id == campagne_id)
-                )
-            }
+                    ).where(
+                        Candidature.campagne_id == campagne_id, Candidature.candidat_id.in_(chunk)
+                    )
+                ):
+                    created[(row.candidat_id, row.n_inscription)] = row.id
             for key, values in a_creer:
                 ids[key] = created[(values["candidat_id"], key[1])]
             self.rapport.candidatures_creees += len(a_creer)
@@ -262,7 +268,7 @@ class Ecrivain:
         self, campagne_id: int, catalogue: dict[str, int], candidatures: dict[Cle, int]
     ) -> None:
         lu = self.lu.pieces
-        existing = self._pieces_existantes(campagne_id)
+        existing = self._pieces_existantes({candidatures[key[0]] for key in lu})
         a_creer = [
             (
                 key,
@@ -277,7 +283,7 @@ class Ecrivain:
         ]
         if a_creer:
             self._inserer(Piece, [values for _, values in a_creer])
-            created = self._pieces_existantes(campagne_id)
+            created = self._pieces_existantes({v["candidature_id"] for _, v in a_creer})
             for _, values in a_creer:
                 key = (values["candidature_id"], values["catalogue_id"])
                 existing[key] = created[key]
@@ -349,9 +355,12 @@ class Ecrivain:
             chainer(self.s, entrees)
             self._inserer(Decision, entrees)
 
-    def _pieces_existantes(self, campagne_id: int) -> dict[tuple[int, int], dict[str, Any]]:
-        return {
-            (row.candidature_id, row.catalogue_id): row._asdict()
+    def _pieces_existantes(
+        self, candidature_ids: set[int]
+    ) -> dict[tuple[int, int], dict[str, Any]]:
+        """These candidatures' pièces (the package's, not the whole campaign's)."""
+        result = {}
+        for chunk in _chunks(sorted(candidature_ids)):
             for row in self.s.execute(
                 select(
                     Piece.id,
@@ -361,11 +370,10 @@ class Ecrivain:
                     Piece.commentaire,
                     Piece.date_reception,
                     Piece.date_validation,
-                )
-                .join(Candidature)
-                .where(Candidature.campagne_id == campagne_id)
-            )
-        }
+                ).where(Piece.candidature_id.in_(chunk))
+            ):
+                result[(row.candidature_id, row.catalogue_id)] = row._asdict()
+        return result
 
     def _avertissements(self, depots: list[dict[str, Any]]) -> None:
         """The new deposits' inspection avertissements, kept; and, for a file already read (the
