@@ -1,7 +1,7 @@
 """The window's event loop in the common paths, at 100,000 (or 300,000) candidatures: the
 longest stall (the longest wait between two ticks of a 10 ms timer, what a gestionnaire feels
-as a frozen window) while opening dossiers, deciding, opening the follow-up window and after an
-a real import (the campaign read again). The goal: none over 100 ms.
+as a frozen window) while opening dossiers, deciding, opening the follow-up window and after a
+real import (the campaign read again). The goal: none over 100 ms.
 
     python -m bench.bench_fluidite [--candidatures 300000] [--dossiers 20] [--fichiers-partages]
                                    [--suivi-ouvert] [--paquet 300]
@@ -20,6 +20,7 @@ the copy shares with the bench base (a few megabytes, the same ones every run)."
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
 import statistics
@@ -55,8 +56,6 @@ def main() -> None:
     copie = Path(tempfile.mkdtemp(prefix="bench-fluidite-"))
     shutil.copy2(source / "controle-pj.sqlite3", copie / "controle-pj.sqlite3")
     (copie / "fichiers").symlink_to(source / "fichiers")
-    import datetime as dt
-
     from desktop_app.services.demo import generer_paquet
 
     jour = dt.date(2026, 11, 22)  # the bench base's
