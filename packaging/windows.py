@@ -257,7 +257,7 @@ class Wine:
         return self.prefixe / "drive_c" / "users" / getpass.getuser()
 
     def __call__(self, *args: str | Path, cwd: Path = RACINE, attendu: int | None = 0,
-                 delai: float = 1800, temoin: Path | None = None,
+                 delai: float = 1800, temoin: Path | None = None, horodater: bool = False,
                  **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
         """A Windows program under Wine. Its standard streams are pipes (Wine 8.0 mishandles
         /dev/null and files); its output is shown as it comes and returned.
@@ -267,7 +267,9 @@ class Wine:
         the pipe open and the check waiting until the CI's own limit, saying nothing. Either
         way the Windows processes still running are named, Wine is stopped and the check
         fails (``Bloque``). ``temoin``: a file the program writes once its work is done; from
-        then on it has ``FIN_MAX`` seconds to exit."""
+        then on it has ``FIN_MAX`` seconds to exit. ``horodater``: each line of its output is
+        shown with the minutes and seconds since it started (where the time went, even when
+        it is stopped before it can say so)."""
         commande = ["wine", *(str(a) for a in args)]
         print("→", " ".join(commande)[:200], flush=True)
         processus = subprocess.Popen(
@@ -278,7 +280,10 @@ class Wine:
         assert processus.stdin is not None and processus.stdout is not None
         processus.stdin.close()
         lignes: list[str] = []
-        lecteur = threading.Thread(target=_recopier, args=(processus.stdout, lignes), daemon=True)
+        debut = time.monotonic() if horodater else None
+        lecteur = threading.Thread(
+            target=_recopier, args=(processus.stdout, lignes, debut), daemon=True
+        )
         lecteur.start()
         fin = time.monotonic() + delai
         code = None
@@ -318,9 +323,13 @@ class Wine:
         subprocess.run(["wineserver", "-k"], env=self.env, capture_output=True)
 
 
-def _recopier(flux: IO[str], lignes: list[str]) -> None:
+def _recopier(flux: IO[str], lignes: list[str], debut: float | None = None) -> None:
     for ligne in flux:
-        print(ligne, end="", flush=True)
+        if debut is None:
+            print(ligne, end="", flush=True)
+        else:
+            minutes, secondes = divmod(int(time.monotonic() - debut), 60)
+            print(f"[{minutes:02d}:{secondes:02d}] {ligne}", end="", flush=True)
         lignes.append(ligne)
 
 
@@ -353,6 +362,7 @@ def tests_windows(wine: Wine, python: Path, sortie: Path, serveur: postgres.Serv
     try:
         code = wine(python / "python.exe", "-m", "pytest", "-p", "no:cacheprovider", *arguments,
                     CONTROLE_PJ_GEL=windows(sortie), attendu=None, temoin=temoin,
+                    horodater=True, PYTHONUNBUFFERED="1",
                     CONTROLE_PJ_TEST_PG=f"{serveur.hote}:{serveur.port}",
                     CONTROLE_PJ_FIN_DES_TESTS=windows(temoin)).returncode  # fmt: skip
         pourquoi = f"pytest sous Wine : code {code}"
