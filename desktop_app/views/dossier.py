@@ -250,6 +250,12 @@ class PanneauDossier(QWidget):
             lambda lu: self._montrer(candidature_id, *lu, piece_id)
         ).lancer()
 
+    def montrer_lu(self, candidature_id: int, lu: LuDuDossier) -> None:
+        """Show a dossier read beforehand in a thread (with the campaign's list), on its
+        first pièce to check."""
+        self._oublier_relecture()
+        self._montrer(candidature_id, *lu, None)
+
     # -- read again after a write, in a thread -----------------------------------------------
     def relire(self, touchees: frozenset[int] = frozenset()) -> None:
         """Read the dossier on screen again in a thread (a write changed it): the window keeps

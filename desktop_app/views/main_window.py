@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from desktop_app.models import Statut
     from desktop_app.services.espace import Espace
     from desktop_app.services.requetes import CampagneResume, LigneDepot, LignePiece
+    from desktop_app.views.dossier import LuDuDossier
     from desktop_app.views.item_models import ListePreparee
     from desktop_app.views.operations import Changements, Echec
     from desktop_app.views.suivi import SuiviFenetre
@@ -343,9 +344,12 @@ class MainWindow(QMainWindow):
         the window already painted says so meanwhile. The list then opens ``selection`` if it
         still lists it, else its first candidature; ``ensuite`` once it is shown (whole).
         ``premiers`` (at start, with ``en_fond``): that many candidatures are listed first,
-        their first dossier opened, while the others are read (``_completer``)."""
+        their first dossier opened, while the others are read (``_completer``). With
+        ``en_fond``, the dossier of ``selection`` is read in the thread too (after an import:
+        its dozen statements were the longest stall on the GUI thread, bench_fluidite)."""
         from desktop_app.services.reglages import specialites_de
         from desktop_app.services.requetes import campagnes, lister_candidatures
+        from desktop_app.views.dossier import lire_dossier
         from desktop_app.views.item_models import preparer_liste
         from desktop_app.views.operations import Operation
 
@@ -356,26 +360,28 @@ class MainWindow(QMainWindow):
             toutes = campagnes(s)
             campagne = toutes[0] if toutes else None
             if campagne is None:
-                return None, preparer_liste([], False), frozenset()
+                return None, preparer_liste([], False), frozenset(), None
             miennes = frozenset(specialites_de(s, campagne.id, nom)) if nom else frozenset()
             # The list's keys computed here too, in the thread (a second at 300,000).
             with hors_du_ramasse_miettes():
                 liste = preparer_liste(
                     lister_candidatures(s, campagne.id, premiers), _cloture_passee(campagne), tri
                 )
-            return campagne, liste, miennes
+            dossier = lire_dossier(s, selection) if en_fond and selection is not None else None
+            return campagne, liste, miennes, dossier
 
         self._lectures += 1
         lecture = self._lectures
 
         partielle = False  # only the first screen was read
+        dossier: LuDuDossier | None = None  # that of ``selection``, read with the list
 
         def montrer(lu: Any) -> None:
-            nonlocal partielle
+            nonlocal partielle, dossier
             if lecture != self._lectures:  # a later reading was asked for: its result counts
                 return
             self._fin_de_lecture()
-            campagne, preparee, miennes = lu
+            campagne, preparee, miennes, dossier = lu
             self._montrer_campagne(campagne, preparee, miennes)
             partielle = premiers is not None and len(preparee.lignes) >= premiers
             self.liste.partielle(partielle)
@@ -388,7 +394,11 @@ class MainWindow(QMainWindow):
         def ouvrir() -> None:
             if lecture != self._lectures:  # a later reading came meanwhile: it opens its own
                 return
-            self.liste.ouvrir(selection)
+            if (dossier is not None and selection is not None and self.etat.candidature_id is None
+                    and self.liste.selectionner(selection, silencieux=True)):  # fmt: skip
+                self.dossier.montrer_lu(selection, dossier)  # as the list's reading found it
+            else:
+                self.liste.ouvrir(selection)
             if partielle:
                 self._completer(lecture, ensuite)
                 return

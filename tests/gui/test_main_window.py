@@ -133,22 +133,36 @@ def test_refused_rows_are_shown_after_an_import(
 
 
 def test_after_an_import_the_dossier_on_screen_opens_again_and_only_it(
-    qtbot: QtBot, window: MainWindow, paquet_demo: Path
+    qtbot: QtBot, window: MainWindow, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The campaign read again (an import, a restore) puts back the dossier on screen: it
-    is opened once, not after the list's first one (two readings of a dossier on the GUI
-    thread where one is needed)."""
+    is read once, not after the list's first one, and in the list's thread, not on the GUI
+    thread (its dozen statements were the longest stall after an import)."""
+    import threading
+
+    from desktop_app.views import dossier
     from desktop_app.views.operations import TOUT
 
     importer_et_attendre(qtbot, window, paquet_demo)
     troisieme = window.candidatures.row_at(2).id
     window.liste.selectionner(troisieme)
-    ouverts: list[int] = []
-    window.liste.candidatureChoisie.connect(ouverts.append)
+    attendu = dossier.lire_dossier  # as read on the GUI thread, the usual way
+    with window.espace.db.read() as s:
+        attendu_lu = attendu(s, troisieme)
+    lectures: list[tuple[int, bool]] = []
+
+    def espion(s: object, candidature_id: int) -> dossier.LuDuDossier:
+        lectures.append((candidature_id, threading.current_thread() is threading.main_thread()))
+        return attendu(s, candidature_id)
+
+    monkeypatch.setattr(dossier, "lire_dossier", espion)
     window.annonces.annoncer(TOUT)
     attendre_lecture(qtbot, window)
-    assert ouverts == [troisieme] and window.candidature_id == troisieme
+    assert lectures == [(troisieme, False)] and window.candidature_id == troisieme
     assert window.liste.ligne_courante() == window.candidatures.ligne_de(troisieme)
+    pieces = window.dossier.pieces_affichees()
+    assert sorted(pieces, key=lambda p: p.id) == sorted(attendu_lu[1], key=lambda p: p.id)
+    assert window.etat.piece == dossier.premiere_a_voir(attendu_lu[1])
 
 
 def test_the_list_read_again_comes_sorted_from_its_thread_and_frees_the_previous_one(
