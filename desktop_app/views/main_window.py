@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
         ``premiers`` (at start, with ``en_fond``): that many candidatures are listed first,
         their first dossier opened, while the others are read (``_completer``). With
         ``en_fond``, the dossier of ``selection`` is read in the thread too (after an import:
-        its dozen statements were the longest stall on the GUI thread, bench_fluidite)."""
+        its dozen statements were the longest step on the GUI thread at its end)."""
         from desktop_app.services.reglages import specialites_de
         from desktop_app.services.requetes import campagnes, lister_candidatures
         from desktop_app.views.dossier import lire_dossier
