@@ -247,14 +247,14 @@ class PanneauDossier(QWidget):
             self._montrer(None, None, [], {}, [], None)
             return
         Operation.lecture(self, self.espace, lambda s: lire_dossier(s, candidature_id)).succes(
-            lambda lu: self._montrer(candidature_id, *lu, piece_id)
+            lambda lu: self.montrer_lu(candidature_id, lu, piece_id)
         ).lancer()
 
-    def montrer_lu(self, candidature_id: int, lu: LuDuDossier) -> None:
-        """Show a dossier read beforehand in a thread (with the campaign's list), on its
-        first pièce to check."""
+    def montrer_lu(self, candidature_id: int, lu: LuDuDossier, piece_id: int | None = None) -> None:
+        """Show a dossier read already (by ``ouvrir``, or in a thread with the campaign's
+        list), on ``piece_id`` or its first pièce to check."""
         self._oublier_relecture()
-        self._montrer(candidature_id, *lu, None)
+        self._montrer(candidature_id, *lu, piece_id)
 
     # -- read again after a write, in a thread -----------------------------------------------
     def relire(self, touchees: frozenset[int] = frozenset()) -> None:
