@@ -360,7 +360,11 @@ def tests_windows(wine: Wine, python: Path, sortie: Path, serveur: postgres.Serv
     temoin = sortie / "fin-des-tests.txt"
     temoin.unlink(missing_ok=True)
     try:
-        code = wine(python / "python.exe", "-m", "pytest", "-p", "no:cacheprovider", *arguments,
+        # A test still running after 420 s (the slowest takes 150 s under Wine, set-up
+        # included) writes every thread's stack: the run has gone silent twice for 20 minutes
+        # inside one file, and ran through when run again.
+        code = wine(python / "python.exe", "-m", "pytest", "-p", "no:cacheprovider",
+                    "-o", "faulthandler_timeout=420", *arguments,
                     CONTROLE_PJ_GEL=windows(sortie), attendu=None, temoin=temoin,
                     horodater=True, PYTHONUNBUFFERED="1",
                     CONTROLE_PJ_TEST_PG=f"{serveur.hote}:{serveur.port}",
