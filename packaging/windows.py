@@ -361,8 +361,8 @@ def tests_windows(wine: Wine, python: Path, sortie: Path, serveur: postgres.Serv
     temoin.unlink(missing_ok=True)
     try:
         # A test still running after 420 s (the slowest takes 150 s under Wine, set-up
-        # included) writes every thread's stack: the run has gone silent twice for 20 minutes
-        # inside one file, and ran through when run again.
+        # included) writes every thread's stack: the run has gone silent inside one file twice
+        # (once for over 20 minutes), and ran through when run again.
         code = wine(python / "python.exe", "-m", "pytest", "-p", "no:cacheprovider",
                     "-o", "faulthandler_timeout=420", *arguments,
                     CONTROLE_PJ_GEL=windows(sortie), attendu=None, temoin=temoin,
