@@ -185,10 +185,12 @@ def lire_dossier(s: Any, candidature_id: int) -> LuDuDossier:
 
 @dataclass
 class Relecture:
-    """The dossier on screen read again in a thread: what it read, or why it could not."""
+    """A dossier read in a thread: the one on screen read again after a write, or the one the
+    gestionnaire opens (``ouverture``); what it read, or why it could not."""
 
     candidature_id: int
-    touchees: frozenset[int]  # the pièces the write changed
+    touchees: frozenset[int] = frozenset()  # the pièces the write changed
+    ouverture: bool = False  # a dossier opened: shown on its first pièce to check
     fil: Fil | None = None
     lu: LuDuDossier | None = None
     erreur: Exception | None = None
@@ -250,13 +252,21 @@ class PanneauDossier(QWidget):
             lambda lu: self.montrer_lu(candidature_id, lu, piece_id)
         ).lancer()
 
+    def ouvrir_en_fond(self, candidature_id: int) -> None:
+        """Open a candidature's dossier (chosen in the list), read in a thread: the window keeps
+        painting, and the first key or click meanwhile waits for that reading (``finir``), so
+        that it acts on this dossier. A reading under way is dropped (the gestionnaire moved
+        on)."""
+        self._oublier_relecture()
+        self._lire_en_fond(Relecture(candidature_id, ouverture=True))
+
     def montrer_lu(self, candidature_id: int, lu: LuDuDossier, piece_id: int | None = None) -> None:
         """Show a dossier read already (by ``ouvrir``, or in a thread with the campaign's
         list), on ``piece_id`` or its first pièce to check."""
         self._oublier_relecture()
         self._montrer(candidature_id, *lu, piece_id)
 
-    # -- read again after a write, in a thread -----------------------------------------------
+    # -- read in a thread: a dossier opened, or read again after a write ---------------------
     def relire(self, touchees: frozenset[int] = frozenset()) -> None:
         """Read the dossier on screen again in a thread (a write changed it): the window keeps
         painting. The first key or click meanwhile waits for that reading (``finir``), so
@@ -267,7 +277,10 @@ class PanneauDossier(QWidget):
         if candidature_id is None:
             return
         self.finir()
-        relecture = Relecture(candidature_id, touchees)
+        self._lire_en_fond(Relecture(candidature_id, touchees))
+
+    def _lire_en_fond(self, relecture: Relecture) -> None:
+        candidature_id = relecture.candidature_id
 
         def travail(_progression: object) -> None:
             try:
@@ -315,7 +328,7 @@ class PanneauDossier(QWidget):
             if echec is not None:
                 QMessageBox.warning(self, "Lecture du dossier", echec.message)
         elif relecture.lu is not None:
-            piece = self.etat.piece
+            piece = None if relecture.ouverture else self.etat.piece
             self._montrer(relecture.candidature_id, *relecture.lu, piece.id if piece else None,
                           relecture.touchees)  # fmt: skip
 
@@ -423,6 +436,7 @@ class PanneauDossier(QWidget):
     def _changements(self, c: Changements) -> None:
         """A write touched the dossier on screen: read it again, on the pièce then on
         screen."""
+        self.finir()  # a dossier being opened: the one on screen, then
         courant = self.etat.candidature_id
         if courant is not None and courant in c.candidatures and not c.campagne:
             self.relire(c.pieces)

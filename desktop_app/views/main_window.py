@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         self.actions_campagne = ActionsCampagne(self, espace, self.etat, self.annonces,
                                                 self.liste)  # fmt: skip
         self.annonces.changements.connect(self._changements)
-        self.liste.candidatureChoisie.connect(self.dossier.ouvrir)
+        self.liste.candidatureChoisie.connect(self.dossier.ouvrir_en_fond)
         self.liste.remise.connect(self.revue.surface)
         self.dossier.depotChoisi.connect(self.document.montrer_depot)
         # The handles automation, screen readers and the tests use.
@@ -394,6 +394,7 @@ class MainWindow(QMainWindow):
         def ouvrir() -> None:
             if lecture != self._lectures:  # a later reading came meanwhile: it opens its own
                 return
+            self.dossier.finir()  # a dossier chosen meanwhile, being read: it is the one open
             if (dossier is not None and selection is not None and self.etat.candidature_id is None
                     and self.liste.selectionner(selection, silencieux=True)):  # fmt: skip
                 self.dossier.montrer_lu(selection, dossier)  # as the list's reading found it
@@ -499,8 +500,9 @@ class MainWindow(QMainWindow):
 
     @property
     def lecture_en_cours(self) -> bool:
-        """A reading of the campaign is under way in a thread (at start, after an import)."""
-        return self._lue < self._lectures
+        """A reading of the campaign is under way in a thread (at start, after an import), or
+        of the dossier being opened."""
+        return self._lue < self._lectures or self.dossier.relecture_en_cours
 
     def _changements(self, c: Changements) -> None:
         if c.campagne:  # (an import, a restore, a reception: read in a thread, as at start)

@@ -20,7 +20,13 @@ def ouvrir(qtbot: QtBot, espace: Espace) -> MainWindow:
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
     w.recharger()
+    attendre_dossier(qtbot, w)
     return w
+
+
+def attendre_dossier(qtbot: QtBot, w: MainWindow) -> None:
+    """A dossier chosen in the list is read in a thread: it is on screen."""
+    qtbot.waitUntil(lambda: not w.dossier.relecture_en_cours, timeout=10_000)
 
 
 def attendre_lecture(qtbot: QtBot, w: MainWindow) -> None:

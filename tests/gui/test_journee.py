@@ -19,7 +19,7 @@ from desktop_app.services.espace import Espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.views.etat import a_voir
 from desktop_app.views.main_window import MainWindow
-from tests.gui.fenetre import attendre_lecture, ouvrir
+from tests.gui.fenetre import attendre_dossier, attendre_lecture, ouvrir
 from tests.gui.test_review import attendre_affichage, touche
 
 
@@ -54,6 +54,7 @@ def test_from_the_search_to_three_decisions_undo_and_f3_by_keys_alone(
     qtbot.keyClicks(w.recherche, n_candidat)
     touche(qtbot, w, Qt.Key.Key_Return)  # the first result opens, the pièces take the keys
     assert QApplication.focusWidget() is w.arbre
+    attendre_dossier(qtbot, w)
     assert w.candidature_id is not None and w.piece is not None
     pieces = w.dossier.pieces_affichees()
 
@@ -122,6 +123,7 @@ def test_the_search_hands_off_and_never_leaves_a_hidden_dossier_on_screen(
     touche(qtbot, w, Qt.Key.Key_Escape)
     assert w.recherche.text() == "" and w.candidatures.rowCount() > 0
     touche(qtbot, w, Qt.Key.Key_Down)  # ↓ opens the first result as Enter does
+    attendre_dossier(qtbot, w)
     assert w.candidature_id == w.candidatures.row_at(0).id
     assert QApplication.focusWidget() is w.arbre
     w.close()

@@ -12,7 +12,7 @@ from desktop_app.services.importer import importer_paquet
 from desktop_app.services.recherche import normaliser
 from desktop_app.views import campagne
 from desktop_app.views.main_window import MainWindow
-from tests.gui.fenetre import attendre_lecture, ouvrir
+from tests.gui.fenetre import attendre_dossier, attendre_lecture, ouvrir
 from tests.helpers import write_package
 
 
@@ -81,6 +81,7 @@ def test_import_from_the_window_lists_candidatures_and_their_pieces(
     # Another candidature, chosen with the keyboard.
     candidatures.setFocus()
     qtbot.keyClick(candidatures, Qt.Key.Key_Down)
+    attendre_dossier(qtbot, window)
     second = candidatures.model().row_at(1)
     assert second.n_candidat in window.identite.text()
 
@@ -390,6 +391,7 @@ def test_at_start_the_first_screen_comes_first_then_the_whole_list_keeps_the_ope
     w.recharger(en_fond=True, premiers=10)
     qtbot.waitUntil(lambda: bool(arrets), timeout=30_000)
     # The first screen: its first dossier open, the rest not read yet.
+    attendre_dossier(qtbot, w)
     assert w.candidatures.rowCount() == 10 and w.lecture_en_cours
     premiere = w.candidature_id
     assert premiere == toutes[0].id and w.piece is not None

@@ -16,7 +16,7 @@ from desktop_app.services.importer import importer_paquet
 from desktop_app.services.regles import EtatDossier
 from desktop_app.views.dossier import ROLE_PIECE
 from desktop_app.views.main_window import MainWindow
-from tests.gui.fenetre import ouvrir
+from tests.gui.fenetre import attendre_dossier, ouvrir
 
 
 def touche(
@@ -59,6 +59,7 @@ def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
     def candidate() -> int:
         for row in range(w.candidatures.rowCount()):
             w.candidature_view.selectRow(row)
+            attendre_dossier(qtbot, w)
             pieces = [w.arbre.topLevelItem(i).child(j).data(0, Qt.ItemDataRole.UserRole)
                       for i in range(w.arbre.topLevelItemCount())
                       for j in range(w.arbre.topLevelItem(i).childCount())]  # fmt: skip
@@ -71,6 +72,7 @@ def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
     row = candidate()
     candidature_id = w.candidature_id
     w.candidature_view.selectRow(row)
+    attendre_dossier(qtbot, w)
     w.arbre.setFocus()
     pieces = [item.data(0, Qt.ItemDataRole.UserRole) for item in w.dossier.items_pieces()]
     assert w.piece is not None and w.piece.id == pieces[0].id
@@ -152,6 +154,43 @@ def test_conforme_is_refused_before_the_file_is_seen_and_on_a_non_recevable_file
     w.close()
 
 
+def test_a_dossier_chosen_in_the_list_is_read_in_a_thread_and_the_next_key_acts_on_it(
+    qtbot: QtBot, espace_demo: Espace
+) -> None:
+    """Shift+J opens the next dossier without reading it on the GUI thread (the window keeps
+    painting); a key pressed before that reading ends waits for it, and acts on the dossier
+    chosen, on its first pièce to check, in the order the keys were pressed."""
+    w = ouvrir(qtbot, espace_demo)
+    attendus: list[int] = []
+    for row in range(1, w.candidatures.rowCount()):  # a dossier where J has a pièce to go to
+        w.candidature_view.selectRow(row)
+        attendre_dossier(qtbot, w)
+        pieces = w.dossier.pieces_affichees()
+        assert w.piece is not None
+        rang = [p.id for p in pieces].index(w.piece.id)
+        if rang + 1 < len(pieces):
+            attendus = [w.piece.id, pieces[rang + 1].id]
+            break
+    else:
+        raise AssertionError("aucun dossier de démonstration où J mène à une autre pièce")
+    choisie = w.candidature_id
+    w.candidature_view.selectRow(row - 1)
+    attendre_dossier(qtbot, w)
+    precedente = w.candidature_id
+    w.arbre.setFocus()
+    montrees: list[int] = []
+    w.etat.pieceChangee.connect(lambda: montrees.append(w.piece.id))  # type: ignore[union-attr]
+
+    touche(qtbot, w, Qt.Key.Key_J, Qt.KeyboardModifier.ShiftModifier)  # Dossier suivant
+    assert w.dossier.relecture_en_cours  # read in a thread: the previous one still on screen
+    assert w.candidature_id == precedente and montrees == []
+    touche(qtbot, w, Qt.Key.Key_J)  # waits for that reading, then the next pièce of it
+    assert not w.dossier.relecture_en_cours and w.candidature_id == choisie
+    assert montrees == attendus
+    assert w.liste.ligne_courante() == row
+    w.close()
+
+
 def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits_for_it(
     qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -167,6 +206,7 @@ def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits
     monkeypatch.setattr(QMessageBox, "exec", lambda boite: pytest.fail(boite.text()))
     for row in range(w.candidatures.rowCount()):
         w.candidature_view.selectRow(row)
+        attendre_dossier(qtbot, w)
         pieces = w.dossier.pieces_affichees()
         if len(pieces) >= 2 and all(p.statut is None and p.fichiers and not p.non_recevables
                                     for p in pieces[:2]):  # fmt: skip
