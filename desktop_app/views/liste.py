@@ -27,6 +27,7 @@ from desktop_app.views.etat import EtatRevue
 from desktop_app.views.item_models import CandidatureTableModel, ListePreparee
 from desktop_app.views.operations import Annonces, Changements, Operation
 from desktop_app.views.tableaux import HAUTEUR_LIGNE
+from desktop_app.views.taches import Fil
 
 LARGEURS = (100, 170, 140, 82, 260, 130)  # N°, nom, prénoms, naissance, spécialité, état
 
@@ -61,6 +62,8 @@ class ListeCandidatures(QWidget):
         self.mes_specialites: frozenset[str] = frozenset()  # assigned by the chef de bureau
         self._totaux = [0] * len(STATUTS_COMPTES)
         self._a_relire: set[int] | None = None  # while only the first screen is listed
+        self._lignes_a_lire: set[int] = set()  # rows a write changed, for the next reading
+        self._lecture_lignes: Fil | None = None  # the reading of rows under way, in a thread
         self.recherche = QLineEdit()
         self.recherche.setObjectName("searchField")
         self.recherche.setAccessibleName("Rechercher une candidature")
@@ -217,9 +220,32 @@ class ListeCandidatures(QWidget):
         self._relire(sorted(c.candidatures))
 
     def _relire(self, ids: list[int]) -> None:
-        Operation.lecture(
-            self, self.espace, lambda s: [ligne_candidature(s, i) for i in ids]
-        ).succes(self._remplacer).lancer()
+        """Read these rows again in a thread (a write changed them: after a decision, the
+        window does not wait for its row). One reading at a time; the rows changed meanwhile
+        are read by the next one, so that a row never lands older than the one on screen."""
+        self._lignes_a_lire.update(ids)
+        if self._lecture_lignes is None:
+            self._lire_lignes()
+
+    def _lire_lignes(self) -> None:
+        ids = sorted(self._lignes_a_lire)
+        self._lignes_a_lire.clear()
+        self._lecture_lignes = (
+            Operation.lecture(self, self.espace, lambda s: [ligne_candidature(s, i) for i in ids])
+            .succes(self._remplacer)
+            .en_fond()
+        )
+        self._lecture_lignes.finished.connect(self._lignes_lues)
+
+    def _lignes_lues(self) -> None:
+        self._lecture_lignes = None
+        if self._lignes_a_lire:
+            self._lire_lignes()
+
+    @property
+    def lignes_en_lecture(self) -> bool:
+        """Rows changed by a write are being read again in a thread."""
+        return self._lecture_lignes is not None
 
     def _remplacer(self, lignes: list[LigneCandidature | None]) -> None:
         for ligne in lignes:

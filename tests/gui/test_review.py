@@ -14,6 +14,7 @@ from desktop_app.models import Decision, Piece, Statut, libelle_statut
 from desktop_app.services.espace import Espace, ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.regles import EtatDossier
+from desktop_app.services.requetes import STATUTS_COMPTES, ligne_candidature
 from desktop_app.views.dossier import ROLE_PIECE
 from desktop_app.views.main_window import MainWindow
 from tests.gui.fenetre import attendre_dossier, ouvrir
@@ -100,6 +101,7 @@ def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
     touche(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.piece.id == pieces[2].id and w.piece.statut is None
     touche(qtbot, w, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: not w.liste.lignes_en_lecture)  # its row, read in a thread
     ligne = w.candidatures.row_at(w.candidatures.ligne_de(candidature_id))  # type: ignore[arg-type]
     assert (ligne.conformes, ligne.non_conformes) == (1, 1)
     assert w.candidatures.etat(ligne) in (EtatDossier.A_CONTROLER, EtatDossier.ATTENTE_CANDIDAT)
@@ -188,6 +190,42 @@ def test_a_dossier_chosen_in_the_list_is_read_in_a_thread_and_the_next_key_acts_
     assert not w.dossier.relecture_en_cours and w.candidature_id == choisie
     assert montrees == attendus
     assert w.liste.ligne_courante() == row
+    w.close()
+
+
+def test_a_rows_readings_after_decisions_never_land_older_than_the_last_decision(
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a decision its row is read again in a thread. A second decision while the first
+    reading is slow does not start a reading beside it (which could land first, then be
+    overwritten by the older one): it is read once the first has landed."""
+    import threading
+    import time
+
+    from desktop_app.views import liste
+
+    w = ouvrir(qtbot, espace_demo)
+    w.revue.gestionnaire = lambda: "Claire FAYOLLE"  # type: ignore[method-assign]
+    lectures: list[str] = []
+
+    def lente(s: object, i: int) -> object:
+        if threading.current_thread() is not threading.main_thread() and not lectures:
+            lectures.append("lente")
+            time.sleep(0.4)  # the first reading is still at work when the second decision comes
+        return ligne_candidature(s, i)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(liste, "ligne_candidature", lente)
+    candidature_id = w.candidature_id
+    assert candidature_id is not None and len(w.dossier.pieces_affichees()) >= 2
+    w.decider(Statut.RECUE)
+    assert "Enregistré" in w.panneau.etat.text() and w.liste.lignes_en_lecture
+    w.decider(Statut.RECUE)
+    assert "Enregistré" in w.panneau.etat.text()
+    qtbot.waitUntil(lambda: not w.liste.lignes_en_lecture, timeout=10_000)
+    with espace_demo.db.read() as s:
+        en_base = ligne_candidature(s, candidature_id)
+    assert en_base is not None and en_base.compteurs[STATUTS_COMPTES.index(Statut.RECUE)] >= 2
+    assert w.candidatures.row_at(w.candidatures.ligne_de(candidature_id)) == en_base
     w.close()
 
 
