@@ -252,11 +252,14 @@ class PanneauDossier(QWidget):
             lambda lu: self.montrer_lu(candidature_id, lu, piece_id)
         ).lancer()
 
-    def ouvrir_en_fond(self, candidature_id: int) -> None:
+    def ouvrir_en_fond(self, candidature_id: int | None) -> None:
         """Open a candidature's dossier (chosen in the list), read in a thread: the window keeps
         painting, and the first key or click meanwhile waits for that reading (``finir``), so
         that it acts on this dossier. A reading under way is dropped (the gestionnaire moved
-        on)."""
+        on). None: no dossier, at once."""
+        if candidature_id is None:
+            self.ouvrir(None)
+            return
         self._oublier_relecture()
         self._lire_en_fond(Relecture(candidature_id, ouverture=True))
 
@@ -436,7 +439,7 @@ class PanneauDossier(QWidget):
     def _changements(self, c: Changements) -> None:
         """A write touched the dossier on screen: read it again, on the pièce then on
         screen."""
-        self.finir()  # a dossier being opened: the one on screen, then
+        self.finir()  # a dossier being opened lands first: the change is checked against it
         courant = self.etat.candidature_id
         if courant is not None and courant in c.candidatures and not c.campagne:
             self.relire(c.pieces)

@@ -377,11 +377,17 @@ class MainWindow(QMainWindow):
         dossier: LuDuDossier | None = None  # that of ``selection``, read with the list
 
         def montrer(lu: Any) -> None:
-            nonlocal partielle, dossier
+            nonlocal partielle, dossier, selection
             if lecture != self._lectures:  # a later reading was asked for: its result counts
                 return
             self._fin_de_lecture()
             campagne, preparee, miennes, dossier = lu
+            # A dossier the gestionnaire chose while the campaign was read (landed now, if it
+            # was still being read) is the one the new list opens, not the one before it.
+            self.dossier.finir()
+            choisie = self.etat.candidature_id
+            if choisie is not None and choisie != selection:
+                selection, dossier = choisie, None
             self._montrer_campagne(campagne, preparee, miennes)
             partielle = premiers is not None and len(preparee.lignes) >= premiers
             self.liste.partielle(partielle)

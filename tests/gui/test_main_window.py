@@ -226,6 +226,33 @@ def test_a_dossier_chosen_as_the_list_appears_is_not_replaced_by_the_one_on_scre
     assert window.candidature_id == window.candidatures.row_at(5).id
 
 
+def test_a_dossier_chosen_while_the_campaign_is_read_again_is_the_one_the_new_list_opens(
+    qtbot: QtBot, window: MainWindow, paquet_demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dossier chosen while the campaign is read again (after an import) is itself read in a
+    thread; when the new list lands before it, that dossier is the one the new list selects
+    and shows, not the one on screen when the reading began."""
+    from desktop_app.views.operations import TOUT
+
+    importer_et_attendre(qtbot, window, paquet_demo)
+    window.liste.selectionner(window.candidatures.row_at(2).id)
+    attendre_dossier(qtbot, window)
+    choisie = window.candidatures.row_at(5).id
+    fin = MainWindow._fin_de_lecture
+
+    def puis_un_clic(w: MainWindow) -> None:
+        fin(w)
+        if w.candidature_id != choisie:
+            w.liste.selectionner(choisie)  # read in a thread: not landed yet
+            assert w.dossier.relecture_en_cours
+
+    monkeypatch.setattr(MainWindow, "_fin_de_lecture", puis_un_clic)
+    window.annonces.annoncer(TOUT)
+    attendre_lecture(qtbot, window)
+    assert window.candidature_id == choisie
+    assert window.candidatures.row_at(window.liste.ligne_courante()).id == choisie
+
+
 def test_an_unusable_package_is_refused_with_a_french_message(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
