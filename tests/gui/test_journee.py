@@ -86,6 +86,7 @@ def test_from_the_search_to_three_decisions_undo_and_f3_by_keys_alone(
 
     touche(qtbot, w, Qt.Key.Key_K)  # back to the Non conforme, then F3: the next to check
     touche(qtbot, w, Qt.Key.Key_F3)
+    attendre_dossier(qtbot, w)  # (the next dossier's, when this one has none left)
     assert w.piece is not None and a_voir(w.piece) and w.piece.id != pieces[1].id
     w.close()
 

@@ -147,6 +147,7 @@ def test_after_an_import_the_dossier_on_screen_opens_again_and_only_it(
     importer_et_attendre(qtbot, window, paquet_demo)
     troisieme = window.candidatures.row_at(2).id
     window.liste.selectionner(troisieme)
+    attendre_dossier(qtbot, window)
     attendu = dossier.lire_dossier  # as read on the GUI thread, the usual way
     with window.espace.db.read() as s:
         attendu_lu = attendu(s, troisieme)
@@ -213,6 +214,7 @@ def test_a_dossier_chosen_as_the_list_appears_is_not_replaced_by_the_one_on_scre
 
     importer_et_attendre(qtbot, window, paquet_demo)
     window.liste.selectionner(window.candidatures.row_at(2).id)
+    attendre_dossier(qtbot, window)
     montrer = MainWindow._montrer_campagne
 
     def puis_un_clic(w: MainWindow, *lu: object) -> None:

@@ -146,6 +146,7 @@ def test_conforme_is_refused_before_the_file_is_seen_and_on_a_non_recevable_file
     w.filtre.setCurrentIndex(index)
     assert w.candidatures.rowCount() >= 1
     w.candidature_view.selectRow(0)
+    attendre_dossier(qtbot, w)
     for item in w.dossier.items_pieces():
         if item.data(0, Qt.ItemDataRole.UserRole).non_recevables:
             w.arbre.setCurrentItem(item)
