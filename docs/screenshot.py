@@ -22,6 +22,8 @@ def attendre_et_saisir(app: object, window: object, out: Path) -> None:
     viewers = [window.viewer, window.comparaison.viewer]  # type: ignore[attr-defined]
 
     def peints() -> bool:
+        if window.dossier.relecture_en_cours:  # type: ignore[attr-defined]
+            return False  # the dossier chosen in the list is read in a thread
         lu = window.lu  # type: ignore[attr-defined]
         lecture = lu.depot is None or (lu.affiche is not None and lu.affiche.lu is not None)
         return lecture and all(
