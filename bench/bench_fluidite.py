@@ -4,7 +4,7 @@ as a frozen window) while opening dossiers, deciding, opening the follow-up wind
 real import (the campaign read again). The goal: none over 100 ms.
 
     python -m bench.bench_fluidite [--candidatures 300000] [--dossiers 20] [--fichiers-partages]
-                                   [--suivi-ouvert] [--paquet 300]
+                                   [--suivi-ouvert] [--paquet 300] [--piles]
 
 It works on a copy of the bench's base (decisions are written) where every deposit has a file
 of its own (``harness.base_distincte``), or, with ``--fichiers-partages``, on the base as
@@ -19,7 +19,17 @@ the copy shares with the bench base (a few megabytes, the same ones every run).
 
 The raw baseline, taken in the same run: the whole window painted at once (``repaint``, a
 dossier on screen), median of 15; every stall is also given as a multiple of it, since every
-path ends in such a paint and the machines' speed swings by half from one hour to the next."""
+path ends in such a paint and the machines' speed swings by half from one hour to the next.
+
+Each stall over 100 ms is listed with the CPU time the window's thread spent in it: near the
+stall, the window was working; far below, it was waiting (for the disk, for Python's lock held
+by another thread, or for a processor the machine gave elsewhere). With ``--piles``, a thread
+also samples the window's Python stack every 2 ms, and the stacks seen most often during each
+such stall are printed, with those of the other threads that were running Python meanwhile
+(not waiting: those hold Python's lock, which the window's thread needs to run any of its
+Python code), every SQL statement of over 50 ms with its thread, and every write transaction
+of a background thread that held the base over 50 ms (a decision waits for it), with where it
+was started and its slowest statements. The sampling itself slows the window a little."""
 
 from __future__ import annotations
 
@@ -28,11 +38,15 @@ import datetime as dt
 import os
 import shutil
 import statistics
+import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from bench.harness import base_bench, base_distincte, dossier_bench
 
@@ -51,6 +65,10 @@ def main() -> None:
         help="each import comes while the follow-up window computes its figures (F5)",
     )  # fmt: skip
     parser.add_argument("--paquet", type=int, default=300, help="candidatures per import")
+    parser.add_argument(
+        "--piles", action="store_true",
+        help="sample the window's Python stack, and print the stacks of each stall over 100 ms",
+    )  # fmt: skip
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     source = dossier_bench(args.candidatures)
@@ -85,10 +103,61 @@ def main() -> None:
     fenetre.show()
     fenetre.recharger()
     fenetre.revue.gestionnaire = lambda: "Bench"  # type: ignore[method-assign]
-    ticks: list[float] = []
+    ticks: list[tuple[float, float]] = []  # the wall clock, the window's thread's CPU time
+
+    def tic() -> None:
+        ticks.append((time.perf_counter(), time.thread_time()))
+
     minuteur = QTimer()
-    minuteur.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    minuteur.timeout.connect(tic)
     minuteur.start(10)
+    longues: list[tuple[str, float, float, float, float]] = []  # over 100 ms, and when
+    echantillons = Echantillonneur() if args.piles else None
+    lentes: list[tuple[float, str, str]] = []  # SQL statements over 50 ms: time, thread, SQL
+    tenues: list[tuple[float, str, list[tuple[float, str]]]] = []  # background writes, 50 ms+
+    en_tour = threading.local()  # a background thread's statements while it holds the base
+    if args.piles:
+        import contextlib
+        import traceback
+
+        from sqlalchemy import event
+
+        tour = espace.db.tour
+        assert tour is not None
+        tour_de = tour.tour
+
+        @contextlib.contextmanager
+        def tour_mesure() -> Any:
+            with tour_de():
+                if threading.current_thread() is threading.main_thread():
+                    yield
+                    return
+                debut, en_tour.requetes = time.perf_counter(), []
+                try:
+                    yield
+                finally:
+                    duree = time.perf_counter() - debut
+                    if duree > 0.05:
+                        pile = [f"{Path(c.filename).stem}.{c.name}:{c.lineno}"
+                                for c in traceback.extract_stack()
+                                if "desktop_app" in c.filename][-6:]  # fmt: skip
+                        tenues.append((duree, " < ".join(reversed(pile)), en_tour.requetes))
+                    en_tour.requetes = None
+
+        tour.tour = tour_mesure  # type: ignore[method-assign]
+
+        def avant(conn: Any, _curseur: Any, *_: Any) -> None:
+            conn.info.setdefault("debuts", []).append(time.perf_counter())
+
+        def apres(conn: Any, _curseur: Any, sql: str, *_: Any) -> None:
+            duree = time.perf_counter() - conn.info["debuts"].pop()
+            if getattr(en_tour, "requetes", None) is not None:
+                en_tour.requetes.append((duree, " ".join(sql.split())))
+            if duree > 0.05:
+                lentes.append((duree, threading.current_thread().name, " ".join(sql.split())))
+
+        event.listen(espace.db.engine, "before_cursor_execute", avant)
+        event.listen(espace.db.engine, "after_cursor_execute", apres)
 
     def attendre(secondes: float) -> None:
         fin = time.perf_counter() + secondes
@@ -96,6 +165,7 @@ def main() -> None:
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
 
     def pire_attente(
+        nom: str,
         chemin: Callable[[], None],
         secondes: float = 0.4,
         jusqua: Callable[[], bool] = lambda: True,
@@ -105,12 +175,17 @@ def main() -> None:
         attendre(0.2)
         ticks.clear()
         # The path's own time on the GUI thread counts: the window is frozen from the key.
-        ticks.append(time.perf_counter())
+        tic()
         chemin()
         while not jusqua():
             attendre(0.05)
         attendre(secondes)
-        return max(b - a for a, b in pairwise(ticks)) if len(ticks) > 1 else secondes
+        if len(ticks) < 2:
+            return secondes
+        (debut, cpu_debut), (fin, cpu_fin) = max(pairwise(ticks), key=lambda p: p[1][0] - p[0][0])
+        if fin - debut > 0.1:
+            longues.append((nom, fin - debut, cpu_fin - cpu_debut, debut, fin))
+        return fin - debut
 
     lignes = fenetre.candidatures.toutes()
     pas = max(1, len(lignes) // args.dossiers)
@@ -127,20 +202,20 @@ def main() -> None:
         attendre(0.02)
     peinture = statistics.median(peintures)
     ouvrir = [
-        pire_attente(lambda r=r: fenetre.liste.selectionner(r.id))
+        pire_attente("ouvrir", lambda r=r: fenetre.liste.selectionner(r.id))
         for r in lignes[::pas][: args.dossiers]
     ]
     decider = []
     for r in lignes[1::pas][: args.dossiers]:
         fenetre.liste.selectionner(r.id)
         attendre(0.3)
-        decider.append(pire_attente(lambda: fenetre.revue.decider(Statut.CONFORME), 1.5))
+        decider.append(pire_attente("décider", lambda: fenetre.revue.decider(Statut.CONFORME), 1.5))
 
     def suivi_calcule() -> bool:  # its figures computed in a thread (seconds at 100,000), shown
         f = fenetre.actions_campagne.suivi
         return f is not None and f.tache is None and f.donnees is not None
 
-    suivi = [pire_attente(lambda: fenetre.ouvrir_suivi(), 0.5, suivi_calcule)]
+    suivi = [pire_attente("suivi", lambda: fenetre.ouvrir_suivi(), 0.5, suivi_calcule)]
     fenetre_suivi = fenetre.actions_campagne.suivi
     if fenetre_suivi is not None and not args.suivi_ouvert:
         fenetre_suivi.close()
@@ -158,11 +233,13 @@ def main() -> None:
 
     import_ = []
     for paquet in paquets:
-        import_.append(pire_attente(lambda p=paquet: importer(p), 1.0, relue))
+        import_.append(pire_attente("importer", lambda p=paquet: importer(p), 1.0, relue))
         for dialogue in fenetre.findChildren(RapportDialog):  # the report it opened
             rapports.append(dialogue.rapport.resume())
             dialogue.close()
     minuteur.stop()
+    if echantillons is not None:
+        echantillons.arreter()
     fenetre.close()
     espace.close()
     shutil.rmtree(copie, ignore_errors=True)
@@ -183,6 +260,76 @@ def main() -> None:
             f"{mediane * 1000:4.0f} ms ({mediane / peinture:4.1f} ×)  (sur {len(mesures)})"
         )
     print(f"  les imports ({args.paquet} candidatures chacun) : {' / '.join(rapports) or '?'}")
+    for duree, fil, sql in sorted(lentes, reverse=True)[:10]:
+        print(f"  requête de {duree * 1000:.0f} ms, fil {fil} : {sql[:400]}")
+    for duree, ou, requetes in sorted(tenues, reverse=True)[:10]:
+        print(f"  écriture en fond de {duree * 1000:.0f} ms ({len(requetes)} requêtes), {ou}")
+        for d, sql in sorted(requetes, reverse=True)[:3]:
+            print(f"    {d * 1000:.0f} ms : {sql[:300]}")
+    for nom, duree, cpu, debut, fin in longues:
+        print(f"  au-delà de 100 ms : {nom}, {duree * 1000:.0f} ms, dont {cpu * 1000:.0f} ms de "
+              "calcul du fil de la fenêtre")  # fmt: skip
+        if echantillons is not None:
+            principales, autres = echantillons.piles(debut, fin)
+            for pile, fois in principales.most_common(3):
+                print(f"    {fois} × {' < '.join(pile)}")
+            for pile, fois in autres.most_common(4):
+                print(f"    autre fil, {fois} × {' < '.join(pile)}")
+
+
+class Echantillonneur:
+    """Samples every thread's Python stack every 2 ms, in a thread: their innermost frames."""
+
+    # Frames where a thread waits without Python's lock: not what the window's thread waits on.
+    ATTENTES = (
+        "threading.wait", "queue.get", "connection._poll", "selectors.select", "connection._recv",
+        "connection.wait", "threading._wait_for_tstate_lock",
+    )  # fmt: skip
+
+    def __init__(self, profondeur: int = 8) -> None:
+        self.profondeur = profondeur
+        self.echantillons: list[tuple[float, tuple[str, ...]]] = []  # the main thread's
+        self.autres: list[tuple[float, tuple[str, ...]]] = []  # the others', when running
+        self._fin = threading.Event()
+        self._fil = threading.Thread(target=self._boucle, daemon=True)
+        self._fil.start()
+
+    def _boucle(self) -> None:
+        principal = threading.main_thread().ident
+        moi = threading.get_ident()
+        while not self._fin.wait(0.002):
+            quand = time.perf_counter()
+            for fil, cadre in sys._current_frames().items():
+                if fil == moi:
+                    continue
+                pile = self._pile(cadre)
+                if fil == principal:
+                    self.echantillons.append((quand, pile))
+                elif pile and not pile[0].startswith(self.ATTENTES):
+                    self.autres.append((quand, pile))
+
+    def _pile(self, cadre: Any) -> tuple[str, ...]:
+        """The innermost frame, then the application's own (not the libraries' between)."""
+        pile: list[str] = []
+        while cadre is not None and len(pile) < self.profondeur:
+            code = cadre.f_code
+            if not pile or "desktop_app" in code.co_filename:
+                pile.append(f"{Path(code.co_filename).stem}.{code.co_name}:{cadre.f_lineno}")
+            cadre = cadre.f_back
+        return tuple(pile)
+
+    def arreter(self) -> None:
+        self._fin.set()
+        self._fil.join()
+
+    def piles(
+        self, debut: float, fin: float
+    ) -> tuple[Counter[tuple[str, ...]], Counter[tuple[str, ...]]]:
+        """The main thread's stacks between ``debut`` and ``fin``, and the other threads'."""
+        return (
+            Counter(pile for quand, pile in self.echantillons if debut <= quand <= fin),
+            Counter(pile for quand, pile in self.autres if debut <= quand <= fin),
+        )
 
 
 if __name__ == "__main__":
