@@ -522,3 +522,59 @@ def test_the_pieces_names_are_whole_in_the_tree_and_the_other_columns_fit_or_hid
     assert large[2] >= voulues[1] and large[3] >= voulues[2]
     assert etroit != large
     w.close()
+
+
+def test_the_next_candidatures_file_is_prefetched_from_a_thread_and_a_late_answer_dropped(
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a dossier's last pièce, the file to prefetch is the next candidature's: its pièces
+    are read in a thread, not on the window's. If the gestionnaire has moved on before that
+    reading ends, its answer is dropped: the file prefetched is the one for where they are."""
+    import threading
+    import time
+
+    import desktop_app.views.revue as revue
+
+    w = ouvrir(qtbot, espace_demo)
+    for row in range(w.candidatures.rowCount()):
+        w.candidature_view.selectRow(row)
+        attendre_dossier(qtbot, w)
+        pieces = w.dossier.pieces_affichees()
+        if len(pieces) >= 2 and pieces[-1].fichiers and w.liste.suivante() is not None:
+            break
+    else:
+        raise AssertionError("aucun dossier de démonstration à la dernière pièce déposée")
+    cid = w.candidature_id
+    assert cid is not None
+    lectures: list[tuple[int, bool]] = []  # the candidature read, on the window's thread?
+    pieces_de = revue.pieces_de
+
+    def lire(session: object, candidature: int) -> object:
+        if not lectures:
+            time.sleep(0.3)  # the first reading ends after the gestionnaire moved on
+        lectures.append((candidature, threading.current_thread() is threading.main_thread()))
+        return pieces_de(session, candidature)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(revue, "pieces_de", lire)
+    prefetches: list[object] = []
+    monkeypatch.setattr(w.revue.document, "precharger", prefetches.append)
+    w.dossier.ouvrir(cid, pieces[-2].id)  # (a pièce other than the one about to be shown)
+    qtbot.waitUntil(lambda: bool(prefetches))
+    prefetches.clear()
+
+    w.dossier.ouvrir(cid, pieces[-1].id)  # the last pièce: the next candidature's file
+    qtbot.wait(50)
+    assert prefetches == [], "read on the window's thread"
+    w.dossier.ouvrir(cid, pieces[-2].id)  # moved on: the next pièce of this dossier
+    attendu = w.etat.depots_de(pieces[-1])[0]
+    qtbot.waitUntil(lambda: bool(prefetches))
+    assert prefetches == [attendu]
+    qtbot.waitUntil(lambda: len(lectures) == 1)
+    qtbot.wait(100)  # its answer, come back to the window's thread, was dropped
+    assert prefetches == [attendu]
+
+    w.dossier.ouvrir(cid, pieces[-1].id)
+    qtbot.waitUntil(lambda: len(prefetches) == 2)
+    suivante = w.liste.suivante()
+    assert lectures == [(suivante, False), (suivante, False)]
+    assert prefetches[-1] is not None
