@@ -96,6 +96,11 @@ class TourDEcriture:
         self._titulaire: threading.Thread | None = None
         self._premier_plan = 0  # writers of the main thread waiting or writing
 
+    def fenetre_attend(self) -> bool:
+        """Whether a writer of the main thread waits for its turn (a hint, read unlocked): a
+        background writer that can end its transaction early should."""
+        return self._premier_plan > 0 and self._titulaire is not threading.main_thread()
+
     @contextmanager
     def tour(self) -> Iterator[None]:
         moi = threading.current_thread()

@@ -235,14 +235,17 @@ def lecture_enregistree_par_lots(
     sha256: str,
     lu: Lu,
     lot: int = DEPOTS_PAR_TRANSACTION,
+    attendue: Callable[[], bool] = lambda: False,
 ) -> int:
     """``lecture_enregistree`` for a background writer, in transactions of at most ``lot``
     deposits judged (``ecrire(f)`` runs ``f(session)`` in one): a file deposited by hundreds
     of candidates (a blank form) never holds the base for seconds while a gestionnaire's
-    decision waits. A file deposited once or twice is one transaction, as before. The reading
-    is stored in the first; a transaction that fails stops the rest (the caller says so), and
-    the avertissements not yet found again are found at the file's next change. Returns the
-    number of transactions."""
+    decision waits. A file deposited once or twice is one transaction, as before, unless
+    ``attendue()`` says a writer waits for the base (the window's decision): then the
+    transaction ends after the step under way, and the next steps come in new ones. The
+    reading is stored in the first; a transaction that fails stops the rest (the caller says
+    so), and the avertissements not yet found again are found at the file's next change.
+    Returns the number of transactions."""
     etapes = _etapes(sha256, lot)
     suivante: list[Etape] = []  # asked for, not run: it opens the next transaction
 
@@ -250,7 +253,7 @@ def lecture_enregistree_par_lots(
         if premiere:
             enregistrer(session, sha256, lu)
             session.flush()
-        fait = 0
+        fait, faites = 0, int(premiere)  # deposits judged, steps run (the reading stored: one)
         while True:
             if not suivante:
                 etape = next(etapes, None)
@@ -258,10 +261,10 @@ def lecture_enregistree_par_lots(
                     return False
                 suivante.append(etape)
             poids, travail = suivante[0]
-            if fait and fait + poids > lot:
+            if (fait and fait + poids > lot) or (faites and attendue()):
                 return True  # more to do, in a new transaction
             travail(session)
-            fait += poids
+            fait, faites = fait + poids, faites + 1
             suivante.clear()
 
     nombre = 1

@@ -156,6 +156,12 @@ def test_a_file_deposited_by_many_is_judged_a_few_deposits_per_transaction_alike
     with espace.db.write() as s:
         lecture_enregistree(s, sha, lu)
     assert par_lots == tous()
+    # The window waiting for the base all along: one step per transaction (the reading
+    # stored; the deposits listed; five lots of five), the same avertissements.
+    with espace.db.write() as s:
+        s.execute(delete(Avertissement).where(Avertissement.origine != INSPECTION))
+    assert lecture_enregistree_par_lots(espace.ecrire, sha, lu, lot=5, attendue=lambda: True) == 7
+    assert par_lots == tous()
     comptes = [m for d, o, g, m in par_lots if g == MEME_FICHIER]
     assert len(comptes) == 24 and set(comptes) == {f"{MEME_FICHIER} : 23 autres dépôts"}
     assert {d for d, o, *_ in par_lots if o == LECTURE} == set(depots), "the name differs"

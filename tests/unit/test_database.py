@@ -253,10 +253,14 @@ def test_the_windows_write_goes_before_the_background_writers_waiting(tmp_path: 
     ordre: list[str] = []
     dedans, lacher = threading.Event(), threading.Event()
 
+    attendait: list[bool] = []  # what the first saw: did the window wait for it?
+
     def premier() -> None:
         with tour.tour():
+            attendait.append(tour.fenetre_attend())
             dedans.set()
             lacher.wait(5)
+            attendait.append(tour.fenetre_attend())
             ordre.append("fond 1")
 
     def second() -> None:
@@ -277,6 +281,8 @@ def test_the_windows_write_goes_before_the_background_writers_waiting(tmp_path: 
     for fil in fils:
         fil.join(5)
     assert ordre == ["fond 1", "fenêtre", "imbriquée", "fond 2"]
+    assert attendait == [False, True]  # (the second, a background writer, is not the window)
+    assert not tour.fenetre_attend()
 
     tour.attente_max = 0.2
     dedans.clear()
