@@ -135,7 +135,7 @@ class Revue(QObject):
     def precharger_suivant(self) -> None:
         """Prefetch the file the gestionnaire will most likely look at next: the next pièce's,
         or the first pièce's of the next candidature (read in a thread: its pièces and where
-        else their files were deposited, 10-30 ms at 100,000 candidatures)."""
+        else their files were deposited, a median 4 ms at 100,000 candidatures, 45 ms cold)."""
         self._prechargement = demande = object()
         suivante = self.dossier.suivante()
         if suivante is not None:
