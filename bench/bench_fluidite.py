@@ -138,7 +138,7 @@ def main() -> None:
                 finally:
                     duree = time.perf_counter() - debut
                     if duree > 0.05:
-                        pile = [f"{Path(c.filename).stem}.{c.name}:{c.lineno}"
+                        pile = [nom_cadre(c.filename, c.name, c.lineno)
                                 for c in traceback.extract_stack()
                                 if "desktop_app" in c.filename][-6:]  # fmt: skip
                         tenues.append((duree, " < ".join(reversed(pile)), en_tour.requetes))
@@ -277,6 +277,11 @@ def main() -> None:
                 print(f"    autre fil, {fois} × {' < '.join(pile)}")
 
 
+def nom_cadre(fichier: str, fonction: str, ligne: int | None) -> str:
+    """A frame of a stack as the bench prints it: module.function:line."""
+    return f"{Path(fichier).stem}.{fonction}:{ligne}"
+
+
 class Echantillonneur:
     """Samples every thread's Python stack every 2 ms, in a thread: their innermost frames."""
 
@@ -314,7 +319,7 @@ class Echantillonneur:
         while cadre is not None and len(pile) < self.profondeur:
             code = cadre.f_code
             if not pile or "desktop_app" in code.co_filename:
-                pile.append(f"{Path(code.co_filename).stem}.{code.co_name}:{cadre.f_lineno}")
+                pile.append(nom_cadre(code.co_filename, code.co_name, cadre.f_lineno))
             cadre = cadre.f_back
         return tuple(pile)
 
