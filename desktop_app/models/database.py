@@ -80,26 +80,49 @@ def _configure_sqlite(engine: Engine, lecture_seule: bool = False) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+_fil = threading.local()
+
+
+@contextmanager
+def pour_la_fenetre() -> Iterator[None]:
+    """The writes of this block are the window's though they run in a thread (a decision
+    written while the window keeps painting): they take their turn first, as the main
+    thread's do."""
+    avant = getattr(_fil, "pour_la_fenetre", False)
+    _fil.pour_la_fenetre = True
+    try:
+        yield
+    finally:
+        _fil.pour_la_fenetre = avant
+
+
+def _de_la_fenetre() -> bool:
+    return threading.current_thread() is threading.main_thread() or getattr(
+        _fil, "pour_la_fenetre", False
+    )
+
+
 class TourDEcriture:
     """One writer at a time in this process, the window's first. SQLite lets one transaction
     write; when it ends, a writer that was waiting in SQLite's busy handler sleeps on (up to
     100 ms a try) while a background thread may begin its next transaction at once, again and
     again. Here the writers of this process wait their turn instead, and a background writer
-    lets a writer of the main thread (the window: a decision) go first: the window waits at
-    most for the transaction in progress. Other processes still meet SQLite's own lock.
-    Reentrant in one thread; a turn awaited longer than the busy timeout fails as a busy base
-    would."""
+    lets a writer of the window (the main thread, or a block ``pour_la_fenetre``: a decision)
+    go first: the window waits at most for the transaction in progress. Other processes still
+    meet SQLite's own lock. Reentrant in one thread; a turn awaited longer than the busy
+    timeout fails as a busy base would."""
 
     def __init__(self, attente_max: float = BUSY_TIMEOUT_MS / 1000) -> None:
         self.attente_max = attente_max
         self._condition = threading.Condition()
         self._titulaire: threading.Thread | None = None
-        self._premier_plan = 0  # writers of the main thread waiting or writing
+        self._titulaire_fenetre = False  # the turn is the window's
+        self._premier_plan = 0  # writers of the window waiting or writing
 
     def fenetre_attend(self) -> bool:
-        """Whether a writer of the main thread waits for its turn (a hint, read unlocked): a
+        """Whether a writer of the window waits for its turn (a hint, read unlocked): a
         background writer that can end its transaction early should."""
-        return self._premier_plan > 0 and self._titulaire is not threading.main_thread()
+        return self._premier_plan > 0 and not self._titulaire_fenetre
 
     @contextmanager
     def tour(self) -> Iterator[None]:
@@ -107,7 +130,7 @@ class TourDEcriture:
         if self._titulaire is moi:  # a write inside a write of the same thread
             yield
             return
-        premier = moi is threading.main_thread()
+        premier = _de_la_fenetre()
         with self._condition:
             self._premier_plan += premier
             try:
@@ -123,12 +146,12 @@ class TourDEcriture:
                 self._premier_plan -= premier
                 self._condition.notify_all()
                 raise
-            self._titulaire = moi
+            self._titulaire, self._titulaire_fenetre = moi, premier
         try:
             yield
         finally:
             with self._condition:
-                self._titulaire = None
+                self._titulaire, self._titulaire_fenetre = None, False
                 self._premier_plan -= premier
                 self._condition.notify_all()
 

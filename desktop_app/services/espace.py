@@ -26,6 +26,7 @@ from desktop_app.models.database import (
     sqlite_url,
     trop_recente,
 )
+from desktop_app.models.database import pour_la_fenetre as pour_la_fenetre  # for the views
 from desktop_app.paths import DataPaths, resolve_data_dir, sur_partage_reseau
 from desktop_app.preferences import Preferences
 from desktop_app.services.dates import format_datetime

@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEventLoop, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.causes import Refus, cause
 from desktop_app.services.decisions import ConflitDecision
-from desktop_app.services.espace import BaseIndisponible, Espace
+from desktop_app.services.espace import BaseIndisponible, Espace, pour_la_fenetre
 from desktop_app.services.progression import Progression, TacheAnnulee
 from desktop_app.views.taches import Fil, TacheAvecProgression
 
@@ -145,6 +145,29 @@ class Operation(Generic[T]):
             self._fin(None, exc)
         else:
             self._fin(resultat, None)
+
+    def lancer_sans_figer(self) -> None:
+        """As ``lancer`` (when this returns, the work is committed or failed), but the work
+        runs in a thread while the window keeps painting and its timers run; the
+        gestionnaire's keys and clicks wait, in order, until it ends. For the window's own
+        short writes, whose wait is the disk's or another writer's: a decision takes 3 ms
+        alone, 100-300 ms behind a background commit or a busy disk (bench_fluidite). Its
+        writes keep the window's turn (``pour_la_fenetre``)."""
+
+        def travail(progression: Progression) -> T:
+            with pour_la_fenetre():
+                return self.travail(progression)
+
+        fil = Fil(travail, self.parent)
+        issue: list[tuple[Any, BaseException | None]] = []
+        fil.succeeded.connect(lambda resultat: issue.append((resultat, None)))
+        fil.failed.connect(lambda exc: issue.append((None, exc)))
+        boucle = QEventLoop()
+        fil.finished.connect(boucle.quit)  # queued: comes after the two above, in the loop
+        fil.finished.connect(fil.deleteLater)
+        fil.start()
+        boucle.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        self._fin(*issue[0])
 
     def en_fond(self) -> Fil:
         """In a thread, without a dialog: the window keeps answering; the end comes back on

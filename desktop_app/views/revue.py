@@ -259,10 +259,11 @@ class Revue(QObject):
         )
 
     def _ecrire(self, operation: Operation[DecisionEnregistree]) -> None:
-        """Locally at once; in team mode in the background, the decision keys held until the
-        server answered (the window keeps painting)."""
+        """Locally at once, the window painting meanwhile and the next key waiting for it; in
+        team mode in the background, the decision keys held until the server answered (the
+        window keeps painting)."""
         if self.espace.locale:
-            operation.lancer()
+            operation.lancer_sans_figer()
             return
         for action in self.actions_statut.values():
             action.setEnabled(False)

@@ -280,6 +280,52 @@ def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits
     w.close()
 
 
+def test_a_decision_behind_a_background_writer_leaves_the_window_painting_and_goes_first(
+    qtbot: QtBot, espace_demo: Espace
+) -> None:
+    """A decision whose write waits (a background writer holds the base: 100-300 ms seen in
+    bench_fluidite) is written in a thread while the window's timers and paints run, with
+    the window's turn (ahead of the background writers, which are told to give way); when
+    ``decider`` returns it is committed and said « Enregistré », as before."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    espace = espace_demo  # the demo package, imported
+    espace.preferences.gestionnaire = "Claire FAYOLLE"
+    w = ouvrir(qtbot, espace)
+    attendre_affichage(qtbot, w)
+    piece = w.piece
+    tour = espace.db.tour
+    assert piece is not None and tour is not None
+    tient, lache = threading.Event(), threading.Event()
+
+    def ecrivain_en_fond() -> None:  # as a reading stored in the background
+        with tour.tour():
+            tient.set()
+            lache.wait(20)
+
+    fond = threading.Thread(target=ecrivain_en_fond)
+    fond.start()
+    assert tient.wait(10)
+    vu_pendant: list[bool] = []
+
+    def pendant() -> None:  # a tick of the window's event loop while the decision waits
+        vu_pendant.append(tour.fenetre_attend())
+        lache.set()
+
+    QTimer.singleShot(100, pendant)
+    w.decider(Statut.CONFORME)
+    fond.join()
+    # On the window's thread, the write waited for the turn and the timer could not run:
+    # the turn timed out and the decision failed.
+    assert vu_pendant == [True]
+    assert "Enregistré" in w.panneau.etat.text()
+    with espace.db.read() as s:
+        assert s.get(Piece, piece.id).statut == Statut.CONFORME  # type: ignore[union-attr]
+    w.close()
+
+
 def test_a_failed_commit_keeps_the_decision_for_a_retry(
     qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
