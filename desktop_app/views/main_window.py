@@ -596,6 +596,12 @@ class MainWindow(QMainWindow):
                 8000,
             )
             return
+        from desktop_app.views.operations import Operation
+
+        if Operation.sans_figer_en_cours:  # a decision being written (its success still to
+            event.ignore()  # show, or its failure to say): the window closes just after
+            QTimer.singleShot(20, self.close)
+            return
         self.revue.attendre()
         self.dossier.finir()
         self.lecteur.fermer()  # before the wait: no reading starts a write after it

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -91,6 +91,8 @@ class Operation(Generic[T]):
     """One user action's work: ``travail(progression)`` then, on the GUI thread, the
     announcement and ``succes(resultat)``, or ``echec(Echec)`` (by default a dialog titled
     ``titre``), or ``conflit(ConflitDecision)`` when a colleague changed the pièce."""
+
+    sans_figer_en_cours: ClassVar[int] = 0  # ``lancer_sans_figer`` calls waiting for their end
 
     def __init__(
         self, parent: QWidget, travail: Callable[[Progression], T], titre: str = ""
@@ -166,7 +168,11 @@ class Operation(Generic[T]):
         fil.finished.connect(boucle.quit)  # queued: comes after the two above, in the loop
         fil.finished.connect(fil.deleteLater)
         fil.start()
-        boucle.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        Operation.sans_figer_en_cours += 1
+        try:
+            boucle.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        finally:
+            Operation.sans_figer_en_cours -= 1
         self._fin(*issue[0])
 
     def en_fond(self) -> Fil:

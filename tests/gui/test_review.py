@@ -326,6 +326,43 @@ def test_a_decision_behind_a_background_writer_leaves_the_window_painting_and_go
     w.close()
 
 
+def test_the_window_closed_while_a_decision_is_written_closes_once_it_is_committed(
+    qtbot: QtBot, espace_demo: Espace
+) -> None:
+    """The close request that reaches the window during a decision's write (the window
+    manager's, which the keys' hold does not stop) waits for it: the decision is committed,
+    then the window closes."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    espace = espace_demo  # the demo package, imported
+    espace.preferences.gestionnaire = "Claire FAYOLLE"
+    w = ouvrir(qtbot, espace)
+    attendre_affichage(qtbot, w)
+    piece = w.piece
+    tour = espace.db.tour
+    assert piece is not None and tour is not None
+    tient, lache = threading.Event(), threading.Event()
+
+    def ecrivain_en_fond() -> None:
+        with tour.tour():
+            tient.set()
+            lache.wait(20)
+
+    fond = threading.Thread(target=ecrivain_en_fond)
+    fond.start()
+    assert tient.wait(10)
+    QTimer.singleShot(100, w.close)  # closing waits for every thread: this one first
+    QTimer.singleShot(300, lache.set)
+    w.decider(Statut.CONFORME)
+    fond.join()
+    assert "Enregistré" in w.panneau.etat.text()
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=5_000)
+    with espace.db.read() as s:
+        assert s.get(Piece, piece.id).statut == Statut.CONFORME  # type: ignore[union-attr]
+
+
 def test_a_failed_commit_keeps_the_decision_for_a_retry(
     qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
