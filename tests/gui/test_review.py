@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,11 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from desktop_app.models import Decision, Piece, Statut, libelle_statut
+from desktop_app.models.database import TourDEcriture
 from desktop_app.services.espace import Espace, ouvrir_espace
 from desktop_app.services.importer import importer_paquet
 from desktop_app.services.regles import EtatDossier
-from desktop_app.services.requetes import STATUTS_COMPTES, ligne_candidature
+from desktop_app.services.requetes import STATUTS_COMPTES, LignePiece, ligne_candidature
 from desktop_app.views.dossier import ROLE_PIECE
 from desktop_app.views.main_window import MainWindow
 from tests.gui.fenetre import attendre_dossier, ouvrir
@@ -280,27 +282,23 @@ def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits
     w.close()
 
 
-def test_a_decision_behind_a_background_writer_leaves_the_window_painting_and_goes_first(
-    qtbot: QtBot, espace_demo: Espace
-) -> None:
-    """A decision whose write waits (a background writer holds the base: 100-300 ms seen in
-    bench_fluidite) is written in a thread while the window's timers and paints run, with
-    the window's turn (ahead of the background writers, which are told to give way); when
-    ``decider`` returns it is committed and said « Enregistré », as before."""
-    import threading
-
-    from PySide6.QtCore import QTimer
-
-    espace = espace_demo  # the demo package, imported
+def decision_a_prendre(
+    qtbot: QtBot, espace: Espace
+) -> tuple[MainWindow, LignePiece, TourDEcriture]:
+    """The window on the demo, its first pièce's file shown: ready for a decision."""
     espace.preferences.gestionnaire = "Claire FAYOLLE"
     w = ouvrir(qtbot, espace)
     attendre_affichage(qtbot, w)
-    piece = w.piece
     tour = espace.db.tour
-    assert piece is not None and tour is not None
+    assert w.piece is not None and tour is not None
+    return w, w.piece, tour
+
+
+def base_tenue_en_fond(tour: TourDEcriture) -> tuple[threading.Thread, threading.Event]:
+    """A background writer (as a reading stored) holds the base until the event is set."""
     tient, lache = threading.Event(), threading.Event()
 
-    def ecrivain_en_fond() -> None:  # as a reading stored in the background
+    def ecrivain_en_fond() -> None:
         with tour.tour():
             tient.set()
             lache.wait(20)
@@ -308,6 +306,21 @@ def test_a_decision_behind_a_background_writer_leaves_the_window_painting_and_go
     fond = threading.Thread(target=ecrivain_en_fond)
     fond.start()
     assert tient.wait(10)
+    return fond, lache
+
+
+def test_a_decision_behind_a_background_writer_leaves_the_window_painting_and_goes_first(
+    qtbot: QtBot, espace_demo: Espace
+) -> None:
+    """A decision whose write waits (a background writer holds the base: 100-300 ms seen in
+    bench_fluidite) is written in a thread while the window's timers and paints run, with
+    the window's turn (ahead of the background writers, which are told to give way); when
+    ``decider`` returns it is committed and said « Enregistré », as before."""
+    from PySide6.QtCore import QTimer
+
+    espace = espace_demo  # the demo package, imported
+    w, piece, tour = decision_a_prendre(qtbot, espace)
+    fond, lache = base_tenue_en_fond(tour)
     vu_pendant: list[bool] = []
 
     def pendant() -> None:  # a tick of the window's event loop while the decision waits
@@ -332,27 +345,11 @@ def test_the_window_closed_while_a_decision_is_written_closes_once_it_is_committ
     """The close request that reaches the window during a decision's write (the window
     manager's, which the keys' hold does not stop) waits for it: the decision is committed,
     then the window closes."""
-    import threading
-
     from PySide6.QtCore import QTimer
 
     espace = espace_demo  # the demo package, imported
-    espace.preferences.gestionnaire = "Claire FAYOLLE"
-    w = ouvrir(qtbot, espace)
-    attendre_affichage(qtbot, w)
-    piece = w.piece
-    tour = espace.db.tour
-    assert piece is not None and tour is not None
-    tient, lache = threading.Event(), threading.Event()
-
-    def ecrivain_en_fond() -> None:
-        with tour.tour():
-            tient.set()
-            lache.wait(20)
-
-    fond = threading.Thread(target=ecrivain_en_fond)
-    fond.start()
-    assert tient.wait(10)
+    w, piece, tour = decision_a_prendre(qtbot, espace)
+    fond, lache = base_tenue_en_fond(tour)
     QTimer.singleShot(100, w.close)  # closing waits for every thread: this one first
     QTimer.singleShot(300, lache.set)
     w.decider(Statut.CONFORME)
