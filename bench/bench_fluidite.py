@@ -4,7 +4,7 @@ as a frozen window) while opening dossiers, deciding, opening the follow-up wind
 real import (the campaign read again). The goal: none over 100 ms.
 
     python -m bench.bench_fluidite [--candidatures 300000] [--dossiers 20] [--fichiers-partages]
-                                   [--suivi-ouvert] [--paquet 300] [--piles]
+                                   [--suivi-ouvert] [--paquet 300] [--piles] [--vigie]
 
 It works on a copy of the bench's base (decisions are written) where every deposit has a file
 of its own (``harness.base_distincte``), or, with ``--fichiers-partages``, on the base as
@@ -32,12 +32,22 @@ of a background thread that held the base over 50 ms (a decision waits for it), 
 was started and its slowest statements. The sampling itself slows the window a little, and on
 Python 3.11 it may crash the process (a segmentation fault inside ``sys._current_frames``, 3
 runs of 5 once every decision wrote from a thread of its own: the interpreter's race between
-a thread's frames and another thread reading them, as in CPython issue 111363): run it again."""
+a thread's frames and another thread reading them, as in CPython issue 111363): run it again.
+
+``--vigie`` looks without sampling: faulthandler's watchdog, armed again at each tick, writes
+every thread's stack when the window's thread has not ticked for 80 ms, so each stall over
+80 ms is listed with where every thread was 80 ms into it, the CPU time of the whole process
+meanwhile and, on Linux, the machine's (``/proc/stat``: given to other processes, taken by the
+hypervisor, waiting for the disk), and any collection of the cyclic garbage collector over
+20 ms. It reads the stacks once per stall, not every 2 ms, the same unsynchronised way: it
+crashed once in six runs on a loaded machine (run it with ``python -X faulthandler``)."""
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
+import functools
 import os
 import shutil
 import statistics
@@ -68,6 +78,11 @@ def main() -> None:
         help="each import comes while the follow-up window computes its figures (F5)",
     )  # fmt: skip
     parser.add_argument("--paquet", type=int, default=300, help="candidatures per import")
+    parser.add_argument(
+        "--vigie", action="store_true",
+        help="at each stall over 80 ms, every thread's stack (faulthandler's watchdog), and "
+        "every cyclic collection of the garbage collector over 20 ms",
+    )  # fmt: skip
     parser.add_argument(
         "--piles", action="store_true",
         help="sample the window's Python stack, and print the stacks of each stall over 100 ms",
@@ -105,11 +120,16 @@ def main() -> None:
     fenetre.resize(1600, 900)
     fenetre.show()
     fenetre.recharger()
-    fenetre.revue.gestionnaire = lambda: "Bench"  # type: ignore[method-assign]
+    fenetre.revue.gestionnaire = lambda: "Bench"
     ticks: list[tuple[float, float]] = []  # the wall clock, the window's thread's CPU time
+
+    vigie = Vigie() if args.vigie else None
+    seuil = Vigie.DELAI if vigie is not None else 0.1  # the stalls listed with their causes
 
     def tic() -> None:
         ticks.append((time.perf_counter(), time.thread_time()))
+        if vigie is not None:
+            vigie.tic()
 
     minuteur = QTimer()
     minuteur.timeout.connect(tic)
@@ -169,7 +189,7 @@ def main() -> None:
 
     def pire_attente(
         nom: str,
-        chemin: Callable[[], None],
+        chemin: Callable[[], object],
         secondes: float = 0.4,
         jusqua: Callable[[], bool] = lambda: True,
     ) -> float:
@@ -186,7 +206,7 @@ def main() -> None:
         if len(ticks) < 2:
             return secondes
         (debut, cpu_debut), (fin, cpu_fin) = max(pairwise(ticks), key=lambda p: p[1][0] - p[0][0])
-        if fin - debut > 0.1:
+        if fin - debut > seuil:
             longues.append((nom, fin - debut, cpu_fin - cpu_debut, debut, fin))
         return fin - debut
 
@@ -205,7 +225,7 @@ def main() -> None:
         attendre(0.02)
     peinture = statistics.median(peintures)
     ouvrir = [
-        pire_attente("ouvrir", lambda r=r: fenetre.liste.selectionner(r.id))
+        pire_attente("ouvrir", functools.partial(fenetre.liste.selectionner, r.id))
         for r in lignes[::pas][: args.dossiers]
     ]
     decider = []
@@ -236,13 +256,15 @@ def main() -> None:
 
     import_ = []
     for paquet in paquets:
-        import_.append(pire_attente("importer", lambda p=paquet: importer(p), 1.0, relue))
+        import_.append(pire_attente("importer", functools.partial(importer, paquet), 1.0, relue))
         for dialogue in fenetre.findChildren(RapportDialog):  # the report it opened
             rapports.append(dialogue.rapport.resume())
             dialogue.close()
     minuteur.stop()
     if echantillons is not None:
         echantillons.arreter()
+    if vigie is not None:
+        vigie.arreter()
     fenetre.close()
     espace.close()
     shutil.rmtree(copie, ignore_errors=True)
@@ -270,19 +292,115 @@ def main() -> None:
         for d, sql in sorted(requetes, reverse=True)[:3]:
             print(f"    {d * 1000:.0f} ms : {sql[:300]}")
     for nom, duree, cpu, debut, fin in longues:
-        print(f"  au-delà de 100 ms : {nom}, {duree * 1000:.0f} ms, dont {cpu * 1000:.0f} ms de "
-              "calcul du fil de la fenêtre")  # fmt: skip
+        print(f"  au-delà de {seuil * 1000:.0f} ms : {nom}, {duree * 1000:.0f} ms, dont "
+              f"{cpu * 1000:.0f} ms de calcul du fil de la fenêtre")  # fmt: skip
         if echantillons is not None:
             principales, autres = echantillons.piles(debut, fin)
             for pile, fois in principales.most_common(3):
                 print(f"    {fois} × {' < '.join(pile)}")
             for pile, fois in autres.most_common(4):
                 print(f"    autre fil, {fois} × {' < '.join(pile)}")
+        if vigie is not None:
+            vigie.montrer(debut, fin)
 
 
 def nom_cadre(fichier: str, fonction: str, ligne: int | None) -> str:
     """A frame of a stack as the bench prints it: module.function:line."""
     return f"{Path(fichier).stem}.{fonction}:{ligne}"
+
+
+class Vigie:
+    """The stacks of every thread at 80 ms into each stall of the window's thread, without
+    sampling: the window's timer arms faulthandler's watchdog at each tick, and the watchdog
+    (a C thread) writes every thread's stack to a file when it is not armed again in time.
+    Its reading of the stacks is not synchronised with the threads either, but it reads once
+    per stall, not every 2 ms. Also the collector's collections over 20 ms, with their
+    thread (``gc.callbacks``)."""
+
+    DELAI = 0.08
+
+    def __init__(self) -> None:
+        import faulthandler
+        import gc
+
+        self._faulthandler = faulthandler
+        self._fichier = tempfile.TemporaryFile()  # noqa: SIM115 (read until the bench ends)
+        self._dernier, self._taille = time.perf_counter(), 0
+        self.vidages: list[tuple[float, int]] = []  # a stall seen: its start, its dump's offset
+        self.collectes: list[tuple[float, float, int, str]] = []  # start, end, generation, thread
+        self._debuts: dict[int, float] = {}
+        self.releves: list[tuple[float, float, float, float, float]] = []
+        self._stat = os.open("/proc/stat", os.O_RDONLY) if Path("/proc/stat").exists() else None
+        self._gc = gc
+
+        def collecte(phase: str, info: dict[str, int]) -> None:
+            fil = threading.get_ident()
+            if phase == "start":
+                self._debuts[fil] = time.perf_counter()
+            elif fil in self._debuts:
+                debut, fin = self._debuts.pop(fil), time.perf_counter()
+                if fin - debut > 0.02:
+                    nom = threading.current_thread().name
+                    self.collectes.append((debut, fin, info["generation"], nom))
+
+        self._collecte = collecte
+        gc.callbacks.append(collecte)
+        self.tic()
+
+    def _releve(self, quand: float) -> None:
+        """The process's CPU time and the machine's (Linux: ``/proc/stat``, in hundredths)."""
+        machine = (0.0, 0.0, 0.0)
+        if self._stat is not None:
+            champs = [int(x) for x in os.pread(self._stat, 256, 0).split()[1:9]]
+            occupe = sum(champs[:3]) + champs[5] + champs[6]  # user nice system irq softirq
+            machine = (occupe / 100, champs[4] / 100, champs[7] / 100)  # then iowait, steal
+        self.releves.append((quand, time.process_time(), *machine))
+
+    def tic(self) -> None:
+        maintenant = time.perf_counter()
+        self._releve(maintenant)
+        taille = os.fstat(self._fichier.fileno()).st_size
+        if taille > self._taille:  # the watchdog wrote: the window's thread stood still
+            self.vidages.append((self._dernier, taille))
+            self._taille = taille
+        self._dernier = maintenant
+        self._faulthandler.dump_traceback_later(self.DELAI, file=self._fichier, exit=False)
+
+    def arreter(self) -> None:
+        self._faulthandler.cancel_dump_traceback_later()
+        self._gc.callbacks.remove(self._collecte)
+        if self._stat is not None:
+            os.close(self._stat)
+
+    def montrer(self, debut: float, fin: float) -> None:
+        instants = [r[0] for r in self.releves]
+        avant = self.releves[max(0, bisect.bisect_right(instants, debut) - 1)]
+        apres = self.releves[min(len(instants) - 1, bisect.bisect_left(instants, fin))]
+        _, processus, occupe, disque, vole = (b - a for a, b in zip(avant, apres, strict=True))
+        print(f"    le processus : {processus * 1000:.0f} ms de calcul (tous ses fils)", end="")
+        if self._stat is not None:
+            coeurs = os.cpu_count() or 1
+            print(f" ; la machine ({coeurs} cœurs : {coeurs * (fin - debut) * 1000:.0f} ms) : "
+                  f"{max(0.0, occupe - processus) * 1000:.0f} ms à d'autres processus, "
+                  f"{vole * 1000:.0f} ms pris par l'hyperviseur, "
+                  f"{disque * 1000:.0f} ms d'attente du disque", end="")  # fmt: skip
+        print()
+        noms = {f.ident: f.name for f in threading.enumerate()}
+        precedent = 0
+        for quand, fin_vidage in self.vidages:
+            if debut - 0.001 <= quand <= fin:
+                self._fichier.seek(precedent)
+                texte = self._fichier.read(fin_vidage - precedent).decode(errors="replace")
+                for ligne in texte.splitlines():
+                    if ligne.startswith(("Thread 0x", "Current thread 0x")):
+                        ident = int(ligne.split()[-5], 16)
+                        ligne = f"{ligne} [{noms.get(ident, '?')}]"
+                    print(f"    | {ligne}")
+            precedent = fin_vidage
+        for d, f, generation, nom in self.collectes:
+            if d < fin and f > debut:
+                duree = (f - d) * 1000
+                print(f"    collecte de génération {generation}, {duree:.0f} ms, fil {nom}")
 
 
 class Echantillonneur:
