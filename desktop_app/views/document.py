@@ -143,4 +143,4 @@ class PanneauDocument(QWidget):
             self.espace,
             lambda s: memoriser_rotation(s, depot_id, rotation),
             "Rotation non mémorisée",
-        ).lancer()
+        ).lancer_sans_figer()  # as a decision: the window paints, the next R waits for it

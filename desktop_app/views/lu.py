@@ -335,7 +335,7 @@ class PanneauLu(QLabel):
             lambda s: correction_enregistree(s, depot_id, champ, texte, gestionnaire),
         ).annonce(self.annonces, Changements.de(candidatures, pieces)).echec(
             lambda echec: QMessageBox.warning(self, "Corriger la lecture", echec.message)
-        ).lancer()  # the announcement reads the panel and the pièce's history again
+        ).lancer_sans_figer()  # the announcement reads the panel and the history again
 
     def _montrer_zone(self) -> None:
         """Outline where the values were read: the MRZ or the code, or the words the OCR

@@ -388,4 +388,4 @@ class Revue(QObject):
             self.annonces, Changements.de([candidature_id], [p.id for p in eligibles])
         ).succes(faites).echec(
             lambda e: self.panneau.erreur(f"Rien n'a été enregistré : {e.message}", False)
-        ).lancer()
+        ).lancer_sans_figer()

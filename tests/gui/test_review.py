@@ -360,6 +360,48 @@ def test_the_window_closed_while_a_decision_is_written_closes_once_it_is_committ
         assert s.get(Piece, piece.id).statut == Statut.CONFORME  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("action", ["rotation", "conforme en lot"])
+def test_the_windows_other_short_writes_behind_a_background_writer_leave_it_painting(
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch, action: str
+) -> None:
+    """A rotation remembered (R) and « Conforme en lot » are written as a decision is: in a
+    thread, with the window's turn, its timers and paints running; committed when the action
+    returns."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.models import Depot
+
+    espace = espace_demo  # the demo package, imported
+    w, piece, tour = decision_a_prendre(qtbot, espace)
+    depot = next(d for d in w.depots[piece.id] if d.courant)
+    monkeypatch.setattr("desktop_app.views.revue.QMessageBox.question",
+                        lambda *_: QMessageBox.StandardButton.Yes)  # fmt: skip
+    echecs: list[str] = []  # a failed rotation's dialog (the write's turn timed out)
+    monkeypatch.setattr("desktop_app.views.operations.QMessageBox.warning",
+                        lambda _parent, _titre, message: echecs.append(message))  # fmt: skip
+    fond, lache = base_tenue_en_fond(tour)
+    vu_pendant: list[bool] = []
+
+    def pendant() -> None:
+        vu_pendant.append(tour.fenetre_attend())
+        lache.set()
+
+    QTimer.singleShot(100, pendant)
+    if action == "rotation":
+        w.viewer.action_droite.trigger()
+    else:
+        w.revue.conformes_affichees()
+    fond.join()
+    assert vu_pendant == [True] and echecs == []
+    with espace.db.read() as s:
+        if action == "rotation":
+            assert s.get(Depot, depot.id).rotation_affichage == 90  # type: ignore[union-attr]
+        else:
+            assert s.get(Piece, piece.id).statut == Statut.CONFORME  # type: ignore[union-attr]
+    w.close()
+
+
 def test_a_failed_commit_keeps_the_decision_for_a_retry(
     qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
