@@ -37,8 +37,9 @@ a thread's frames and another thread reading them, as in CPython issue 111363): 
 ``--vigie`` looks without sampling: faulthandler's watchdog, armed again at each tick, writes
 every thread's stack when the window's thread has not ticked for 80 ms, so each stall over
 80 ms is listed with where every thread was 80 ms into it, the CPU time of the whole process
-meanwhile and, on Linux, the machine's (``/proc/stat``: given to other processes, taken by the
-hypervisor, waiting for the disk), and any collection of the cyclic garbage collector over
+meanwhile and, on Linux, the machine's (``/proc/stat``: given to other processes, the
+application's rendering and inspection processes among them, taken by the hypervisor, waiting
+for the disk), and any collection of the cyclic garbage collector over
 20 ms. It reads the stacks once per stall, not every 2 ms, but the same unsynchronised way:
 the process died in 5 runs of 16 on a loaded machine (none of 5 on a quiet one, none of 7
 without it), most often silently: run it again."""
@@ -382,7 +383,8 @@ class Vigie:
         if self._stat is not None:
             coeurs = os.cpu_count() or 1
             print(f" ; la machine ({coeurs} cœurs : {coeurs * (fin - debut) * 1000:.0f} ms) : "
-                  f"{max(0.0, occupe - processus) * 1000:.0f} ms à d'autres processus, "
+                  f"{max(0.0, occupe - processus) * 1000:.0f} ms à d'autres processus (les "
+                  "processus de rendu et d'inspection de l'application compris), "
                   f"{vole * 1000:.0f} ms pris par l'hyperviseur, "
                   f"{disque * 1000:.0f} ms d'attente du disque", end="")  # fmt: skip
         print()
