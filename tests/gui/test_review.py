@@ -309,6 +309,22 @@ def base_tenue_en_fond(tour: TourDEcriture) -> tuple[threading.Thread, threading
     return fond, lache
 
 
+def lacher_dans_la_boucle(tour: TourDEcriture, lache: threading.Event) -> list[bool]:
+    """In 100 ms, a tick of the window's event loop (it can run only if the action under way
+    leaves the window painting) notes whether the window waits for its turn, then lets the
+    background writer go."""
+    from PySide6.QtCore import QTimer
+
+    vu_pendant: list[bool] = []
+
+    def pendant() -> None:
+        vu_pendant.append(tour.fenetre_attend())
+        lache.set()
+
+    QTimer.singleShot(100, pendant)
+    return vu_pendant
+
+
 def test_a_decision_behind_a_background_writer_leaves_the_window_painting_and_goes_first(
     qtbot: QtBot, espace_demo: Espace
 ) -> None:
@@ -316,18 +332,10 @@ def test_a_decision_behind_a_background_writer_leaves_the_window_painting_and_go
     bench_fluidite) is written in a thread while the window's timers and paints run, with
     the window's turn (ahead of the background writers, which are told to give way); when
     ``decider`` returns it is committed and said « Enregistré », as before."""
-    from PySide6.QtCore import QTimer
-
     espace = espace_demo  # the demo package, imported
     w, piece, tour = decision_a_prendre(qtbot, espace)
     fond, lache = base_tenue_en_fond(tour)
-    vu_pendant: list[bool] = []
-
-    def pendant() -> None:  # a tick of the window's event loop while the decision waits
-        vu_pendant.append(tour.fenetre_attend())
-        lache.set()
-
-    QTimer.singleShot(100, pendant)
+    vu_pendant = lacher_dans_la_boucle(tour, lache)
     w.decider(Statut.CONFORME)
     fond.join()
     # On the window's thread, the write waited for the turn and the timer could not run:
@@ -367,7 +375,6 @@ def test_the_windows_other_short_writes_behind_a_background_writer_leave_it_pain
     """A rotation remembered (R) and « Conforme en lot » are written as a decision is: in a
     thread, with the window's turn, its timers and paints running; committed when the action
     returns."""
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
     from desktop_app.models import Depot
@@ -381,13 +388,7 @@ def test_the_windows_other_short_writes_behind_a_background_writer_leave_it_pain
     monkeypatch.setattr("desktop_app.views.operations.QMessageBox.warning",
                         lambda _parent, _titre, message: echecs.append(message))  # fmt: skip
     fond, lache = base_tenue_en_fond(tour)
-    vu_pendant: list[bool] = []
-
-    def pendant() -> None:
-        vu_pendant.append(tour.fenetre_attend())
-        lache.set()
-
-    QTimer.singleShot(100, pendant)
+    vu_pendant = lacher_dans_la_boucle(tour, lache)
     if action == "rotation":
         w.viewer.action_droite.trigger()
     else:
