@@ -24,6 +24,8 @@ def attendre_et_saisir(app: object, window: object, out: Path) -> None:
     def peints() -> bool:
         if window.dossier.relecture_en_cours:  # type: ignore[attr-defined]
             return False  # the dossier chosen in the list is read in a thread
+        if window.piece is not None and not window.panneau.historique.toPlainText():  # type: ignore[attr-defined]
+            return False  # the pièce's history is read in a thread
         lu = window.lu  # type: ignore[attr-defined]
         lecture = lu.depot is None or (lu.affiche is not None and lu.affiche.lu is not None)
         return lecture and all(

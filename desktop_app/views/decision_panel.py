@@ -195,9 +195,13 @@ class DecisionPanel(QWidget):
         self.commentaire.setPlainText(". ".join(parties) + ("." if parties else ""))
 
     def montrer(
-        self, piece: LignePiece | None, historique: Sequence[Evenement], aujourd_hui: dt.date
+        self,
+        piece: LignePiece | None,
+        historique: Sequence[Evenement] | None,
+        aujourd_hui: dt.date,
     ) -> None:
-        """The pièce as it is now (after a change of pièce, or after a decision)."""
+        """The pièce as it is now (after a change of pièce, or after a decision); its history,
+        or None while it is read (``montrer_historique`` then fills it)."""
         self.reessayer.hide()
         self.etat.clear()
         self.motifs.blockSignals(True)
@@ -257,6 +261,13 @@ class DecisionPanel(QWidget):
         self.date_reception.setDate(QDate(date.year, date.month, date.day))
         self.date_reception.setMaximumDate(QDate(aujourd_hui.year, aujourd_hui.month,
                                                  aujourd_hui.day))  # fmt: skip
+        if historique is None:
+            self.historique.clear()  # not another pièce's history meanwhile
+        else:
+            self.montrer_historique(historique)
+
+    def montrer_historique(self, historique: Sequence[Evenement]) -> None:
+        """The history of the pièce shown, newest first."""
         lignes = []
         for e in reversed(historique):
             quand = format_datetime(e.horodatage)
@@ -278,6 +289,11 @@ class DecisionPanel(QWidget):
                     f"{html.escape(e.auteur)}{texte}</p>"
                 )
         self.historique.setHtml("".join(lignes) or "<p><i>Aucun dépôt ni décision.</i></p>")
+
+    def historique_illisible(self, message: str) -> None:
+        self.historique.setHtml(
+            f"<p style='color:#a4262c'>Historique illisible : {html.escape(message)}</p>"
+        )
 
     def _lien(self, lien: str) -> None:
         _, candidature, piece = lien.split(":")
