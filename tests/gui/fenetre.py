@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import threading
 
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop_app.app import Demarrage, creer_application
+from desktop_app.models.database import TourDEcriture
 from desktop_app.services.espace import Espace
 from desktop_app.views.main_window import MainWindow
 
@@ -47,3 +49,34 @@ def demarrer(qtbot: QtBot, args: argparse.Namespace) -> tuple[MainWindow, Espace
     espace = fini.args[0]
     assert (espace is not None) == w.installee
     return w, espace
+
+
+def base_tenue_en_fond(tour: TourDEcriture) -> tuple[threading.Thread, threading.Event]:
+    """A background writer (as a reading stored) holds the base until the event is set."""
+    tient, lache = threading.Event(), threading.Event()
+
+    def ecrivain_en_fond() -> None:
+        with tour.tour():
+            tient.set()
+            lache.wait(20)
+
+    fond = threading.Thread(target=ecrivain_en_fond)
+    fond.start()
+    assert tient.wait(10)
+    return fond, lache
+
+
+def lacher_dans_la_boucle(tour: TourDEcriture, lache: threading.Event) -> list[bool]:
+    """In 100 ms, a tick of the window's event loop (it can run only if the action under way
+    leaves the window painting) notes whether the window waits for its turn, then lets the
+    background writer go."""
+    from PySide6.QtCore import QTimer
+
+    vu_pendant: list[bool] = []
+
+    def pendant() -> None:
+        vu_pendant.append(tour.fenetre_attend())
+        lache.set()
+
+    QTimer.singleShot(100, pendant)
+    return vu_pendant

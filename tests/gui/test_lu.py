@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from desktop_app.models import Depot, Piece, Statut
 from desktop_app.services.demo import cartes_differentes
 from desktop_app.services.espace import Espace, ouvrir_espace
 from desktop_app.services.lecture import MOTIF_NAISSANCE
-from tests.gui.fenetre import ouvrir
+from tests.gui.fenetre import base_tenue_en_fond, lacher_dans_la_boucle, ouvrir
 
 
 def _premier_depot(espace: Espace, nom: str) -> tuple[int, int] | None:
@@ -29,7 +30,7 @@ def _premier_depot(espace: Espace, nom: str) -> tuple[int, int] | None:
 
 
 def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
-    qtbot: QtBot, tmp_path: Path, donnees_demo: Path
+    qtbot: QtBot, tmp_path: Path, donnees_demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     espace = ouvrir_espace(tmp_path / "donnees")
     espace.preferences.gestionnaire = "Claire FAYOLLE"
@@ -69,9 +70,20 @@ def test_the_card_read_is_shown_beside_the_identity_and_n_checks_its_reason(
 
     # The gestionnaire corrects the date read (say the card was misread): kept in the pièce's
     # history, then shown as corrected and compared again.
+    # Written as a decision is: in a thread, with the window's turn, the window painting
+    # meanwhile (here behind a background writer that lets go once the window waits).
     assert "corriger" in texte
     naissance = w.etat.identite.date_naissance  # type: ignore[union-attr]
+    echecs: list[str] = []
+    monkeypatch.setattr("desktop_app.views.lu.QMessageBox.warning",
+                        lambda _parent, _titre, message: echecs.append(message))  # fmt: skip
+    tour = espace.db.tour
+    assert tour is not None
+    fond, lache = base_tenue_en_fond(tour)
+    vu_pendant = lacher_dans_la_boucle(tour, lache)
     w.lu.corriger("naissance", f"{naissance:%d/%m/%Y}")
+    fond.join()
+    assert vu_pendant == [True] and echecs == []
     qtbot.waitUntil(lambda: "corrigé par Claire FAYOLLE" in w.lu.text(), timeout=10_000)
     assert "≠ inscription" not in w.lu.text() and w.etat.motifs_suggeres == [
         m for m in w.etat.motifs_suggeres if m != MOTIF_NAISSANCE

@@ -19,7 +19,12 @@ from desktop_app.services.regles import EtatDossier
 from desktop_app.services.requetes import STATUTS_COMPTES, LignePiece, ligne_candidature
 from desktop_app.views.dossier import ROLE_PIECE
 from desktop_app.views.main_window import MainWindow
-from tests.gui.fenetre import attendre_dossier, ouvrir
+from tests.gui.fenetre import (
+    attendre_dossier,
+    base_tenue_en_fond,
+    lacher_dans_la_boucle,
+    ouvrir,
+)
 
 
 def touche(
@@ -202,7 +207,6 @@ def test_a_rows_readings_after_decisions_never_land_older_than_the_last_decision
     """After a decision its row is read again in a thread. A second decision while the first
     reading is slow does not start a reading beside it (which could land first, then be
     overwritten by the older one): it is read once the first has landed."""
-    import threading
     import time
 
     from desktop_app.views import liste
@@ -292,37 +296,6 @@ def decision_a_prendre(
     tour = espace.db.tour
     assert w.piece is not None and tour is not None
     return w, w.piece, tour
-
-
-def base_tenue_en_fond(tour: TourDEcriture) -> tuple[threading.Thread, threading.Event]:
-    """A background writer (as a reading stored) holds the base until the event is set."""
-    tient, lache = threading.Event(), threading.Event()
-
-    def ecrivain_en_fond() -> None:
-        with tour.tour():
-            tient.set()
-            lache.wait(20)
-
-    fond = threading.Thread(target=ecrivain_en_fond)
-    fond.start()
-    assert tient.wait(10)
-    return fond, lache
-
-
-def lacher_dans_la_boucle(tour: TourDEcriture, lache: threading.Event) -> list[bool]:
-    """In 100 ms, a tick of the window's event loop (it can run only if the action under way
-    leaves the window painting) notes whether the window waits for its turn, then lets the
-    background writer go."""
-    from PySide6.QtCore import QTimer
-
-    vu_pendant: list[bool] = []
-
-    def pendant() -> None:
-        vu_pendant.append(tour.fenetre_attend())
-        lache.set()
-
-    QTimer.singleShot(100, pendant)
-    return vu_pendant
 
 
 def test_a_decision_behind_a_background_writer_leaves_the_window_painting_and_goes_first(
@@ -653,7 +626,6 @@ def test_the_next_candidatures_file_is_prefetched_from_a_thread_and_a_late_answe
     """On a dossier's last pièce, the file to prefetch is the next candidature's: its pièces
     are read in a thread, not on the window's. If the gestionnaire has moved on before that
     reading ends, its answer is dropped: the file prefetched is the one for where they are."""
-    import threading
     import time
 
     import desktop_app.views.revue as revue
