@@ -724,3 +724,33 @@ def test_a_pieces_history_is_read_in_a_thread_and_a_late_answer_dropped(
     assert nom_seconde in w.panneau.historique.toPlainText()
     assert sorted(lectures) == sorted([(premiere.id, False), (seconde.id, False)])
     w.close()
+
+
+def test_a_history_that_cannot_be_read_says_so_in_its_place_without_a_dialog(
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The base does not answer while a pièce's history is read in a thread: the pièce is
+    shown all the same, its history view says why in French, and no dialog stops the
+    gestionnaire moving on."""
+    from sqlalchemy.exc import OperationalError
+
+    import desktop_app.views.revue as revue
+
+    w = ouvrir(qtbot, espace_demo)
+    pieces = w.dossier.pieces_affichees()
+    assert len(pieces) >= 2 and w.piece is not None and w.candidature_id is not None
+    autre = next(p for p in pieces if p.id != w.piece.id)
+    dialogues: list[str] = []
+    monkeypatch.setattr("desktop_app.views.operations.QMessageBox.warning",
+                        lambda _parent, _titre, message: dialogues.append(message))  # fmt: skip
+
+    def en_panne(_session: object, _piece_id: int) -> object:
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(revue, "historique_de", en_panne)
+    w.dossier.ouvrir(w.candidature_id, autre.id)
+    assert f"({autre.code})" in w.panneau.titre.text()
+    qtbot.waitUntil(lambda: "Historique illisible" in w.panneau.historique.toPlainText())
+    assert "La base de données n'a pas répondu" in w.panneau.historique.toPlainText()
+    assert dialogues == []
+    w.close()
