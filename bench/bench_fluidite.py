@@ -39,10 +39,10 @@ every thread's stack when the window's thread has not ticked for 80 ms, so each 
 80 ms is listed with where every thread was 80 ms into it, the CPU time of the whole process
 meanwhile and, on Linux, the machine's (``/proc/stat``: given to other processes, the
 application's rendering and inspection processes among them, taken by the hypervisor, waiting
-for the disk), and any collection of the cyclic garbage collector over
-20 ms. It reads the stacks once per stall, not every 2 ms, but the same unsynchronised way:
-the process died in 5 runs of 16 on a loaded machine (none of 5 on a quiet one, none of 7
-without it), most often silently: run it again."""
+for the disk), and any collection of the cyclic garbage collector over 20 ms. It reads the
+stacks once per stall, not every 2 ms, but the same unsynchronised way: the process died in 5
+runs of 16 on a loaded machine (none of 5 on a quiet one, none of 7 without it), most often
+silently: run it again."""
 
 from __future__ import annotations
 
