@@ -107,6 +107,7 @@ def _dans_la_fenetre(espace: Any, a_voir: dict[str, tuple[int, int, int]]) -> li
             affiches: list[str] = []
             window.viewer.documentAffiche.connect(affiches.append)
             window.aller_a(candidature_id, piece_id)
+            window.dossier.finir()  # (read in a thread: its files listed once it is shown)
             for i in range(window.fichiers.count()):  # the pièce may hold older deposits
                 if getattr(window.fichiers.itemData(i), "id", None) == depot_id:
                     window.fichiers.setCurrentIndex(i)

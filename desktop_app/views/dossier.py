@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +38,7 @@ from desktop_app.services.requetes import (
 )
 from desktop_app.views.etat import EtatRevue, a_voir, premiere_a_voir
 from desktop_app.views.item_models import COULEURS
-from desktop_app.views.operations import Annonces, Changements, Operation, echec_de
+from desktop_app.views.operations import Annonces, Changements, echec_de
 from desktop_app.views.taches import Fil
 
 AUCUN_DOSSIER = "<i>Sélectionnez une candidature pour voir son dossier.</i>"
@@ -190,7 +191,9 @@ class Relecture:
 
     candidature_id: int
     touchees: frozenset[int] = frozenset()  # the pièces the write changed
-    ouverture: bool = False  # a dossier opened: shown on its first pièce to check
+    ouverture: bool = False  # a dossier opened: shown on ``piece_id`` or its first to check
+    piece_id: int | None = None
+    puis: Callable[[], None] | None = None  # once it is shown (or could not be read)
     fil: Fil | None = None
     lu: LuDuDossier | None = None
     erreur: Exception | None = None
@@ -241,31 +244,26 @@ class PanneauDossier(QWidget):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, panneau)
 
-    def ouvrir(self, candidature_id: int | None, piece_id: int | None = None) -> None:
-        """Read a candidature's dossier and show it, on ``piece_id`` or its first pièce to
-        check; None: no dossier."""
+    def ouvrir(
+        self,
+        candidature_id: int | None,
+        piece_id: int | None = None,
+        puis: Callable[[], None] | None = None,
+    ) -> None:
+        """Open a candidature's dossier (chosen in the list, « y aller », a decision undone),
+        on ``piece_id`` or its first pièce to check, read in a thread: the window keeps
+        painting, and the first key or click meanwhile waits for that reading (``finir``), so
+        that it acts on this dossier; ``puis()`` once it is shown. A reading under way is
+        dropped (the gestionnaire moved on). None: no dossier, at once."""
         self._oublier_relecture()
         if candidature_id is None:
             self._montrer(None, None, [], {}, [], None)
             return
-        Operation.lecture(self, self.espace, lambda s: lire_dossier(s, candidature_id)).succes(
-            lambda lu: self.montrer_lu(candidature_id, lu, piece_id)
-        ).lancer()
-
-    def ouvrir_en_fond(self, candidature_id: int | None) -> None:
-        """Open a candidature's dossier (chosen in the list), read in a thread: the window keeps
-        painting, and the first key or click meanwhile waits for that reading (``finir``), so
-        that it acts on this dossier. A reading under way is dropped (the gestionnaire moved
-        on). None: no dossier, at once."""
-        if candidature_id is None:
-            self.ouvrir(None)
-            return
-        self._oublier_relecture()
-        self._lire_en_fond(Relecture(candidature_id, ouverture=True))
+        self._lire_en_fond(Relecture(candidature_id, ouverture=True, piece_id=piece_id, puis=puis))
 
     def montrer_lu(self, candidature_id: int, lu: LuDuDossier, piece_id: int | None = None) -> None:
-        """Show a dossier read already (by ``ouvrir``, or in a thread with the campaign's
-        list), on ``piece_id`` or its first pièce to check."""
+        """Show a dossier read already (in a thread with the campaign's list), on
+        ``piece_id`` or its first pièce to check."""
         self._oublier_relecture()
         self._montrer(candidature_id, *lu, piece_id)
 
@@ -331,9 +329,13 @@ class PanneauDossier(QWidget):
             if echec is not None:
                 QMessageBox.warning(self, "Lecture du dossier", echec.message)
         elif relecture.lu is not None:
-            piece = None if relecture.ouverture else self.etat.piece
-            self._montrer(relecture.candidature_id, *relecture.lu, piece.id if piece else None,
-                          relecture.touchees)  # fmt: skip
+            if relecture.ouverture:
+                piece_id = relecture.piece_id
+            else:
+                piece_id = self.etat.piece.id if self.etat.piece is not None else None
+            self._montrer(relecture.candidature_id, *relecture.lu, piece_id, relecture.touchees)
+        if relecture.puis is not None:
+            relecture.puis()
 
     def _montrer(
         self,

@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         self.actions_campagne = ActionsCampagne(self, espace, self.etat, self.annonces,
                                                 self.liste)  # fmt: skip
         self.annonces.changements.connect(self._changements)
-        self.liste.candidatureChoisie.connect(self.dossier.ouvrir_en_fond)
+        self.liste.candidatureChoisie.connect(self.dossier.ouvrir)
         self.liste.remise.connect(self.revue.surface)
         self.dossier.depotChoisi.connect(self.document.montrer_depot)
         # The handles automation, screen readers and the tests use.

@@ -187,13 +187,16 @@ class Revue(QObject):
         if not self.dossier.prochaine_a_voir() and not self.liste.prochaine_a_controler():
             self.panneau.information("Plus aucune pièce à contrôler dans la liste affichée.")
 
-    def aller_a(self, candidature_id: int, piece_id: int) -> None:
-        """Show that pièce of that candidature (the filters give way if they hide it)."""
+    def aller_a(
+        self, candidature_id: int, piece_id: int, puis: Callable[[], None] | None = None
+    ) -> None:
+        """Show that pièce of that candidature (the filters give way if they hide it), read
+        in a thread; ``puis()`` once it is shown."""
         if self.liste.candidatures.ligne_de(candidature_id) < 0:
             self.liste.montrer_toutes()
         if self.etat.candidature_id != candidature_id:
             self.liste.selectionner(candidature_id, silencieux=True)
-        self.dossier.ouvrir(candidature_id, piece_id)
+        self.dossier.ouvrir(candidature_id, piece_id, puis)
 
     # -- deciding ----------------------------------------------------------------------------
     def decider(self, statut: Statut | None) -> None:
@@ -343,12 +346,11 @@ class Revue(QObject):
 
         def annulee(annulation: DecisionEnregistree) -> None:
             self.etat.annulables.pop()
-            self.aller_a(candidature_id, fait.piece_id)
             self.surface()
-            self.panneau.enregistre(
-                f"{format_time(annulation.horodatage)} : décision annulée, la pièce est revenue "
-                f"à « {libelle_statut(annulation.statut)} »"
-            )
+            dit = (f"{format_time(annulation.horodatage)} : décision annulée, la pièce est "
+                   f"revenue à « {libelle_statut(annulation.statut)} »")  # fmt: skip
+            # Said once the pièce is shown (showing a pièce clears what was said).
+            self.aller_a(candidature_id, fait.piece_id, lambda: self.panneau.enregistre(dit))
 
         def refusee(echec: Echec) -> None:
             if not echec.reessayable:  # the pièce changed since: that decision stays

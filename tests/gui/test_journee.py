@@ -34,6 +34,7 @@ def _tout_a_voir(w: MainWindow) -> str:
     awaiting the gestionnaire."""
     for ligne in w.candidatures.toutes():
         w.dossier.ouvrir(ligne.id)
+        w.dossier.finir()  # (read in a thread)
         pieces = w.etat.pieces
         if len(pieces) >= 3 and all(
             p.statut is None and p.fichiers and not p.non_recevables for p in pieces
@@ -75,6 +76,7 @@ def test_from_the_search_to_three_decisions_undo_and_f3_by_keys_alone(
     touche(qtbot, w, Qt.Key.Key_R)  # Reçue: a decision, never an « r » in a comment
     assert "Enregistré" in w.panneau.etat.text()
     touche(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undone
+    attendre_dossier(qtbot, w)  # (its dossier read in a thread)
     assert w.piece.id == pieces[2].id and w.piece.statut is None
 
     with espace.db.read() as s:
@@ -157,9 +159,11 @@ def test_zoom_keys_fire_once_each_and_each_document_opens_with_the_chosen_fit(
         ).all()  # fmt: skip
     v.action_garder_zoom.setChecked(True)  # kept: the next document keeps it
     w.aller_a(*autres[0])
+    attendre_dossier(qtbot, w)
     assert v.mode == "libre"
     v.action_garder_zoom.setChecked(False)  # not kept: the next one opens with the chosen fit
     w.aller_a(*autres[1])
+    attendre_dossier(qtbot, w)
     assert v.mode == v.ajustement == "largeur"
     w.close()
 

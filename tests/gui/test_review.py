@@ -106,7 +106,9 @@ def test_a_dossier_checked_from_the_keyboard_survives_a_restart(
     # R: received today; then Ctrl+Z undoes it, and the pièce is back to no status.
     touche(qtbot, w, Qt.Key.Key_R)
     touche(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    attendre_dossier(qtbot, w)  # the undone pièce's dossier, read in a thread
     assert w.piece.id == pieces[2].id and w.piece.statut is None
+    assert "décision annulée, la pièce est revenue à « Aucun statut »" in w.panneau.etat.text()
     touche(qtbot, w, Qt.Key.Key_R)
     qtbot.waitUntil(lambda: not w.liste.lignes_en_lecture)  # its row, read in a thread
     ligne = w.candidatures.row_at(w.candidatures.ligne_de(candidature_id))  # type: ignore[arg-type]
@@ -201,6 +203,44 @@ def test_a_dossier_chosen_in_the_list_is_read_in_a_thread_and_the_next_key_acts_
     w.close()
 
 
+def test_y_aller_opens_the_other_dossier_on_its_piece_read_in_a_thread(
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« y aller » (a file deposited elsewhere; a decision undone too) opens that dossier on
+    that pièce without reading it on the GUI thread; a key pressed before the reading ends
+    waits for it and acts there."""
+    from desktop_app.views import dossier
+
+    w = ouvrir(qtbot, espace_demo)
+    w.candidature_view.selectRow(2)
+    attendre_dossier(qtbot, w)
+    cible = w.candidature_id
+    pieces = w.dossier.pieces_affichees()
+    assert cible is not None and len(pieces) >= 3
+    voulue, avant = pieces[-1], pieces[-2]  # not the pièce it opens on by itself
+    w.candidature_view.selectRow(0)
+    attendre_dossier(qtbot, w)
+    depart = w.candidature_id
+    w.arbre.setFocus()
+    lectures: list[tuple[int, bool]] = []
+    lire_dossier = dossier.lire_dossier
+
+    def espion(s: object, candidature_id: int) -> dossier.LuDuDossier:
+        lectures.append((candidature_id, threading.current_thread() is threading.main_thread()))
+        return lire_dossier(s, candidature_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dossier, "lire_dossier", espion)
+    montrees: list[int] = []
+    w.etat.pieceChangee.connect(lambda: montrees.append(w.piece.id))  # type: ignore[union-attr]
+    w.panneau.allerA.emit(cible, voulue.id)  # the link « y aller »
+    assert w.dossier.relecture_en_cours and w.candidature_id == depart and montrees == []
+    touche(qtbot, w, Qt.Key.Key_K)  # waits for that reading, then the pièce before it
+    assert w.candidature_id == cible and montrees == [voulue.id, avant.id]
+    assert lectures == [(cible, False)]
+    assert w.liste.ligne_courante() == 2
+    w.close()
+
+
 def test_a_rows_readings_after_decisions_never_land_older_than_the_last_decision(
     qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -259,6 +299,7 @@ def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits
     else:
         raise AssertionError("aucun dossier de démonstration à deux pièces à contrôler")
     w.dossier.ouvrir(w.candidature_id, pieces[0].id)
+    w.dossier.finir()
     w.arbre.setFocus()
     attendre_affichage(qtbot, w)
     montrees: list[int] = []
@@ -447,6 +488,7 @@ def test_a_redeposit_is_shown_beside_the_refused_file(qtbot: QtBot, espace_demo:
     refuse_id, nouveau_id, piece_id = ids
     w = ouvrir(qtbot, espace)
     w.aller_a(candidature_id, piece_id)
+    attendre_dossier(qtbot, w)
 
     comparaison = w.comparaison
     assert comparaison.isVisible()
@@ -654,13 +696,16 @@ def test_the_next_candidatures_file_is_prefetched_from_a_thread_and_a_late_answe
     prefetches: list[object] = []
     monkeypatch.setattr(w.revue.document, "precharger", prefetches.append)
     w.dossier.ouvrir(cid, pieces[-2].id)  # (a pièce other than the one about to be shown)
+    w.dossier.finir()
     qtbot.waitUntil(lambda: bool(prefetches))
     prefetches.clear()
 
     w.dossier.ouvrir(cid, pieces[-1].id)  # the last pièce: the next candidature's file
+    w.dossier.finir()
     qtbot.wait(50)
     assert prefetches == [], "read on the window's thread"
     w.dossier.ouvrir(cid, pieces[-2].id)  # moved on: the next pièce of this dossier
+    w.dossier.finir()
     attendu = w.etat.depots_de(pieces[-1])[0]
     qtbot.waitUntil(lambda: bool(prefetches))
     assert prefetches == [attendu]
@@ -669,6 +714,7 @@ def test_the_next_candidatures_file_is_prefetched_from_a_thread_and_a_late_answe
     assert prefetches == [attendu]
 
     w.dossier.ouvrir(cid, pieces[-1].id)
+    w.dossier.finir()
     qtbot.waitUntil(lambda: len(prefetches) == 2)
     suivante = w.liste.suivante()
     assert lectures == [(suivante, False), (suivante, False)]
@@ -698,6 +744,7 @@ def test_a_pieces_history_is_read_in_a_thread_and_a_late_answer_dropped(
     assert cid is not None
     (nom_premiere, premiere), (nom_seconde, seconde) = list(par_nom.items())[:2]
     w.dossier.ouvrir(cid, seconde.id)
+    w.dossier.finir()
     qtbot.waitUntil(lambda: nom_seconde in w.panneau.historique.toPlainText())
 
     lectures: list[tuple[int, bool]] = []  # the pièce read, on the window's thread?
@@ -712,10 +759,12 @@ def test_a_pieces_history_is_read_in_a_thread_and_a_late_answer_dropped(
 
     monkeypatch.setattr(revue, "historique_de", lire)
     w.dossier.ouvrir(cid, premiere.id)
+    w.dossier.finir()
     assert lectures == [], "read on the window's thread"
     assert f"({premiere.code})" in w.panneau.titre.text()
     assert w.panneau.historique.toPlainText() == ""  # not the previous pièce's meanwhile
     w.dossier.ouvrir(cid, seconde.id)
+    w.dossier.finir()
     qtbot.waitUntil(lambda: nom_seconde in w.panneau.historique.toPlainText())
     lache.set()
     qtbot.waitUntil(lambda: len(lectures) == 2)
@@ -749,6 +798,7 @@ def test_a_history_that_cannot_be_read_says_so_in_its_place_without_a_dialog(
 
     monkeypatch.setattr(revue, "historique_de", en_panne)
     w.dossier.ouvrir(w.candidature_id, autre.id)
+    w.dossier.finir()
     assert f"({autre.code})" in w.panneau.titre.text()
     qtbot.waitUntil(lambda: "Historique illisible" in w.panneau.historique.toPlainText())
     assert "La base de données n'a pas répondu" in w.panneau.historique.toPlainText()

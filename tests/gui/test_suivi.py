@@ -26,7 +26,7 @@ from desktop_app.views.tableaux import (
     remplir,
     table_de_liste,
 )
-from tests.gui.fenetre import attendre_lecture, ouvrir
+from tests.gui.fenetre import attendre_dossier, attendre_lecture, ouvrir
 from tests.unit.printemps import importer_printemps
 
 UTC = dt.UTC
@@ -156,6 +156,7 @@ def test_bulk_conforme_only_on_displayed_files(
         liste.row_at(r) for r in range(liste.rowCount()) if liste.row_at(r).nom == "MARTIN"
     )
     w.aller_a(martin.id, 0)
+    attendre_dossier(qtbot, w)
     questions: list[str] = []
 
     def oui(_parent: object, _titre: str, texte: str) -> QMessageBox.StandardButton:
