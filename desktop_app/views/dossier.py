@@ -39,7 +39,7 @@ from desktop_app.services.requetes import (
 from desktop_app.views.etat import EtatRevue, a_voir, premiere_a_voir
 from desktop_app.views.item_models import COULEURS
 from desktop_app.views.operations import Annonces, Changements, echec_de
-from desktop_app.views.taches import Fil
+from desktop_app.views.taches import DOSSIER, LECTURES_COURTES, Fil
 
 AUCUN_DOSSIER = "<i>Sélectionnez une candidature pour voir son dossier.</i>"
 
@@ -285,7 +285,8 @@ class PanneauDossier(QWidget):
 
         def travail(_progression: object) -> None:
             try:
-                relecture.lu = self.espace.lire(lambda s: lire_dossier(s, candidature_id))
+                with LECTURES_COURTES.tour(DOSSIER):  # the first of the window's readings
+                    relecture.lu = self.espace.lire(lambda s: lire_dossier(s, candidature_id))
             except Exception as exc:  # said on the GUI thread (echec_de), never lost
                 relecture.erreur = exc
 

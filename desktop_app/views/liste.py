@@ -27,7 +27,7 @@ from desktop_app.views.etat import EtatRevue
 from desktop_app.views.item_models import CandidatureTableModel, ListePreparee
 from desktop_app.views.operations import Annonces, Changements, Operation
 from desktop_app.views.tableaux import HAUTEUR_LIGNE
-from desktop_app.views.taches import Fil
+from desktop_app.views.taches import A_L_ECRAN, Fil
 
 LARGEURS = (100, 170, 140, 82, 260, 130)  # N°, nom, prénoms, naissance, spécialité, état
 
@@ -233,7 +233,7 @@ class ListeCandidatures(QWidget):
         self._lecture_lignes = (
             Operation.lecture(self, self.espace, lambda s: [ligne_candidature(s, i) for i in ids])
             .succes(self._remplacer)
-            .en_fond()
+            .en_fond(A_L_ECRAN)
         )
         self._lecture_lignes.finished.connect(self._lignes_lues)
 

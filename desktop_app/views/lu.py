@@ -37,6 +37,7 @@ from desktop_app.services.requetes import LigneDepot
 from desktop_app.viewer.source import LIRE, LIRE_EN_FOND, SourceDocuments
 from desktop_app.views.etat import EtatRevue
 from desktop_app.views.operations import Annonces, Changements, Echec, Operation
+from desktop_app.views.taches import A_L_AVANCE, A_L_ECRAN
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ class Lecteur(QObject):
 
         Operation.lecture(self.parent_widget, self.espace, lire).succes(self._lancer).echec(
             self._non_enregistre
-        ).en_fond()
+        ).en_fond(A_L_AVANCE)
 
     def _lancer(self, fichiers: list[tuple[str, str]]) -> None:
         store = self.espace.store
@@ -279,7 +280,7 @@ class PanneauLu(QLabel):
 
         Operation.lecture(self, self.espace, lire).succes(
             lambda lsd: self._lu(depot_id, lsd)
-        ).echec(lambda echec: self.hide()).en_fond()
+        ).echec(lambda echec: self.hide()).en_fond(A_L_ECRAN)
 
     def _lu(self, depot_id: int, lsd: LuSurDepot) -> None:
         depot = self.depot

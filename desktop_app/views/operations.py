@@ -26,7 +26,7 @@ from desktop_app.causes import Refus, cause
 from desktop_app.services.decisions import ConflitDecision
 from desktop_app.services.espace import BaseIndisponible, Espace, pour_la_fenetre
 from desktop_app.services.progression import Progression, TacheAnnulee
-from desktop_app.views.taches import Fil, TacheAvecProgression
+from desktop_app.views.taches import LECTURES_COURTES, Fil, TacheAvecProgression
 
 log = logging.getLogger(__name__)
 
@@ -175,15 +175,23 @@ class Operation(Generic[T]):
             Operation.sans_figer_en_cours -= 1
         self._fin(*issue[0])
 
-    def en_fond(self) -> Fil:
+    def en_fond(self, courte: int | None = None) -> Fil:
         """In a thread, without a dialog: the window keeps answering; the end comes back on
-        the GUI thread."""
-        fil = Fil(self.travail, self.parent)
+        the GUI thread. ``courte``: a short reading of the window, run in its turn among the
+        others (``taches.LECTURES_COURTES``, this priority); else at once."""
+        fil = Fil(self.travail if courte is None else self._a_son_tour(courte), self.parent)
         fil.succeeded.connect(lambda resultat: self._fin(resultat, None))
         fil.failed.connect(lambda exc: self._fin(None, exc))
         fil.finished.connect(fil.deleteLater)
         fil.start()
         return fil
+
+    def _a_son_tour(self, priorite: int) -> Callable[[Progression], T]:
+        def travail(progression: Progression) -> T:
+            with LECTURES_COURTES.tour(priorite):
+                return self.travail(progression)
+
+        return travail
 
     def avec_progression(self, titre: str) -> TacheAvecProgression:
         """In a thread, behind a progress dialog with « Annuler » (long work)."""

@@ -42,7 +42,7 @@ from desktop_app.views.dossier import PanneauDossier
 from desktop_app.views.etat import EtatRevue, a_voir, premiere_a_voir
 from desktop_app.views.liste import ListeCandidatures
 from desktop_app.views.operations import Annonces, Changements, Echec, Operation
-from desktop_app.views.taches import Fil
+from desktop_app.views.taches import A_L_AVANCE, A_L_ECRAN, Fil
 
 Decision = tuple[LignePiece, Statut | None, str, dt.date | None]  # pièce, statut, comment, date
 
@@ -145,7 +145,8 @@ class Revue(QObject):
 
         Operation.lecture(self.fenetre, self.espace, lambda s: historique_de(s, piece.id)).succes(
             montrer
-        ).echec(echec).en_fond()
+        ).echec(echec).en_fond(A_L_ECRAN)
+        self._prechargement = None  # an answer for the pièce left behind is dropped
         QTimer.singleShot(0, self.fenetre, self.precharger_suivant)  # (not after the window)
 
     def precharger_suivant(self) -> None:
@@ -173,7 +174,7 @@ class Revue(QObject):
 
         Operation.lecture(self.fenetre, self.espace, lire).succes(precharger).echec(
             lambda _echec: None  # a prefetch that fails costs nothing
-        ).en_fond()
+        ).en_fond(A_L_AVANCE)
 
     # -- navigation --------------------------------------------------------------------------
     def piece_voisine(self, pas: int) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import heapq
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +46,48 @@ def hors_du_ramasse_miettes() -> Iterator[None]:
                 gc.freeze()
                 if _actif:
                     gc.enable()
+
+
+# The window's short readings (a dossier, a pièce's history, a row of the list, the next
+# file to prefetch...), most urgent first: what a key waits for, what is on screen, what
+# comes next.
+DOSSIER, A_L_ECRAN, A_L_AVANCE = 0, 1, 2
+
+
+class Couloir:
+    """Short readings of the window that run one at a time, the most urgent first (lowest
+    ``priorite``), then in the order they were asked. After a decision four or five readings
+    started at once, each in its thread: side by side they took Python's lock from the
+    window's thread in turn, where one at a time leaves it every other turn (the README's
+    bench_fluidite row says what it changed). Long readings (the campaign's list, the
+    follow-up's figures) and writes keep a thread of their own: a short reading never waits
+    for them, nor for a base busy writing."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._attente: list[tuple[int, int]] = []  # (priorité, numéro), the next one first
+        self._numeros = itertools.count()
+        self._occupe = False
+
+    @contextmanager
+    def tour(self, priorite: int) -> Iterator[None]:
+        """Wait for this reading's turn (in a thread: never on the window's), hold it while
+        it runs."""
+        with self._condition:
+            ticket = (priorite, next(self._numeros))
+            heapq.heappush(self._attente, ticket)
+            self._condition.wait_for(lambda: not self._occupe and self._attente[0] == ticket)
+            heapq.heappop(self._attente)
+            self._occupe = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._occupe = False
+                self._condition.notify_all()
+
+
+LECTURES_COURTES = Couloir()
 
 
 class Fil(QThread):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -247,7 +248,6 @@ def test_a_rows_readings_after_decisions_never_land_older_than_the_last_decision
     """After a decision its row is read again in a thread. A second decision while the first
     reading is slow does not start a reading beside it (which could land first, then be
     overwritten by the older one): it is read once the first has landed."""
-    import time
 
     from desktop_app.views import liste
 
@@ -325,6 +325,86 @@ def test_after_a_decision_the_dossier_is_read_in_a_thread_and_the_next_key_waits
     with espace.db.read() as s:
         assert s.get(Piece, pieces[0].id).statut is None  # type: ignore[union-attr]
     w.close()
+
+
+def test_the_readings_after_decisions_run_one_at_a_time(
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a decision the window reads its dossier, the next pièce's history, its row of
+    the list, the file to prefetch: in threads, but one at a time (side by side they took
+    Python's lock from the window's thread in turn)."""
+    espace_demo.preferences.gestionnaire = "Claire FAYOLLE"
+    w = ouvrir(qtbot, espace_demo)
+    w.lecteur.arreter()  # (the campaign's files, read meanwhile, are not what is looked at)
+    attendre_affichage(qtbot, w)
+    verrou = threading.Lock()
+    en_cours, lectures, ensemble = [0], [0], [0]  # under way, in all, at most at once
+    lire = espace_demo.lire
+
+    def compter(f: object) -> object:
+        if threading.current_thread() is threading.main_thread():
+            return lire(f)  # type: ignore[arg-type]
+        with verrou:
+            en_cours[0] += 1
+            lectures[0] += 1
+            ensemble[0] = max(ensemble[0], en_cours[0])
+        try:
+            time.sleep(0.005)  # long enough for readings side by side to be seen so
+            return lire(f)  # type: ignore[arg-type]
+        finally:
+            with verrou:
+                en_cours[0] -= 1
+
+    monkeypatch.setattr(espace_demo, "lire", compter)
+    for _ in range(3):
+        touche(qtbot, w, Qt.Key.Key_R)  # Reçue, then the next pièce
+        assert "Enregistré" in w.panneau.etat.text()
+    qtbot.waitUntil(lambda: not w.dossier.relecture_en_cours and not w.liste.lignes_en_lecture)
+    qtbot.wait(200)
+    assert lectures[0] >= 9 and ensemble[0] == 1, (lectures, ensemble)
+    w.close()
+
+
+def test_short_readings_take_their_turn_the_most_urgent_first() -> None:
+    """The window's short readings (taches.Couloir): one at a time; the dossier a key waits
+    for before what is on screen, that before what comes next; in the order asked within a
+    priority."""
+    from desktop_app.views.taches import A_L_AVANCE, A_L_ECRAN, DOSSIER, Couloir
+
+    couloir = Couloir()
+    tenu, dedans = threading.Event(), threading.Event()
+    ordre: list[str] = []
+    en_cours, ensemble = [0], [0]
+
+    def lecture(nom: str, priorite: int, attendre: threading.Event | None = None) -> None:
+        with couloir.tour(priorite):
+            en_cours[0] += 1
+            ensemble[0] = max(ensemble[0], en_cours[0])
+            dedans.set()
+            if attendre is not None:
+                attendre.wait(10)
+            ordre.append(nom)
+            en_cours[0] -= 1
+
+    fils = [threading.Thread(target=lecture, args=("tenue", A_L_ECRAN, tenu))]
+    fils[0].start()
+    assert dedans.wait(10)
+    for nom, priorite in (("avance 1", A_L_AVANCE), ("écran", A_L_ECRAN),
+                          ("avance 2", A_L_AVANCE), ("dossier", DOSSIER)):  # fmt: skip
+        fil = threading.Thread(target=lecture, args=(nom, priorite))
+        fil.start()
+        fils.append(fil)
+        attendues = len(fils) - 1
+        for _ in range(1000):  # queued before the next one is asked
+            if len(couloir._attente) == attendues:
+                break
+            time.sleep(0.001)
+        assert len(couloir._attente) == attendues
+    tenu.set()
+    for fil in fils:
+        fil.join(10)
+    assert ordre == ["tenue", "dossier", "écran", "avance 1", "avance 2"]
+    assert ensemble[0] == 1
 
 
 def decision_a_prendre(
@@ -668,7 +748,6 @@ def test_the_next_candidatures_file_is_prefetched_from_a_thread_and_a_late_answe
     """On a dossier's last pièce, the file to prefetch is the next candidature's: its pièces
     are read in a thread, not on the window's. If the gestionnaire has moved on before that
     reading ends, its answer is dropped: the file prefetched is the one for where they are."""
-    import time
 
     import desktop_app.views.revue as revue
 
@@ -740,11 +819,9 @@ def test_a_pieces_history_is_read_in_a_thread_and_a_late_answer_dropped(
             break
     else:
         raise AssertionError("aucun dossier de démonstration à deux pièces aux fichiers distincts")
-    cid = w.candidature_id
-    assert cid is not None
     (nom_premiere, premiere), (nom_seconde, seconde) = list(par_nom.items())[:2]
-    w.dossier.ouvrir(cid, seconde.id)
-    w.dossier.finir()
+    items = {i.data(0, ROLE_PIECE).id: i for i in w.dossier.items_pieces()}
+    w.arbre.setCurrentItem(items[seconde.id])
     qtbot.waitUntil(lambda: nom_seconde in w.panneau.historique.toPlainText())
 
     lectures: list[tuple[int, bool]] = []  # the pièce read, on the window's thread?
@@ -758,20 +835,28 @@ def test_a_pieces_history_is_read_in_a_thread_and_a_late_answer_dropped(
         return historique_de(session, piece_id)  # type: ignore[arg-type]
 
     monkeypatch.setattr(revue, "historique_de", lire)
-    w.dossier.ouvrir(cid, premiere.id)
-    w.dossier.finir()
+    montres: list[str] = []  # every history the panel was given
+    montrer_historique = w.panneau.montrer_historique
+
+    def espion(historique: list[object]) -> None:
+        montrer_historique(historique)  # type: ignore[arg-type]
+        montres.append(w.panneau.historique.toPlainText())
+
+    monkeypatch.setattr(w.panneau, "montrer_historique", espion)
+    w.arbre.setCurrentItem(items[premiere.id])
     assert lectures == [], "read on the window's thread"
     assert f"({premiere.code})" in w.panneau.titre.text()
     assert w.panneau.historique.toPlainText() == ""  # not the previous pièce's meanwhile
-    w.dossier.ouvrir(cid, seconde.id)
-    w.dossier.finir()
-    qtbot.waitUntil(lambda: nom_seconde in w.panneau.historique.toPlainText())
+    w.arbre.setCurrentItem(items[seconde.id])  # moved on, the first reading still at work
+    assert f"({seconde.code})" in w.panneau.titre.text()
+    assert w.panneau.historique.toPlainText() == ""
     lache.set()
+    qtbot.waitUntil(lambda: nom_seconde in w.panneau.historique.toPlainText())
     qtbot.waitUntil(lambda: len(lectures) == 2)
-    qtbot.wait(100)  # its answer, come back to the window's thread, was dropped
-    assert nom_premiere not in w.panneau.historique.toPlainText()
+    qtbot.wait(100)  # the first answer, come back to the window's thread, was dropped
+    assert len(montres) == 1 and nom_premiere not in montres[0]
     assert nom_seconde in w.panneau.historique.toPlainText()
-    assert sorted(lectures) == sorted([(premiere.id, False), (seconde.id, False)])
+    assert lectures == [(premiere.id, False), (seconde.id, False)]  # in the order asked
     w.close()
 
 
