@@ -361,7 +361,7 @@ def test_the_readings_after_decisions_run_one_at_a_time(
         assert "Enregistré" in w.panneau.etat.text()
     qtbot.waitUntil(lambda: not w.dossier.relecture_en_cours and not w.liste.lignes_en_lecture)
     qtbot.wait(200)
-    assert lectures[0] >= 9 and ensemble[0] == 1, (lectures, ensemble)
+    assert lectures[0] >= 6 and ensemble[0] == 1, (lectures, ensemble)  # (dossier, history ×3)
     w.close()
 
 
