@@ -30,14 +30,16 @@ class _Ouvert:
     doc: Any = None  # a pymupdf.Document for a PDF; a JPEG is decoded at each render
     pages: tuple[PageInfo, ...] = ()
 
-    def rendre(self, index: int, echelle: float, apercu: bool) -> Pixels:
+    def rendre(self, index: int, echelle: float, apercu: bool, tampon: str) -> Pixels:
+        """The page's pixels, in the caller's shared memory ``tampon`` when they fit (see
+        ``deposer``)."""
         if self.format == "pdf":
             from desktop_app.documents import pdf
 
-            return pdf.rendre(self.doc, index, echelle)
+            return deposer(pdf.rendre(self.doc, index, echelle, _bloc(tampon)), tampon)
         from desktop_app.documents import jpeg
 
-        return jpeg.rendre(self.data, echelle, apercu)
+        return deposer(jpeg.rendre(self.data, echelle, apercu), tampon)
 
     def close(self) -> None:
         if self.doc is not None:
@@ -161,8 +163,8 @@ class Ouverture:
             return Ouvert(None, erreur=fichier_illisible(exc))
         premiere = None
         if self.vue is not None:
-            premiere = ouvert.rendre(0, self.vue.echelle(ouvert.pages[0]), self.apercu)
-            premiere = deposer(premiere, self.tampon)
+            echelle = self.vue.echelle(ouvert.pages[0])
+            premiere = ouvert.rendre(0, echelle, self.apercu, self.tampon)
         return Ouvert(ouvert.format, ouvert.pages, premiere)
 
     def echec(self, raison: str) -> Ouvert:
@@ -199,7 +201,7 @@ class RenduPage:
             return Rendu(None, fichier_illisible(exc))
         if not 0 <= self.page < len(ouvert.pages):
             return Rendu(None, "Cette page n'existe pas.")
-        return Rendu(deposer(ouvert.rendre(self.page, self.echelle, self.apercu), self.tampon))
+        return Rendu(ouvert.rendre(self.page, self.echelle, self.apercu, self.tampon))
 
     def echec(self, raison: str) -> Rendu:
         return Rendu(None, raison)
@@ -208,27 +210,35 @@ class RenduPage:
 _TAMPONS: dict[str, Any] = {}
 
 
-def deposer(pixels: Pixels, tampon: str) -> Pixels:
-    """Put the pixels in the caller's shared memory block ``tampon`` instead of the answer:
-    a page is megabytes, which a pipe moves in milliseconds and shared memory in a copy. The
-    caller sends one request at a time and copies the pixels out before the next one."""
+def _bloc(tampon: str) -> memoryview | None:
+    """The caller's shared memory block ``tampon`` (opened once), None without one."""
     if not tampon:
-        return pixels
-    from multiprocessing import shared_memory
-
+        return None
     bloc = _TAMPONS.get(tampon)
     if bloc is None:
+        from multiprocessing import shared_memory
+
         try:
             bloc = shared_memory.SharedMemory(name=tampon)
         except (OSError, ValueError):
-            return pixels  # the pipe, then
+            return None  # the pipe, then
         # A spawned child shares its parent's resource tracker: registering the block again
         # there changes nothing, and the owner unlinks it.
         _TAMPONS[tampon] = bloc
-    if pixels.octets > bloc.size:
+    return bloc.buf
+
+
+def deposer(pixels: Pixels, tampon: str) -> Pixels:
+    """Put the pixels in the caller's shared memory block ``tampon`` instead of the answer:
+    a page is megabytes, which a pipe moves in milliseconds and shared memory in a copy. The
+    caller sends one request at a time and copies the pixels out before the next one. (A PDF
+    page is put there by ``pdf.rendre`` itself.)"""
+    if pixels.dans_tampon:
         return pixels
-    assert bloc.buf is not None  # None only once the block is closed, never here
-    bloc.buf[: pixels.octets] = pixels.data
+    bloc = _bloc(tampon)
+    if bloc is None or pixels.octets > len(bloc):
+        return pixels
+    bloc[: pixels.octets] = pixels.data
     return replace(pixels, data=b"", dans_tampon=True)
 
 
