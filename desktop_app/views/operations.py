@@ -175,11 +175,12 @@ class Operation(Generic[T]):
             Operation.sans_figer_en_cours -= 1
         self._fin(*issue[0])
 
-    def en_fond(self, courte: int | None = None) -> Fil:
+    def en_fond(self, tour: int | None = None) -> Fil:
         """In a thread, without a dialog: the window keeps answering; the end comes back on
-        the GUI thread. ``courte``: a short reading of the window, run in its turn among the
-        others (``taches.LECTURES_COURTES``, this priority); else at once."""
-        fil = Fil(self.travail if courte is None else self._a_son_tour(courte), self.parent)
+        the GUI thread. With ``tour`` (a priority of ``taches``): a short reading of the
+        window, run in its turn among the others (``taches.LECTURES_COURTES``); else at
+        once."""
+        fil = Fil(self.travail if tour is None else self._a_son_tour(tour), self.parent)
         fil.succeeded.connect(lambda resultat: self._fin(resultat, None))
         fil.failed.connect(lambda exc: self._fin(None, exc))
         fil.finished.connect(fil.deleteLater)
