@@ -36,7 +36,7 @@ class _Ouvert:
         if self.format == "pdf":
             from desktop_app.documents import pdf
 
-            return deposer(pdf.rendre(self.doc, index, echelle, _bloc(tampon)), tampon)
+            return pdf.rendre(self.doc, index, echelle, _bloc(tampon))  # put there itself
         from desktop_app.documents import jpeg
 
         return deposer(jpeg.rendre(self.data, echelle, apercu), tampon)
@@ -232,9 +232,7 @@ def deposer(pixels: Pixels, tampon: str) -> Pixels:
     """Put the pixels in the caller's shared memory block ``tampon`` instead of the answer:
     a page is megabytes, which a pipe moves in milliseconds and shared memory in a copy. The
     caller sends one request at a time and copies the pixels out before the next one. (A PDF
-    page is put there by ``pdf.rendre`` itself.)"""
-    if pixels.dans_tampon:
-        return pixels
+    page is put there by ``pdf.rendre`` itself, without this copy.)"""
     bloc = _bloc(tampon)
     if bloc is None or pixels.octets > len(bloc):
         return pixels
