@@ -39,7 +39,7 @@ from desktop_app.services.requetes import (
 from desktop_app.views.etat import EtatRevue, a_voir, premiere_a_voir
 from desktop_app.views.item_models import COULEURS
 from desktop_app.views.operations import Annonces, Changements, echec_de
-from desktop_app.views.taches import DOSSIER, LECTURES_COURTES, Fil
+from desktop_app.views.taches import DOSSIER, LECTURES_COURTES, LectureCourte, abandonnee
 
 AUCUN_DOSSIER = "<i>Sélectionnez une candidature pour voir son dossier.</i>"
 
@@ -194,7 +194,7 @@ class Relecture:
     ouverture: bool = False  # a dossier opened: shown on ``piece_id`` or its first to check
     piece_id: int | None = None
     puis: Callable[[], None] | None = None  # once it is shown (or could not be read)
-    fil: Fil | None = None
+    lecture: LectureCourte | None = None
     lu: LuDuDossier | None = None
     erreur: Exception | None = None
 
@@ -283,19 +283,19 @@ class PanneauDossier(QWidget):
     def _lire_en_fond(self, relecture: Relecture) -> None:
         candidature_id = relecture.candidature_id
 
-        def travail(_progression: object) -> None:
+        def travail() -> None:
             try:
-                with LECTURES_COURTES.tour(DOSSIER):  # the first of the window's readings
-                    relecture.lu = self.espace.lire(lambda s: lire_dossier(s, candidature_id))
+                relecture.lu = self.espace.lire(lambda s: lire_dossier(s, candidature_id))
             except Exception as exc:  # said on the GUI thread (echec_de), never lost
                 relecture.erreur = exc
 
-        relecture.fil = Fil(travail, self)
-        relecture.fil.finished.connect(lambda: self._arrivee(relecture))
-        relecture.fil.finished.connect(relecture.fil.deleteLater)
+        # The first of the window's short readings: what the next key waits for.
+        relecture.lecture = lecture = LectureCourte(travail, DOSSIER, self)
+        lecture.finished.connect(lambda: self._arrivee(relecture))
+        lecture.finished.connect(lecture.deleteLater)
         self._relecture = relecture
         QApplication.instance().installEventFilter(self)
-        relecture.fil.start()
+        LECTURES_COURTES.confier(lecture)
 
     @property
     def relecture_en_cours(self) -> bool:
@@ -304,8 +304,8 @@ class PanneauDossier(QWidget):
     def finir(self) -> None:
         """The reading under way in a thread, if any, ends and is shown now."""
         relecture = self._relecture
-        if relecture is not None and relecture.fil is not None:
-            relecture.fil.wait()
+        if relecture is not None and relecture.lecture is not None:
+            relecture.lecture.wait()
             self._arrivee(relecture)
 
     def eventFilter(self, objet: QObject, event: QEvent) -> bool:
@@ -318,7 +318,8 @@ class PanneauDossier(QWidget):
 
     def _oublier_relecture(self) -> None:
         if self._relecture is not None:
-            self._relecture = None  # what it read is dropped when it arrives
+            abandonnee(self._relecture.lecture)  # not read, if its turn has not come
+            self._relecture = None  # else what it read is dropped when it arrives
             QApplication.instance().removeEventFilter(self)
 
     def _arrivee(self, relecture: Relecture) -> None:

@@ -27,7 +27,7 @@ from desktop_app.views.etat import EtatRevue
 from desktop_app.views.item_models import CandidatureTableModel, ListePreparee
 from desktop_app.views.operations import Annonces, Changements, Operation
 from desktop_app.views.tableaux import HAUTEUR_LIGNE
-from desktop_app.views.taches import A_L_ECRAN, Fil
+from desktop_app.views.taches import A_L_ECRAN, LectureCourte
 
 LARGEURS = (100, 170, 140, 82, 260, 130)  # N°, nom, prénoms, naissance, spécialité, état
 
@@ -63,7 +63,7 @@ class ListeCandidatures(QWidget):
         self._totaux = [0] * len(STATUTS_COMPTES)
         self._a_relire: set[int] | None = None  # while only the first screen is listed
         self._lignes_a_lire: set[int] = set()  # rows a write changed, for the next reading
-        self._lecture_lignes: Fil | None = None  # the reading of rows under way, in a thread
+        self._lecture_lignes: LectureCourte | None = None  # the reading of rows under way
         self.recherche = QLineEdit()
         self.recherche.setObjectName("searchField")
         self.recherche.setAccessibleName("Rechercher une candidature")
@@ -233,7 +233,7 @@ class ListeCandidatures(QWidget):
         self._lecture_lignes = (
             Operation.lecture(self, self.espace, lambda s: [ligne_candidature(s, i) for i in ids])
             .succes(self._remplacer)
-            .en_fond(A_L_ECRAN)
+            .a_son_tour(A_L_ECRAN)
         )
         self._lecture_lignes.finished.connect(self._lignes_lues)
 

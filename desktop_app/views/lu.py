@@ -128,7 +128,7 @@ class Lecteur(QObject):
 
         Operation.lecture(self.parent_widget, self.espace, lire).succes(self._lancer).echec(
             self._non_enregistre
-        ).en_fond(A_L_AVANCE)
+        ).a_son_tour(A_L_AVANCE)
 
     def _lancer(self, fichiers: list[tuple[str, str]]) -> None:
         store = self.espace.store
@@ -280,7 +280,7 @@ class PanneauLu(QLabel):
 
         Operation.lecture(self, self.espace, lire).succes(
             lambda lsd: self._lu(depot_id, lsd)
-        ).echec(lambda echec: self.hide()).en_fond(A_L_ECRAN)
+        ).echec(lambda echec: self.hide()).a_son_tour(A_L_ECRAN)
 
     def _lu(self, depot_id: int, lsd: LuSurDepot) -> None:
         depot = self.depot

@@ -3,9 +3,10 @@
 A view hands the work to an ``Operation``; the work calls the services through
 ``espace.lire`` / ``espace.ecrire`` (views never open a session, never import SQLAlchemy). The
 operation runs it synchronously (« Enregistré » then means committed), in the background (the
-window keeps answering), or behind a progress dialog with « Annuler »; it turns every expected
-failure into one French message; and after success it announces what changed on the window's
-one ``Annonces`` signal, which every panel observes instead of being refreshed by hand.
+window keeps answering; a short reading of the window waits for its turn), or behind a
+progress dialog with « Annuler »; it turns every expected failure into one French message; and
+after success it announces what changed on the window's one ``Annonces`` signal, which every
+panel observes instead of being refreshed by hand.
 
     Operation(self, lambda _: espace.ecrire(lambda s: enregistrer_decision(s, ...)))
         .annonce(annonces, Changements(pieces={id}, candidatures={cid}))
@@ -26,7 +27,7 @@ from desktop_app.causes import Refus, cause
 from desktop_app.services.decisions import ConflitDecision
 from desktop_app.services.espace import BaseIndisponible, Espace, pour_la_fenetre
 from desktop_app.services.progression import Progression, TacheAnnulee
-from desktop_app.views.taches import LECTURES_COURTES, Fil, TacheAvecProgression
+from desktop_app.views.taches import LECTURES_COURTES, Fil, LectureCourte, TacheAvecProgression
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ class Operation(Generic[T]):
         self._annonces, self._changements = annonces, changements
         return self
 
-    # -- the three ways to run ---------------------------------------------------------------
+    # -- the ways to run ---------------------------------------------------------------------
     def lancer(self) -> None:
         """Now, on the GUI thread: when this returns, the work is committed (or failed)."""
         try:
@@ -175,24 +176,26 @@ class Operation(Generic[T]):
             Operation.sans_figer_en_cours -= 1
         self._fin(*issue[0])
 
-    def en_fond(self, tour: int | None = None) -> Fil:
+    def en_fond(self) -> Fil:
         """In a thread, without a dialog: the window keeps answering; the end comes back on
-        the GUI thread. With ``tour`` (a priority of ``taches``): a short reading of the
-        window, run in its turn among the others (``taches.LECTURES_COURTES``); else at
-        once."""
-        fil = Fil(self.travail if tour is None else self._a_son_tour(tour), self.parent)
-        fil.succeeded.connect(lambda resultat: self._fin(resultat, None))
-        fil.failed.connect(lambda exc: self._fin(None, exc))
-        fil.finished.connect(fil.deleteLater)
+        the GUI thread."""
+        fil = Fil(self.travail, self.parent)
+        self._relier(fil)
         fil.start()
         return fil
 
-    def _a_son_tour(self, priorite: int) -> Callable[[Progression], T]:
-        def travail(progression: Progression) -> T:
-            with LECTURES_COURTES.tour(priorite):
-                return self.travail(progression)
+    def a_son_tour(self, priorite: int) -> LectureCourte:
+        """As ``en_fond``, for a short reading of the window: run in its turn among the
+        others (``priorite`` is one of ``taches``'; ``taches.LECTURES_COURTES``)."""
+        lecture = LectureCourte(lambda: self.travail(lambda *_: None), priorite, self.parent)
+        self._relier(lecture)
+        LECTURES_COURTES.confier(lecture)
+        return lecture
 
-        return travail
+    def _relier(self, fil: Fil | LectureCourte) -> None:
+        fil.succeeded.connect(lambda resultat: self._fin(resultat, None))
+        fil.failed.connect(lambda exc: self._fin(None, exc))
+        fil.finished.connect(fil.deleteLater)
 
     def avec_progression(self, titre: str) -> TacheAvecProgression:
         """In a thread, behind a progress dialog with « Annuler » (long work)."""

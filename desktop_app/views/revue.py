@@ -42,7 +42,7 @@ from desktop_app.views.dossier import PanneauDossier
 from desktop_app.views.etat import EtatRevue, a_voir, premiere_a_voir
 from desktop_app.views.liste import ListeCandidatures
 from desktop_app.views.operations import Annonces, Changements, Echec, Operation
-from desktop_app.views.taches import A_L_AVANCE, A_L_ECRAN, Fil
+from desktop_app.views.taches import A_L_AVANCE, A_L_ECRAN, Fil, LectureCourte, abandonnee
 
 Decision = tuple[LignePiece, Statut | None, str, dt.date | None]  # pièce, statut, comment, date
 
@@ -69,8 +69,8 @@ class Revue(QObject):
         self.panneau.allerA.connect(self.aller_a)
         self.a_reessayer: Decision | None = None
         self.en_cours: Fil | None = None  # a decision being written in team mode
-        self._prechargement: object | None = None  # the latest prefetch asked for
-        self._historique: object | None = None  # the latest reading of a pièce's history
+        self._prechargement: LectureCourte | None = None  # the latest prefetch's reading
+        self._historique: LectureCourte | None = None  # the latest reading of a history
         etat.pieceChangee.connect(self._piece_changee)
         self._actions()
 
@@ -126,7 +126,7 @@ class Revue(QObject):
     # -- the pièce on screen -----------------------------------------------------------------
     def _piece_changee(self) -> None:
         piece = self.etat.piece
-        self._historique = demande = object()
+        self._historique = abandonnee(self._historique)
         if piece is None:
             self.panneau.montrer(None, [], today_paris())
             return
@@ -136,24 +136,28 @@ class Revue(QObject):
         self.panneau.montrer(piece, None, today_paris())
 
         def montrer(historique: list[Evenement]) -> None:
-            if demande is self._historique:  # not another pièce's (or an older) reading
+            if lecture is self._historique:  # not another pièce's (or an older) reading
                 self.panneau.montrer_historique(historique)
 
         def echec(e: Echec) -> None:
-            if demande is self._historique:
+            if lecture is self._historique:
                 self.panneau.historique_illisible(e.message)
 
-        Operation.lecture(self.fenetre, self.espace, lambda s: historique_de(s, piece.id)).succes(
-            montrer
-        ).echec(echec).en_fond(A_L_ECRAN)
-        self._prechargement = None  # an answer for the pièce left behind is dropped
+        lecture = self._historique = (
+            Operation.lecture(self.fenetre, self.espace, lambda s: historique_de(s, piece.id))
+            .succes(montrer)
+            .echec(echec)
+            .a_son_tour(A_L_ECRAN)
+        )
+        # The file to prefetch for the pièce left behind: not read, or its answer dropped.
+        self._prechargement = abandonnee(self._prechargement)
         QTimer.singleShot(0, self.fenetre, self.precharger_suivant)  # (not after the window)
 
     def precharger_suivant(self) -> None:
         """Prefetch the file the gestionnaire will most likely look at next: the next pièce's,
         or the first pièce's of the next candidature (read in a thread: its pièces and where
         else their files were deposited, a median 4 ms at 100,000 candidatures, 45 ms cold)."""
-        self._prechargement = demande = object()
+        self._prechargement = abandonnee(self._prechargement)
         suivante = self.dossier.suivante()
         if suivante is not None:
             depots = self.etat.depots_de(suivante)
@@ -169,12 +173,15 @@ class Revue(QObject):
             return depots_de(s, piece.id) if piece is not None else []
 
         def precharger(depots: list[LigneDepot]) -> None:
-            if demande is self._prechargement:  # not one asked for since
+            if lecture is self._prechargement:  # not one asked for since
                 self.document.precharger(depots[0] if depots else None)
 
-        Operation.lecture(self.fenetre, self.espace, lire).succes(precharger).echec(
-            lambda _echec: None  # a prefetch that fails costs nothing
-        ).en_fond(A_L_AVANCE)
+        lecture = self._prechargement = (
+            Operation.lecture(self.fenetre, self.espace, lire)
+            .succes(precharger)
+            .echec(lambda _echec: None)  # a failed prefetch costs nothing
+            .a_son_tour(A_L_AVANCE)
+        )
 
     # -- navigation --------------------------------------------------------------------------
     def piece_voisine(self, pas: int) -> None:

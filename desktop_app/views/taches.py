@@ -54,37 +54,107 @@ def hors_du_ramasse_miettes() -> Iterator[None]:
 DOSSIER, A_L_ECRAN, A_L_AVANCE = 0, 1, 2
 
 
+class LectureCourte(QObject):
+    """A short reading of the window, handed to the lane (``Couloir``): it waits for its
+    turn, runs there, and its end comes back on the GUI thread as a ``Fil``'s does
+    (``succeeded`` or ``failed``, then ``finished``). Abandoned before its turn (the
+    gestionnaire moved on), it is not run: only ``finished`` comes."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, travail: Callable[[], Any], priorite: int, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self.travail = travail
+        self.priorite = priorite
+        self.resultat: Any = None  # what ``travail`` returned, once it has ended
+        self.abandonnee = False
+        self._finie = threading.Event()
+
+    def abandonner(self) -> None:
+        """Not run if its turn has not come yet (what it reads is no longer wanted)."""
+        self.abandonnee = True
+
+    def wait(self) -> None:
+        """Until it has run, or been dropped (from the GUI thread: a key waits for it)."""
+        self._finie.wait()
+
+    def _executer(self) -> None:
+        """In the lane's thread."""
+        try:
+            if not self.abandonnee:
+                try:
+                    self.resultat = self.travail()
+                except BaseException as exc:  # reported to the GUI thread, never lost
+                    self.failed.emit(exc)
+                else:
+                    self.succeeded.emit(self.resultat)
+            self.finished.emit()
+        except RuntimeError:  # its window is gone (closed while a test left it reading)
+            pass
+        finally:
+            self._finie.set()
+
+
+def abandonnee(lecture: LectureCourte | None) -> None:
+    """``lecture`` abandoned, if any (a view forgets the reading it had asked for)."""
+    if lecture is not None:
+        lecture.abandonner()
+
+
 class Couloir:
-    """Short readings of the window that run one at a time, the most urgent first (lowest
-    ``priorite``), then in the order they were asked. After a decision four or five readings
-    started at once, each in its thread: side by side they took Python's lock from the
-    window's thread in turn, where one at a time leaves it every other turn (the README's
-    bench_fluidite row says what it changed). Long readings (the campaign's list, the
-    follow-up's figures) and writes keep a thread of their own: a short reading never waits
-    for them, nor for a base busy writing."""
+    """The window's short readings, one at a time in a thread of their own, the most urgent
+    first (lowest ``priorite``), then in the order they were asked; one abandoned before its
+    turn is dropped. After a decision four or five readings started at once, each in its
+    thread: side by side they took Python's lock from the window's thread in turn, where one
+    at a time leaves it every other turn (the README's bench_fluidite row says what it
+    changed). Long readings (the campaign's list, the follow-up's figures) and writes keep a
+    thread of their own: a short reading never waits for them, nor for a base busy writing."""
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
-        self._attente: list[tuple[int, int]] = []  # (priorité, numéro), the next one first
+        self._attente: list[tuple[int, int, LectureCourte]] = []  # a heap: the next one first
         self._numeros = itertools.count()
-        self._occupe = False
+        self._en_cours: LectureCourte | None = None
+        self._fil: threading.Thread | None = None
 
-    @contextmanager
-    def tour(self, priorite: int) -> Iterator[None]:
-        """Wait for this reading's turn (in a thread: never on the window's), hold it while
-        it runs."""
+    def confier(self, lecture: LectureCourte) -> None:
+        """``lecture`` will run in its turn (from the GUI thread)."""
         with self._condition:
-            ticket = (priorite, next(self._numeros))
-            heapq.heappush(self._attente, ticket)
-            self._condition.wait_for(lambda: not self._occupe and self._attente[0] == ticket)
-            heapq.heappop(self._attente)
-            self._occupe = True
-        try:
-            yield
-        finally:
+            heapq.heappush(self._attente, (lecture.priorite, next(self._numeros), lecture))
+            if self._fil is None:
+                self._fil = threading.Thread(target=self._servir, name="lectures courtes",
+                                             daemon=True)  # fmt: skip
+                self._fil.start()
+            self._condition.notify_all()
+
+    @property
+    def en_attente(self) -> int:
+        """Readings waiting for their turn."""
+        with self._condition:
+            return len(self._attente)
+
+    def _servir(self) -> None:
+        while True:
             with self._condition:
-                self._occupe = False
-                self._condition.notify_all()
+                self._condition.wait_for(lambda: bool(self._attente))
+                lecture = heapq.heappop(self._attente)[2]
+                self._en_cours = lecture
+            try:
+                lecture._executer()
+            finally:
+                with self._condition:
+                    self._en_cours = None
+                    self._condition.notify_all()
+
+    def vider(self) -> None:
+        """Every reading not begun dropped, the one under way waited for (the window
+        closes: nothing reads a base about to be closed)."""
+        with self._condition:
+            for *_, lecture in self._attente:
+                lecture.abandonner()
+            self._condition.wait_for(lambda: not self._attente and self._en_cours is None)
 
 
 LECTURES_COURTES = Couloir()
@@ -116,6 +186,7 @@ class Fil(QThread):
         is still running »), which a quick close after the start did, a reading under way."""
         for fil in list(cls._en_cours):
             fil.wait()
+        LECTURES_COURTES.vider()
 
     def _progress(self, done: int, total: int, etape: str) -> None:
         if self.annule.is_set():

@@ -204,6 +204,37 @@ def test_a_dossier_chosen_in_the_list_is_read_in_a_thread_and_the_next_key_acts_
     w.close()
 
 
+def test_a_dossier_left_before_its_readings_turn_is_not_read(
+    qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gestionnaire goes down the list faster than the readings: a dossier left before
+    its reading's turn came is not read at all (taches.LectureCourte.abandonner), only the
+    one chosen last."""
+    from desktop_app.views import dossier
+    from desktop_app.views.taches import A_L_ECRAN, LECTURES_COURTES, LectureCourte
+
+    w = ouvrir(qtbot, espace_demo)
+    attendre_dossier(qtbot, w)
+    lectures: list[int] = []
+    lire_dossier = dossier.lire_dossier
+
+    def espion(s: object, candidature_id: int) -> dossier.LuDuDossier:
+        lectures.append(candidature_id)
+        return lire_dossier(s, candidature_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dossier, "lire_dossier", espion)
+    tenu, dedans = threading.Event(), threading.Event()
+    LECTURES_COURTES.confier(LectureCourte(lambda: (dedans.set(), tenu.wait(10)), A_L_ECRAN, None))
+    assert dedans.wait(10)  # the lane is busy: the dossiers' readings wait for their turn
+    w.candidature_view.selectRow(1)
+    w.candidature_view.selectRow(2)
+    derniere = w.candidatures.row_at(2).id
+    tenu.set()
+    attendre_dossier(qtbot, w)
+    assert lectures == [derniere] and w.candidature_id == derniere
+    w.close()
+
+
 def test_y_aller_opens_the_other_dossier_on_its_piece_read_in_a_thread(
     qtbot: QtBot, espace_demo: Espace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -365,19 +396,19 @@ def test_the_readings_after_decisions_run_one_at_a_time(
     w.close()
 
 
-def test_short_readings_take_their_turn_the_most_urgent_first() -> None:
+def test_short_readings_take_their_turn_the_most_urgent_first(qtbot: QtBot) -> None:
     """The window's short readings (taches.Couloir): one at a time; the dossier a key waits
     for before what is on screen, that before what comes next; in the order asked within a
-    priority."""
-    from desktop_app.views.taches import A_L_AVANCE, A_L_ECRAN, DOSSIER, Couloir
+    priority; one abandoned before its turn is not run, but its end still comes."""
+    from desktop_app.views.taches import A_L_AVANCE, A_L_ECRAN, DOSSIER, Couloir, LectureCourte
 
     couloir = Couloir()
     tenu, dedans = threading.Event(), threading.Event()
     ordre: list[str] = []
     en_cours, ensemble = [0], [0]
 
-    def lecture(nom: str, priorite: int, attendre: threading.Event | None = None) -> None:
-        with couloir.tour(priorite):
+    def lecture(nom: str, priorite: int, attendre: threading.Event | None = None) -> LectureCourte:
+        def travail() -> str:
             en_cours[0] += 1
             ensemble[0] = max(ensemble[0], en_cours[0])
             dedans.set()
@@ -385,26 +416,35 @@ def test_short_readings_take_their_turn_the_most_urgent_first() -> None:
                 attendre.wait(10)
             ordre.append(nom)
             en_cours[0] -= 1
+            return nom
 
-    fils = [threading.Thread(target=lecture, args=("tenue", A_L_ECRAN, tenu))]
-    fils[0].start()
+        return LectureCourte(travail, priorite, None)
+
+    lectures = [lecture("tenue", A_L_ECRAN, tenu)]
+    couloir.confier(lectures[0])
     assert dedans.wait(10)
-    for nom, priorite in (("avance 1", A_L_AVANCE), ("écran", A_L_ECRAN),
+    for nom, priorite in (("avance 1", A_L_AVANCE), ("écran", A_L_ECRAN), ("abandonnée", DOSSIER),
                           ("avance 2", A_L_AVANCE), ("dossier", DOSSIER)):  # fmt: skip
-        fil = threading.Thread(target=lecture, args=(nom, priorite))
-        fil.start()
-        fils.append(fil)
-        attendues = len(fils) - 1
-        for _ in range(1000):  # queued before the next one is asked
-            if len(couloir._attente) == attendues:
-                break
-            time.sleep(0.001)
-        assert len(couloir._attente) == attendues
+        lectures.append(lecture(nom, priorite))
+        couloir.confier(lectures[-1])
+    assert couloir.en_attente == 5
+    lectures[3].abandonner()
+    resultats: list[object] = []
+    fins: list[str] = []
+    for x in lectures:
+        x.succeeded.connect(resultats.append)
+        x.finished.connect(lambda x=x: fins.append(x))
     tenu.set()
-    for fil in fils:
-        fil.join(10)
+    for x in lectures:
+        x.wait()
     assert ordre == ["tenue", "dossier", "écran", "avance 1", "avance 2"]
     assert ensemble[0] == 1
+    assert [x.resultat for x in lectures] == ["tenue", "avance 1", "écran", None, "avance 2",
+                                              "dossier"]  # fmt: skip
+    qtbot.waitUntil(lambda: len(fins) == 6)  # the abandoned one's end too (queued: same thread)
+    assert sorted(map(str, resultats)) == sorted(ordre)
+    couloir.vider()
+    assert couloir.en_attente == 0
 
 
 def decision_a_prendre(
