@@ -233,9 +233,9 @@ class ListeCandidatures(QWidget):
         self._lecture_lignes = (
             Operation.lecture(self, self.espace, lambda s: [ligne_candidature(s, i) for i in ids])
             .succes(self._remplacer)
+            .ensuite(self._lignes_lues)
             .a_son_tour(A_L_ECRAN)
         )
-        self._lecture_lignes.finished.connect(self._lignes_lues)
 
     def _lignes_lues(self) -> None:
         self._lecture_lignes = None

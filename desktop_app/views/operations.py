@@ -104,6 +104,7 @@ class Operation(Generic[T]):
         self._succes: Callable[[T], None] = lambda _resultat: None
         self._echec: Callable[[Echec], None] = self._dialogue
         self._conflit: Callable[[ConflitDecision], None] | None = None
+        self._ensuite: Callable[[], None] | None = None
         self._annonces: Annonces | None = None
         self._changements: Changements | Callable[[T], Changements] = Changements()
 
@@ -131,6 +132,13 @@ class Operation(Generic[T]):
 
     def conflit(self, f: Callable[[ConflitDecision], None]) -> Operation[T]:
         self._conflit = f
+        return self
+
+    def ensuite(self, f: Callable[[], None]) -> Operation[T]:
+        """``f()`` once the work run in the background has ended, whatever its end (after its
+        success or failure is handled): connected before the work starts, so that a quick end
+        is never missed."""
+        self._ensuite = f
         return self
 
     def annonce(
@@ -195,6 +203,8 @@ class Operation(Generic[T]):
     def _relier(self, fil: Fil | LectureCourte) -> None:
         fil.succeeded.connect(lambda resultat: self._fin(resultat, None))
         fil.failed.connect(lambda exc: self._fin(None, exc))
+        if self._ensuite is not None:
+            fil.finished.connect(self._ensuite)
         fil.finished.connect(fil.deleteLater)
 
     def avec_progression(self, titre: str) -> TacheAvecProgression:

@@ -295,8 +295,7 @@ class Revue(QObject):
         for action in self.actions_statut.values():
             action.setEnabled(False)
         self.panneau.information("Enregistrement…")
-        self.en_cours = operation.en_fond()
-        self.en_cours.finished.connect(self._ecrite)
+        self.en_cours = operation.ensuite(self._ecrite).en_fond()
 
     def _ecrite(self) -> None:
         self.en_cours = None

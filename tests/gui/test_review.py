@@ -866,10 +866,11 @@ def test_a_pieces_history_is_read_in_a_thread_and_a_late_answer_dropped(
 
     lectures: list[tuple[int, bool]] = []  # the pièce read, on the window's thread?
     historique_de = revue.historique_de
-    lache = threading.Event()
+    commencee, lache = threading.Event(), threading.Event()
 
     def lire(session: object, piece_id: int) -> object:
         if piece_id == premiere.id:
+            commencee.set()
             lache.wait(10)  # the first pièce's reading ends after the gestionnaire moved on
         lectures.append((piece_id, threading.current_thread() is threading.main_thread()))
         return historique_de(session, piece_id)  # type: ignore[arg-type]
@@ -887,6 +888,8 @@ def test_a_pieces_history_is_read_in_a_thread_and_a_late_answer_dropped(
     assert lectures == [], "read on the window's thread"
     assert f"({premiere.code})" in w.panneau.titre.text()
     assert w.panneau.historique.toPlainText() == ""  # not the previous pièce's meanwhile
+    # (Left before its turn came, it would not be read at all: test_a_dossier_left_before…)
+    assert commencee.wait(10)
     w.arbre.setCurrentItem(items[seconde.id])  # moved on, the first reading still at work
     assert f"({seconde.code})" in w.panneau.titre.text()
     assert w.panneau.historique.toPlainText() == ""
