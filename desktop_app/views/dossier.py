@@ -39,7 +39,7 @@ from desktop_app.services.requetes import (
 from desktop_app.views.etat import EtatRevue, a_voir, premiere_a_voir
 from desktop_app.views.item_models import COULEURS
 from desktop_app.views.operations import Annonces, Changements, echec_de
-from desktop_app.views.taches import DOSSIER, LECTURES_COURTES, LectureCourte, abandonnee
+from desktop_app.views.taches import DOSSIER, LECTURES_COURTES, LectureCourte, abandonner
 
 AUCUN_DOSSIER = "<i>Sélectionnez une candidature pour voir son dossier.</i>"
 
@@ -318,7 +318,7 @@ class PanneauDossier(QWidget):
 
     def _oublier_relecture(self) -> None:
         if self._relecture is not None:
-            abandonnee(self._relecture.lecture)  # not read, if its turn has not come
+            abandonner(self._relecture.lecture)  # not read, if its turn has not come
             self._relecture = None  # else what it read is dropped when it arrives
             QApplication.instance().removeEventFilter(self)
 

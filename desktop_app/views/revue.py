@@ -42,7 +42,7 @@ from desktop_app.views.dossier import PanneauDossier
 from desktop_app.views.etat import EtatRevue, a_voir, premiere_a_voir
 from desktop_app.views.liste import ListeCandidatures
 from desktop_app.views.operations import Annonces, Changements, Echec, Operation
-from desktop_app.views.taches import A_L_AVANCE, A_L_ECRAN, Fil, LectureCourte, abandonnee
+from desktop_app.views.taches import A_L_AVANCE, A_L_ECRAN, Fil, LectureCourte, abandonner
 
 Decision = tuple[LignePiece, Statut | None, str, dt.date | None]  # pièce, statut, comment, date
 
@@ -126,7 +126,7 @@ class Revue(QObject):
     # -- the pièce on screen -----------------------------------------------------------------
     def _piece_changee(self) -> None:
         piece = self.etat.piece
-        self._historique = abandonnee(self._historique)
+        self._historique = abandonner(self._historique)
         if piece is None:
             self.panneau.montrer(None, [], today_paris())
             return
@@ -150,14 +150,14 @@ class Revue(QObject):
             .a_son_tour(A_L_ECRAN)
         )
         # The file to prefetch for the pièce left behind: not read, or its answer dropped.
-        self._prechargement = abandonnee(self._prechargement)
+        self._prechargement = abandonner(self._prechargement)
         QTimer.singleShot(0, self.fenetre, self.precharger_suivant)  # (not after the window)
 
     def precharger_suivant(self) -> None:
         """Prefetch the file the gestionnaire will most likely look at next: the next pièce's,
         or the first pièce's of the next candidature (read in a thread: its pièces and where
         else their files were deposited, a median 4 ms at 100,000 candidatures, 45 ms cold)."""
-        self._prechargement = abandonnee(self._prechargement)
+        self._prechargement = abandonner(self._prechargement)
         suivante = self.dossier.suivante()
         if suivante is not None:
             depots = self.etat.depots_de(suivante)

@@ -97,7 +97,7 @@ class LectureCourte(QObject):
             self._finie.set()
 
 
-def abandonnee(lecture: LectureCourte | None) -> None:
+def abandonner(lecture: LectureCourte | None) -> None:
     """``lecture`` abandoned, if any (a view forgets the reading it had asked for)."""
     if lecture is not None:
         lecture.abandonner()
@@ -183,7 +183,8 @@ class Fil(QThread):
     def attendre_tous(cls) -> None:
         """Wait for every thread still at work (the window closes): a QThread destroyed with
         its window while it runs aborts the whole process (« QThread: Destroyed while thread
-        is still running »), which a quick close after the start did, a reading under way."""
+        is still running »), which a quick close after the start did, a reading under way.
+        The short readings too: those not begun dropped, the one under way waited for."""
         for fil in list(cls._en_cours):
             fil.wait()
         LECTURES_COURTES.vider()

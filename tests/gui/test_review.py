@@ -279,7 +279,6 @@ def test_a_rows_readings_after_decisions_never_land_older_than_the_last_decision
     """After a decision its row is read again in a thread. A second decision while the first
     reading is slow does not start a reading beside it (which could land first, then be
     overwritten by the older one): it is read once the first has landed."""
-
     from desktop_app.views import liste
 
     w = ouvrir(qtbot, espace_demo)
@@ -788,7 +787,6 @@ def test_the_next_candidatures_file_is_prefetched_from_a_thread_and_a_late_answe
     """On a dossier's last pièce, the file to prefetch is the next candidature's: its pièces
     are read in a thread, not on the window's. If the gestionnaire has moved on before that
     reading ends, its answer is dropped: the file prefetched is the one for where they are."""
-
     import desktop_app.views.revue as revue
 
     w = ouvrir(qtbot, espace_demo)
@@ -804,9 +802,11 @@ def test_the_next_candidatures_file_is_prefetched_from_a_thread_and_a_late_answe
     assert cid is not None
     lectures: list[tuple[int, bool]] = []  # the candidature read, on the window's thread?
     pieces_de = revue.pieces_de
+    commencee = threading.Event()
 
     def lire(session: object, candidature: int) -> object:
         if not lectures:
+            commencee.set()
             time.sleep(0.3)  # the first reading ends after the gestionnaire moved on
         lectures.append((candidature, threading.current_thread() is threading.main_thread()))
         return pieces_de(session, candidature)  # type: ignore[arg-type]
@@ -823,6 +823,7 @@ def test_the_next_candidatures_file_is_prefetched_from_a_thread_and_a_late_answe
     w.dossier.finir()
     qtbot.wait(50)
     assert prefetches == [], "read on the window's thread"
+    assert commencee.wait(10)  # (left before its turn, it would not be read at all)
     w.dossier.ouvrir(cid, pieces[-2].id)  # moved on: the next pièce of this dossier
     w.dossier.finir()
     attendu = w.etat.depots_de(pieces[-1])[0]
