@@ -89,6 +89,12 @@ class Espace:
         return _dans(self.db.write, fonction, "Rien n'a été enregistré : la base de données "
                      "n'a pas répondu ({}). Réessayez.")  # fmt: skip
 
+    def fenetre_attend(self) -> bool:
+        """A write of the window waits for its turn: a background write made of steps ends
+        at its next one (``TourDEcriture``; never, on a base opened read-only)."""
+        tour = self.db.tour
+        return tour is not None and tour.fenetre_attend()
+
     @property
     def locale(self) -> bool:
         """The database is the data directory's SQLite file (backed up by the application;

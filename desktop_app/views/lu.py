@@ -82,10 +82,8 @@ class Lecteur(QObject):
             # In a thread (a write to a team's server must not hold the window), a few
             # deposits per transaction: the gestionnaire's decisions go in between, and one
             # waiting ends the transaction under way at its next step.
-            tour = self.espace.db.tour
-            attendue = tour.fenetre_attend if tour is not None else (lambda: False)
             Operation(self.parent_widget, lambda _: lecture_enregistree_par_lots(
-                self.espace.ecrire, sha256, lu, attendue=attendue)
+                self.espace.ecrire, sha256, lu, attendue=self.espace.fenetre_attend)
             ).echec(self._non_enregistre).en_fond()  # fmt: skip
         self.enregistre.emit(sha256)
         if self._actif and not self._en_fond:

@@ -299,6 +299,31 @@ def test_the_windows_write_goes_before_the_background_writers_waiting(tmp_path: 
         pass
 
 
+def test_the_workspace_says_when_a_write_of_the_window_waits_for_its_turn(tmp_path: Path) -> None:
+    """What a background writer made of steps asks (the campaign reader storing a reading):
+    whether a write of the window waits for the base it holds."""
+    import threading
+
+    espace = ouvrir_espace(tmp_path / "d")
+    vu: list[bool] = []
+    dedans, lacher = threading.Event(), threading.Event()
+
+    def etapes(_s: object) -> None:
+        vu.append(espace.fenetre_attend())
+        dedans.set()
+        lacher.wait(5)
+        vu.append(espace.fenetre_attend())
+
+    fond = threading.Thread(target=espace.ecrire, args=(etapes,))
+    fond.start()
+    assert dedans.wait(5)
+    threading.Timer(0.1, lacher.set).start()
+    espace.ecrire(lambda _s: None)  # the window's write, on the main thread
+    fond.join(5)
+    assert vu == [False, True] and not espace.fenetre_attend()
+    espace.close()
+
+
 def test_writes_of_the_same_base_take_turns_in_one_process(tmp_path: Path) -> None:
     import threading
 
