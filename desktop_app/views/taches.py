@@ -54,6 +54,19 @@ def hors_du_ramasse_miettes() -> Iterator[None]:
 DOSSIER, A_L_ECRAN, A_L_AVANCE = 0, 1, 2
 
 
+def _signaler(qui: Fil | LectureCourte, travail: Callable[[], Any]) -> None:
+    """``travail()`` in this thread; its result (``qui.resultat``) or its failure signalled
+    to the GUI thread, never lost: whoever runs it logs it (an expected refusal without its
+    traceback)."""
+    try:
+        resultat = travail()
+    except BaseException as exc:
+        qui.failed.emit(exc)
+    else:
+        qui.resultat = resultat
+        qui.succeeded.emit(resultat)
+
+
 class LectureCourte(QObject):
     """A short reading of the window, handed to the lane (``Couloir``): it waits for its
     turn, runs there, and its end comes back on the GUI thread as a ``Fil``'s does
@@ -84,12 +97,7 @@ class LectureCourte(QObject):
         """In the lane's thread."""
         try:
             if not self.abandonnee:
-                try:
-                    self.resultat = self.travail()
-                except BaseException as exc:  # reported to the GUI thread, never lost
-                    self.failed.emit(exc)
-                else:
-                    self.succeeded.emit(self.resultat)
+                _signaler(self, self.travail)
             self.finished.emit()
         except RuntimeError:  # its window is gone (closed while a test left it reading)
             pass
@@ -196,12 +204,7 @@ class Fil(QThread):
 
     def run(self) -> None:
         try:
-            result = self.travail(self._progress)
-        except BaseException as exc:  # reported to the GUI thread, never lost: whoever runs
-            self.failed.emit(exc)  # it logs it (an expected refusal without its traceback)
-        else:
-            self.resultat = result
-            self.succeeded.emit(result)
+            _signaler(self, lambda: self.travail(self._progress))
         finally:
             Fil._en_cours.discard(self)
 
