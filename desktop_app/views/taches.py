@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import heapq
 import itertools
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from desktop_app.services.progression import TacheAnnulee
 
 Travail = Callable[[Callable[[int, int, str], None]], Any]
+
+log = logging.getLogger(__name__)
 
 _verrou = threading.Lock()
 _pauses = 0  # readings under way in ``hors_du_ramasse_miettes``
@@ -151,6 +154,8 @@ class Couloir:
                 self._en_cours = lecture
             try:
                 lecture._executer()
+            except Exception:  # the lane serves the next one (its end was set: none waits)
+                log.exception("Lecture courte interrompue")
             finally:
                 with self._condition:
                     self._en_cours = None

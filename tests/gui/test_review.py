@@ -446,6 +446,30 @@ def test_short_readings_take_their_turn_the_most_urgent_first(qtbot: QtBot) -> N
     assert couloir.en_attente == 0
 
 
+def test_the_lane_serves_on_after_a_reading_ends_in_an_unexpected_error(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An error out of a reading's end (not its work's: that one is signalled) is logged, and
+    the lane's thread serves the next readings: otherwise no short reading would run again
+    and the window, closing, would wait forever for those left in the lane."""
+    from desktop_app.views.taches import A_L_ECRAN, Couloir, LectureCourte
+
+    class Cassee(LectureCourte):
+        def _executer(self) -> None:
+            super()._executer()
+            raise ValueError("signal perdu")
+
+    couloir = Couloir()
+    cassee = Cassee(lambda: "cassée", A_L_ECRAN, None)
+    suivante = LectureCourte(lambda: "suivante", A_L_ECRAN, None)
+    couloir.confier(cassee)
+    couloir.confier(suivante)
+    qtbot.waitUntil(lambda: suivante.resultat == "suivante")
+    assert cassee.resultat == "cassée"
+    couloir.vider()
+    assert "Lecture courte interrompue" in caplog.text
+
+
 def decision_a_prendre(
     qtbot: QtBot, espace: Espace
 ) -> tuple[MainWindow, LignePiece, TourDEcriture]:
