@@ -90,7 +90,7 @@ _FORMATS_QT = {
 }
 
 
-def par_la_reserve(pixels: Pixels) -> bool:
+def _par_la_reserve(pixels: Pixels) -> bool:
     """Whether these pixels are written into prepared memory (see ``Canal``): a page
     converted as it is. A photo shrunk first is converted in place, and its 4-byte pixels
     would bring their padding, maybe not 255, through a painter."""
@@ -116,7 +116,7 @@ def vers_qimage(
     if pixels.reduire_a is None:
         if (
             reserve is not None
-            and par_la_reserve(pixels)
+            and _par_la_reserve(pixels)
             and (reserve.width(), reserve.height()) == (pixels.largeur, pixels.hauteur)
         ):
             peintre = QPainter(reserve)
@@ -232,7 +232,7 @@ class Canal(QThread):
         image = vers_qimage(pixels, tampon, self._reserve)
         if image is self._reserve:
             self._reserve = None
-        if par_la_reserve(pixels) and image.sizeInBytes() >= SEUIL_MMAP:
+        if _par_la_reserve(pixels) and image.sizeInBytes() >= SEUIL_MMAP:
             # The next page is most likely this size. Not a photo's: it never comes through
             # the reserve, and the document's pages alternate with photos (its own, the
             # next pièce's).
